@@ -1,0 +1,54 @@
+//! The command line: one module per command, each with its arguments and an
+//! `execute`.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub mod check;
+pub mod list;
+pub mod run;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mend",
+    version,
+    about = "Guided conversations for couples rebuilding trust"
+)]
+pub struct Cli {
+    /// The exercise library folder [default: ./exercises if present, else the built-in library]
+    #[arg(long, global = true, env = "MEND_EXERCISES", value_name = "DIR")]
+    pub exercises: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the exercises in the library
+    List(list::Args),
+    /// Compile exercise files and report every problem
+    Check(check::Args),
+    /// Play one exercise
+    Run(run::Args),
+}
+
+/// What a command reports back: success, or a failure already explained to the user.
+pub type Status = anyhow::Result<ExitCode>;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => list::execute(args, cli.exercises.as_deref()),
+        Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
+        Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The words partners can type instead of an answer. Shared by every
+//! front-end, so piped input and the terminal understand the same commands.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Back,
+    Skip,
+    Repeat,
+    Where,
+    Break,
+    Quit,
+}
+
+/// (command, what it does), in the order `:help` lists them.
+pub const COMMANDS: [(&str, Command, &str); 7] = [
+    (":help", Command::Help, "show these commands"),
+    (
+        ":back",
+        Command::Back,
+        "go back and revise the previous answer",
+    ),
+    (
+        ":skip",
+        Command::Skip,
+        "skip this question, where the exercise allows it",
+    ),
+    (":repeat", Command::Repeat, "show the question again"),
+    (
+        ":where",
+        Command::Where,
+        "show where you are in the exercise",
+    ),
+    (
+        ":break",
+        Command::Break,
+        "take a time-out: save now and come back later",
+    ),
+    (":quit", Command::Quit, "save and leave"),
+];
+
+impl Command {
+    /// A command when the whole line is one (case and surrounding spaces
+    /// ignored); any other line is an answer, even one starting with `:`.
+    pub fn parse(line: &str) -> Option<Command> {
+        let word = line.trim().to_lowercase();
+        COMMANDS
+            .iter()
+            .find(|(name, _, _)| *name == word)
+            .map(|(_, command, _)| *command)
+    }
+
+    pub fn help() -> String {
+        COMMANDS
+            .iter()
+            .map(|(name, _, what)| format!("  {name:<8} {what}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What `:break` says: a real pause, long enough to calm down, with a time to
+/// come back.
+pub const BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
+Take at least 20 minutes apart: breathe, walk, do something soothing, and try not to rehearse the argument.\n\
+Agree on when you'll come back (within a day), then pick up where you left off.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_lines_are_commands() {
+        assert_eq!(Command::parse(" :Back "), Some(Command::Back));
+        assert_eq!(Command::parse(":)"), None);
+        assert_eq!(Command::parse(":back to the start"), None);
+    }
+}

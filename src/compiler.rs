@@ -1,0 +1,655 @@
+//! From a loaded spec to a runnable `Exercise`: resolves every step id,
+//! compiles every script and template, and reports every problem it finds
+//! with the file, line and column it comes from.
+
+use crate::diagnostic::Diagnostic;
+use crate::exercise::{Ask, Check, Choice, Choose, Exercise, Role, Step, StepKind, content_hash};
+use crate::limits;
+use crate::loader::{self, did_you_mean};
+use crate::script::{Script, ScriptError};
+use crate::source::{Inner, Source};
+use crate::spec::{ExerciseSpec, StepSpec};
+use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text};
+use crate::yaml_path::{Point, YamlPath};
+use std::collections::HashMap;
+
+/// The result of compiling one file: the exercise when there were no errors,
+/// and every diagnostic found either way.
+pub struct Compiled {
+    pub exercise: Option<Exercise>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Names the engine puts in every script's scope (`answer` only in checks).
+pub const SCRIPT_NAMES: [&str; 9] = [
+    "answers",
+    "answers_by",
+    "vars",
+    "partners",
+    "roles",
+    "round",
+    "by",
+    "transcript",
+    "exercise",
+];
+
+/// Names the engine itself uses; roles, variables and steps may not take them.
+pub const RESERVED_NAMES: [&str; 11] = [
+    "answers",
+    "answers_by",
+    "vars",
+    "partners",
+    "roles",
+    "round",
+    "by",
+    "transcript",
+    "exercise",
+    "answer",
+    "notes",
+];
+
+pub fn compile(id: &str, source: Source) -> Compiled {
+    let loaded = loader::load(&source);
+    let Some(spec) = loaded.spec else {
+        return Compiled {
+            exercise: None,
+            diagnostics: loaded.diagnostics,
+        };
+    };
+    let mut compiler = Compiler {
+        id,
+        source: &source,
+        diagnostics: loaded.diagnostics,
+        templates: Templates::new(),
+        role_names: spec.roles.keys().cloned().collect(),
+        check_roles: !loaded.roles_failed,
+    };
+    let exercise = compiler.exercise(&spec);
+    let Compiler {
+        mut diagnostics,
+        templates,
+        ..
+    } = compiler;
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Compiled {
+        exercise: exercise.filter(|_| !failed).map(|parts| Exercise {
+            id: id.to_owned(),
+            title: spec.title,
+            summary: spec.summary,
+            minutes: spec.minutes,
+            tags: spec.tags,
+            version: spec.version,
+            roles: spec
+                .roles
+                .iter()
+                .map(|(name, description)| Role {
+                    name: name.clone(),
+                    description: description.clone(),
+                })
+                .collect(),
+            vars: spec.vars,
+            steps: parts.steps,
+            notes: parts.notes,
+            hash: content_hash(&source.text),
+            source: source.clone(),
+            templates,
+            index: parts.index,
+        }),
+        diagnostics,
+    }
+}
+
+struct Parts {
+    steps: Vec<Step>,
+    notes: Option<Text>,
+    index: HashMap<String, usize>,
+}
+
+/// A step in file order, blocks unrolled.
+struct Flat<'s> {
+    spec: &'s StepSpec,
+    path: YamlPath,
+    block: Option<usize>,
+    end: usize,
+}
+
+struct Compiler<'a> {
+    id: &'a str,
+    source: &'a Source,
+    diagnostics: Vec<Diagnostic>,
+    templates: Templates,
+    role_names: Vec<String>,
+    check_roles: bool,
+}
+
+impl Compiler<'_> {
+    fn error(&mut self, path: &YamlPath, point: Point, message: impl Into<String>) {
+        self.diagnostics
+            .push(self.source.error_at(path, point, message));
+    }
+
+    fn exercise(&mut self, spec: &ExerciseSpec) -> Option<Parts> {
+        let root = YamlPath::root();
+        for (key, value) in [("title", &spec.title), ("summary", &spec.summary)] {
+            if value.trim().is_empty() && self.diagnostics.is_empty() {
+                self.error(
+                    &root.key(key),
+                    Point::Value,
+                    format!("`{key}` must not be empty"),
+                );
+            }
+        }
+        if spec.minutes == 0 {
+            self.error(
+                &root.key("minutes"),
+                Point::Value,
+                "`minutes` must be at least 1",
+            );
+        }
+        self.check_roles_section(spec);
+        for name in spec.vars.keys() {
+            self.check_name(&root.key("vars").key(name), name, "variable");
+        }
+        if spec.steps.is_empty() && self.diagnostics.is_empty() {
+            self.error(
+                &root.key("steps"),
+                Point::Value,
+                "an exercise needs at least one step",
+            );
+        }
+
+        let mut flat = Vec::new();
+        self.flatten(&spec.steps, &root.key("steps"), None, &mut flat);
+        if flat.len() > limits::STEPS {
+            self.error(
+                &root.key("steps"),
+                Point::Key,
+                format!(
+                    "{} steps; an exercise may have at most {}",
+                    flat.len(),
+                    limits::STEPS
+                ),
+            );
+            return None;
+        }
+        let index = self.index_ids(&flat);
+        let steps = flat
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.step(i, f, &flat, &index))
+            .collect();
+        let notes = spec.notes.as_ref().map(|notes| {
+            let name = format!("{}/notes{MARKDOWN_SUFFIX}", self.id);
+            self.text(&root.key("notes"), &name, notes)
+        });
+        Some(Parts {
+            steps,
+            notes,
+            index,
+        })
+    }
+
+    fn check_roles_section(&mut self, spec: &ExerciseSpec) {
+        let path = YamlPath::root().key("roles");
+        if !self.check_roles {
+            return;
+        }
+        match spec.roles.len() {
+            0 => self.error(&path, Point::Value, "an exercise needs one or two roles"),
+            1 | 2 => {}
+            n => self.error(
+                &path,
+                Point::Key,
+                format!(
+                    "{n} roles; mend binds roles to the two partners, so an exercise has one or two"
+                ),
+            ),
+        }
+        for name in spec.roles.keys() {
+            self.check_name(&path.key(name), name, "role");
+        }
+    }
+
+    /// Roles, variables and step ids are named in scripts and templates, so
+    /// they must be plain identifiers that mend does not use itself.
+    fn check_name(&mut self, path: &YamlPath, name: &str, what: &str) -> bool {
+        let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let point = if what == "step id" {
+            Point::Value
+        } else {
+            Point::Key
+        };
+        if !plain {
+            self.error(
+                path,
+                point,
+                format!("{what} `{name}` must be lowercase letters, digits and underscores, starting with a letter (scripts and templates refer to it by name)"),
+            );
+            false
+        } else if RESERVED_NAMES.contains(&name) {
+            self.error(
+                path,
+                point,
+                format!("`{name}` is a name mend uses itself; choose another {what} name"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn flatten<'s>(
+        &mut self,
+        steps: &'s [StepSpec],
+        path: &YamlPath,
+        block: Option<usize>,
+        out: &mut Vec<Flat<'s>>,
+    ) {
+        for (i, spec) in steps.iter().enumerate() {
+            let path = path.index(i);
+            let at = out.len();
+            out.push(Flat {
+                spec,
+                path: path.clone(),
+                block,
+                end: at + 1,
+            });
+            if let Some(children) = &spec.steps {
+                if block.is_some() {
+                    self.error(
+                        &path.key("steps"),
+                        Point::Key,
+                        "blocks cannot be nested; put this block's steps in the outer block",
+                    );
+                }
+                if children.is_empty() {
+                    self.error(
+                        &path.key("steps"),
+                        Point::Value,
+                        "a block needs at least one step",
+                    );
+                }
+                self.flatten(children, &path.key("steps"), Some(at), out);
+                out[at].end = out.len();
+            }
+        }
+    }
+
+    fn index_ids(&mut self, flat: &[Flat]) -> HashMap<String, usize> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, f) in flat.iter().enumerate() {
+            let path = f.path.key("id");
+            if f.spec.id.is_empty() {
+                continue; // already reported as a missing or broken key
+            }
+            if !self.check_name(&path, &f.spec.id, "step id") {
+                continue;
+            }
+            if let Some(&first) = index.get(&f.spec.id) {
+                let (line, _) = self
+                    .source
+                    .position(&flat[first].path.key("id"), Point::Value);
+                self.error(
+                    &path,
+                    Point::Value,
+                    format!(
+                        "duplicate step id `{}`; it is first used on line {line}",
+                        f.spec.id
+                    ),
+                );
+            } else {
+                index.insert(f.spec.id.clone(), i);
+            }
+        }
+        index
+    }
+
+    fn step(&mut self, i: usize, f: &Flat, flat: &[Flat], index: &HashMap<String, usize>) -> Step {
+        let spec = f.spec;
+        let path = &f.path;
+        let kinds = spec.kinds();
+        if kinds.len() > 1 {
+            self.error(
+                &path.key(kinds[1]),
+                Point::Key,
+                format!(
+                    "a step is one kind; this one has both `{}` and `{}`",
+                    kinds[0], kinds[1]
+                ),
+            );
+        } else if kinds.is_empty() && spec.goto.is_none() {
+            self.error(
+                path,
+                Point::Value,
+                format!(
+                    "step `{}` needs one of: say, ask, choose, set, steps (or a goto)",
+                    spec.id
+                ),
+            );
+        }
+        self.check_misplaced_keys(spec, path);
+        let names = self.script_names(false);
+        let when = spec
+            .when
+            .as_ref()
+            .and_then(|w| self.script(&path.key("when"), w, true, &names));
+        let goto = spec
+            .goto
+            .as_ref()
+            .and_then(|target| self.resolve_goto(&path.key("goto"), target, f.block, flat, index));
+        let max_visits = spec.max_visits.unwrap_or(limits::DEFAULT_VISITS);
+        if !(1..=limits::MAX_VISITS).contains(&max_visits) {
+            self.error(
+                &path.key("max_visits"),
+                Point::Value,
+                format!("`max_visits` must be between 1 and {}", limits::MAX_VISITS),
+            );
+        }
+        let kind = self.kind(i, f, flat, index);
+        Step {
+            id: spec.id.clone(),
+            path: path.clone(),
+            kind,
+            when,
+            goto,
+            max_visits,
+            block: f.block,
+        }
+    }
+
+    fn kind(
+        &mut self,
+        i: usize,
+        f: &Flat,
+        flat: &[Flat],
+        index: &HashMap<String, usize>,
+    ) -> StepKind {
+        let (spec, path) = (f.spec, &f.path);
+        let base = format!("{}/{}", self.id, spec.id);
+        if let Some(say) = &spec.say {
+            StepKind::Say(self.text(&path.key("say"), &format!("{base}/say"), say))
+        } else if let Some(ask) = &spec.ask {
+            let check_names = self.script_names(true);
+            let checks = spec
+                .check
+                .iter()
+                .enumerate()
+                .filter_map(|(n, c)| {
+                    let cpath = path.key("check").index(n);
+                    let rule = self.script(&cpath.key("rule"), &c.rule, true, &check_names);
+                    let hint = self.text(&cpath.key("hint"), &format!("{base}/check{n}"), &c.hint);
+                    rule.map(|rule| Check {
+                        rule,
+                        hint,
+                        strict: c.strict,
+                        path: cpath,
+                    })
+                })
+                .collect();
+            StepKind::Ask(Ask {
+                prompt: self.text(&path.key("ask"), &format!("{base}/ask"), ask),
+                by: self.by(spec, path),
+                example: spec
+                    .example
+                    .as_ref()
+                    .map(|e| self.text(&path.key("example"), &format!("{base}/example"), e)),
+                checks,
+                optional: spec.optional,
+            })
+        } else if let Some(choose) = &spec.choose {
+            StepKind::Choose(Choose {
+                prompt: self.text(&path.key("choose"), &format!("{base}/choose"), choose),
+                by: self.by(spec, path),
+                options: self.options(f, flat, index),
+                optional: spec.optional,
+            })
+        } else if let Some(set) = &spec.set {
+            let names = self.script_names(false);
+            self.script(&path.key("set"), set, false, &names)
+                .map_or(StepKind::Jump, StepKind::Set)
+        } else if spec.steps.is_some() {
+            StepKind::Block {
+                swap: self.swap(spec, path),
+                end: f.end,
+            }
+        } else {
+            debug_assert!(i < flat.len());
+            StepKind::Jump
+        }
+    }
+
+    fn options(&mut self, f: &Flat, flat: &[Flat], index: &HashMap<String, usize>) -> Vec<Choice> {
+        let (spec, path) = (f.spec, &f.path);
+        if spec.options.len() < 2 {
+            self.error(
+                &path.key("choose"),
+                Point::Key,
+                "a choose step needs at least two options",
+            );
+        }
+        let mut keys: Vec<&str> = Vec::new();
+        let mut choices = Vec::new();
+        for (n, option) in spec.options.iter().enumerate() {
+            let opath = path.key("options").index(n);
+            let key = option.key.trim();
+            if key.is_empty() || key.chars().all(|c| c.is_ascii_digit()) || key.starts_with(':') {
+                self.error(
+                    &opath.key("key"),
+                    Point::Value,
+                    "an option key is a word (numbers pick options by position, and `:` starts a command)",
+                );
+            } else if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                self.error(
+                    &opath.key("key"),
+                    Point::Value,
+                    format!("duplicate option key `{key}`"),
+                );
+            }
+            keys.push(key);
+            let label = self.text(
+                &opath.key("label"),
+                &format!("{}/{}/option{n}", self.id, spec.id),
+                &option.label,
+            );
+            let goto = option
+                .goto
+                .as_ref()
+                .and_then(|t| self.resolve_goto(&opath.key("goto"), t, f.block, flat, index));
+            choices.push(Choice {
+                key: key.to_owned(),
+                label,
+                goto,
+            });
+        }
+        choices
+    }
+
+    fn swap(&mut self, spec: &StepSpec, path: &YamlPath) -> Option<(usize, usize)> {
+        let swap = spec.swap.as_ref()?;
+        let spath = path.key("swap");
+        if swap.len() != 2 || swap[0] == swap[1] {
+            self.error(
+                &spath,
+                Point::Value,
+                "`swap` names the two roles that change places, e.g. [speaker, listener]",
+            );
+            return None;
+        }
+        let a = self.role(&swap[0], &spath.index(0));
+        let b = self.role(&swap[1], &spath.index(1));
+        a.zip(b)
+    }
+
+    /// Keys that only make sense on another kind of step are errors: a
+    /// misplaced `check` would otherwise silently never run.
+    fn check_misplaced_keys(&mut self, spec: &StepSpec, path: &YamlPath) {
+        let is = |k: &str| spec.kinds().first() == Some(&k);
+        let misplaced = [
+            (
+                "by",
+                spec.by.is_some() && !(is("ask") || is("choose")),
+                "ask and choose steps",
+            ),
+            ("check", !spec.check.is_empty() && !is("ask"), "ask steps"),
+            ("example", spec.example.is_some() && !is("ask"), "ask steps"),
+            (
+                "options",
+                !spec.options.is_empty() && !is("choose"),
+                "choose steps",
+            ),
+            (
+                "optional",
+                spec.optional && !(is("ask") || is("choose")),
+                "ask and choose steps",
+            ),
+            (
+                "swap",
+                spec.swap.is_some() && !is("steps"),
+                "blocks (steps with `steps`)",
+            ),
+        ];
+        for (key, wrong, belongs) in misplaced {
+            if wrong {
+                self.error(
+                    &path.key(key),
+                    Point::Key,
+                    format!("`{key}` belongs on {belongs}"),
+                );
+            }
+        }
+    }
+
+    fn by(&mut self, spec: &StepSpec, path: &YamlPath) -> usize {
+        match &spec.by {
+            Some(role) => self.role(role, &path.key("by")).unwrap_or(0),
+            None => {
+                let kind = spec.kinds().first().copied().unwrap_or("ask");
+                self.error(
+                    &path.key(kind),
+                    Point::Key,
+                    format!("this {kind} step needs `by`: the role whose turn it is"),
+                );
+                0
+            }
+        }
+    }
+
+    fn role(&mut self, name: &str, path: &YamlPath) -> Option<usize> {
+        if let Some(i) = self.role_names.iter().position(|r| r == name) {
+            return Some(i);
+        }
+        if self.check_roles {
+            let known: Vec<&str> = self.role_names.iter().map(String::as_str).collect();
+            let hint = match did_you_mean(name, &known) {
+                Some(close) => format!("; did you mean `{close}`?"),
+                None => format!("; declared roles: {}", known.join(", ")),
+            };
+            self.error(
+                path,
+                Point::Value,
+                format!("role `{name}` is not declared in `roles`{hint}"),
+            );
+        }
+        None
+    }
+
+    fn resolve_goto(
+        &mut self,
+        path: &YamlPath,
+        target: &str,
+        block: Option<usize>,
+        flat: &[Flat],
+        index: &HashMap<String, usize>,
+    ) -> Option<usize> {
+        let Some(&to) = index.get(target) else {
+            let known: Vec<&str> = index.keys().map(String::as_str).collect();
+            let hint = did_you_mean(target, &known)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            self.error(
+                path,
+                Point::Value,
+                format!("goto names an unknown step `{target}`{hint}"),
+            );
+            return None;
+        };
+        if flat[to].block != block {
+            self.error(
+                path,
+                Point::Value,
+                format!("goto `{target}` would jump into or out of a block; a goto stays within its own block"),
+            );
+            return None;
+        }
+        Some(to)
+    }
+
+    /// The names a script may read: the engine's own, plus one per role.
+    fn script_names(&self, with_answer: bool) -> Vec<String> {
+        let mut names: Vec<String> = SCRIPT_NAMES.iter().map(|s| (*s).to_owned()).collect();
+        if with_answer {
+            names.push("answer".to_owned());
+        }
+        names.extend(self.role_names.iter().cloned());
+        names
+    }
+
+    fn script(
+        &mut self,
+        path: &YamlPath,
+        text: &str,
+        expression: bool,
+        names: &[String],
+    ) -> Option<Script> {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let compiled = if expression {
+            Script::expression(text, &names)
+        } else {
+            Script::statements(text, &names)
+        };
+        compiled
+            .map_err(
+                |ScriptError {
+                     message,
+                     line,
+                     column,
+                 }| {
+                    let inner = Inner {
+                        line,
+                        column,
+                        width: 1,
+                    };
+                    let d =
+                        self.source
+                            .error_inside(path, inner, format!("script error: {message}"));
+                    self.diagnostics.push(d);
+                },
+            )
+            .ok()
+    }
+
+    fn text(&mut self, path: &YamlPath, name: &str, source: &str) -> Text {
+        match self.templates.add(name, source) {
+            Ok(text) => text,
+            Err(TemplateError {
+                message,
+                line,
+                column,
+                width,
+            }) => {
+                let inner = Inner {
+                    line,
+                    column,
+                    width,
+                };
+                let d = self.source.error_inside(path, inner, message);
+                self.diagnostics.push(d);
+                Text::Plain(String::new())
+            }
+        }
+    }
+}

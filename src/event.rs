@@ -1,0 +1,45 @@
+//! What the engine asks a front-end to show, and what it answers back.
+
+use serde::Serialize;
+
+/// The next thing to show. `Say` has already moved the run on; `Prompt` stays
+/// until it is answered, so asking again returns the same prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Event {
+    Say { step: String, text: String },
+    Prompt(Prompt),
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prompt {
+    pub step: String,
+    pub text: String,
+    pub example: Option<String>,
+    /// The options of a choose step: (key, label). Empty for a free answer.
+    pub options: Vec<(String, String)>,
+    pub optional: bool,
+    /// Whose turn it is: partner index (0 or 1), name, role.
+    pub partner: usize,
+    pub name: String,
+    pub role: String,
+    pub progress: Progress,
+}
+
+/// "Question 3 of 8"; `round` is 1 or 2 inside a swap block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub question: usize,
+    pub of: usize,
+    pub round: Option<u32>,
+}
+
+/// What became of an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Reply {
+    /// Stored; the run moved on.
+    Accepted,
+    /// Not stored; show the hint and ask the same question again. `check` is
+    /// the index of the check rule that failed, if one did.
+    Retry { hint: String, check: Option<usize> },
+}

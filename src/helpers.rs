@@ -1,0 +1,209 @@
+//! Functions exercise scripts can call. Each works on the words a partner
+//! typed, case-insensitively, and never fails on odd input.
+
+use rhai::{Array, Engine};
+
+pub fn register(engine: &mut Engine) {
+    engine.register_fn("words", |s: &str| word_count(s) as i64);
+    engine.register_fn("starts_with_i", starts_with_i);
+    engine.register_fn("has_absolutes", has_absolutes);
+    engine.register_fn("names_feeling", names_feeling);
+    engine.register_fn("contains_any", |s: &str, list: Array| {
+        let needles: Vec<String> = list.iter().map(|d| d.to_string()).collect();
+        contains_any(s, &needles)
+    });
+    engine.register_fn("visits", |step: &str| crate::script::visits_of(step) as i64);
+}
+
+/// The words of `s`, lower-cased, with curly apostrophes made straight and
+/// surrounding punctuation removed.
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '(' | ')' | '"')
+    })
+    .map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+            .replace('\u{2019}', "'")
+            .trim_matches('\'')
+            .to_lowercase()
+    })
+    .filter(|w| w.chars().any(char::is_alphanumeric))
+    .collect()
+}
+
+pub fn word_count(s: &str) -> usize {
+    words(s).len()
+}
+
+const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my"];
+
+/// True when the sentence starts from the speaker's own side:
+/// "I feel...", "I'm...", "I've...", "My ...".
+pub fn starts_with_i(s: &str) -> bool {
+    words(s)
+        .first()
+        .is_some_and(|w| FIRST_PERSON.contains(&w.as_str()))
+}
+
+const ABSOLUTES: [&str; 10] = [
+    "always",
+    "never",
+    "everyone",
+    "everybody",
+    "nobody",
+    "everything",
+    "nothing",
+    "constantly",
+    "forever",
+    "ever",
+];
+const ABSOLUTE_PHRASES: [&str; 4] = ["every time", "all the time", "no one", "each and every"];
+
+/// True when the text generalises ("always", "never", "every time"), which
+/// turns a complaint about a moment into a verdict about a person.
+pub fn has_absolutes(s: &str) -> bool {
+    let words = words(s);
+    words.iter().any(|w| ABSOLUTES.contains(&w.as_str()))
+        || ABSOLUTE_PHRASES.iter().any(|p| contains_phrase(&words, p))
+}
+
+/// Feeling words in the spirit of Nonviolent Communication's feelings list:
+/// what happens inside the speaker, not a judgement of the other.
+const FEELINGS: &[&str] = &[
+    "afraid",
+    "alone",
+    "angry",
+    "anxious",
+    "ashamed",
+    "betrayed",
+    "calm",
+    "confused",
+    "disappointed",
+    "discouraged",
+    "embarrassed",
+    "exhausted",
+    "frightened",
+    "frustrated",
+    "glad",
+    "grateful",
+    "guilty",
+    "happy",
+    "heartbroken",
+    "helpless",
+    "hopeful",
+    "hopeless",
+    "hurt",
+    "insecure",
+    "invisible",
+    "irritated",
+    "jealous",
+    "lonely",
+    "lost",
+    "loved",
+    "nervous",
+    "numb",
+    "overwhelmed",
+    "panicked",
+    "relieved",
+    "resentful",
+    "sad",
+    "scared",
+    "shaken",
+    "shocked",
+    "sorry",
+    "stressed",
+    "tender",
+    "tense",
+    "tired",
+    "touched",
+    "uncertain",
+    "uneasy",
+    "unimportant",
+    "unsafe",
+    "upset",
+    "vulnerable",
+    "worried",
+    "dismissed",
+    "ignored",
+    "rejected",
+    "unseen",
+    "unheard",
+    "abandoned",
+    "humiliated",
+    "afraid",
+    "torn",
+    "raw",
+    "small",
+    "safe",
+    "close",
+    "connected",
+    "excited",
+    "proud",
+    "warm",
+    "thankful",
+    "content",
+    "peaceful",
+    "shut",
+    "distant",
+    "cold",
+];
+
+/// True when the text names a feeling word. "I feel that you..." names a
+/// thought, not a feeling, so it does not count on its own.
+pub fn names_feeling(s: &str) -> bool {
+    words(s).iter().any(|w| FEELINGS.contains(&w.as_str()))
+}
+
+/// True when `s` contains any of the words or phrases, ignoring case.
+pub fn contains_any(s: &str, needles: &[String]) -> bool {
+    let words = words(s);
+    needles.iter().any(|n| contains_phrase(&words, n))
+}
+
+fn contains_phrase(words: &[String], phrase: &str) -> bool {
+    let wanted: Vec<String> = self::words(phrase);
+    !wanted.is_empty() && words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_person_openings() {
+        assert!(starts_with_i("I feel lonely when..."));
+        assert!(starts_with_i("  \"I’m hurt\""));
+        assert!(starts_with_i("I've been worried"));
+        assert!(!starts_with_i("You never listen"));
+        assert!(!starts_with_i("Ideally we would"));
+        assert!(!starts_with_i(""));
+    }
+
+    #[test]
+    fn absolutes_are_whole_words() {
+        assert!(has_absolutes("you ALWAYS do this"));
+        assert!(has_absolutes("it happens every time"));
+        assert!(!has_absolutes("I feel unheard sometimes"));
+        assert!(!has_absolutes("nevertheless, I need"));
+    }
+
+    #[test]
+    fn phrases_match_whole_words() {
+        let needles = vec!["but".to_owned(), "if you".to_owned()];
+        assert!(contains_any("I'm sorry, BUT you", &needles));
+        assert!(contains_any("sorry if you felt", &needles));
+        assert!(!contains_any("the butter", &needles));
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("I feel — hurt, when..."), 4);
+        assert_eq!(word_count(""), 0);
+    }
+
+    #[test]
+    fn feelings() {
+        assert!(names_feeling("I feel lonely"));
+        assert!(!names_feeling("I feel that you are late"));
+    }
+}

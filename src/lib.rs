@@ -1,0 +1,36 @@
+//! mend: a guided conversation engine for couples rebuilding trust.
+//!
+//! Exercises are YAML files (`spec`) compiled once (`loader`, `compiler`) into
+//! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
+//! (`scripted`, the terminal) drive it through `play`.
+
+pub mod cmd;
+pub mod command;
+pub mod compiler;
+pub mod diagnostic;
+pub mod event;
+pub mod exercise;
+pub mod helpers;
+pub mod library;
+pub mod limits;
+pub mod loader;
+pub mod markdown;
+pub mod partners;
+pub mod play;
+pub mod run;
+pub mod screen;
+pub mod script;
+pub mod scripted;
+pub mod source;
+pub mod spec;
+pub mod state;
+pub mod template;
+pub mod text;
+pub mod yaml_path;
+
+pub use compiler::{Compiled, compile};
+pub use diagnostic::{Diagnostic, Severity};
+pub use event::{Event, Prompt, Reply};
+pub use exercise::Exercise;
+pub use run::{Run, RunError};
+pub use source::Source;

@@ -1,0 +1,205 @@
+//! Where exercises come from: a folder of YAML files, or the library compiled
+//! into the binary.
+
+use crate::compiler::{Compiled, compile};
+use crate::diagnostic::Diagnostic;
+use crate::limits;
+use crate::source::Source;
+use anyhow::{Context, bail};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The suffix of test-plan files that sit beside exercises.
+pub const TEST_PLAN_SUFFIX: &str = ".test.yaml";
+
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Dir(PathBuf),
+    Embedded,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub origin: Origin,
+    /// Exercise ids, sorted.
+    ids: Vec<String>,
+}
+
+impl Library {
+    /// `--exercises DIR` or `MEND_EXERCISES`, else `./exercises` when it
+    /// exists, else the library built into the binary.
+    pub fn open(dir: Option<&Path>) -> anyhow::Result<Library> {
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                bail!("exercise folder `{}` does not exist", dir.display());
+            }
+            return Library::from_dir(dir);
+        }
+        let local = Path::new("exercises");
+        if local.is_dir() {
+            return Library::from_dir(local);
+        }
+        Ok(Library::embedded())
+    }
+
+    pub fn embedded() -> Library {
+        let ids = embedded::EXERCISES
+            .iter()
+            .filter_map(|(name, _)| exercise_id(Path::new(name)))
+            .collect();
+        Library {
+            origin: Origin::Embedded,
+            ids,
+        }
+    }
+
+    pub fn from_dir(dir: &Path) -> anyhow::Result<Library> {
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read exercise folder `{}`", dir.display()))?;
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter_map(|p| exercise_id(&p))
+            .collect();
+        ids.sort();
+        Ok(Library {
+            origin: Origin::Dir(dir.to_owned()),
+            ids,
+        })
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Where diagnostics say the library is.
+    pub fn describe(&self) -> String {
+        match &self.origin {
+            Origin::Dir(dir) => dir.display().to_string(),
+            Origin::Embedded => "the built-in library".to_owned(),
+        }
+    }
+
+    /// The source of exercise `id`.
+    pub fn source(&self, id: &str) -> Result<Source, Diagnostic> {
+        match &self.origin {
+            Origin::Dir(dir) => {
+                let path = ["yaml", "yml"]
+                    .iter()
+                    .map(|ext| dir.join(format!("{id}.{ext}")))
+                    .find(|p| p.is_file())
+                    .unwrap_or_else(|| dir.join(format!("{id}.yaml")));
+                read_source(&path)
+            }
+            Origin::Embedded => embedded::EXERCISES
+                .iter()
+                .find(|(name, _)| exercise_id(Path::new(name)).as_deref() == Some(id))
+                .map(|(name, text)| Source::new(format!("<built-in>/{name}"), *text))
+                .ok_or_else(|| Diagnostic::error(id, "no such exercise in the built-in library")),
+        }
+    }
+
+    /// The test plan beside exercise `id`, if there is one.
+    pub fn test_plan(&self, id: &str) -> Option<Source> {
+        let file = format!("{id}{TEST_PLAN_SUFFIX}");
+        match &self.origin {
+            Origin::Dir(dir) => {
+                let path = dir.join(&file);
+                path.is_file().then(|| read_source(&path).ok()).flatten()
+            }
+            Origin::Embedded => embedded::EXERCISES
+                .iter()
+                .find(|(name, _)| *name == file)
+                .map(|(name, text)| Source::new(format!("<built-in>/{name}"), *text)),
+        }
+    }
+
+    /// Finds an exercise by id, suggesting close ids when there is none.
+    pub fn find(&self, id: &str) -> anyhow::Result<Source> {
+        if self.ids.iter().any(|i| i == id) {
+            return self.source(id).map_err(|d| anyhow::anyhow!("{d}"));
+        }
+        let known: Vec<&str> = self.ids.iter().map(String::as_str).collect();
+        let hint = match crate::loader::did_you_mean(id, &known) {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => format!("; `mend list` shows the {} exercises there", known.len()),
+        };
+        bail!("no exercise `{id}` in {}{hint}", self.describe())
+    }
+
+    /// Compiles every exercise in the library.
+    pub fn compile_all(&self) -> Vec<(String, Compiled)> {
+        self.ids
+            .iter()
+            .map(|id| {
+                let compiled = match self.source(id) {
+                    Ok(source) => compile(id, source),
+                    Err(d) => Compiled {
+                        exercise: None,
+                        diagnostics: vec![d],
+                    },
+                };
+                (id.clone(), compiled)
+            })
+            .collect()
+    }
+}
+
+/// The id of an exercise file: its stem, for `.yaml`/`.yml` files that are not
+/// test plans.
+pub fn exercise_id(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    if name.ends_with(TEST_PLAN_SUFFIX) || name.starts_with('.') {
+        return None;
+    }
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    Some(stem.to_owned())
+}
+
+/// Reads a file for compiling, refusing oversized files before reading them
+/// whole and reporting unreadable ones as diagnostics.
+pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
+    let name = path.display().to_string();
+    let mut file = File::open(path)
+        .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
+    let mut bytes = Vec::new();
+    file.by_ref()
+        .take(limits::EXERCISE_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
+    if bytes.len() > limits::EXERCISE_FILE_BYTES {
+        let size = file
+            .metadata()
+            .map(|m| m.len())
+            .unwrap_or(bytes.len() as u64);
+        return Err(Diagnostic::error(
+            &name,
+            format!(
+                "the file is {} KiB; exercise files are limited to {} KiB",
+                size.div_ceil(1024),
+                limits::EXERCISE_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::error(
+            &name,
+            format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+        )
+    })?;
+    Ok(Source::new(name, text))
+}
+
+/// The notes templates built into the binary: (file name, text).
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    embedded::TEMPLATES
+}

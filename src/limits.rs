@@ -1,0 +1,27 @@
+//! Every limit mend enforces, in one place; docs/limits.md explains each and
+//! what a user sees when it is hit.
+
+/// An exercise file larger than this is rejected before it is parsed.
+pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
+/// Steps in one exercise, counting the steps inside blocks.
+pub const STEPS: usize = 500;
+/// One answer, in characters. Longer answers are refused and asked again.
+pub const ANSWER_CHARS: usize = 16_000;
+/// How often one step may run in one round unless the step sets `max_visits`.
+pub const DEFAULT_VISITS: u32 = 10;
+/// The most an author may set `max_visits` to.
+pub const MAX_VISITS: u32 = 100;
+/// rhai operations per script evaluation: a `loop {}` stops well within a second.
+pub const SCRIPT_OPERATIONS: u64 = 200_000;
+pub const SCRIPT_STRING_BYTES: usize = 256 * 1024;
+pub const SCRIPT_COLLECTION_ITEMS: usize = 10_000;
+pub const SCRIPT_CALL_DEPTH: usize = 32;
+pub const SCRIPT_EXPR_DEPTH: usize = 64;
+pub const SCRIPT_VARIABLES: usize = 256;
+pub const SCRIPT_FUNCTIONS: usize = 64;
+/// minijinja fuel per render: bounds loops in templates.
+pub const TEMPLATE_FUEL: u64 = 200_000;
+/// Rendered text longer than this is an error, so a template cannot flood the screen.
+pub const RENDERED_CHARS: usize = 256 * 1024;
+/// A partner's name, in characters.
+pub const NAME_CHARS: usize = 40;

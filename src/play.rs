@@ -1,0 +1,163 @@
+//! The loop every interactive front-end shares: show events, read a line,
+//! understand commands, hand answers to the engine, save after every change.
+
+use crate::command::{BREAK_TEXT, Command};
+use crate::event::{Event, Prompt, Reply};
+use crate::run::Run;
+use chrono::{DateTime, Utc};
+use std::io;
+
+/// A line from the partners, or the end of input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Line(String),
+    /// Ctrl-D in a terminal; in piped input, the end of the input.
+    End,
+}
+
+/// Where output goes and input comes from.
+pub trait Console {
+    fn say(&mut self, text: &str) -> io::Result<()>;
+    fn handoff(&mut self, to: &Prompt) -> io::Result<()>;
+    fn question(&mut self, prompt: &Prompt) -> io::Result<()>;
+    fn hint(&mut self, text: &str) -> io::Result<()>;
+    fn info(&mut self, text: &str) -> io::Result<()>;
+    /// Reads one answer; `prefill` is text to offer for editing (after `:back`
+    /// or a failed check).
+    fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input>;
+    /// What a front-end does at the end of input: piped input stops the run;
+    /// a terminal treats Ctrl-D as `:break`.
+    fn end_is_break(&self) -> bool {
+        false
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Finished,
+    /// `:break` (or Ctrl-D in a terminal): saved, to be resumed.
+    Paused,
+    Quit,
+    /// Piped input ran out while a question was waiting.
+    InputEnded {
+        step: String,
+        name: String,
+    },
+}
+
+/// Called after every change to the run, before the next prompt appears.
+pub type Save<'a> = dyn FnMut(&Run) -> anyhow::Result<()> + 'a;
+
+pub fn play(
+    run: &mut Run,
+    console: &mut dyn Console,
+    clock: &dyn Fn() -> DateTime<Utc>,
+    save: &mut Save,
+) -> anyhow::Result<Outcome> {
+    let mut last_partner: Option<usize> = None;
+    let mut prefill = String::new();
+    loop {
+        let prompt = match run.next_event()? {
+            Event::Say { text, .. } => {
+                console.say(&text)?;
+                continue;
+            }
+            Event::Finished => {
+                save(run)?;
+                return Ok(Outcome::Finished);
+            }
+            Event::Prompt(prompt) => prompt,
+        };
+        if last_partner.is_some_and(|p| p != prompt.partner) {
+            console.handoff(&prompt)?;
+        }
+        last_partner = Some(prompt.partner);
+        console.question(&prompt)?;
+        loop {
+            let line = match console.read(&prompt, &std::mem::take(&mut prefill))? {
+                Input::Line(line) => line,
+                Input::End if console.end_is_break() => ":break".to_owned(),
+                Input::End => {
+                    save(run)?;
+                    return Ok(Outcome::InputEnded {
+                        step: prompt.step,
+                        name: prompt.name,
+                    });
+                }
+            };
+            let reply = match Command::parse(&line) {
+                None => run.answer(&line, clock())?,
+                Some(Command::Skip) => run.skip(clock())?,
+                Some(Command::Help) => {
+                    console.info(&format!(
+                        "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
+                        Command::help()
+                    ))?;
+                    continue;
+                }
+                Some(Command::Repeat) => {
+                    console.question(&prompt)?;
+                    continue;
+                }
+                Some(Command::Where) => {
+                    console.info(&where_text(run, &prompt))?;
+                    continue;
+                }
+                Some(Command::Back) => {
+                    match run.back() {
+                        Some(previous) => {
+                            save(run)?;
+                            console.info("Going back to the previous question. The earlier answer is ready to edit.")?;
+                            prefill = previous;
+                            last_partner = None;
+                        }
+                        None => {
+                            console.info(
+                                "This is the first question; there is nothing to go back to.",
+                            )?;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                Some(Command::Break) => {
+                    save(run)?;
+                    console.info(BREAK_TEXT)?;
+                    return Ok(Outcome::Paused);
+                }
+                Some(Command::Quit) => {
+                    save(run)?;
+                    return Ok(Outcome::Quit);
+                }
+            };
+            match reply {
+                Reply::Accepted => {
+                    save(run)?;
+                    break;
+                }
+                Reply::Retry { hint, .. } => {
+                    console.hint(&hint)?;
+                    if Command::parse(&line).is_none() {
+                        prefill = line;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn where_text(run: &Run, prompt: &Prompt) -> String {
+    let ex = run.exercise();
+    let mut text = format!(
+        "{}: question {} of {}",
+        ex.title, prompt.progress.question, prompt.progress.of
+    );
+    if let Some(round) = prompt.progress.round {
+        text.push_str(&format!(", round {round} of 2 (roles swap in round 2)"));
+    }
+    text.push_str(&format!(
+        ". It is {}'s turn, as {}.",
+        prompt.name, prompt.role
+    ));
+    text
+}

@@ -1,0 +1,626 @@
+//! The engine: a pure state machine over a compiled exercise. It reads no
+//! input, prints nothing and never looks at the clock: front-ends ask it for
+//! the next event, hand it answers (with the time they were given), and save
+//! its state wherever they like.
+
+use crate::diagnostic::Diagnostic;
+use crate::event::{Event, Progress, Prompt, Reply};
+use crate::exercise::{Choose, Exercise, Step, StepKind};
+use crate::limits;
+use crate::script::{Script, ScriptError};
+use crate::source::Inner;
+use crate::state::{AnswerRecord, Checkpoint, Cursor, RunState, STATE_VERSION};
+use crate::template::{TemplateError, Text};
+use crate::text::neutralize;
+use crate::yaml_path::{Point, YamlPath};
+use chrono::{DateTime, Utc};
+use rhai::{Dynamic, Scope};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub struct Run<'e> {
+    exercise: &'e Exercise,
+    state: RunState,
+}
+
+/// A problem while running: a script or template failing on the data it got,
+/// or a loop that went past its visit limit. Carries a diagnostic pointing
+/// into the exercise file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    pub step: String,
+    pub diagnostic: Box<Diagnostic>,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl<'e> Run<'e> {
+    pub fn start(exercise: &'e Exercise, partners: [String; 2]) -> Self {
+        let first = exercise.steps.first().map(|s| s.id.clone());
+        Run {
+            exercise,
+            state: RunState {
+                state_version: STATE_VERSION,
+                exercise: exercise.id.clone(),
+                exercise_version: exercise.version,
+                partners,
+                bindings: (0..exercise.roles.len()).collect(),
+                cursor: Cursor {
+                    at: first,
+                    waiting: false,
+                    round: 0,
+                    vars: exercise.vars.clone(),
+                    visits: BTreeMap::new(),
+                    nudged: Vec::new(),
+                },
+                answers: Vec::new(),
+                trail: Vec::new(),
+            },
+        }
+    }
+
+    /// Continues from saved state. The step it was at must still exist.
+    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, String> {
+        if let Some(at) = &state.cursor.at
+            && exercise.step_index(at).is_none()
+        {
+            return Err(format!(
+                "step `{at}` is no longer in exercise `{}`",
+                exercise.id
+            ));
+        }
+        if state.bindings.len() != exercise.roles.len() {
+            return Err(format!(
+                "exercise `{}` now has different roles",
+                exercise.id
+            ));
+        }
+        Ok(Run { exercise, state })
+    }
+
+    pub fn exercise(&self) -> &'e Exercise {
+        self.exercise
+    }
+
+    pub fn state(&self) -> &RunState {
+        &self.state
+    }
+
+    pub fn into_state(self) -> RunState {
+        self.state
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.state.cursor.at.is_none()
+    }
+
+    /// Exchanges which partner plays which role. Only before the first answer.
+    pub fn swap_roles(&mut self) -> bool {
+        if !self.state.answers.is_empty() || self.state.bindings.len() < 2 {
+            return false;
+        }
+        self.state.bindings.swap(0, 1);
+        true
+    }
+
+    /// The partner who plays `role` right now.
+    pub fn partner_for(&self, role: usize) -> usize {
+        self.state.bindings.get(role).copied().unwrap_or(0)
+    }
+
+    /// The next event. Say steps are consumed as they are returned; a prompt
+    /// is returned again until it is answered.
+    pub fn next_event(&mut self) -> Result<Event, RunError> {
+        let ex = self.exercise;
+        loop {
+            let Some(i) = self.position() else {
+                return Ok(Event::Finished);
+            };
+            let step = &ex.steps[i];
+            if self.state.cursor.waiting {
+                return self.prompt(i).map(Event::Prompt);
+            }
+            if let Some(when) = &step.when
+                && !self.test(when, step, &step.path.key("when"), None)?
+            {
+                let past = match step.kind {
+                    StepKind::Block { end, .. } => end,
+                    _ => i + 1,
+                };
+                self.move_to(past, i);
+                continue;
+            }
+            let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
+            *visits += 1;
+            if *visits > step.max_visits {
+                let message = format!(
+                    "step `{}` ran more than {} times in one round; the exercise seems to loop without end (raise `max_visits` or add an exit)",
+                    step.id, step.max_visits
+                );
+                return Err(self.error(step, &step.path.key("id"), message));
+            }
+            match &step.kind {
+                StepKind::Say(text) => {
+                    let text = self.render(text, step, "say")?;
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                    return Ok(Event::Say {
+                        step: step.id.clone(),
+                        text,
+                    });
+                }
+                StepKind::Ask(_) | StepKind::Choose(_) => {
+                    self.state.cursor.waiting = true;
+                    self.state.cursor.nudged.clear();
+                }
+                StepKind::Set(script) => {
+                    self.set(script, step)?;
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Jump => self.move_to(step.goto.unwrap_or(i + 1), i),
+                StepKind::Block { .. } => {
+                    self.state.cursor.round = 1;
+                    self.reset_block_visits(i);
+                    self.set_at(i + 1);
+                }
+            }
+        }
+    }
+
+    /// Offers an answer to the waiting prompt.
+    pub fn answer(&mut self, input: &str, now: DateTime<Utc>) -> Result<Reply, RunError> {
+        let Some(i) = self.waiting() else {
+            return Ok(retry("There is no question waiting for an answer."));
+        };
+        let step = &self.exercise.steps[i];
+        let text = neutralize(input.trim());
+        let length = text.chars().count();
+        if length > limits::ANSWER_CHARS {
+            return Ok(retry(&format!(
+                "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
+                limits::ANSWER_CHARS
+            )));
+        }
+        match &step.kind {
+            StepKind::Ask(ask) => {
+                if text.is_empty() {
+                    return if ask.optional {
+                        self.accept(i, None, None, now)
+                    } else {
+                        Ok(retry(
+                            "Take your time. When you are ready, write a few words (or type :break for a pause).",
+                        ))
+                    };
+                }
+                for (n, check) in ask.checks.iter().enumerate() {
+                    let passed =
+                        self.test(&check.rule, step, &check.path.key("rule"), Some(&text))?;
+                    if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
+                        self.state.cursor.nudged.push(n);
+                        let hint = self.render_at(&check.hint, step, &check.path.key("hint"))?;
+                        return Ok(Reply::Retry {
+                            hint,
+                            check: Some(n),
+                        });
+                    }
+                }
+                self.accept(i, Some(text), None, now)
+            }
+            StepKind::Choose(choose) => {
+                if text.is_empty() && choose.optional {
+                    return self.accept(i, None, None, now);
+                }
+                match pick(choose, &text, |label| self.render_label(label, step)) {
+                    Some(n) => {
+                        let option = &choose.options[n];
+                        self.accept(i, Some(option.key.clone()), option.goto, now)
+                    }
+                    None => {
+                        let keys: Vec<&str> =
+                            choose.options.iter().map(|o| o.key.as_str()).collect();
+                        Ok(retry(&format!(
+                            "Please choose a number from 1 to {}, or type one of: {}.",
+                            keys.len(),
+                            keys.join(", ")
+                        )))
+                    }
+                }
+            }
+            _ => Ok(retry("There is no question waiting for an answer.")),
+        }
+    }
+
+    /// Skips the waiting question if the exercise allows it.
+    pub fn skip(&mut self, now: DateTime<Utc>) -> Result<Reply, RunError> {
+        let Some(i) = self.waiting() else {
+            return Ok(retry("There is no question waiting for an answer."));
+        };
+        let optional = match &self.exercise.steps[i].kind {
+            StepKind::Ask(a) => a.optional,
+            StepKind::Choose(c) => c.optional,
+            _ => false,
+        };
+        if optional {
+            self.accept(i, None, None, now)
+        } else {
+            Ok(retry(
+                "This question can't be skipped; it matters for what comes next. Take your time, or type :break for a pause.",
+            ))
+        }
+    }
+
+    /// Goes back to the previous question. Returns the answer given there
+    /// (empty when it was skipped), so a front-end can offer it for editing.
+    pub fn back(&mut self) -> Option<String> {
+        let checkpoint = self.state.trail.pop()?;
+        let previous = self
+            .state
+            .answers
+            .get(checkpoint.answers)
+            .and_then(|a| a.text.clone())
+            .unwrap_or_default();
+        self.state.answers.truncate(checkpoint.answers);
+        self.state.cursor = checkpoint.cursor;
+        self.state.bindings = checkpoint.bindings;
+        Some(previous)
+    }
+
+    /// The Markdown this exercise contributes to session notes.
+    pub fn notes(&self) -> Result<Option<String>, RunError> {
+        let Some(notes) = &self.exercise.notes else {
+            return Ok(None);
+        };
+        self.exercise
+            .templates
+            .render(notes, self.view(None))
+            .map(Some)
+            .map_err(|e| self.template_error(None, &YamlPath::root().key("notes"), e))
+    }
+
+    fn position(&self) -> Option<usize> {
+        let at = self.state.cursor.at.as_ref()?;
+        self.exercise.step_index(at)
+    }
+
+    fn waiting(&self) -> Option<usize> {
+        self.position().filter(|_| self.state.cursor.waiting)
+    }
+
+    fn set_at(&mut self, index: usize) {
+        let cursor = &mut self.state.cursor;
+        cursor.at = self.exercise.steps.get(index).map(|s| s.id.clone());
+        cursor.waiting = false;
+        cursor.nudged.clear();
+    }
+
+    /// Moves on from step `from` to `target`, closing a block round when the
+    /// move leaves the block.
+    fn move_to(&mut self, target: usize, from: usize) {
+        let ex = self.exercise;
+        if let Some(b) = ex.steps[from].block
+            && let StepKind::Block { swap, end } = ex.steps[b].kind
+            && target == end
+        {
+            if let Some((r1, r2)) = swap {
+                self.state.bindings.swap(r1, r2);
+                if self.state.cursor.round == 1 {
+                    self.state.cursor.round = 2;
+                    self.reset_block_visits(b);
+                    self.set_at(b + 1);
+                    return;
+                }
+            }
+            self.state.cursor.round = 0;
+        }
+        self.set_at(target);
+    }
+
+    fn reset_block_visits(&mut self, block: usize) {
+        let ex = self.exercise;
+        if let StepKind::Block { end, .. } = ex.steps[block].kind {
+            for step in &ex.steps[block + 1..end] {
+                self.state.cursor.visits.remove(&step.id);
+            }
+        }
+    }
+
+    fn accept(
+        &mut self,
+        i: usize,
+        text: Option<String>,
+        goto: Option<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, RunError> {
+        let prompt = self.prompt(i)?;
+        self.state.trail.push(Checkpoint {
+            cursor: self.state.cursor.clone(),
+            bindings: self.state.bindings.clone(),
+            answers: self.state.answers.len(),
+        });
+        self.state.answers.push(AnswerRecord {
+            step: prompt.step,
+            round: self.state.cursor.round,
+            partner: prompt.partner,
+            name: prompt.name,
+            role: prompt.role,
+            question: prompt.text,
+            text,
+            at: now,
+        });
+        let step = &self.exercise.steps[i];
+        self.move_to(goto.or(step.goto).unwrap_or(i + 1), i);
+        Ok(Reply::Accepted)
+    }
+
+    fn prompt(&self, i: usize) -> Result<Prompt, RunError> {
+        let ex = self.exercise;
+        let step = &ex.steps[i];
+        let (text, example, options, optional) = match &step.kind {
+            StepKind::Ask(ask) => (
+                self.render(&ask.prompt, step, "ask")?,
+                match &ask.example {
+                    Some(e) => Some(self.render(e, step, "example")?),
+                    None => None,
+                },
+                Vec::new(),
+                ask.optional,
+            ),
+            StepKind::Choose(choose) => (
+                self.render(&choose.prompt, step, "choose")?,
+                None,
+                choose
+                    .options
+                    .iter()
+                    .map(|o| Ok((o.key.clone(), self.render_label(&o.label, step)?)))
+                    .collect::<Result<_, RunError>>()?,
+                choose.optional,
+            ),
+            _ => unreachable!("only ask and choose steps wait for answers"),
+        };
+        let role = step.by().unwrap_or(0);
+        let partner = self.partner_for(role);
+        Ok(Prompt {
+            step: step.id.clone(),
+            text,
+            example,
+            options,
+            optional,
+            partner,
+            name: self.state.partners[partner].clone(),
+            role: ex
+                .roles
+                .get(role)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            progress: Progress {
+                question: self.state.answers.len() + 1,
+                of: ex.question_count().max(self.state.answers.len() + 1),
+                round: (self.state.cursor.round > 0
+                    && matches!(
+                        step.block.map(|b| &ex.steps[b].kind),
+                        Some(StepKind::Block { swap: Some(_), .. })
+                    ))
+                .then_some(self.state.cursor.round),
+            },
+        })
+    }
+
+    /// What scripts and templates can see.
+    fn view<'a>(&'a self, by: Option<&'a str>) -> View<'a> {
+        let s = &self.state;
+        let round = s.cursor.round;
+        let mut answers = BTreeMap::new();
+        let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+        for a in &s.answers {
+            let text = a.text.as_deref().unwrap_or("");
+            if round == 0 || a.round == 0 || a.round == round {
+                answers.insert(a.step.as_str(), text);
+            }
+            answers_by
+                .entry(a.name.as_str())
+                .or_default()
+                .insert(a.step.as_str(), text);
+        }
+        for name in &s.partners {
+            answers_by.entry(name.as_str()).or_default();
+        }
+        let roles = self
+            .exercise
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), s.partners[self.partner_for(i)].as_str()))
+            .collect::<BTreeMap<_, _>>();
+        View {
+            exercise: ExerciseView {
+                id: &self.exercise.id,
+                title: &self.exercise.title,
+            },
+            partners: &s.partners,
+            role_names: roles.clone(),
+            roles,
+            answers,
+            answers_by,
+            vars: &s.cursor.vars,
+            round,
+            by: by.unwrap_or(""),
+            transcript: &s.answers,
+        }
+    }
+
+    fn by_name(&self, step: &Step) -> Option<&str> {
+        step.by()
+            .map(|role| self.state.partners[self.partner_for(role)].as_str())
+    }
+
+    fn render(&self, text: &Text, step: &Step, key: &str) -> Result<String, RunError> {
+        self.render_at(text, step, &step.path.key(key))
+    }
+
+    fn render_label(&self, text: &Text, step: &Step) -> Result<String, RunError> {
+        self.render_at(text, step, &step.path.key("options"))
+    }
+
+    fn render_at(&self, text: &Text, step: &Step, path: &YamlPath) -> Result<String, RunError> {
+        if let Text::Plain(s) = text {
+            return Ok(s.clone());
+        }
+        self.exercise
+            .templates
+            .render(text, self.view(self.by_name(step)))
+            .map_err(|e| self.template_error(Some(step), path, e))
+    }
+
+    fn scope(&self, step: &Step, answer: Option<&str>) -> Result<Scope<'static>, RunError> {
+        let view = rhai::serde::to_dynamic(self.view(self.by_name(step))).map_err(|e| {
+            self.error(
+                step,
+                &step.path,
+                format!("could not prepare script data: {e}"),
+            )
+        })?;
+        let mut scope = Scope::new();
+        if let Some(map) = view.try_cast::<rhai::Map>() {
+            for (name, value) in map {
+                scope.push_dynamic(name.to_string(), value);
+            }
+        }
+        if let Some(answer) = answer {
+            scope.push_dynamic("answer", Dynamic::from(answer.to_owned()));
+        }
+        Ok(scope)
+    }
+
+    fn test(
+        &self,
+        script: &Script,
+        step: &Step,
+        path: &YamlPath,
+        answer: Option<&str>,
+    ) -> Result<bool, RunError> {
+        let mut scope = self.scope(step, answer)?;
+        script
+            .test(&mut scope, &self.state.cursor.visits)
+            .map_err(|e| self.script_error(step, path, e))
+    }
+
+    fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
+        let path = step.path.key("set");
+        let mut scope = self.scope(step, None)?;
+        script
+            .eval(&mut scope, &self.state.cursor.visits)
+            .map(drop)
+            .map_err(|e| self.script_error(step, &path, e))?;
+        let vars = scope.get_value::<rhai::Map>("vars").ok_or_else(|| {
+            self.error(
+                step,
+                &path,
+                "`vars` must stay a map of variables".to_owned(),
+            )
+        })?;
+        let mut updated = indexmap::IndexMap::new();
+        for (name, value) in vars {
+            let value: serde_json::Value = rhai::serde::from_dynamic(&value).map_err(|e| {
+                self.error(
+                    step,
+                    &path,
+                    format!("variable `{name}` holds a value mend cannot save: {e}"),
+                )
+            })?;
+            updated.insert(name.to_string(), value);
+        }
+        self.state.cursor.vars = updated;
+        Ok(())
+    }
+
+    fn error(&self, step: &Step, path: &YamlPath, message: String) -> RunError {
+        let diagnostic = self.exercise.source.error_at(path, Point::Value, message);
+        run_error(&step.id, diagnostic)
+    }
+
+    fn script_error(&self, step: &Step, path: &YamlPath, e: ScriptError) -> RunError {
+        let inner = Inner {
+            line: e.line,
+            column: e.column,
+            width: 1,
+        };
+        let message = format!("script error in step `{}`: {}", step.id, e.message);
+        run_error(&step.id, self.exercise.source.error_inside(path, inner, message))
+    }
+
+    fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
+        let inner = Inner {
+            line: e.line,
+            column: e.column,
+            width: e.width,
+        };
+        let id = step.map_or("notes", |s| s.id.as_str());
+        let message = format!("{} (in step `{id}`)", e.message);
+        run_error(id, self.exercise.source.error_inside(path, inner, message))
+    }
+}
+
+fn run_error(step: &str, diagnostic: Diagnostic) -> RunError {
+    RunError {
+        step: step.to_owned(),
+        diagnostic: Box::new(diagnostic),
+    }
+}
+
+fn retry(hint: &str) -> Reply {
+    Reply::Retry {
+        hint: hint.to_owned(),
+        check: None,
+    }
+}
+
+/// Matches input to an option: its number, its key, or its label.
+fn pick(
+    choose: &Choose,
+    input: &str,
+    label: impl Fn(&Text) -> Result<String, RunError>,
+) -> Option<usize> {
+    let input = input.trim();
+    if let Ok(n) = input.parse::<usize>() {
+        return (1..=choose.options.len()).contains(&n).then(|| n - 1);
+    }
+    let input = input.to_lowercase();
+    choose
+        .options
+        .iter()
+        .position(|o| o.key.to_lowercase() == input)
+        .or_else(|| {
+            choose
+                .options
+                .iter()
+                .position(|o| label(&o.label).is_ok_and(|l| l.trim().to_lowercase() == input))
+        })
+}
+
+#[derive(Serialize)]
+struct View<'a> {
+    exercise: ExerciseView<'a>,
+    partners: &'a [String; 2],
+    roles: BTreeMap<&'a str, &'a str>,
+    /// Each role's name is also a variable of its own: `{{ speaker }}`.
+    #[serde(flatten)]
+    role_names: BTreeMap<&'a str, &'a str>,
+    answers: BTreeMap<&'a str, &'a str>,
+    answers_by: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
+    vars: &'a indexmap::IndexMap<String, serde_json::Value>,
+    round: u32,
+    by: &'a str,
+    transcript: &'a [AnswerRecord],
+}
+
+#[derive(Serialize)]
+struct ExerciseView<'a> {
+    id: &'a str,
+    title: &'a str,
+}

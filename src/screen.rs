@@ -1,0 +1,146 @@
+//! How events look as text: shared by the terminal and piped output, so both
+//! say the same thing and only colour and wrapping differ.
+
+use crate::event::Prompt;
+use crate::text::neutralize;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Screen {
+    pub color: bool,
+    /// Wrap long lines at this width; `None` leaves lines as they are.
+    pub width: Option<usize>,
+}
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const CYAN: &str = "\x1b[36m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+impl Screen {
+    pub fn plain() -> Screen {
+        Screen::default()
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Exercise text, wrapped.
+    pub fn say(&self, text: &str) -> String {
+        self.wrap(text.trim_end(), "")
+    }
+
+    pub fn title(&self, title: &str, minutes: u32) -> String {
+        self.paint(BOLD, &format!("{title} · about {minutes} minutes"))
+    }
+
+    /// The line that marks the keyboard passing to the other partner.
+    pub fn handoff(&self, prompt: &Prompt) -> String {
+        self.paint(CYAN, &format!("── Over to {} ──", prompt.name))
+    }
+
+    /// Who answers, where we are, the question, an example and the options.
+    pub fn question(&self, prompt: &Prompt) -> String {
+        let mut where_ = format!(
+            "question {} of {}",
+            prompt.progress.question, prompt.progress.of
+        );
+        if let Some(round) = prompt.progress.round {
+            where_.push_str(&format!(", round {round} of 2"));
+        }
+        let mut out = format!(
+            "{} {}\n{}",
+            self.paint(BOLD, &format!("{} ({})", prompt.name, prompt.role)),
+            self.paint(DIM, &format!("· {where_}")),
+            self.wrap(prompt.text.trim_end(), "")
+        );
+        if let Some(example) = &prompt.example {
+            out.push('\n');
+            out.push_str(&self.paint(
+                DIM,
+                &self.wrap(&format!("For example: {}", example.trim()), "  "),
+            ));
+        }
+        for (n, (key, label)) in prompt.options.iter().enumerate() {
+            out.push_str(&format!(
+                "\n  {}. {} {}",
+                n + 1,
+                label.trim(),
+                self.paint(DIM, &format!("[{key}]"))
+            ));
+        }
+        if prompt.optional {
+            out.push('\n');
+            out.push_str(&self.paint(DIM, "  (optional: :skip to leave it)"));
+        }
+        out
+    }
+
+    /// The input prompt, naming whose turn it is.
+    pub fn input_prompt(&self, prompt: &Prompt) -> String {
+        format!("{} › ", prompt.name)
+    }
+
+    pub fn hint(&self, text: &str) -> String {
+        self.paint(YELLOW, &self.wrap(text.trim(), "  "))
+    }
+
+    pub fn info(&self, text: &str) -> String {
+        self.paint(DIM, &self.wrap(text.trim_end(), ""))
+    }
+
+    /// An answer echoed back (piped input is not echoed by a terminal).
+    pub fn echo(&self, prompt: &Prompt, answer: &str) -> String {
+        format!("{}{}", self.input_prompt(prompt), neutralize(answer))
+    }
+
+    fn wrap(&self, text: &str, indent: &str) -> String {
+        let Some(width) = self.width.filter(|w| *w > indent.len() + 20) else {
+            return text
+                .lines()
+                .map(|l| format!("{indent}{l}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+        };
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+            let prefix = format!("{indent}{lead}");
+            let mut current = prefix.clone();
+            for word in line.split_whitespace() {
+                let used = current.chars().count();
+                if used > prefix.chars().count() && used + 1 + word.chars().count() > width {
+                    out.push(std::mem::replace(&mut current, prefix.clone()));
+                }
+                if current.chars().count() > prefix.chars().count() {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+            out.push(current);
+        }
+        out.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_the_width() {
+        let screen = Screen {
+            color: false,
+            width: Some(24),
+        };
+        assert_eq!(
+            screen.say("one two three four five six seven"),
+            "one two three four five\nsix seven"
+        );
+    }
+}

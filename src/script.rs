@@ -1,0 +1,211 @@
+//! rhai, boxed in. Exercise scripts get a raw engine with only the core
+//! language, strings, arrays, maps and mend's helpers: no file module resolver,
+//! no `eval`, no printing, no clock, and hard limits on work and memory, so an
+//! exercise file can never read a file, hang the program or exhaust memory.
+
+use crate::limits;
+use rhai::packages::{
+    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
+    MoreStringPackage, Package,
+};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// A compiled rhai expression or statement block.
+#[derive(Debug, Clone)]
+pub struct Script {
+    ast: AST,
+}
+
+/// Where and why a script failed, with the position inside the script text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+thread_local! {
+    static ENGINE: Engine = sandbox();
+    /// Visit counts of the run being evaluated, read by `visits(step)`.
+    static VISITS: RefCell<BTreeMap<String, u32>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+fn sandbox() -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(CorePackage::new().as_shared_module());
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicMathPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    for symbol in ["eval", "print", "debug", "import", "export"] {
+        engine.disable_symbol(symbol);
+    }
+    engine.set_max_operations(limits::SCRIPT_OPERATIONS);
+    engine.set_max_string_size(limits::SCRIPT_STRING_BYTES);
+    engine.set_max_array_size(limits::SCRIPT_COLLECTION_ITEMS);
+    engine.set_max_map_size(limits::SCRIPT_COLLECTION_ITEMS);
+    engine.set_max_call_levels(limits::SCRIPT_CALL_DEPTH);
+    engine.set_max_expr_depths(limits::SCRIPT_EXPR_DEPTH, limits::SCRIPT_EXPR_DEPTH / 2);
+    engine.set_max_variables(limits::SCRIPT_VARIABLES);
+    engine.set_max_functions(limits::SCRIPT_FUNCTIONS);
+    engine.set_strict_variables(true);
+    crate::helpers::register(&mut engine);
+    engine
+}
+
+impl Script {
+    /// Compiles a condition or check rule: one expression, no statements.
+    pub fn expression(text: &str, names: &[&str]) -> Result<Script, ScriptError> {
+        Self::compile(text, names, true)
+    }
+
+    /// Compiles a `set` block: statements that update `vars`.
+    pub fn statements(text: &str, names: &[&str]) -> Result<Script, ScriptError> {
+        Self::compile(text, names, false)
+    }
+
+    fn compile(text: &str, names: &[&str], expression: bool) -> Result<Script, ScriptError> {
+        ENGINE.with(|engine| {
+            // Strict variables make a typo in a name a compile error, so the
+            // scope must declare every name a script may read.
+            let mut scope = Scope::new();
+            for name in names {
+                scope.push_dynamic(*name, Dynamic::UNIT);
+            }
+            let ast = if expression {
+                engine.compile_expression_with_scope(&scope, text)
+            } else {
+                engine.compile_with_scope(&scope, text)
+            };
+            ast.map(|ast| Script { ast }).map_err(|e| {
+                let (line, column) = position(e.position());
+                ScriptError {
+                    message: e.err_type().to_string(),
+                    line,
+                    column,
+                }
+            })
+        })
+    }
+
+    /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
+    pub fn eval(
+        &self,
+        scope: &mut Scope,
+        visits: &BTreeMap<String, u32>,
+    ) -> Result<Dynamic, ScriptError> {
+        VISITS.with(|v| v.borrow_mut().clone_from(visits));
+        ENGINE.with(|engine| {
+            engine
+                .eval_ast_with_scope::<Dynamic>(scope, &self.ast)
+                .map_err(|e| runtime_error(&e))
+        })
+    }
+
+    /// Evaluates a condition, insisting on a true/false result.
+    pub fn test(
+        &self,
+        scope: &mut Scope,
+        visits: &BTreeMap<String, u32>,
+    ) -> Result<bool, ScriptError> {
+        let value = self.eval(scope, visits)?;
+        value.as_bool().map_err(|type_name| ScriptError {
+            message: format!("expected true or false, but the expression gave {type_name}"),
+            line: 1,
+            column: 1,
+        })
+    }
+}
+
+pub(crate) fn visits_of(step: &str) -> u32 {
+    VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
+}
+
+fn position(pos: Position) -> (usize, usize) {
+    (pos.line().unwrap_or(1), pos.position().unwrap_or(1))
+}
+
+fn runtime_error(error: &EvalAltResult) -> ScriptError {
+    let (line, column) = position(error.position());
+    let message = match error {
+        EvalAltResult::ErrorTooManyOperations(_) => format!(
+            "the script did not finish within {} operations; is there a loop that never ends?",
+            limits::SCRIPT_OPERATIONS
+        ),
+        EvalAltResult::ErrorDataTooLarge(what, _) => {
+            format!("the script built a value that is too large ({what})")
+        }
+        EvalAltResult::ErrorStackOverflow(_) => "the script nests calls too deeply".to_owned(),
+        other => {
+            let text = other.to_string();
+            // rhai appends its own position; ours is in the diagnostic.
+            match text.rfind(" (line ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            }
+        }
+    };
+    ScriptError {
+        message,
+        line,
+        column,
+    }
+}
+
+/// Builds the map a script sees as `answers` or `vars`.
+pub fn map_of<'a, I, V>(entries: I) -> Map
+where
+    I: IntoIterator<Item = (&'a str, V)>,
+    V: Into<Dynamic>,
+{
+    entries
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
+}
+
+pub fn string(s: &str) -> Dynamic {
+    Dynamic::from(ImmutableString::from(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(text: &str) -> Result<Dynamic, ScriptError> {
+        let script = Script::statements(text, &[])?;
+        script.eval(&mut Scope::new(), &BTreeMap::new())
+    }
+
+    #[test]
+    fn endless_loops_stop_with_a_clear_error() {
+        let error = eval("loop {}").unwrap_err();
+        assert!(
+            error.message.contains("did not finish"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn eval_and_printing_are_not_available() {
+        assert!(eval("eval(\"1\")").is_err());
+        assert!(eval("print(1)").is_err());
+        assert!(eval("import \"x\" as y;").is_err());
+    }
+
+    #[test]
+    fn huge_strings_are_refused() {
+        let error = eval("let s = \"xxxxxxxxxx\"; loop { s += s; }").unwrap_err();
+        assert!(error.message.contains("too large"), "{}", error.message);
+    }
+
+    #[test]
+    fn unknown_names_fail_at_compile_time() {
+        let error = Script::expression("anwser == 1", &["answer"]).unwrap_err();
+        assert!(error.message.contains("anwser"), "{}", error.message);
+    }
+}

@@ -1,0 +1,205 @@
+//! An exercise file's text, kept after compiling so that any later problem
+//! (a static-analysis warning, a script error mid-session) can still point at
+//! the line it came from.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml_path::{Point, YamlPath, locate};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name shown in diagnostics: the path as the user gave it, or
+    /// `<library>/id.yaml` for exercises compiled into the binary.
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// A position inside a scalar's *parsed* text (1-based), as reported by rhai or
+/// minijinja, to be mapped back into the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inner {
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn line(&self, number: usize) -> Option<&str> {
+        self.text.lines().nth(number.checked_sub(1)?)
+    }
+
+    /// A diagnostic at the start of the file, for problems with the file as a whole.
+    pub fn whole_file(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.name, message).with_source_line(None)
+    }
+
+    /// A diagnostic at 1-based `line`/`column`.
+    pub fn at(
+        &self,
+        line: usize,
+        column: usize,
+        width: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(&self.name, message)
+            .at(line, column, width)
+            .with_source_line(self.line(line))
+    }
+
+    /// A diagnostic pointing at the node at `path`, underlining it when it is a
+    /// one-line scalar.
+    pub fn error_at(
+        &self,
+        path: &YamlPath,
+        point: Point,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.position(path, point);
+        let width = self.token_width(line, column);
+        self.at(line, column, width, message)
+    }
+
+    pub fn warning_at(
+        &self,
+        path: &YamlPath,
+        point: Point,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut d = self.error_at(path, point, message);
+        d.severity = Severity::Warning;
+        d.code = Some(code);
+        d
+    }
+
+    /// Where the node at `path` starts; falls back to its nearest existing
+    /// parent, then to the top of the file.
+    pub fn position(&self, path: &YamlPath, point: Point) -> (usize, usize) {
+        let mut path = path.clone();
+        let mut point = point;
+        loop {
+            if let Some(found) = locate(&self.text, &path, point) {
+                return found;
+            }
+            if path.0.pop().is_none() {
+                return (1, 1);
+            }
+            point = Point::Value;
+        }
+    }
+
+    /// Maps a position inside the scalar at `path` (a script or a template) to
+    /// the file. Block scalars (`|`, `>`) map exactly; quoted and plain scalars
+    /// map exactly on their first line.
+    pub fn error_inside(
+        &self,
+        path: &YamlPath,
+        inner: Inner,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.position(path, Point::Value);
+        let (line, column) = self.inner_position(line, column, inner);
+        self.at(line, column, inner.width, message)
+    }
+
+    fn inner_position(&self, line: usize, column: usize, inner: Inner) -> (usize, usize) {
+        let Some(start) = self.line(line) else {
+            return (line, column);
+        };
+        let indicator = start.chars().nth(column - 1);
+        match indicator {
+            Some('|') | Some('>') => {
+                let indent = self
+                    .text
+                    .lines()
+                    .skip(line)
+                    .find(|l| !l.trim().is_empty())
+                    .map(|l| l.len() - l.trim_start().len())
+                    .unwrap_or(0);
+                (line + inner.line, indent + inner.column)
+            }
+            _ => {
+                let quote = usize::from(matches!(indicator, Some('"') | Some('\'')));
+                if inner.line <= 1 {
+                    (line, column + quote + inner.column - 1)
+                } else {
+                    let target = line + inner.line - 1;
+                    let indent = self
+                        .line(target)
+                        .map(|l| l.chars().take_while(|c| c.is_whitespace()).count())
+                        .unwrap_or(0);
+                    (target, indent + inner.column)
+                }
+            }
+        }
+    }
+
+    /// The width of the token at a position: a plain word or quoted string on
+    /// that line, at least 1.
+    fn token_width(&self, line: usize, column: usize) -> usize {
+        let Some(text) = self.line(line) else {
+            return 1;
+        };
+        let rest: String = text.chars().skip(column - 1).collect();
+        let rest = match rest.find(" #") {
+            Some(comment) => &rest[..comment],
+            None => rest.as_str(),
+        };
+        let token = if rest.starts_with(['|', '>']) {
+            &rest[..1]
+        } else if rest.contains(": ") || rest.ends_with(':') {
+            // A key: underline the key only.
+            rest.split(':').next().unwrap_or(rest)
+        } else {
+            rest
+        };
+        token.trim_end().chars().count().max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_block_scalar_lines() {
+        let source = Source::new(
+            "x.yaml",
+            "steps:\n  - id: a\n    set: |\n      let x = 1;\n      x +;\n",
+        );
+        let path = YamlPath::root().key("steps").index(0).key("set");
+        let d = source.error_inside(
+            &path,
+            Inner {
+                line: 2,
+                column: 3,
+                width: 1,
+            },
+            "boom",
+        );
+        assert_eq!((d.line, d.column), (5, 9));
+    }
+
+    #[test]
+    fn maps_quoted_scalars_on_their_line() {
+        let source = Source::new("x.yaml", "when: \"a ==\"\n");
+        let path = YamlPath::root().key("when");
+        let d = source.error_inside(
+            &path,
+            Inner {
+                line: 1,
+                column: 3,
+                width: 1,
+            },
+            "boom",
+        );
+        assert_eq!((d.line, d.column), (1, 10));
+    }
+}

@@ -1,0 +1,212 @@
+//! minijinja, boxed in: strict undefined (a typo is an error, not an empty
+//! string), fuel (a template loop cannot hang a session) and a Markdown escape
+//! for notes, so a partner's words can never become headings, links or HTML.
+//! Answers are passed in as values, never compiled as templates.
+
+use crate::limits;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+
+/// Text that is either shown as written or rendered from a compiled template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    Plain(String),
+    Template(String),
+}
+
+/// A template problem with its position inside the template text (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+}
+
+/// Templates whose name ends in this are Markdown: values are escaped.
+pub const MARKDOWN_SUFFIX: &str = ".md";
+
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Templates {
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(limits::TEMPLATE_FUEL));
+        env.set_recursion_limit(50);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(MARKDOWN_SUFFIX) {
+                AutoEscape::Custom("markdown".into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "markdown")
+                && !value.is_safe()
+            {
+                let text = if value.is_none() || value.is_undefined() {
+                    String::new()
+                } else {
+                    value.to_string()
+                };
+                out.write_str(&crate::markdown::escape(&text))?;
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
+        Templates { env }
+    }
+
+    /// Compiles `source` under `name`. Text without template syntax is kept
+    /// plain and never touches minijinja at run time.
+    pub fn add(&mut self, name: &str, source: &str) -> Result<Text, TemplateError> {
+        if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
+            return Ok(Text::Plain(source.to_owned()));
+        }
+        self.env
+            .add_template_owned(name.to_owned(), source.to_owned())
+            .map_err(|e| located(&e, source))?;
+        Ok(Text::Template(name.to_owned()))
+    }
+
+    pub fn render<S: serde::Serialize>(
+        &self,
+        text: &Text,
+        context: S,
+    ) -> Result<String, TemplateError> {
+        let name = match text {
+            Text::Plain(s) => return Ok(s.clone()),
+            Text::Template(name) => name,
+        };
+        let template = self.env.get_template(name).map_err(|e| located(&e, ""))?;
+        let rendered = template
+            .render(minijinja::Value::from(minijinja::value::Serde(context)))
+            .map_err(|e| located(&e, template.source()))?;
+        if rendered.chars().count() > limits::RENDERED_CHARS {
+            return Err(TemplateError {
+                message: format!(
+                    "the text rendered to more than {} characters",
+                    limits::RENDERED_CHARS
+                ),
+                line: 1,
+                column: 1,
+                width: 1,
+            });
+        }
+        Ok(rendered)
+    }
+}
+
+fn located(error: &Error, source: &str) -> TemplateError {
+    let line = error.line().unwrap_or(1);
+    let (column, width) = match error.range() {
+        Some(range) if range.start <= source.len() && source.is_char_boundary(range.start) => {
+            let before = &source[..range.start];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[line_start..].chars().count() + 1;
+            let width = source
+                .get(range.clone())
+                .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+            (column, width.max(1))
+        }
+        _ => (1, 1),
+    };
+    TemplateError {
+        message: describe(error),
+        line,
+        column,
+        width,
+    }
+}
+
+fn describe(error: &Error) -> String {
+    let kind = match error.kind() {
+        ErrorKind::SyntaxError => "template syntax error",
+        ErrorKind::UndefinedError => "undefined value in template",
+        ErrorKind::OutOfFuel => "the template did too much work (out of fuel); is a loop too long?",
+        ErrorKind::UnknownFilter => "unknown filter in template",
+        ErrorKind::UnknownFunction => "unknown function in template",
+        ErrorKind::UnknownTest => "unknown test in template",
+        ErrorKind::InvalidOperation => "invalid operation in template",
+        _ => "template error",
+    };
+    match error.detail() {
+        Some(detail) => format!("{kind}: {detail}"),
+        None => kind.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn plain_text_skips_the_engine() {
+        let mut t = Templates::new();
+        assert_eq!(t.add("a", "hello").unwrap(), Text::Plain("hello".into()));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let mut t = Templates::new();
+        let e = t.add("a", "line one\nhello {{ name }").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message.starts_with("template syntax error"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn undefined_names_are_errors() {
+        let mut t = Templates::new();
+        let text = t.add("a", "hi {{ nmae }}").unwrap();
+        let e = t.render(&text, context! { name => "Sam" }).unwrap_err();
+        assert!(e.message.contains("undefined"), "{}", e.message);
+    }
+
+    #[test]
+    fn answers_are_data_not_templates() {
+        let mut t = Templates::new();
+        let text = t.add("a", "{{ answer }}").unwrap();
+        let out = t
+            .render(&text, context! { answer => "{{ 7 * 7 }}" })
+            .unwrap();
+        assert_eq!(out, "{{ 7 * 7 }}");
+    }
+
+    #[test]
+    fn endless_template_loops_run_out_of_fuel() {
+        let mut t = Templates::new();
+        let text = t
+            .add(
+                "a",
+                "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            )
+            .unwrap();
+        let e = t.render(&text, context! {}).unwrap_err();
+        assert!(e.message.contains("fuel"), "{}", e.message);
+    }
+
+    #[test]
+    fn markdown_templates_escape_values() {
+        let mut t = Templates::new();
+        let text = t.add("n.md", "> {{ answer }}").unwrap();
+        let out = t
+            .render(&text, context! { answer => "# boom [x](http://e) <b>" })
+            .unwrap();
+        assert_eq!(out, "> \\# boom \\[x\\](http://e) &lt;b&gt;");
+    }
+}

@@ -1,0 +1,48 @@
+//! Making what a partner typed safe to show.
+
+/// Replaces terminal control characters with visible stand-ins, so an answer
+/// can never clear the screen, move the cursor or retitle the terminal when it
+/// is echoed, written into notes or shown in a diagnostic. Newlines and tabs
+/// stay; ESC becomes `^[`, other C0 controls `^X`, C1 controls and bidi
+/// overrides `<U+XXXX>`. Nothing is dropped, so no answer loses text.
+pub fn neutralize(s: &str) -> String {
+    if !s.chars().any(needs_neutralizing) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !needs_neutralizing(c) {
+            out.push(c);
+        } else if (c as u32) < 0x20 || c == '\u{7f}' {
+            out.push('^');
+            out.push(char::from(((c as u8) ^ 0x40) & 0x7f));
+        } else {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        }
+    }
+    out
+}
+
+fn needs_neutralizing(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        // Bidirectional overrides and isolates reorder text on screen.
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralize;
+
+    #[test]
+    fn escapes_become_visible() {
+        assert_eq!(neutralize("a\u{1b}[2Jb"), "a^[[2Jb");
+        assert_eq!(neutralize("bell\u{7}"), "bell^G");
+        assert_eq!(neutralize("x\u{9b}y"), "x<U+009B>y");
+        assert_eq!(neutralize("line\nnext\ttab"), "line\nnext\ttab");
+        assert_eq!(neutralize("\u{202e}abc"), "<U+202E>abc");
+    }
+}

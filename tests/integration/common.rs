@@ -1,0 +1,90 @@
+//! A small builder so each test reads as the command a user would type.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub struct Mend {
+    args: Vec<String>,
+    stdin: String,
+    dir: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn mend(args: &[&str]) -> Mend {
+    Mend {
+        args: args.iter().map(|s| (*s).to_owned()).collect(),
+        stdin: String::new(),
+        dir: repo(),
+        env: Vec::new(),
+    }
+}
+
+impl Mend {
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = text.to_owned();
+        self
+    }
+
+    pub fn dir(mut self, dir: &Path) -> Self {
+        self.dir = dir.to_owned();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn run(self) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mend"));
+        command
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env_remove("MEND_EXERCISES")
+            .env_remove("MEND_DATA")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("the mend binary starts");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let input = self.stdin.clone();
+        // Write on a thread so a process that stops reading cannot deadlock us.
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        let output = child.wait_with_output().expect("mend runs to the end");
+        let _ = writer.join();
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and insists on exit code 0, showing everything when it is not.
+    pub fn ok(self) -> Output {
+        let output = self.run();
+        assert_eq!(
+            output.code, 0,
+            "mend failed:\n{}\n{}",
+            output.stdout, output.stderr
+        );
+        output
+    }
+}

@@ -1,0 +1,144 @@
+use crate::common::mend;
+
+const I_STATEMENTS: &str = "\
+You never listen to me
+lonely
+You always ignore me
+I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.
+What I heard is you feel lonely at dinner
+partly
+The part about phones
+You want phones away at dinner
+I am tired of doing all the dishes
+tired
+I feel tired when I do the dishes alone after work, and I need us to share them.
+What I heard is you are tired
+1
+";
+
+#[test]
+fn piped_answers_play_to_the_end() {
+    let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .stdin(I_STATEMENTS)
+        .ok();
+    let out = &output.stdout;
+    assert!(
+        out.contains("Alex (speaker) · question 1 of 14, round 1 of 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  Try starting from your own side, with \"I feel...\"."),
+        "{out}"
+    );
+    assert!(out.contains("── Over to Sam ──"), "{out}");
+    assert!(
+        out.contains("Sam (speaker) · question 8 of 14, round 2 of 2"),
+        "{out}"
+    );
+    assert!(out.contains("**Sam**: I feel tired when I do the dishes alone after work, and I need us to share them."), "{out}");
+    assert!(
+        out.ends_with("Well done, both of you. That's the end of I-statements.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn running_out_of_input_names_the_waiting_step() {
+    let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .stdin("You never listen\n")
+        .run();
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        "error: input ended while step `feeling` was waiting for Alex's answer\n"
+    );
+}
+
+#[test]
+fn an_exercise_can_be_run_by_path() {
+    let output = mend(&["run", "exercises/i-statements.yaml"])
+        .stdin("")
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.contains("Partner A (speaker)"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn unknown_ids_suggest_close_ones() {
+    let output = mend(&["run", "i-statement"]).run();
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        "error: no exercise `i-statement` in exercises; did you mean `i-statements`?\n"
+    );
+}
+
+#[test]
+fn a_broken_exercise_shows_its_diagnostics_and_does_not_start() {
+    let output = mend(&["run", "tests/broken/unknown-goto.yaml"]).run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output
+            .stderr
+            .contains("tests/broken/unknown-goto.yaml:17:15: error: goto names an unknown step"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn very_long_answers_are_refused_and_asked_again() {
+    let long = "x".repeat(1_048_576);
+    let input = format!("{long}\nI miss our evenings\n");
+    let output = mend(&["run", "i-statements"]).stdin(&input).run();
+    assert!(
+        output
+            .stdout
+            .contains("That answer is 1048576 characters long"),
+        "{}",
+        &output.stdout[..2000.min(output.stdout.len())]
+    );
+    assert!(
+        output.stderr.contains("waiting for Partner A's answer"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn escape_codes_in_answers_are_shown_harmlessly() {
+    let output = mend(&["run", "i-statements"])
+        .stdin("\u{1b}[2J\u{1b}]0;owned\u{7}hello\n")
+        .run();
+    assert!(
+        output.stdout.contains("Partner A › ^[[2J^[]0;owned^Ghello"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn commands_work_in_piped_input_too() {
+    let output = mend(&["run", "i-statements"])
+        .stdin(":back\nfirst try\n:back\n:help\nsecond try\n")
+        .run();
+    let out = &output.stdout;
+    assert!(
+        out.contains("This is the first question; there is nothing to go back to."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Going back to the previous question."),
+        "{out}"
+    );
+    assert!(out.contains("  :break   take a time-out"), "{out}");
+    assert!(
+        out.contains("Partner A › second try\n\nPartner A (speaker) · question 2 of 14"),
+        "{out}"
+    );
+}
