@@ -26,6 +26,7 @@ pub mod spec;
 pub mod state;
 pub mod template;
 pub mod text;
+pub mod uses;
 pub mod yaml_path;
 
 pub use compiler::{Compiled, compile};

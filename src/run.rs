@@ -12,6 +12,7 @@ use crate::source::Inner;
 use crate::state::{AnswerRecord, Checkpoint, Cursor, RunState, STATE_VERSION};
 use crate::template::{TemplateError, Text};
 use crate::text::neutralize;
+use crate::uses::Uses;
 use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
@@ -278,7 +279,7 @@ impl<'e> Run<'e> {
         };
         self.exercise
             .templates
-            .render(notes, self.view(None))
+            .render(notes, self.view(None, self.exercise.templates.uses(notes)))
             .map(Some)
             .map_err(|e| self.template_error(None, &YamlPath::root().key("notes"), e))
     }
@@ -411,26 +412,32 @@ impl<'e> Run<'e> {
         })
     }
 
-    /// What scripts and templates can see.
-    fn view<'a>(&'a self, by: Option<&'a str>) -> View<'a> {
+    /// What scripts and templates can see: only the parts `uses` says they
+    /// may read, since building the rest is most of a step's work.
+    fn view<'a>(&'a self, by: Option<&'a str>, uses: Uses) -> View<'a> {
         let s = &self.state;
         let round = s.cursor.round;
-        let mut answers = BTreeMap::new();
-        let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-        for a in &s.answers {
-            let text = a.text.as_deref().unwrap_or("");
-            if round == 0 || a.round == 0 || a.round == round {
-                answers.insert(a.step.as_str(), text);
+        let answers = uses.has("answers").then(|| {
+            s.answers
+                .iter()
+                .filter(|a| round == 0 || a.round == 0 || a.round == round)
+                .map(|a| (a.step.as_str(), a.text.as_deref().unwrap_or("")))
+                .collect()
+        });
+        let answers_by = uses.has("answers_by").then(|| {
+            let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+            for a in &s.answers {
+                answers_by
+                    .entry(a.name.as_str())
+                    .or_default()
+                    .insert(a.step.as_str(), a.text.as_deref().unwrap_or(""));
+            }
+            for name in &s.partners {
+                answers_by.entry(name.as_str()).or_default();
             }
             answers_by
-                .entry(a.name.as_str())
-                .or_default()
-                .insert(a.step.as_str(), text);
-        }
-        for name in &s.partners {
-            answers_by.entry(name.as_str()).or_default();
-        }
-        let roles = self
+        });
+        let role_names = self
             .exercise
             .roles
             .iter()
@@ -438,19 +445,19 @@ impl<'e> Run<'e> {
             .map(|(i, r)| (r.name.as_str(), s.partners[self.partner_for(i)].as_str()))
             .collect::<BTreeMap<_, _>>();
         View {
-            exercise: ExerciseView {
+            exercise: uses.has("exercise").then_some(ExerciseView {
                 id: &self.exercise.id,
                 title: &self.exercise.title,
-            },
-            partners: &s.partners,
-            role_names: roles.clone(),
-            roles,
+            }),
+            partners: uses.has("partners").then_some(&s.partners),
+            roles: uses.has("roles").then(|| role_names.clone()),
+            role_names,
             answers,
             answers_by,
-            vars: &s.cursor.vars,
-            round,
-            by: by.unwrap_or(""),
-            transcript: &s.answers,
+            vars: uses.has("vars").then_some(&s.cursor.vars),
+            round: uses.has("round").then_some(round),
+            by: uses.has("by").then(|| by.unwrap_or("")),
+            transcript: uses.has("transcript").then_some(&s.answers),
         }
     }
 
@@ -473,12 +480,21 @@ impl<'e> Run<'e> {
         }
         self.exercise
             .templates
-            .render(text, self.view(self.by_name(step)))
+            .render(
+                text,
+                self.view(self.by_name(step), self.exercise.templates.uses(text)),
+            )
             .map_err(|e| self.template_error(Some(step), path, e))
     }
 
-    fn scope(&self, step: &Step, answer: Option<&str>) -> Result<Scope<'static>, RunError> {
-        let view = rhai::serde::to_dynamic(self.view(self.by_name(step))).map_err(|e| {
+    fn scope(
+        &self,
+        uses: Uses,
+        step: &Step,
+        answer: Option<&str>,
+    ) -> Result<Scope<'static>, RunError> {
+        let view = self.view(self.by_name(step), uses);
+        let view = rhai::serde::to_dynamic(view).map_err(|e| {
             self.error(
                 step,
                 &step.path,
@@ -504,7 +520,7 @@ impl<'e> Run<'e> {
         path: &YamlPath,
         answer: Option<&str>,
     ) -> Result<bool, RunError> {
-        let mut scope = self.scope(step, answer)?;
+        let mut scope = self.scope(script.uses(), step, answer)?;
         script
             .test(&mut scope, &self.state.cursor.visits)
             .map_err(|e| self.script_error(step, path, e))
@@ -512,7 +528,8 @@ impl<'e> Run<'e> {
 
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
-        let mut scope = self.scope(step, None)?;
+        // `vars` is read back after every set script, so it is always there.
+        let mut scope = self.scope(script.uses().and("vars"), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits)
             .map(drop)
@@ -551,7 +568,10 @@ impl<'e> Run<'e> {
             width: 1,
         };
         let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(&step.id, self.exercise.source.error_inside(path, inner, message))
+        run_error(
+            &step.id,
+            self.exercise.source.error_inside(path, inner, message),
+        )
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
@@ -603,20 +623,30 @@ fn pick(
         })
 }
 
+/// Parts a script or template does not read are left out (`None`).
 #[derive(Serialize)]
 struct View<'a> {
-    exercise: ExerciseView<'a>,
-    partners: &'a [String; 2],
-    roles: BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise: Option<ExerciseView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partners: Option<&'a [String; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<BTreeMap<&'a str, &'a str>>,
     /// Each role's name is also a variable of its own: `{{ speaker }}`.
     #[serde(flatten)]
     role_names: BTreeMap<&'a str, &'a str>,
-    answers: BTreeMap<&'a str, &'a str>,
-    answers_by: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
-    vars: &'a indexmap::IndexMap<String, serde_json::Value>,
-    round: u32,
-    by: &'a str,
-    transcript: &'a [AnswerRecord],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers: Option<BTreeMap<&'a str, &'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers_by: Option<BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vars: Option<&'a indexmap::IndexMap<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transcript: Option<&'a [AnswerRecord]>,
 }
 
 #[derive(Serialize)]

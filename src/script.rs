@@ -4,6 +4,7 @@
 //! exercise file can never read a file, hang the program or exhaust memory.
 
 use crate::limits;
+use crate::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct Script {
     ast: AST,
+    uses: Uses,
 }
 
 /// Where and why a script failed, with the position inside the script text.
@@ -80,7 +82,11 @@ impl Script {
             } else {
                 engine.compile_with_scope(&scope, text)
             };
-            ast.map(|ast| Script { ast }).map_err(|e| {
+            ast.map(|ast| Script {
+                ast,
+                uses: Uses::scan(text),
+            })
+            .map_err(|e| {
                 let (line, column) = position(e.position());
                 ScriptError {
                     message: e.err_type().to_string(),
@@ -91,13 +97,20 @@ impl Script {
         })
     }
 
+    /// The engine names this script may read; its scope needs no others.
+    pub fn uses(&self) -> Uses {
+        self.uses
+    }
+
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
     pub fn eval(
         &self,
         scope: &mut Scope,
         visits: &BTreeMap<String, u32>,
     ) -> Result<Dynamic, ScriptError> {
-        VISITS.with(|v| v.borrow_mut().clone_from(visits));
+        if self.uses.has("visits") {
+            VISITS.with(|v| v.borrow_mut().clone_from(visits));
+        }
         ENGINE.with(|engine| {
             engine
                 .eval_ast_with_scope::<Dynamic>(scope, &self.ast)

@@ -4,7 +4,9 @@
 //! Answers are passed in as values, never compiled as templates.
 
 use crate::limits;
+use crate::uses::Uses;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use std::collections::HashMap;
 
 /// Text that is either shown as written or rendered from a compiled template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,7 @@ pub const MARKDOWN_SUFFIX: &str = ".md";
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
+    uses: HashMap<String, Uses>,
 }
 
 impl Default for Templates {
@@ -64,7 +67,10 @@ impl Templates {
                 minijinja::escape_formatter(out, state, value)
             }
         });
-        Templates { env }
+        Templates {
+            env,
+            uses: HashMap::new(),
+        }
     }
 
     /// Compiles `source` under `name`. Text without template syntax is kept
@@ -76,7 +82,16 @@ impl Templates {
         self.env
             .add_template_owned(name.to_owned(), source.to_owned())
             .map_err(|e| located(&e, source))?;
+        self.uses.insert(name.to_owned(), Uses::scan(source));
         Ok(Text::Template(name.to_owned()))
+    }
+
+    /// The engine names `text` may read when it is rendered.
+    pub fn uses(&self, text: &Text) -> Uses {
+        match text {
+            Text::Plain(_) => Uses::NONE,
+            Text::Template(name) => self.uses.get(name).copied().unwrap_or(Uses::ALL),
+        }
     }
 
     pub fn render<S: serde::Serialize>(

@@ -1,0 +1,106 @@
+//! Which of the engine's names a script or template mentions, found once when
+//! it is compiled, so a run builds only the parts of its view that are read
+//! (docs/performance.md: building the whole view for every render and every
+//! check rule was most of the engine's time).
+//!
+//! The scan looks at words, so it over-approximates (a name inside a string
+//! or a comment counts) but never misses a name that is read. Text with a word
+//! that can reach values without naming them gets everything.
+
+/// The view's parts that cost something to build, plus `visits`, the helper
+/// that reads the run's visit counts.
+const NAMES: [&str; 10] = [
+    "answers",
+    "answers_by",
+    "vars",
+    "partners",
+    "roles",
+    "round",
+    "by",
+    "transcript",
+    "exercise",
+    "visits",
+];
+
+/// Ways to read a value by a name built at run time (rhai function pointers
+/// and `is_def_var`), or to see the whole context (minijinja's `debug()`, and
+/// other templates pulled in by `include`, `import` or `extends`).
+const INDIRECT: [&str; 9] = [
+    "Fn",
+    "call",
+    "curry",
+    "is_def_var",
+    "is_def_fn",
+    "debug",
+    "include",
+    "import",
+    "extends",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uses(u16);
+
+impl Uses {
+    pub const ALL: Uses = Uses(u16::MAX);
+    pub const NONE: Uses = Uses(0);
+
+    pub fn scan(text: &str) -> Uses {
+        let mut bits = 0;
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if word.is_empty() {
+                continue;
+            }
+            if INDIRECT.contains(&word) {
+                return Uses::ALL;
+            }
+            if let Some(i) = NAMES.iter().position(|n| *n == word) {
+                bits |= 1 << i;
+            }
+        }
+        Uses(bits)
+    }
+
+    /// These uses and `name` as well.
+    pub fn and(self, name: &str) -> Uses {
+        match NAMES.iter().position(|n| *n == name) {
+            Some(i) => Uses(self.0 | 1 << i),
+            None => self,
+        }
+    }
+
+    /// Whether the text may read `name`. Names this module does not track
+    /// (roles, `answer`) are always considered read.
+    pub fn has(self, name: &str) -> bool {
+        NAMES
+            .iter()
+            .position(|n| *n == name)
+            .is_none_or(|i| self.0 & (1 << i) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_as_whole_words() {
+        let uses = Uses::scan("answers.heard != \"yes\" && round == 2");
+        assert!(uses.has("answers"));
+        assert!(uses.has("round"));
+        assert!(!uses.has("answers_by"));
+        assert!(!uses.has("transcript"));
+        assert!(uses.has("speaker"), "untracked names always count");
+    }
+
+    #[test]
+    fn indirect_access_gets_everything() {
+        for text in [
+            "call(Fn(\"vis\" + \"its\"), \"x\") > 1",
+            "{{ debug() }}",
+            "{% include \"other\" %}",
+            "is_def_var(\"trans\" + \"cript\")",
+        ] {
+            assert_eq!(Uses::scan(text), Uses::ALL, "{text}");
+        }
+    }
+}
