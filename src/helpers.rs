@@ -2,6 +2,7 @@
 //! typed, case-insensitively, and never fails on odd input.
 
 use rhai::{Array, Engine};
+use std::borrow::Cow;
 
 pub fn register(engine: &mut Engine) {
     engine.register_fn("words", |s: &str| word_count(s) as i64);
@@ -18,21 +19,29 @@ pub fn register(engine: &mut Engine) {
 /// The words of `s`, lower-cased, with curly apostrophes made straight and
 /// surrounding punctuation removed.
 pub fn words(s: &str) -> Vec<String> {
+    each_word(s).map(Cow::into_owned).collect()
+}
+
+/// `words`, borrowing each word from `s` when it needs no change: the
+/// helpers run inside every check rule, so they avoid allocating.
+fn each_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
     s.split(|c: char| {
         c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '(' | ')' | '"')
     })
     .map(|w| {
-        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
-            .replace('\u{2019}', "'")
-            .trim_matches('\'')
-            .to_lowercase()
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}');
+        let ascii_lowercase = w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+        if ascii_lowercase {
+            Cow::Borrowed(w.trim_matches('\''))
+        } else {
+            Cow::Owned(w.replace('\u{2019}', "'").trim_matches('\'').to_lowercase())
+        }
     })
     .filter(|w| w.chars().any(char::is_alphanumeric))
-    .collect()
 }
 
 pub fn word_count(s: &str) -> usize {
-    words(s).len()
+    each_word(s).count()
 }
 
 const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my"];
@@ -40,9 +49,9 @@ const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive",
 /// True when the sentence starts from the speaker's own side:
 /// "I feel...", "I'm...", "I've...", "My ...".
 pub fn starts_with_i(s: &str) -> bool {
-    words(s)
-        .first()
-        .is_some_and(|w| FIRST_PERSON.contains(&w.as_str()))
+    each_word(s)
+        .next()
+        .is_some_and(|w| FIRST_PERSON.contains(&&*w))
 }
 
 const ABSOLUTES: [&str; 10] = [
@@ -62,8 +71,8 @@ const ABSOLUTE_PHRASES: [&str; 4] = ["every time", "all the time", "no one", "ea
 /// True when the text generalises ("always", "never", "every time"), which
 /// turns a complaint about a moment into a verdict about a person.
 pub fn has_absolutes(s: &str) -> bool {
-    let words = words(s);
-    words.iter().any(|w| ABSOLUTES.contains(&w.as_str()))
+    let words: Vec<Cow<str>> = each_word(s).collect();
+    words.iter().any(|w| ABSOLUTES.contains(&&**w))
         || ABSOLUTE_PHRASES.iter().any(|p| contains_phrase(&words, p))
 }
 
@@ -151,17 +160,17 @@ const FEELINGS: &[&str] = &[
 /// True when the text names a feeling word. "I feel that you..." names a
 /// thought, not a feeling, so it does not count on its own.
 pub fn names_feeling(s: &str) -> bool {
-    words(s).iter().any(|w| FEELINGS.contains(&w.as_str()))
+    each_word(s).any(|w| FEELINGS.contains(&&*w))
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
 pub fn contains_any(s: &str, needles: &[String]) -> bool {
-    let words = words(s);
+    let words: Vec<Cow<str>> = each_word(s).collect();
     needles.iter().any(|n| contains_phrase(&words, n))
 }
 
-fn contains_phrase(words: &[String], phrase: &str) -> bool {
-    let wanted: Vec<String> = self::words(phrase);
+fn contains_phrase(words: &[Cow<str>], phrase: &str) -> bool {
+    let wanted: Vec<Cow<str>> = each_word(phrase).collect();
     !wanted.is_empty() && words.windows(wanted.len()).any(|w| w == wanted.as_slice())
 }
 

@@ -129,7 +129,7 @@ impl<'e> Run<'e> {
                 return self.prompt(i).map(Event::Prompt);
             }
             if let Some(when) = &step.when
-                && !self.test(when, step, &step.path.key("when"), None)?
+                && !self.test(when, step, (&step.path, "when"), None)?
             {
                 let past = match step.kind {
                     StepKind::Block { end, .. } => end,
@@ -201,10 +201,10 @@ impl<'e> Run<'e> {
                 }
                 for (n, check) in ask.checks.iter().enumerate() {
                     let passed =
-                        self.test(&check.rule, step, &check.path.key("rule"), Some(&text))?;
+                        self.test(&check.rule, step, (&check.path, "rule"), Some(&text))?;
                     if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
                         self.state.cursor.nudged.push(n);
-                        let hint = self.render_at(&check.hint, step, &check.path.key("hint"))?;
+                        let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
                         return Ok(Reply::Retry {
                             hint,
                             check: Some(n),
@@ -437,13 +437,16 @@ impl<'e> Run<'e> {
             }
             answers_by
         });
-        let role_names = self
-            .exercise
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.as_str(), s.partners[self.partner_for(i)].as_str()))
-            .collect::<BTreeMap<_, _>>();
+        let role_names = if uses.has_role_names() || uses.has("roles") {
+            self.exercise
+                .roles
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.name.as_str(), s.partners[self.partner_for(i)].as_str()))
+                .collect::<BTreeMap<_, _>>()
+        } else {
+            BTreeMap::new()
+        };
         View {
             exercise: uses.has("exercise").then_some(ExerciseView {
                 id: &self.exercise.id,
@@ -451,7 +454,11 @@ impl<'e> Run<'e> {
             }),
             partners: uses.has("partners").then_some(&s.partners),
             roles: uses.has("roles").then(|| role_names.clone()),
-            role_names,
+            role_names: if uses.has_role_names() {
+                role_names
+            } else {
+                BTreeMap::new()
+            },
             answers,
             answers_by,
             vars: uses.has("vars").then_some(&s.cursor.vars),
@@ -467,14 +474,14 @@ impl<'e> Run<'e> {
     }
 
     fn render(&self, text: &Text, step: &Step, key: &str) -> Result<String, RunError> {
-        self.render_at(text, step, &step.path.key(key))
+        self.render_at(text, step, (&step.path, key))
     }
 
     fn render_label(&self, text: &Text, step: &Step) -> Result<String, RunError> {
-        self.render_at(text, step, &step.path.key("options"))
+        self.render_at(text, step, (&step.path, "options"))
     }
 
-    fn render_at(&self, text: &Text, step: &Step, path: &YamlPath) -> Result<String, RunError> {
+    fn render_at(&self, text: &Text, step: &Step, at: At) -> Result<String, RunError> {
         if let Text::Plain(s) = text {
             return Ok(s.clone());
         }
@@ -484,7 +491,7 @@ impl<'e> Run<'e> {
                 text,
                 self.view(self.by_name(step), self.exercise.templates.uses(text)),
             )
-            .map_err(|e| self.template_error(Some(step), path, e))
+            .map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
     }
 
     fn scope(
@@ -517,13 +524,13 @@ impl<'e> Run<'e> {
         &self,
         script: &Script,
         step: &Step,
-        path: &YamlPath,
+        at: At,
         answer: Option<&str>,
     ) -> Result<bool, RunError> {
         let mut scope = self.scope(script.uses(), step, answer)?;
         script
             .test(&mut scope, &self.state.cursor.visits)
-            .map_err(|e| self.script_error(step, path, e))
+            .map_err(|e| self.script_error(step, &at.0.key(at.1), e))
     }
 
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
@@ -585,6 +592,10 @@ impl<'e> Run<'e> {
         run_error(id, self.exercise.source.error_inside(path, inner, message))
     }
 }
+
+/// Where in the file a script or template sits: its parent's path and key,
+/// joined only when there is an error to report.
+type At<'a> = (&'a YamlPath, &'a str);
 
 fn run_error(step: &str, diagnostic: Diagnostic) -> RunError {
     RunError {

@@ -84,7 +84,7 @@ impl Script {
             };
             ast.map(|ast| Script {
                 ast,
-                uses: Uses::scan(text),
+                uses: Uses::scan_among(text, names),
             })
             .map_err(|e| {
                 let (line, column) = position(e.position());

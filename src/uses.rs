@@ -37,6 +37,9 @@ const INDIRECT: [&str; 9] = [
     "extends",
 ];
 
+/// The bit for role names (`speaker`), which are variables of their own.
+const ROLE_NAMES: u16 = 1 << NAMES.len();
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Uses(u16);
 
@@ -44,7 +47,14 @@ impl Uses {
     pub const ALL: Uses = Uses(u16::MAX);
     pub const NONE: Uses = Uses(0);
 
+    /// The names `text` may read; role names are assumed read.
     pub fn scan(text: &str) -> Uses {
+        Uses(Self::scan_among(text, &[]).0 | ROLE_NAMES)
+    }
+
+    /// The names `text` may read, where `declared` lists every name its
+    /// scope will have (so role names count only when one is mentioned).
+    pub fn scan_among(text: &str, declared: &[&str]) -> Uses {
         let mut bits = 0;
         for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
             if word.is_empty() {
@@ -55,6 +65,8 @@ impl Uses {
             }
             if let Some(i) = NAMES.iter().position(|n| *n == word) {
                 bits |= 1 << i;
+            } else if word != "answer" && declared.contains(&word) {
+                bits |= ROLE_NAMES;
             }
         }
         Uses(bits)
@@ -66,6 +78,11 @@ impl Uses {
             Some(i) => Uses(self.0 | 1 << i),
             None => self,
         }
+    }
+
+    /// Whether the text may read a role by its name.
+    pub fn has_role_names(self) -> bool {
+        self.0 & ROLE_NAMES != 0
     }
 
     /// Whether the text may read `name`. Names this module does not track
@@ -90,6 +107,14 @@ mod tests {
         assert!(!uses.has("answers_by"));
         assert!(!uses.has("transcript"));
         assert!(uses.has("speaker"), "untracked names always count");
+    }
+
+    #[test]
+    fn role_names_count_when_declared_and_mentioned() {
+        assert!(Uses::scan("words(answer) > 3").has_role_names());
+        let declared = ["answers", "answer", "speaker"];
+        assert!(!Uses::scan_among("words(answer) > 3", &declared).has_role_names());
+        assert!(Uses::scan_among("speaker == \"Alex\"", &declared).has_role_names());
     }
 
     #[test]
