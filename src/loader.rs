@@ -46,10 +46,9 @@ pub fn load(source: &Source) -> Loaded {
             REQUIRED_KEYS.join(", ")
         )));
     }
-    let fast = serde_path_to_error::deserialize::<_, ExerciseSpec>(
-        serde_yaml::Deserializer::from_str(text),
-    );
-    match fast {
+    // The fast path needs no error details: on any error the slow path
+    // below finds and locates every problem.
+    match serde_yaml::from_str::<ExerciseSpec>(text) {
         Ok(spec) => Loaded {
             spec: Some(spec),
             diagnostics: Vec::new(),

@@ -57,15 +57,17 @@ impl Uses {
     pub fn scan_among(text: &str, declared: &[&str]) -> Uses {
         let mut bits = 0;
         for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if word.is_empty() {
-                continue;
+            // Every tracked name and indirect word is 2 to 10 characters long.
+            if (2..=10).contains(&word.len()) {
+                if INDIRECT.contains(&word) {
+                    return Uses::ALL;
+                }
+                if let Some(i) = NAMES.iter().position(|n| *n == word) {
+                    bits |= 1 << i;
+                    continue;
+                }
             }
-            if INDIRECT.contains(&word) {
-                return Uses::ALL;
-            }
-            if let Some(i) = NAMES.iter().position(|n| *n == word) {
-                bits |= 1 << i;
-            } else if word != "answer" && declared.contains(&word) {
+            if !word.is_empty() && word != "answer" && declared.contains(&word) {
                 bits |= ROLE_NAMES;
             }
         }
@@ -115,6 +117,8 @@ mod tests {
         let declared = ["answers", "answer", "speaker"];
         assert!(!Uses::scan_among("words(answer) > 3", &declared).has_role_names());
         assert!(Uses::scan_among("speaker == \"Alex\"", &declared).has_role_names());
+        let long = ["the_offending_partner"];
+        assert!(Uses::scan_among("the_offending_partner != \"\"", &long).has_role_names());
     }
 
     #[test]
