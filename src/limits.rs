@@ -21,6 +21,8 @@ pub const SCRIPT_VARIABLES: usize = 256;
 pub const SCRIPT_FUNCTIONS: usize = 64;
 /// minijinja fuel per render: bounds loops in templates.
 pub const TEMPLATE_FUEL: u64 = 200_000;
+/// How deeply templates may nest calls (macros, includes).
+pub const TEMPLATE_RECURSION: usize = 50;
 /// Rendered text longer than this is an error, so a template cannot flood the screen.
 pub const RENDERED_CHARS: usize = 256 * 1024;
 /// A partner's name, in characters.

@@ -9,7 +9,9 @@ use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+use rhai::{
+    AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
+};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -89,7 +91,7 @@ impl Script {
             .map_err(|e| {
                 let (line, column) = position(e.position());
                 ScriptError {
-                    message: e.err_type().to_string(),
+                    message: compile_message(e.err_type()),
                     line,
                     column,
                 }
@@ -135,6 +137,21 @@ impl Script {
 
 pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
+}
+
+/// rhai's words, except where a limit was hit: those say which limit.
+fn compile_message(error: &ParseErrorType) -> String {
+    match error {
+        ParseErrorType::ExprTooDeep => format!(
+            "the script is nested too deeply (more than {} levels)",
+            limits::SCRIPT_EXPR_DEPTH
+        ),
+        ParseErrorType::TooManyFunctions => format!(
+            "the script defines too many functions (at most {})",
+            limits::SCRIPT_FUNCTIONS
+        ),
+        other => other.to_string(),
+    }
 }
 
 fn position(pos: Position) -> (usize, usize) {
@@ -214,6 +231,58 @@ mod tests {
     fn huge_strings_are_refused() {
         let error = eval("let s = \"xxxxxxxxxx\"; loop { s += s; }").unwrap_err();
         assert!(error.message.contains("too large"), "{}", error.message);
+    }
+
+    #[test]
+    fn huge_arrays_are_refused() {
+        let error = eval("let a = [1]; loop { a += a; }").unwrap_err();
+        assert!(error.message.contains("too large"), "{}", error.message);
+    }
+
+    #[test]
+    fn deep_recursion_stops() {
+        let error = eval("fn down(n) { down(n + 1) } down(0)").unwrap_err();
+        assert_eq!(error.message, "the script nests calls too deeply");
+    }
+
+    #[test]
+    fn deeply_nested_expressions_are_refused_when_compiled() {
+        let depth = limits::SCRIPT_EXPR_DEPTH + 1;
+        let text = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+        let error = Script::expression(&text, &[]).unwrap_err();
+        assert!(
+            error.message.starts_with("the script is nested too deeply"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn too_many_variables_are_refused() {
+        let text: String = (0..=limits::SCRIPT_VARIABLES)
+            .map(|i| format!("let v{i} = {i};\n"))
+            .collect();
+        let error = eval(&text).unwrap_err();
+        assert!(
+            error.message.contains("Too many variables"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn too_many_functions_are_refused_when_compiled() {
+        let text: String = (0..=limits::SCRIPT_FUNCTIONS)
+            .map(|i| format!("fn f{i}() {{ {i} }}\n"))
+            .collect();
+        let error = Script::statements(&text, &[]).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("the script defines too many functions"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(limits::TEMPLATE_FUEL));
-        env.set_recursion_limit(50);
+        env.set_recursion_limit(limits::TEMPLATE_RECURSION);
         env.set_auto_escape_callback(|name| {
             if name.ends_with(MARKDOWN_SUFFIX) {
                 AutoEscape::Custom("markdown".into())
@@ -213,6 +213,30 @@ mod tests {
             .unwrap();
         let e = t.render(&text, context! {}).unwrap_err();
         assert!(e.message.contains("fuel"), "{}", e.message);
+    }
+
+    #[test]
+    fn huge_renders_are_refused() {
+        let mut t = Templates::new();
+        let text = t.add("a", "{{ answer }}{{ answer }}").unwrap();
+        let half = "x".repeat(limits::RENDERED_CHARS / 2 + 1);
+        let e = t.render(&text, context! { answer => half }).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "the text rendered to more than {} characters",
+                limits::RENDERED_CHARS
+            )
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let depth = limits::TEMPLATE_RECURSION * 4;
+        let source = format!("{{{{ {}1{} }}}}", "(".repeat(depth), ")".repeat(depth));
+        let mut t = Templates::new();
+        let e = t.add("a", &source).unwrap_err();
+        assert!(e.message.contains("recursion limit"), "{}", e.message);
     }
 
     #[test]

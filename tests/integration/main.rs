@@ -4,5 +4,6 @@
 mod broken;
 mod check;
 mod common;
+mod limits;
 mod list;
 mod run;

@@ -1,0 +1,166 @@
+//! Each limit of docs/limits.md that a user can meet through the binary, hit
+//! on purpose: the error says which limit and where, and nothing said before
+//! it is lost. (The oversized file and the very long answer are tested in
+//! broken.rs and run.rs; the script and template limits that only the engine
+//! sees are unit tests in src/script.rs and src/template.rs.)
+
+use crate::common::mend;
+use std::path::Path;
+
+const HEADER: &str = "\
+title: Limits
+summary: Hits one limit.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+steps:
+";
+
+fn exercise(dir: &Path, steps: &str) -> String {
+    let steps = steps.trim_start_matches('\n');
+    std::fs::write(dir.join("limit.yaml"), format!("{HEADER}{steps}")).unwrap();
+    "limit.yaml".to_owned()
+}
+
+#[test]
+fn too_many_steps_are_refused_with_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps: String = (0..=500)
+        .map(|i| format!("  - id: s{i}\n    say: Step {i}.\n"))
+        .collect();
+    let file = exercise(dir.path(), &steps);
+    let output = mend(&["check", &file]).dir(dir.path()).run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output
+            .stdout
+            .starts_with("limit.yaml:7:1: error: 501 steps; an exercise may have at most 500\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn max_visits_above_the_ceiling_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(
+        dir.path(),
+        "  - id: hello\n    say: Hi.\n    max_visits: 101\n",
+    );
+    let output = mend(&["check", &file]).dir(dir.path()).run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output
+            .stdout
+            .starts_with("limit.yaml:10:17: error: `max_visits` must be between 1 and 100\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+/// A loop without an exit stops at the visit limit, after everything the
+/// couple already saw and said was shown.
+#[test]
+fn an_endless_goto_loop_stops_at_the_visit_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(
+        dir.path(),
+        "
+  - id: name
+    ask: What would you like to talk about?
+    by: speaker
+  - id: again
+    say: Once more.
+    goto: again
+",
+    );
+    let output = mend(&["run", &file])
+        .dir(dir.path())
+        .stdin("Dinner\n")
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.contains("Partner A › Dinner"),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(output.stdout.matches("Once more.").count(), 10);
+    assert!(
+        output.stderr.starts_with(
+            "error: limit.yaml:11:9: error: step `again` ran more than 10 times in one round"
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn an_endless_script_stops_at_the_operations_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(
+        dir.path(),
+        "
+  - id: hello
+    say: Hello.
+  - id: spin
+    set: 'loop { }'
+",
+    );
+    let output = mend(&["run", &file]).dir(dir.path()).run();
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.contains("Hello."), "{}", output.stdout);
+    assert!(
+        output.stderr.starts_with(
+            "error: limit.yaml:11:16: error: script error in step `spin`: the script did not finish within 200000 operations"
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_runaway_template_runs_out_of_fuel() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(
+        dir.path(),
+        "
+  - id: hello
+    say: Hello.
+  - id: flood
+    say: '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}'
+",
+    );
+    let output = mend(&["run", &file]).dir(dir.path()).run();
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.contains("Hello."), "{}", output.stdout);
+    assert!(
+        output.stderr.starts_with("error: limit.yaml:11:"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("the template did too much work (out of fuel)"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn long_partner_names_are_refused_before_the_run_starts() {
+    let long = "A".repeat(41);
+    let output = mend(&["run", "i-statements", "--partners", &format!("{long},Sam")])
+        .stdin("")
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    assert!(
+        output
+            .stderr
+            .contains("a name can be at most 40 characters"),
+        "{}",
+        output.stderr
+    );
+}
