@@ -288,6 +288,12 @@ fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnostic {
         // "unexpected end of stream" points past the end; the context mark
         // (where the unclosed quote or bracket began) is where to look.
         (Some(l), Some((line, column))) if l.line() > lines => source.at(line, column, 1, message),
+        // Past the end with no context mark: the end of the last line.
+        (Some(l), None) if l.line() > lines => {
+            let last = lines.max(1);
+            let column = source.line(last).map_or(1, |t| t.chars().count() + 1);
+            source.at(last, column, 1, message)
+        }
         (Some(l), _) => source.at(l.line(), l.column(), 1, message),
         (None, _) => source.whole_file(message),
     }

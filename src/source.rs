@@ -128,7 +128,7 @@ impl Source {
             _ => {
                 let quote = usize::from(matches!(indicator, Some('"') | Some('\'')));
                 if inner.line <= 1 {
-                    (line, column + quote + inner.column - 1)
+                    self.folded(line, column + quote, inner.column.saturating_sub(1))
                 } else {
                     let target = line + inner.line - 1;
                     let indent = self
@@ -138,6 +138,25 @@ impl Source {
                     (target, indent + inner.column)
                 }
             }
+        }
+    }
+
+    /// Walks `offset` characters into a quoted or plain scalar that starts at
+    /// (`line`, `column`). Such a scalar may run over several lines, each
+    /// line break read as one space, so a position past the end of a line
+    /// continues on the next. Never points past the end of a line.
+    fn folded(&self, mut line: usize, mut column: usize, mut offset: usize) -> (usize, usize) {
+        loop {
+            let Some(text) = self.line(line) else {
+                return (line, column);
+            };
+            let rest = text.chars().count().saturating_sub(column - 1);
+            let Some(next) = self.line(line + 1).filter(|_| offset > rest) else {
+                return (line, column + offset.min(rest));
+            };
+            offset -= rest + 1;
+            line += 1;
+            column = next.chars().take_while(|c| c.is_whitespace()).count() + 1;
         }
     }
 
@@ -201,5 +220,24 @@ mod tests {
             "boom",
         );
         assert_eq!((d.line, d.column), (1, 10));
+    }
+
+    #[test]
+    fn follows_quoted_scalars_folded_over_lines() {
+        let source = Source::new("x.yaml", "say: \"abc\n  def {{ x( }}\"\n");
+        let path = YamlPath::root().key("say");
+        let inside = |column| {
+            let inner = Inner {
+                line: 1,
+                column,
+                width: 1,
+            };
+            let d = source.error_inside(&path, inner, "boom");
+            (d.line, d.column)
+        };
+        // "abc def {{ x( }}": `d` is the 5th character, `(` the 13th.
+        assert_eq!(inside(5), (2, 3));
+        assert_eq!(inside(13), (2, 11));
+        assert_eq!(inside(99), (2, 16), "never past the end of the line");
     }
 }

@@ -6,4 +6,5 @@ mod check;
 mod common;
 mod limits;
 mod list;
+mod properties;
 mod run;
