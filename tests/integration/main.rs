@@ -8,3 +8,4 @@ mod limits;
 mod list;
 mod properties;
 mod run;
+mod view;
