@@ -7,20 +7,11 @@
 //! or a comment counts) but never misses a name that is read. Text with a word
 //! that can reach values without naming them gets everything.
 
-/// The view's parts that cost something to build, plus `visits`, the helper
-/// that reads the run's visit counts.
-const NAMES: [&str; 10] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "exercise",
-    "visits",
-];
+use crate::compiler::SCRIPT_NAMES;
+
+/// The bit for `visits`, the helper that reads the run's visit counts; the
+/// bits below it are the engine's names, in `SCRIPT_NAMES` order.
+const VISITS: u16 = 1 << SCRIPT_NAMES.len();
 
 /// Ways to read a value by a name built at run time (rhai function pointers
 /// and `is_def_var`), or to see the whole context (minijinja's `debug()`, and
@@ -38,7 +29,9 @@ const INDIRECT: [&str; 9] = [
 ];
 
 /// The bit for role names (`speaker`), which are variables of their own.
-const ROLE_NAMES: u16 = 1 << NAMES.len();
+const ROLE_NAMES: u16 = VISITS << 1;
+
+const WORD_LENGTHS: std::ops::RangeInclusive<usize> = 2..=10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Uses(u16);
@@ -57,13 +50,14 @@ impl Uses {
     pub fn scan_among(text: &str, declared: &[&str]) -> Uses {
         let mut bits = 0;
         for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            // Every tracked name and indirect word is 2 to 10 characters long.
-            if (2..=10).contains(&word.len()) {
+            // Every tracked name and indirect word is this long (a test
+            // below keeps it so).
+            if WORD_LENGTHS.contains(&word.len()) {
                 if INDIRECT.contains(&word) {
                     return Uses::ALL;
                 }
-                if let Some(i) = NAMES.iter().position(|n| *n == word) {
-                    bits |= 1 << i;
+                if let Some(bit) = bit(word) {
+                    bits |= bit;
                     continue;
                 }
             }
@@ -76,10 +70,7 @@ impl Uses {
 
     /// These uses and `name` as well.
     pub fn and(self, name: &str) -> Uses {
-        match NAMES.iter().position(|n| *n == name) {
-            Some(i) => Uses(self.0 | 1 << i),
-            None => self,
-        }
+        Uses(self.0 | bit(name).unwrap_or(0))
     }
 
     /// Whether the text may read a role by its name.
@@ -90,11 +81,16 @@ impl Uses {
     /// Whether the text may read `name`. Names this module does not track
     /// (roles, `answer`) are always considered read.
     pub fn has(self, name: &str) -> bool {
-        NAMES
-            .iter()
-            .position(|n| *n == name)
-            .is_none_or(|i| self.0 & (1 << i) != 0)
+        bit(name).is_none_or(|bit| self.0 & bit != 0)
     }
+}
+
+/// The bit of a tracked name.
+fn bit(name: &str) -> Option<u16> {
+    if name == "visits" {
+        return Some(VISITS);
+    }
+    SCRIPT_NAMES.iter().position(|n| *n == name).map(|i| 1 << i)
 }
 
 #[cfg(test)]
@@ -109,6 +105,14 @@ mod tests {
         assert!(!uses.has("answers_by"));
         assert!(!uses.has("transcript"));
         assert!(uses.has("speaker"), "untracked names always count");
+    }
+
+    #[test]
+    fn every_tracked_word_is_scanned() {
+        for word in SCRIPT_NAMES.iter().chain(&INDIRECT).chain(&["visits"]) {
+            assert!(WORD_LENGTHS.contains(&word.len()), "{word}");
+            assert_ne!(Uses::scan_among(word, &[]), Uses::NONE, "{word}");
+        }
     }
 
     #[test]
