@@ -332,11 +332,10 @@ impl Compiler<'_> {
             );
         }
         self.check_misplaced_keys(spec, path);
-        let names = self.script_names(false);
-        let when = spec
-            .when
-            .as_ref()
-            .and_then(|w| self.script(&path.key("when"), w, true, &names));
+        let when = spec.when.as_ref().and_then(|w| {
+            let names = self.script_names(false);
+            self.script(&path.key("when"), w, true, &names)
+        });
         let goto = spec
             .goto
             .as_ref()
