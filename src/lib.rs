@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod command;
 pub mod compiler;
 pub mod diagnostic;
+pub mod due;
 pub mod event;
 pub mod exercise;
 pub mod helpers;
