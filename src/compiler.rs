@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Role, Step, StepKind, content_hash,
+    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind, content_hash,
 };
 use crate::limits;
 use crate::loader::{self, did_you_mean};
@@ -23,7 +23,7 @@ pub struct Compiled {
 }
 
 /// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 10] = [
+pub const SCRIPT_NAMES: [&str; 11] = [
     "answers",
     "answers_by",
     "vars",
@@ -34,6 +34,7 @@ pub const SCRIPT_NAMES: [&str; 10] = [
     "transcript",
     "records",
     "exercise",
+    "ledger",
 ];
 
 /// Names the engine itself uses; roles, variables and steps may not take them.
@@ -446,6 +447,16 @@ impl Compiler<'_> {
                         r,
                     )
                 }),
+            })
+        } else if let Some(mark) = &spec.mark {
+            let path = path.key("mark");
+            StepKind::Mark(Mark {
+                commitment: self.text(
+                    &path.key("commitment"),
+                    &format!("{base}/mark"),
+                    &mark.commitment,
+                ),
+                status: self.text(&path.key("status"), &format!("{base}/status"), &mark.status),
             })
         } else if spec.steps.is_some() {
             StepKind::Block {

@@ -55,6 +55,7 @@ pub enum StepKind {
     Set(Script),
     Commit(Commit),
     Agree(Agree),
+    Mark(Mark),
     /// A step with only a `goto` (and usually a `when`).
     Jump,
     /// Steps `start + 1 .. end` form the block; with `swap`, they run twice and
@@ -102,6 +103,12 @@ pub struct Agree {
     pub text: Text,
     pub topic: Option<String>,
     pub revisit: Option<Text>,
+}
+
+#[derive(Debug)]
+pub struct Mark {
+    pub commitment: Text,
+    pub status: Text,
 }
 
 #[derive(Debug)]

@@ -5,7 +5,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::event::{Event, Progress, Prompt, Reply};
-use crate::exercise::{Choose, Exercise, Step, StepKind};
+use crate::exercise::{Choose, Exercise, Mark, Step, StepKind};
+use crate::ledger::{LedgerView, Status};
 use crate::limits;
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
@@ -22,6 +23,9 @@ use std::fmt;
 pub struct Run<'e> {
     exercise: &'e Exercise,
     state: RunState,
+    /// The couple's ledger as it was when the run began: an input, like the
+    /// time, so the engine never reads files.
+    ledger: LedgerView,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -64,7 +68,18 @@ impl<'e> Run<'e> {
                 records: Vec::new(),
                 trail: Vec::new(),
             },
+            ledger: LedgerView::default(),
         }
+    }
+
+    /// Gives the run the couple's ledger, seen by exercises as `ledger`.
+    pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
+        self.ledger = ledger;
+        self
+    }
+
+    pub fn ledger(&self) -> &LedgerView {
+        &self.ledger
     }
 
     /// Continues from saved state. The step it was at must still exist.
@@ -83,7 +98,11 @@ impl<'e> Run<'e> {
                 exercise.id
             ));
         }
-        Ok(Run { exercise, state })
+        Ok(Run {
+            exercise,
+            state,
+            ledger: LedgerView::default(),
+        })
     }
 
     pub fn exercise(&self) -> &'e Exercise {
@@ -195,6 +214,10 @@ impl<'e> Run<'e> {
                         revisit,
                         agree.topic.clone(),
                     );
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Mark(mark) => {
+                    self.mark(mark, step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
                 StepKind::Jump => self.move_to(step.goto.unwrap_or(i + 1), i),
@@ -422,7 +445,40 @@ impl<'e> Run<'e> {
             date_text: date_text.map(|t| neutralize(t.trim())),
             topic,
             at,
+            commitment: None,
+            status: None,
         });
+    }
+
+    /// Records a new status for a commitment in the ledger snapshot.
+    fn mark(&mut self, mark: &Mark, step: &Step) -> Result<(), RunError> {
+        let path = step.path.key("mark");
+        let id = self.render_at(&mark.commitment, step, &path.key("commitment"))?;
+        let id = id.trim();
+        let status = self.render_at(&mark.status, step, &path.key("status"))?;
+        let Some(status) = Status::parse_mark(&status) else {
+            let message = format!(
+                "step `{}` marks a commitment `{}`; a mark is one of: {}",
+                step.id,
+                status.trim(),
+                Status::MARKS.join(", ")
+            );
+            return Err(self.error(step, &path.key("status"), message));
+        };
+        let Some(commitment) = self.ledger.commitments.iter().find(|c| c.id == id) else {
+            let message = format!(
+                "step `{}` marks commitment `{id}`, which is not in the couple's ledger",
+                step.id
+            );
+            return Err(self.error(step, &path.key("commitment"), message));
+        };
+        let (owner, text) = (commitment.owner.clone(), commitment.text.clone());
+        self.record(RecordKind::Mark, step, Some(owner), text, None, None);
+        if let Some(record) = self.state.records.last_mut() {
+            record.commitment = Some(id.to_owned());
+            record.status = Some(status.word().to_owned());
+        }
+        Ok(())
     }
 
     fn prompt(&self, i: usize) -> Result<Prompt, RunError> {
@@ -519,6 +575,7 @@ impl<'e> Run<'e> {
             by: by.unwrap_or(""),
             transcript: &s.answers,
             records: &s.records,
+            ledger: &self.ledger,
         }
     }
 
@@ -689,6 +746,7 @@ struct View<'a> {
     by: &'a str,
     transcript: &'a [AnswerRecord],
     records: &'a [Record],
+    ledger: &'a LedgerView,
 }
 
 #[derive(Serialize)]

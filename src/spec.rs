@@ -46,6 +46,9 @@ pub struct StepSpec {
     /// Records an agreement both partners made into the couple's ledger.
     #[serde(default)]
     pub agree: Option<AgreeSpec>,
+    /// Marks a ledger commitment kept, missed or renegotiated.
+    #[serde(default)]
+    pub mark: Option<MarkSpec>,
     /// A block of steps; with `swap`, played twice with the two roles exchanged.
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
@@ -122,8 +125,19 @@ pub struct AgreeSpec {
     pub revisit: Option<String>,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkSpec {
+    /// The commitment's ledger id (a template, e.g. `{{ ledger.open[vars.i].id }}`).
+    pub commitment: String,
+    /// kept, missed or renegotiated (a template, e.g. `{{ answers.status }}`).
+    pub status: String,
+}
+
 /// The step kinds, in the order the error message lists them.
-pub const STEP_KINDS: [&str; 7] = ["say", "ask", "choose", "set", "commit", "agree", "steps"];
+pub const STEP_KINDS: [&str; 8] = [
+    "say", "ask", "choose", "set", "commit", "agree", "mark", "steps",
+];
 
 impl StepSpec {
     /// The kind keys this step carries.
@@ -135,6 +149,7 @@ impl StepSpec {
             self.set.is_some(),
             self.commit.is_some(),
             self.agree.is_some(),
+            self.mark.is_some(),
             self.steps.is_some(),
         ];
         STEP_KINDS

@@ -72,6 +72,8 @@ pub struct Checkpoint {
 pub enum RecordKind {
     Commitment,
     Agreement,
+    /// A commitment from the ledger marked kept, missed or renegotiated.
+    Mark,
 }
 
 /// A commitment or agreement made during a run.
@@ -89,4 +91,10 @@ pub struct Record {
     pub date_text: Option<String>,
     pub topic: Option<String>,
     pub at: DateTime<Utc>,
+    /// A mark's ledger commitment id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
+    /// A mark's new status: kept, missed or renegotiated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod ledger;
 pub mod list;
+pub mod resume;
 pub mod run;
+pub mod sessions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +22,10 @@ pub struct Cli {
     /// The exercise library folder [default: ./exercises if present, else the built-in library]
     #[arg(long, global = true, env = "MEND_EXERCISES", value_name = "DIR")]
     pub exercises: Option<PathBuf>,
+
+    /// Where sessions and ledgers are kept [default: the user data folder, e.g. ~/.local/share/mend]
+    #[arg(long, global = true, env = "MEND_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +39,12 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// List past sessions
+    Sessions(sessions::Args),
+    /// Continue a paused session where it stopped
+    Resume(resume::Args),
+    /// Show a couple's commitments and agreements
+    Ledger(ledger::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -42,7 +55,12 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
-        Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+        Command::Run(args) => run::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
+        Command::Sessions(args) => sessions::execute(args, cli.data.as_deref()),
+        Command::Resume(args) => {
+            resume::execute(args, cli.exercises.as_deref(), cli.data.as_deref())
+        }
+        Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

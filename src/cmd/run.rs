@@ -1,14 +1,14 @@
 use crate::cmd::Status;
-use crate::compiler::compile;
-use crate::diagnostic::Diagnostics;
+use crate::data::DataDir;
 use crate::exercise::Exercise;
 use crate::library::{Library, exercise_id, read_source};
 use crate::partners;
 use crate::play::{Outcome, play};
 use crate::run::Run;
 use crate::screen::Screen;
-use crate::scripted::Scripted;
+use crate::session::{self, Session, compile_or_explain};
 use anyhow::bail;
+use chrono::Utc;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,46 +22,52 @@ pub struct Args {
     pub partners: Option<String>,
 }
 
-pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
+pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
     let partners = match &args.partners {
         Some(list) => partners::parse(list)?,
         None => partners::defaults(),
     };
     let exercise = load(&args.exercise, exercises)?;
-    let mut run = Run::start(&exercise, partners);
-    let stdin = io::stdin();
-    let stdout = io::stdout();
-    let mut console = Scripted::new(stdin.lock(), stdout.lock());
+    let data = DataDir::open(data)?;
+    let mut session = Session::create(&data, partners, Box::new(Utc::now))?;
+    let mut run = session.start(&exercise, file_path(&args.exercise))?;
     intro(&exercise, &run)?;
-    let outcome = play(&mut run, &mut console, &chrono::Utc::now, &mut |_| Ok(()))?;
-    finish(&run, outcome)
+    play_session(&mut session, &mut run)
+}
+
+/// Plays a run until it ends or pauses, journaling every change, then tells
+/// the couple how to come back to it. Shared by `mend run` and `mend resume`.
+pub fn play_session(session: &mut Session, run: &mut Run) -> Status {
+    let mut console = session::console();
+    let outcome = play(run, console.as_mut(), &Utc::now, &mut |run| {
+        session.save(run)
+    })?;
+    drop(console);
+    finish(run, outcome, session.id())
+}
+
+/// The exercise argument as a file path, when it names a file.
+fn file_path(exercise: &str) -> Option<&Path> {
+    let looks_like_path = exercise.ends_with(".yaml")
+        || exercise.ends_with(".yml")
+        || exercise.contains(std::path::MAIN_SEPARATOR);
+    looks_like_path.then(|| Path::new(exercise))
 }
 
 /// Compiles an exercise given by id or path; errors show every diagnostic.
 pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise> {
-    let path = Path::new(exercise);
-    let looks_like_path = exercise.ends_with(".yaml")
-        || exercise.ends_with(".yml")
-        || exercise.contains(std::path::MAIN_SEPARATOR);
-    let (id, source) = if looks_like_path {
-        let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
-        let source = read_source(path).map_err(|d| anyhow::anyhow!("{d}"))?;
-        (id, source)
-    } else {
-        let library = Library::open(exercises)?;
-        (exercise.to_owned(), library.find(exercise)?)
-    };
-    let compiled = compile(&id, source);
-    match compiled.exercise {
-        Some(exercise) => Ok(exercise),
-        None => {
-            let diagnostics = Diagnostics(compiled.diagnostics);
-            bail!(
-                "exercise `{id}` has errors:\n\n{diagnostics}{}",
-                diagnostics.summary()
-            )
+    let (id, source) = match file_path(exercise) {
+        Some(path) => {
+            let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
+            let source = read_source(path).map_err(|d| anyhow::anyhow!("{d}"))?;
+            (id, source)
         }
-    }
+        None => {
+            let library = Library::open(exercises)?;
+            (exercise.to_owned(), library.find(exercise)?)
+        }
+    };
+    compile_or_explain(&id, source)
 }
 
 fn intro(exercise: &Exercise, run: &Run) -> io::Result<()> {
@@ -80,20 +86,31 @@ fn intro(exercise: &Exercise, run: &Run) -> io::Result<()> {
     writeln!(out)
 }
 
-fn finish(run: &Run, outcome: Outcome) -> Status {
+fn finish(run: &Run, outcome: Outcome, session: &str) -> Status {
     match outcome {
         Outcome::Finished => {
             if let Some(notes) = run.notes()? {
                 println!("{}", notes.trim_end());
             }
             println!(
+                "\nSaved as session {session}. `mend notes {session}` writes the session notes."
+            );
+            println!(
                 "\nWell done, both of you. That's the end of {}.",
                 run.exercise().title
             );
             Ok(ExitCode::SUCCESS)
         }
-        Outcome::Paused | Outcome::Quit => Ok(ExitCode::SUCCESS),
+        Outcome::Paused | Outcome::Quit => {
+            println!(
+                "Saved as session {session}. To pick up where you left off: mend resume {session}"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Outcome::InputEnded { step, name } => {
+            println!(
+                "Everything up to here is saved as session {session}. To go on: mend resume {session}"
+            );
             bail!("input ended while step `{step}` was waiting for {name}'s answer")
         }
     }
