@@ -42,13 +42,9 @@ pub fn relocate(old: Option<&Exercise>, new: &Exercise, state: &mut RunState) ->
             state.cursor.waiting = false;
         }
         fit_round(old, new, state, i);
-        if state.cursor.at.as_deref() == Some(at.as_str()) {
-            return Placement::Kept { at };
-        }
-        return Placement::Moved {
-            gone: at,
-            to: state.cursor.at.clone(),
-        };
+        // A step that moved into a block continues at the block's start.
+        let at = state.cursor.at.clone().unwrap_or(at);
+        return Placement::Kept { at };
     }
     let target = next_surviving(old, new, state, &at);
     match target {

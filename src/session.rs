@@ -470,7 +470,7 @@ fn describe(id: &str, placement: &Placement) -> Option<String> {
             "The exercise `{id}` changed since you started; continuing at `{at}`."
         )),
         Placement::Moved { gone, to: Some(to) } => Some(format!(
-            "The exercise `{id}` changed since you started, and step `{gone}` is no longer where it was; continuing at `{to}`, the next step that is."
+            "The exercise `{id}` changed since you started, and step `{gone}` is no longer in it; continuing at `{to}`, the next step that still is."
         )),
         Placement::Moved { gone, to: None } => Some(format!(
             "The exercise `{id}` changed since you started, and step `{gone}` is no longer in it; nothing after it is left, so this exercise ends here."

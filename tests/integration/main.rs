@@ -7,3 +7,4 @@ mod common;
 mod engine;
 mod list;
 mod run;
+mod sessions;
