@@ -102,6 +102,8 @@ pub struct LedgerView {
     /// Every commitment, open or not, in the order they were made.
     pub commitments: Vec<CommitmentView>,
     pub agreements: Vec<AgreementView>,
+    /// Agreements whose revisit date is today or past.
+    pub revisit: Vec<AgreementView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -283,7 +285,7 @@ impl Ledger {
             .filter(|c| !c.due.is_empty() && c.due <= today.to_string())
             .cloned()
             .collect();
-        let agreements = self
+        let agreements: Vec<AgreementView> = self
             .agreements
             .iter()
             .map(|a| AgreementView {
@@ -296,12 +298,18 @@ impl Ledger {
                 made: a.made.date_naive().to_string(),
             })
             .collect();
+        let revisit = agreements
+            .iter()
+            .filter(|a| a.revisit_due)
+            .cloned()
+            .collect();
         LedgerView {
             today: today.to_string(),
             open,
             due,
             commitments,
             agreements,
+            revisit,
         }
     }
 

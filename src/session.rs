@@ -273,7 +273,24 @@ impl Session {
     /// The couple's ledger as exercises see it today.
     pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
         let ledger = Ledger::load(&self.data, &self.partners)?;
-        Ok(ledger.view((self.clock)().date_naive()))
+        let mut view = ledger.view((self.clock)().date_naive());
+        // Names are matched ignoring case; show them as typed today, so
+        // `owner == speaker` holds in scripts.
+        for c in view
+            .open
+            .iter_mut()
+            .chain(&mut view.due)
+            .chain(&mut view.commitments)
+        {
+            if let Some(name) = self
+                .partners
+                .iter()
+                .find(|p| p.to_lowercase() == c.owner.to_lowercase())
+            {
+                c.owner = name.clone();
+            }
+        }
+        Ok(view)
     }
 
     /// Begins an exercise: journals it and returns its run, which sees the
