@@ -20,6 +20,7 @@ pub mod limits;
 pub mod loader;
 pub mod lock;
 pub mod markdown;
+pub mod notes;
 pub mod partners;
 pub mod play;
 pub mod relocate;

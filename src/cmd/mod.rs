@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod ledger;
 pub mod list;
+pub mod notes;
 pub mod resume;
 pub mod run;
 pub mod sessions;
@@ -45,6 +46,8 @@ pub enum Command {
     Resume(resume::Args),
     /// Show a couple's commitments and agreements
     Ledger(ledger::Args),
+    /// Write a session's notes as Markdown
+    Notes(notes::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
             resume::execute(args, cli.exercises.as_deref(), cli.data.as_deref())
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
+        Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -7,5 +7,6 @@ mod common;
 mod engine;
 mod ledger;
 mod list;
+mod notes;
 mod run;
 mod sessions;
