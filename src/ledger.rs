@@ -4,7 +4,7 @@
 //! `:back` may still undo them); each finished run is added once.
 //! Stored per couple under the data folder as JSON, replaced atomically.
 
-use crate::data::{DataDir, write_atomic};
+use crate::data::{DataDir, private_file, write_atomic};
 use crate::exercise::content_hash;
 use crate::state::{Record, RecordKind};
 use anyhow::Context;
@@ -192,7 +192,33 @@ impl Ledger {
         }
     }
 
-    pub fn store(&self, data: &DataDir) -> anyhow::Result<()> {
+    /// Changes the couple's ledger under an exclusive lock, storing it when
+    /// `change` says it changed anything, so two mends finishing at once
+    /// each keep the other's additions.
+    pub fn update(
+        data: &DataDir,
+        partners: &[String; 2],
+        change: impl FnOnce(&mut Ledger) -> bool,
+    ) -> anyhow::Result<Ledger> {
+        data.ensure(&data.ledgers())?;
+        let lock_path = Self::path(data, partners).with_extension("lock");
+        let lock = private_file()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
+        lock.lock()
+            .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
+        let mut ledger = Self::load(data, partners)?;
+        if change(&mut ledger) {
+            ledger.store(data)?;
+        }
+        Ok(ledger)
+    }
+
+    fn store(&self, data: &DataDir) -> anyhow::Result<()> {
         let dir = data.ledgers();
         data.ensure(&dir)?;
         let mut bytes = serde_json::to_vec_pretty(self)?;

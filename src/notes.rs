@@ -239,7 +239,7 @@ impl NotesContext {
         }
         context.counts.commitments = context.commitments.len();
         context.counts.agreements = context.agreements.len();
-        let ledger = crate::ledger::Ledger::load(data, &partners)?.view(today);
+        let ledger = crate::session::sync_ledger(data, &partners)?.view(today);
         context.revisit.open = ledger.open;
         context.revisit.agreements = ledger
             .agreements

@@ -9,7 +9,7 @@ use crate::exercise::Exercise;
 use crate::journal::{
     self, ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
 };
-use crate::ledger::{Ledger, LedgerView};
+use crate::ledger::{Ledger, LedgerView, couple_key};
 use crate::library::{Library, read_source};
 use crate::lock::SessionLock;
 use crate::relocate::{Placement, relocate};
@@ -272,7 +272,7 @@ impl Session {
 
     /// The couple's ledger as exercises see it today.
     pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
-        let ledger = Ledger::load(&self.data, &self.partners)?;
+        let ledger = sync_ledger(&self.data, &self.partners)?;
         let mut view = ledger.view((self.clock)().date_naive());
         // Names are matched ignoring case; show them as typed today, so
         // `owner == speaker` holds in scripts.
@@ -357,11 +357,10 @@ impl Session {
             state: run.state().clone(),
         })))?;
         if run.is_finished() && !self.recorded {
-            let mut ledger = Ledger::load(&self.data, &self.partners)?;
-            let key = format!("{}#{}", self.id, self.runs);
-            if ledger.apply(&key, &self.id, &run.state().records) {
-                ledger.store(&self.data)?;
-            }
+            let key = run_key(&self.id, self.runs);
+            Ledger::update(&self.data, &self.partners, |ledger| {
+                ledger.apply(&key, &self.id, &run.state().records)
+            })?;
             self.recorded = true;
         }
         Ok(())
@@ -457,6 +456,35 @@ impl Session {
             header,
         })
     }
+}
+
+/// A run's key in the ledger: the session and the run's number in it.
+fn run_key(session: &str, run: usize) -> String {
+    format!("{session}#{run}")
+}
+
+/// The couple's ledger with every finished run of their sessions in it.
+/// The journals are the record and the ledger follows them, so a crash
+/// between finishing a run and storing the ledger loses nothing: the next
+/// look at the ledger adds what is missing (each run once).
+pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
+    let couple = couple_key(partners);
+    let logs: Vec<SessionLog> = list(data)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
+        .collect();
+    Ledger::update(data, partners, |ledger| {
+        let mut changed = false;
+        for log in &logs {
+            for (n, run) in log.runs.iter().enumerate() {
+                if let Some(state) = run.state.as_ref().filter(|_| run.finished()) {
+                    changed |= ledger.apply(&run_key(&log.id, n + 1), &log.id, &state.records);
+                }
+            }
+        }
+        changed
+    })
 }
 
 fn header(

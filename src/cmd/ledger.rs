@@ -1,7 +1,8 @@
 use crate::cmd::Status;
 use crate::data::DataDir;
-use crate::ledger::{Ledger, couples};
+use crate::ledger::couples;
 use crate::partners;
+use crate::session::sync_ledger;
 use anyhow::bail;
 use std::path::Path;
 use std::process::ExitCode;
@@ -38,7 +39,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
             }
         }
     };
-    let ledger = Ledger::load(&data, &partners)?;
+    let ledger = sync_ledger(&data, &partners)?;
     print!("{}", ledger.describe(chrono::Local::now().date_naive()));
     Ok(ExitCode::SUCCESS)
 }

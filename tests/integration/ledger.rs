@@ -82,8 +82,15 @@ fn the_ledger_is_private_to_the_user() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    assert_eq!(mode(&files[0]), 0o600);
+    assert!(
+        files
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "json")),
+        "{files:?}"
+    );
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
 }
 
 #[test]
@@ -160,5 +167,31 @@ fn a_mark_of_an_unknown_commitment_is_an_error_pointing_at_the_step() {
     assert!(
         output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks commitment `c7`, which is not in the couple's ledger"),
         "{output:?}"
+    );
+}
+
+#[test]
+fn a_ledger_lost_after_a_finished_run_is_rebuilt_from_the_journals() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    // As if mend had been killed after journaling the end of the run but
+    // before storing the ledger.
+    std::fs::remove_dir_all(data.join("ledgers")).unwrap();
+    let shown = mend(&["ledger", "--partners", "Alex,Sam"]).data(&data).ok();
+    assert!(
+        shown
+            .stdout
+            .contains("  c1   Alex: Text you when I am running late (due 2099-01-05)\n"),
+        "{shown:?}"
+    );
+    // Looking again adds nothing twice.
+    let again = mend(&["ledger"]).data(&data).ok();
+    assert_eq!(
+        again
+            .stdout
+            .matches("Text you when I am running late")
+            .count(),
+        1
     );
 }
