@@ -232,3 +232,44 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line(a: String, b: String, seconds: i64) -> Line {
+        Line::Start(Start {
+            v: JOURNAL_VERSION,
+            session: format!("{a}{b}"),
+            started: DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default(),
+            partners: [a, b],
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any prefix of a journal loads: whole lines come back as written,
+        /// a cut line is skipped, never an error.
+        #[test]
+        fn any_prefix_of_a_journal_loads(
+            texts in prop::collection::vec((".{0,40}", "\\PC{0,40}", 0i64..4_000_000_000), 1..6),
+            cut in 0.0f64..=1.0,
+        ) {
+            let lines: Vec<Line> = texts.into_iter().map(|(a, b, s)| line(a, b, s)).collect();
+            let mut bytes = Vec::new();
+            let mut ends = Vec::new();
+            for line in &lines {
+                bytes.extend(serde_json::to_vec(line).unwrap());
+                bytes.push(b'\n');
+                ends.push(bytes.len());
+            }
+            let cut = ((bytes.len() as f64) * cut) as usize;
+            let read = parse("j", &bytes[..cut]).unwrap();
+            let whole = ends.iter().filter(|&&end| end <= cut).count();
+            prop_assert_eq!(&read.lines[..], &lines[..whole]);
+            prop_assert_eq!(read.warning.is_some(), whole < lines.len() && cut > ends.get(whole.wrapping_sub(1)).copied().unwrap_or(0));
+        }
+    }
+}

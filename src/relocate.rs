@@ -117,3 +117,81 @@ fn fit_round(old: Option<&Exercise>, new: &Exercise, state: &mut RunState, i: us
     }
     state.cursor.at = Some(new.steps[target].id.clone());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::Run;
+    use crate::source::Source;
+    use chrono::{DateTime, Utc};
+
+    const OLD: &str = "title: T\nsummary: S\nminutes: 1\nversion: 1\nroles:\n  one: One.\nsteps:\n  - id: a\n    ask: A?\n    by: one\n  - id: b\n    ask: B?\n    by: one\n  - id: c\n    ask: C?\n    by: one\n  - id: d\n    ask: D?\n    by: one\n";
+
+    fn exercise(text: &str) -> Exercise {
+        crate::compile("t", Source::new("t.yaml", text.to_owned()))
+            .exercise
+            .unwrap()
+    }
+
+    /// A run of OLD waiting at `b`.
+    fn waiting_at_b(old: &Exercise) -> RunState {
+        let mut run = Run::start(old, ["A".into(), "B".into()]);
+        run.next_event().unwrap();
+        run.answer("first", DateTime::<Utc>::UNIX_EPOCH).unwrap();
+        run.next_event().unwrap();
+        run.into_state()
+    }
+
+    #[test]
+    fn a_step_that_still_exists_keeps_its_place() {
+        let old = exercise(OLD);
+        let new = exercise(&OLD.replace("A?", "Now A?"));
+        let mut state = waiting_at_b(&old);
+        assert_eq!(
+            relocate(Some(&old), &new, &mut state),
+            Placement::Kept { at: "b".into() }
+        );
+        assert!(state.cursor.waiting);
+    }
+
+    #[test]
+    fn a_gone_step_continues_at_the_next_surviving_one_in_the_old_order() {
+        let old = exercise(OLD);
+        let new = exercise(&OLD.replace(
+            "  - id: b\n    ask: B?\n    by: one\n  - id: c\n    ask: C?\n    by: one\n",
+            "",
+        ));
+        let mut state = waiting_at_b(&old);
+        assert_eq!(
+            relocate(Some(&old), &new, &mut state),
+            Placement::Moved {
+                gone: "b".into(),
+                to: Some("d".into())
+            }
+        );
+        assert!(!state.cursor.waiting);
+        // Without the old file: the step after the latest answer still there.
+        let mut state = waiting_at_b(&old);
+        assert_eq!(
+            relocate(None, &new, &mut state),
+            Placement::Moved {
+                gone: "b".into(),
+                to: Some("d".into())
+            }
+        );
+    }
+
+    #[test]
+    fn a_waiting_step_that_no_longer_asks_is_run_afresh() {
+        let old = exercise(OLD);
+        let new = exercise(&OLD.replace("    ask: B?\n    by: one\n", "    say: B.\n"));
+        let mut state = waiting_at_b(&old);
+        relocate(Some(&old), &new, &mut state);
+        assert!(!state.cursor.waiting);
+        let mut run = Run::restore(&new, state).unwrap();
+        assert!(matches!(
+            run.next_event().unwrap(),
+            crate::Event::Say { text, .. } if text == "B."
+        ));
+    }
+}
