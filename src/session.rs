@@ -192,15 +192,13 @@ impl Session {
                 started.format("%Y%m%d-%H%M%S"),
                 suffix & 0xffff
             );
+            let path = dir.join(format!("{id}.jsonl"));
+            if path.exists() {
+                suffix = suffix.wrapping_mul(31).wrapping_add(7);
+                continue;
+            }
             let (lock, _) = SessionLock::acquire(&dir.join(format!("{id}.lock")), &id)?;
-            let journal = match Journal::create(&dir.join(format!("{id}.jsonl"))) {
-                Ok(journal) => journal,
-                Err(_) if dir.join(format!("{id}.jsonl")).exists() => {
-                    suffix = suffix.wrapping_mul(31).wrapping_add(7);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
+            let journal = Journal::create(&path)?;
             let mut session = Session {
                 id: id.clone(),
                 data: data.clone(),
@@ -401,7 +399,7 @@ impl Session {
             }
         };
         let mut state = run.state.clone();
-        let mut header = None;
+        let mut edited = false;
         let exercise = if exercise.hash == saved.exercise.hash {
             exercise
         } else {
@@ -414,24 +412,12 @@ impl Session {
                 Some((s, placement)) if Run::restore(&exercise, s.clone()).is_ok() => {
                     messages.extend(describe(&id, &placement));
                     state = Some(s);
-                    header = Some(self::header(
-                        &exercise,
-                        saved.path.clone(),
-                        saved.ledger.clone(),
-                        (self.clock)(),
-                        true,
-                    ));
+                    edited = true;
                     exercise
                 }
                 None => {
                     messages.push(format!("The exercise `{id}` changed since you started; starting it from the beginning, as nothing was answered yet."));
-                    header = Some(self::header(
-                        &exercise,
-                        saved.path.clone(),
-                        saved.ledger.clone(),
-                        (self.clock)(),
-                        true,
-                    ));
+                    edited = true;
                     exercise
                 }
                 Some(_) => match old {
@@ -448,6 +434,15 @@ impl Session {
                 },
             }
         };
+        let header = edited.then(|| {
+            header(
+                &exercise,
+                saved.path.clone(),
+                saved.ledger.clone(),
+                (self.clock)(),
+                true,
+            )
+        });
         Ok(Pending {
             exercise,
             state,
@@ -538,7 +533,8 @@ pub fn compile_or_explain(id: &str, source: Source) -> anyhow::Result<Exercise> 
     }
 }
 
-fn first_line(error: &anyhow::Error) -> String {
+/// The first line of an error, for a one-line summary.
+pub fn first_line(error: &anyhow::Error) -> String {
     let text = format!("{error:#}");
     text.lines()
         .next()

@@ -1,6 +1,6 @@
 use crate::cmd::Status;
 use crate::data::DataDir;
-use crate::session::{SessionLog, list};
+use crate::session::{SessionLog, first_line, list};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -84,12 +84,4 @@ fn row(log: &SessionLog) -> [String; 5] {
         exercises.join(", "),
         status,
     ]
-}
-
-fn first_line(error: &anyhow::Error) -> String {
-    format!("{error:#}")
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }

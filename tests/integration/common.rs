@@ -116,3 +116,16 @@ impl Mend {
         output
     }
 }
+
+/// Compiles an exercise that must have no errors, showing them if it has.
+pub fn compiled(id: &str, yaml: &str) -> mend::Exercise {
+    let compiled = mend::compile(id, mend::Source::new(format!("{id}.yaml"), yaml.to_owned()));
+    let errors: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    compiled
+        .exercise
+        .unwrap_or_else(|| panic!("{}", errors.join("\n")))
+}

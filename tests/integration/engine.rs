@@ -2,18 +2,10 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use mend::event::{Event, Reply};
-use mend::{Exercise, Run, Source, compile};
+use mend::{Exercise, Run};
 
 fn exercise(yaml: &str) -> Exercise {
-    let compiled = compile("t", Source::new("t.yaml", yaml));
-    let errors: Vec<String> = compiled
-        .diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    compiled
-        .exercise
-        .unwrap_or_else(|| panic!("{}", errors.join("\n")))
+    crate::common::compiled("t", yaml)
 }
 
 fn at(day: u32) -> DateTime<Utc> {

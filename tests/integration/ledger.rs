@@ -3,7 +3,7 @@
 use crate::common::mend;
 use std::path::Path;
 
-const PROMISE: &str = r#"
+pub const PROMISE: &str = r#"
 title: Promise
 summary: Each partner makes one promise.
 minutes: 2

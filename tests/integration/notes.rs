@@ -3,11 +3,11 @@
 
 use crate::common::{mend, repo};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use mend::Exercise;
 use mend::data::DataDir;
 use mend::event::Event;
 use mend::notes::{NotesContext, NotesTemplate};
 use mend::session::{Session, SessionLog};
-use mend::{Exercise, Source, compile};
 use std::path::Path;
 
 fn now() -> DateTime<Utc> {
@@ -19,15 +19,7 @@ fn today() -> NaiveDate {
 }
 
 fn exercise(id: &str, yaml: &str) -> Exercise {
-    let compiled = compile(id, Source::new(format!("{id}.yaml"), yaml.to_owned()));
-    let errors: Vec<String> = compiled
-        .diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    compiled
-        .exercise
-        .unwrap_or_else(|| panic!("{}", errors.join("\n")))
+    crate::common::compiled(id, yaml)
 }
 
 fn library(id: &str) -> Exercise {
@@ -67,33 +59,6 @@ fn session(data: &DataDir) -> Session {
     Session::create(data, ["Alex".into(), "Sam".into()], Box::new(now)).unwrap()
 }
 
-const PROMISE: &str = r#"
-title: Promise
-summary: Each partner makes one promise.
-minutes: 2
-version: 1
-roles:
-  first: Promises first.
-  second: Promises second.
-steps:
-  - id: p1
-    ask: What will you do?
-    by: first
-  - id: c1
-    commit:
-      text: "{{ answers.p1 }}"
-      due: in 3 days
-    by: first
-  - id: p2
-    ask: And you?
-    by: second
-  - id: c2
-    commit:
-      text: "{{ answers.p2 }}"
-      due: "2026-11-20"
-    by: second
-"#;
-
 const BOUNDARY: &str = r#"
 title: One boundary
 summary: Agree one boundary.
@@ -131,7 +96,7 @@ fn fixed_session(data: &DataDir) -> SessionLog {
     let mut first = session(data);
     play(
         &mut first,
-        &exercise("promise", PROMISE),
+        &exercise("promise", crate::ledger::PROMISE),
         &[
             "Text you when I am running late",
             "A walk together twice a week",
