@@ -211,8 +211,24 @@ impl Ledger {
             .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
         lock.lock()
             .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
-        let mut ledger = Self::load(data, partners)?;
-        if change(&mut ledger) {
+        let path = Self::path(data, partners);
+        let (mut ledger, rebuilt) = match Self::load(data, partners) {
+            Ok(ledger) => (ledger, false),
+            // Everything in a ledger comes from the session journals, so a
+            // damaged one is set aside and rebuilt, not a dead end.
+            Err(error) if path.is_file() => {
+                let aside = path.with_extension("json.damaged");
+                std::fs::rename(&path, &aside)
+                    .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
+                eprintln!(
+                    "note: {error:#}; it was moved to `{}` and is rebuilt from the session journals",
+                    aside.display()
+                );
+                (Ledger::new(partners), true)
+            }
+            Err(error) => return Err(error),
+        };
+        if change(&mut ledger) || rebuilt {
             ledger.store(data)?;
         }
         Ok(ledger)
@@ -263,13 +279,7 @@ impl Ledger {
                 }
                 RecordKind::Mark => {
                     let status = record.status.as_deref().and_then(Status::parse_mark);
-                    let target = record.commitment.as_deref();
-                    if let (Some(status), Some(c)) = (
-                        status,
-                        self.commitments
-                            .iter_mut()
-                            .find(|c| Some(c.id.as_str()) == target),
-                    ) {
+                    if let (Some(status), Some(c)) = (status, self.marked(record)) {
                         c.status = status;
                         c.history.push(Change {
                             status,
@@ -281,6 +291,22 @@ impl Ledger {
             }
         }
         true
+    }
+
+    /// The commitment a mark is about: its id, when the text still matches
+    /// (ids are given in the order runs are added, which a rebuild from the
+    /// journals may change), else the same owner and text.
+    fn marked(&mut self, mark: &Record) -> Option<&mut Commitment> {
+        let same = |c: &Commitment| c.text == mark.text && Some(&c.owner) == mark.owner.as_ref();
+        let by_id = self
+            .commitments
+            .iter()
+            .position(|c| Some(c.id.as_str()) == mark.commitment.as_deref());
+        let found = by_id
+            .filter(|&i| same(&self.commitments[i]))
+            .or_else(|| self.commitments.iter().position(same))
+            .or(by_id)?;
+        self.commitments.get_mut(found)
     }
 
     pub fn view(&self, today: NaiveDate) -> LedgerView {
@@ -413,26 +439,6 @@ impl Ledger {
         }
         out
     }
-}
-
-/// Every couple with a ledger under `data`, as their two names.
-pub fn couples(data: &DataDir) -> anyhow::Result<Vec<[String; 2]>> {
-    let dir = data.ledgers();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(Vec::new());
-    };
-    let mut couples = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let bytes = std::fs::read(&path)?;
-            let ledger: Ledger = serde_json::from_slice(&bytes)
-                .with_context(|| format!("the ledger `{}` cannot be read", path.display()))?;
-            couples.push(ledger.partners);
-        }
-    }
-    couples.sort();
-    Ok(couples)
 }
 
 #[cfg(test)]

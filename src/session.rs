@@ -130,11 +130,17 @@ pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
-    paths.sort();
-    paths
+    let mut sessions: Vec<_> = paths
         .into_iter()
         .map(|p| SessionLog::read(&p).map_err(|e| (p, e)))
-        .collect()
+        .collect();
+    // By start time: ids alone do not order two sessions started in the
+    // same second.
+    sessions.sort_by_key(|entry| match entry {
+        Ok(log) => (log.started(), log.id.clone()),
+        Err((path, _)) => (None, path.display().to_string()),
+    });
+    sessions
 }
 
 /// The journal of session `id` (or the latest unfinished one).
@@ -338,7 +344,8 @@ impl Session {
 
     /// The hook for `play`: journals the run's whole state and fsyncs it
     /// before returning. When the run has finished, its commitments,
-    /// agreements and marks go into the couple's ledger, once.
+    /// agreements and marks go into the couple's ledger (with any other
+    /// finished run the ledger is missing), once.
     pub fn save(&mut self, run: &Run) -> anyhow::Result<()> {
         let exercise = run.exercise();
         let reference = match &self.current {
@@ -355,10 +362,7 @@ impl Session {
             state: run.state().clone(),
         })))?;
         if run.is_finished() && !self.recorded {
-            let key = run_key(&self.id, self.runs);
-            Ledger::update(&self.data, &self.partners, |ledger| {
-                ledger.apply(&key, &self.id, &run.state().records)
-            })?;
+            sync_ledger(&self.data, &self.partners)?;
             self.recorded = true;
         }
         Ok(())
@@ -469,17 +473,48 @@ pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Led
         .filter_map(Result::ok)
         .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
         .collect();
+    // In the order the runs finished, as they were first added, so a mark
+    // always finds the commitment it marks.
+    let mut finished: Vec<(DateTime<Utc>, String, &RunState)> = Vec::new();
+    for log in &logs {
+        for (n, run) in log.runs.iter().enumerate() {
+            if let (Some(state), Some(saved)) =
+                (run.state.as_ref().filter(|_| run.finished()), run.saved)
+            {
+                finished.push((saved, run_key(&log.id, n + 1), state));
+            }
+        }
+    }
+    finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     Ledger::update(data, partners, |ledger| {
         let mut changed = false;
-        for log in &logs {
-            for (n, run) in log.runs.iter().enumerate() {
-                if let Some(state) = run.state.as_ref().filter(|_| run.finished()) {
-                    changed |= ledger.apply(&run_key(&log.id, n + 1), &log.id, &state.records);
-                }
-            }
+        for (_, key, state) in &finished {
+            let session = key.split('#').next().unwrap_or_default();
+            changed |= ledger.apply(key, session, &state.records);
         }
         changed
     })
+}
+
+/// Every couple with something for a ledger: a finished run that made a
+/// commitment, agreement or mark. Read from the journals, which the ledgers
+/// follow. Names as the couple's first such session gave them.
+pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
+    let mut couples: Vec<[String; 2]> = Vec::new();
+    for log in list(data).into_iter().filter_map(Result::ok) {
+        let recorded = log
+            .runs
+            .iter()
+            .any(|r| r.finished() && r.state.as_ref().is_some_and(|s| !s.records.is_empty()));
+        if let Some(partners) = log.partners().filter(|_| recorded)
+            && !couples
+                .iter()
+                .any(|c| couple_key(c) == couple_key(partners))
+        {
+            couples.push(partners.clone());
+        }
+    }
+    couples
 }
 
 fn header(

@@ -1,7 +1,7 @@
 use crate::cmd::Status;
 use crate::data::DataDir;
-use crate::ledger::couples;
 use crate::partners;
+use crate::session::couples;
 use crate::session::sync_ledger;
 use anyhow::bail;
 use std::path::Path;
@@ -19,7 +19,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     let partners = match &args.partners {
         Some(list) => partners::parse(list)?,
         None => {
-            let couples = couples(&data)?;
+            let couples = couples(&data);
             match couples.as_slice() {
                 [] => {
                     println!(

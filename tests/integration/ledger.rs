@@ -151,6 +151,24 @@ in 1 week
         shown.contains("  c2   Sam: A walk together twice a week (renegotiated on "),
         "{shown}"
     );
+
+    // A damaged ledger is set aside and rebuilt from the journals, marks and all.
+    let ledger_file = std::fs::read_dir(data.join("ledgers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    std::fs::write(&ledger_file, "{ not json").unwrap();
+    let rebuilt = mend(&["ledger"]).data(&data).run();
+    assert!(
+        rebuilt.stderr.contains("cannot be read")
+            && rebuilt
+                .stderr
+                .contains("is rebuilt from the session journals"),
+        "{rebuilt:?}"
+    );
+    let rebuilt = mend(&["ledger"]).data(&data).ok();
+    assert_eq!(rebuilt.stdout, shown);
 }
 
 #[test]
