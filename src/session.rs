@@ -125,7 +125,7 @@ pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>
     let Ok(entries) = std::fs::read_dir(data.sessions()) else {
         return Vec::new();
     };
-    let mut paths: Vec<PathBuf> = entries
+    let paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
