@@ -273,3 +273,24 @@ fn resume_without_sessions_says_there_is_nothing_to_resume() {
         "error: there is no unfinished session to resume; `mend sessions` lists them all\n"
     );
 }
+
+#[test]
+fn back_still_works_after_a_resume() {
+    let data = tempfile::tempdir().unwrap();
+    paused(data.path(), "i-statements");
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(":back\nsad\n")
+        .run();
+    assert_eq!(resumed.code, 1, "{resumed:?}");
+    let out = &resumed.stdout;
+    assert!(
+        out.contains("Going back to the previous question. The earlier answer is ready to edit."),
+        "{out}"
+    );
+    assert!(out.contains("· question 2 of 14"), "{out}");
+    assert!(
+        out.contains("\"I feel [sad] when [a specific moment]"),
+        "{out}"
+    );
+}
