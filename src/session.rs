@@ -414,7 +414,11 @@ impl Session {
             });
             match fitted {
                 Some((s, placement)) if Run::restore(&exercise, s.clone()).is_ok() => {
-                    messages.extend(describe(&id, &placement));
+                    let what = match (saved.exercise.version, exercise.version) {
+                        (was, now) if was != now => format!("`{id}` (version {was}, now {now})"),
+                        _ => format!("`{id}`"),
+                    };
+                    messages.extend(describe(&what, &placement));
                     state = Some(s);
                     edited = true;
                     exercise
@@ -538,17 +542,18 @@ fn header(
     }
 }
 
-fn describe(id: &str, placement: &Placement) -> Option<String> {
+/// `what` names the exercise, with its versions when they differ.
+fn describe(what: &str, placement: &Placement) -> Option<String> {
     match placement {
         Placement::Unchanged | Placement::Finished => None,
         Placement::Kept { at } => Some(format!(
-            "The exercise `{id}` changed since you started; continuing at `{at}`."
+            "The exercise {what} changed since you started; continuing at `{at}`."
         )),
         Placement::Moved { gone, to: Some(to) } => Some(format!(
-            "The exercise `{id}` changed since you started, and step `{gone}` is no longer in it; continuing at `{to}`, the next step that still is."
+            "The exercise {what} changed since you started, and step `{gone}` is no longer in it; continuing at `{to}`, the next step that still is."
         )),
         Placement::Moved { gone, to: None } => Some(format!(
-            "The exercise `{id}` changed since you started, and step `{gone}` is no longer in it; nothing after it is left, so this exercise ends here."
+            "The exercise {what} changed since you started, and step `{gone}` is no longer in it; nothing after it is left, so this exercise ends here."
         )),
     }
 }
