@@ -10,7 +10,6 @@ use crate::state::{Record, RecordKind};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 pub const LEDGER_VERSION: u32 = 1;
@@ -363,81 +362,6 @@ impl Ledger {
             agreements,
             revisit,
         }
-    }
-
-    /// The ledger as `mend ledger` shows it: open commitments first, with
-    /// what is due or overdue marked.
-    pub fn describe(&self, today: NaiveDate) -> String {
-        let view = self.view(today);
-        let [a, b] = &self.partners;
-        let mut out = format!("Ledger for {a} and {b} (today is {today})\n");
-        let when = |c: &CommitmentView| match (c.due.as_str(), c.due_text.as_str()) {
-            ("", "") => String::new(),
-            ("", words) => format!(" ({words})"),
-            (due, _) => format!(" (due {due})"),
-        };
-        out.push_str("\nOpen commitments\n");
-        if view.open.is_empty() {
-            out.push_str("  none\n");
-        }
-        for c in &view.open {
-            let mark = if c.overdue {
-                "  OVERDUE"
-            } else if !c.due.is_empty() && c.due == view.today {
-                "  DUE TODAY"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "  {:<4} {}: {}{}{mark}",
-                c.id,
-                c.owner,
-                c.text,
-                when(c)
-            );
-        }
-        let closed: Vec<&Commitment> = self
-            .commitments
-            .iter()
-            .filter(|c| c.status != Status::Open)
-            .collect();
-        if !closed.is_empty() {
-            out.push_str("\nReviewed commitments\n");
-            for c in closed {
-                let on = c
-                    .history
-                    .last()
-                    .map(|h| format!(" on {}", h.at.date_naive()))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {:<4} {}: {} ({}{on})",
-                    c.id,
-                    c.owner,
-                    c.text,
-                    c.status.word()
-                );
-            }
-        }
-        out.push_str("\nAgreements\n");
-        if view.agreements.is_empty() {
-            out.push_str("  none\n");
-        }
-        for a in &view.agreements {
-            let topic = if a.topic.is_empty() {
-                String::new()
-            } else {
-                format!("[{}] ", a.topic)
-            };
-            let revisit = match (a.revisit.as_str(), a.revisit_due) {
-                ("", _) => String::new(),
-                (date, true) => format!(" (revisit {date}: due now)"),
-                (date, false) => format!(" (revisit {date})"),
-            };
-            let _ = writeln!(out, "  {:<4} {topic}{}{revisit}", a.id, a.text);
-        }
-        out
     }
 }
 

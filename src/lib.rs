@@ -29,6 +29,7 @@ pub mod screen;
 pub mod script;
 pub mod scripted;
 pub mod session;
+pub mod session_log;
 pub mod source;
 pub mod spec;
 pub mod state;
