@@ -294,3 +294,29 @@ fn back_still_works_after_a_resume() {
         "{out}"
     );
 }
+
+#[test]
+fn every_prefix_of_a_real_journal_loads() {
+    let data = tempfile::tempdir().unwrap();
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&format!("{FIRST_TWO}{REST}"))
+        .ok();
+    let bytes = std::fs::read(journal(data.path())).unwrap();
+    let whole = mend::journal::parse("j", &bytes).unwrap();
+    assert!(whole.lines.len() > 10 && whole.warning.is_none());
+    // Every 97th cut, and each cut around every line end.
+    let ends = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i);
+    let cuts = (0..bytes.len())
+        .step_by(97)
+        .chain(ends.flat_map(|i| [i, i + 1]));
+    for cut in cuts {
+        let read = mend::journal::parse("j", &bytes[..cut])
+            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        assert_eq!(read.lines[..], whole.lines[..read.lines.len()]);
+    }
+}
