@@ -458,7 +458,7 @@ impl<'e> Run<'e> {
         let status = self.render_at(&mark.status, step, &path.key("status"))?;
         let Some(status) = Status::parse_mark(&status) else {
             let message = format!(
-                "step `{}` marks a commitment `{}`; a mark is one of: {}",
+                "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
                 step.id,
                 status.trim(),
                 Status::MARKS.join(", ")

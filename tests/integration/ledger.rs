@@ -213,3 +213,26 @@ fn a_ledger_lost_after_a_finished_run_is_rebuilt_from_the_journals() {
         1
     );
 }
+
+#[test]
+fn a_mark_with_an_unknown_status_names_the_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    let file = dir.path().join("bad-status.yaml");
+    std::fs::write(
+        &file,
+        "title: Mark\nsummary: Marks.\nminutes: 1\nversion: 1\nroles:\n  one: Marks.\nsteps:\n  - id: m\n    mark:\n      commitment: \"{{ ledger.open[0].id }}\"\n      status: done\n",
+    )
+    .unwrap();
+    let output = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains(
+            "bad-status.yaml:11:15: error: step `m` marks a commitment `done`; a mark's status is one of: kept, missed, renegotiated"
+        ),
+        "{output:?}"
+    );
+}
