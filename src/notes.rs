@@ -93,6 +93,19 @@ impl NotesTemplate {
     }
 }
 
+/// A session's notes with the template `NAME|PATH` (default
+/// `session-notes`): what `mend notes` prints, and what a front-end offers at
+/// the end of a session.
+pub fn render(
+    data: &DataDir,
+    log: &SessionLog,
+    template: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    let template = NotesTemplate::find(data, template)?;
+    template.render(&NotesContext::new(data, log, today)?)
+}
+
 /// What notes templates see. docs/sessions.md lists every name.
 #[derive(Debug, Clone, Serialize)]
 pub struct NotesContext {

@@ -1,6 +1,6 @@
 use crate::cmd::Status;
 use crate::data::{DataDir, private_file};
-use crate::notes::{NotesContext, NotesTemplate};
+use crate::notes;
 use crate::session::{self, SessionLog};
 use anyhow::{Context, bail};
 use std::io::Write;
@@ -32,9 +32,8 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     if let Some(warning) = &log.warning {
         eprintln!("note: {warning}");
     }
-    let template = NotesTemplate::find(&data, args.template.as_deref())?;
-    let context = NotesContext::new(&data, &log, chrono::Local::now().date_naive())?;
-    let notes = template.render(&context)?;
+    let today = chrono::Local::now().date_naive();
+    let notes = notes::render(&data, &log, args.template.as_deref(), today)?;
     match &args.output {
         Some(path) => {
             let mut file = private_file()

@@ -320,3 +320,36 @@ fn every_prefix_of_a_real_journal_loads() {
         assert_eq!(read.lines[..], whole.lines[..read.lines.len()]);
     }
 }
+
+#[test]
+fn sessions_lists_each_with_its_state_and_a_finished_one_cannot_be_resumed() {
+    let data = tempfile::tempdir().unwrap();
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&format!("{FIRST_TWO}{REST}"))
+        .ok();
+    let finished = session_id(data.path());
+    paused(data.path(), "i-statements");
+    let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    assert!(
+        lines[0].starts_with("ID  ") && lines[0].ends_with("  STATUS"),
+        "{listed}"
+    );
+    assert!(
+        lines[1].starts_with(&finished) && lines[1].ends_with("Alex, Sam  i-statements  finished"),
+        "{listed}"
+    );
+    assert!(
+        lines[2].ends_with("Alex, Sam  i-statements  paused at `statement`"),
+        "{listed}"
+    );
+
+    let again = mend(&["resume", &finished]).data(data.path()).run();
+    assert_eq!(again.code, 1);
+    assert_eq!(
+        again.stderr,
+        format!("error: session {finished} is finished; there is nothing to resume\n")
+    );
+}
