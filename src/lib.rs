@@ -7,6 +7,7 @@
 pub mod cmd;
 pub mod command;
 pub mod compiler;
+pub mod console;
 pub mod diagnostic;
 pub mod event;
 pub mod exercise;
@@ -17,6 +18,7 @@ pub mod loader;
 pub mod markdown;
 pub mod partners;
 pub mod play;
+pub mod repl;
 pub mod run;
 pub mod screen;
 pub mod script;

@@ -36,7 +36,11 @@ impl Screen {
     }
 
     pub fn title(&self, title: &str, minutes: u32) -> String {
-        self.paint(BOLD, &format!("{title} · about {minutes} minutes"))
+        self.heading(&format!("{title} · about {minutes} minutes"))
+    }
+
+    pub fn heading(&self, text: &str) -> String {
+        self.paint(BOLD, &self.wrap(text.trim_end(), ""))
     }
 
     /// The line that marks the keyboard passing to the other partner.
@@ -84,6 +88,18 @@ impl Screen {
     /// The input prompt, naming whose turn it is.
     pub fn input_prompt(&self, prompt: &Prompt) -> String {
         format!("{} › ", prompt.name)
+    }
+
+    /// The input prompt as (plain, styled); a line editor measures the plain
+    /// one and shows the styled one.
+    pub fn input_prompt_styled(&self, prompt: &Prompt) -> (String, String) {
+        let styled = format!("{} › ", self.paint(BOLD, &prompt.name));
+        (self.input_prompt(prompt), styled)
+    }
+
+    /// The prompt for questions outside an exercise (names, which exercise).
+    pub fn ask_prompt(&self) -> String {
+        "› ".to_owned()
     }
 
     pub fn hint(&self, text: &str) -> String {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod list;
 pub mod run;
+pub mod session;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +33,8 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// A session for two: pick exercises one after another
+    Session(session::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
         Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+        Command::Session(args) => session::execute(args, cli.exercises.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -37,7 +37,7 @@ fn piped_answers_play_to_the_end() {
     );
     assert!(out.contains("**Sam**: I feel tired when I do the dishes alone after work, and I need us to share them."), "{out}");
     assert!(
-        out.ends_with("Well done, both of you. That's the end of I-statements.\n"),
+        out.ends_with("Well done, both of you. That's the end of I-statements.\n\n"),
         "{out}"
     );
 }
