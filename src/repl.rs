@@ -32,6 +32,9 @@ const MAX_WIDTH: usize = 100;
 pub struct Repl {
     editor: Editor<LineHelper, DefaultHistory>,
     screen: Screen,
+    /// Whether the last line on screen is blank (or a heading, which its text
+    /// follows directly): each block starts after one blank line, never two.
+    at_gap: bool,
 }
 
 impl Repl {
@@ -59,19 +62,21 @@ impl Repl {
         Ok(Repl {
             editor,
             screen: Screen { color, width: None },
+            at_gap: true,
         })
     }
 
-    /// Prints a block of text, wrapped at the terminal's width as it is now
-    /// (the window may have been resized since the last line).
-    fn print(&mut self, text: impl Fn(&Screen) -> String, blank_after: bool) -> io::Result<()> {
+    /// Prints a block of text after a blank line, wrapped at the terminal's
+    /// width as it is now (the window may have been resized).
+    fn print(&mut self, text: impl Fn(&Screen) -> String) -> io::Result<()> {
         self.screen.width =
             terminal_size::terminal_size().map(|(w, _)| (w.0 as usize).min(MAX_WIDTH));
         let mut out = io::stdout().lock();
-        writeln!(out, "{}", text(&self.screen))?;
-        if blank_after {
+        if !self.at_gap {
             writeln!(out)?;
         }
+        writeln!(out, "{}", text(&self.screen))?;
+        self.at_gap = false;
         out.flush()
     }
 
@@ -85,10 +90,13 @@ impl Repl {
             helper.choices = choices;
         }
         let initial = prefill.replace('\n', "\\\n");
+        self.at_gap = false;
         let read = self.editor.readline_with_initial(&prompt, (&initial, ""));
         match read {
             Ok(typed) => {
                 let _ = self.editor.add_history_entry(typed.as_str());
+                println!();
+                self.at_gap = true;
                 Ok(Input::Line(join_continued(&typed)))
             }
             Err(ReadlineError::Interrupted) => Ok(Input::Interrupted),
@@ -100,46 +108,40 @@ impl Repl {
 
 impl Console for Repl {
     fn say(&mut self, text: &str) -> io::Result<()> {
-        self.print(|s| s.say(text), true)
+        self.print(|s| s.say(text))
     }
 
     fn heading(&mut self, text: &str) -> io::Result<()> {
-        self.print(|s| s.heading(text), false)
+        self.print(|s| s.heading(text))?;
+        self.at_gap = true;
+        Ok(())
     }
 
     fn handoff(&mut self, to: &Prompt) -> io::Result<()> {
-        self.print(|s| s.handoff(to), true)
+        self.print(|s| s.handoff(to))
     }
 
     fn question(&mut self, prompt: &Prompt) -> io::Result<()> {
-        self.print(|s| s.question(prompt), false)
+        self.print(|s| s.question(prompt))
     }
 
     fn hint(&mut self, text: &str) -> io::Result<()> {
-        self.print(|s| s.hint(text), false)
+        self.print(|s| s.hint(text))
     }
 
     fn info(&mut self, text: &str) -> io::Result<()> {
-        self.print(|s| s.info(text), false)
+        self.print(|s| s.info(text))
     }
 
     fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input> {
         let keys = prompt.options.iter().map(|(key, _)| key.clone()).collect();
-        let input = self.line(self.screen.input_prompt_styled(prompt), prefill, keys)?;
-        if matches!(input, Input::Line(_)) {
-            println!();
-        }
-        Ok(input)
+        self.line(self.screen.input_prompt_styled(prompt), prefill, keys)
     }
 
     fn ask(&mut self, question: &str, choices: &[String]) -> io::Result<Input> {
-        self.print(|s| s.say(question), false)?;
+        self.print(|s| s.say(question))?;
         let prompt = self.screen.ask_prompt();
-        let input = self.line((prompt.clone(), prompt), "", choices.to_vec())?;
-        if matches!(input, Input::Line(_)) {
-            println!();
-        }
-        Ok(input)
+        self.line((prompt.clone(), prompt), "", choices.to_vec())
     }
 
     fn end_is_break(&self) -> bool {

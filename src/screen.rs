@@ -125,6 +125,11 @@ impl Screen {
         };
         let mut out = Vec::new();
         for line in text.lines() {
+            // Short lines keep their spacing (aligned command lists).
+            if indent.chars().count() + line.chars().count() <= width {
+                out.push(format!("{indent}{line}"));
+                continue;
+            }
             let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
             let prefix = format!("{indent}{lead}");
             let mut current = prefix.clone();

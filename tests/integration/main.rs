@@ -6,3 +6,6 @@ mod check;
 mod common;
 mod list;
 mod run;
+mod session;
+#[cfg(unix)]
+mod terminal;
