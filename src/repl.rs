@@ -85,9 +85,11 @@ impl Repl {
         prompt: (String, String),
         prefill: &str,
         choices: Vec<String>,
+        commands: bool,
     ) -> io::Result<Input> {
         if let Some(helper) = self.editor.helper_mut() {
             helper.choices = choices;
+            helper.commands = commands;
         }
         let initial = prefill.replace('\n', "\\\n");
         self.at_gap = false;
@@ -135,13 +137,13 @@ impl Console for Repl {
 
     fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input> {
         let keys = prompt.options.iter().map(|(key, _)| key.clone()).collect();
-        self.line(self.screen.input_prompt_styled(prompt), prefill, keys)
+        self.line(self.screen.input_prompt_styled(prompt), prefill, keys, true)
     }
 
     fn ask(&mut self, question: &str, choices: &[String]) -> io::Result<Input> {
         self.print(|s| s.say(question))?;
         let prompt = self.screen.ask_prompt();
-        self.line((prompt.clone(), prompt), "", choices.to_vec())
+        self.line((prompt.clone(), prompt), "", choices.to_vec(), false)
     }
 
     fn end_is_break(&self) -> bool {
@@ -178,6 +180,8 @@ impl ConditionalEventHandler for ClearOrInterrupt {
 struct LineHelper {
     /// Choice keys of the question waiting, for completion.
     choices: Vec<String>,
+    /// Whether `:` commands are understood here (inside an exercise).
+    commands: bool,
 }
 
 impl Completer for LineHelper {
@@ -196,12 +200,13 @@ impl Completer for LineHelper {
             return Ok((pos, Vec::new()));
         }
         let commands = || COMMANDS.iter().map(|(name, _, _)| (*name).to_owned());
-        let candidates: Vec<String> =
-            if word.starts_with(':') || (word.is_empty() && self.choices.is_empty()) {
-                commands().collect()
-            } else {
-                self.choices.clone()
-            };
+        let candidates: Vec<String> = if self.commands
+            && (word.starts_with(':') || (word.is_empty() && self.choices.is_empty()))
+        {
+            commands().collect()
+        } else {
+            self.choices.clone()
+        };
         let lower = word.to_lowercase();
         let matches = candidates
             .into_iter()
@@ -261,6 +266,7 @@ mod tests {
     fn completes_commands_and_choice_keys() {
         let helper = LineHelper {
             choices: vec!["yes".into(), "partly".into(), "no".into()],
+            commands: true,
         };
         assert_eq!(
             complete(&helper, ":b"),
@@ -268,8 +274,15 @@ mod tests {
         );
         assert_eq!(complete(&helper, " pa"), (1, vec!["partly".into()]));
         assert_eq!(complete(&helper, "I feel n"), (8, vec![]));
-        let free = LineHelper::default();
+        let free = LineHelper {
+            commands: true,
+            ..LineHelper::default()
+        };
         assert_eq!(complete(&free, "").1.len(), COMMANDS.len());
+        assert_eq!(
+            complete(&LineHelper::default(), ":q").1,
+            Vec::<String>::new()
+        );
     }
 
     #[test]

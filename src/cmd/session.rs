@@ -161,6 +161,8 @@ fn ask_name(
         let line = match console.ask(question, &[])? {
             Input::Line(line) => line,
             Input::Interrupted => return Ok(None),
+            // Ctrl-D in a terminal leaves; piped input that stops here is incomplete.
+            Input::End if console.end_is_break() => return Ok(None),
             Input::End => bail!("input ended before both names were given"),
         };
         if Command::parse(&line) == Some(Command::Quit) {
