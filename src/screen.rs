@@ -149,9 +149,42 @@ impl Screen {
     }
 }
 
+/// Markdown notes as a reader sees them on screen: no `**`, no backslash
+/// escapes, no entities. Headings stay as `#` lines for the caller to show
+/// as headings.
+pub fn markdown_as_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_read_as_plain_text() {
+        let markdown = crate::markdown::escape("I *really* <mean> it\nand 1. this");
+        assert_eq!(
+            markdown_as_text(&format!("**Sam**: {markdown}")),
+            "Sam: I *really* <mean> it\nand 1. this"
+        );
+    }
 
     #[test]
     fn wraps_at_the_width() {

@@ -7,6 +7,7 @@ use crate::library::{Library, exercise_id, read_source};
 use crate::partners;
 use crate::play::{Console, Outcome, play};
 use crate::run::Run;
+use crate::screen::markdown_as_text;
 use anyhow::bail;
 use std::io;
 use std::path::Path;
@@ -35,7 +36,7 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     if outcome == Outcome::Finished
         && let Some(notes) = run.notes()?
     {
-        console.say(&notes)?;
+        show_notes(console, &notes)?;
     }
     farewell(console, &run, outcome)?;
     Ok(ExitCode::SUCCESS)
@@ -91,6 +92,25 @@ pub fn roles_text(run: &Run) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// An exercise's notes (Markdown) as text on screen: headings as headings,
+/// each paragraph as a block.
+pub fn show_notes(console: &mut dyn Console, markdown: &str) -> io::Result<()> {
+    for block in markdown
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        let text = markdown_as_text(block);
+        match block.strip_prefix('#') {
+            Some(heading) => {
+                console.heading(&markdown_as_text(heading.trim_start_matches('#').trim()))?
+            }
+            None => console.say(&text)?,
+        }
+    }
+    Ok(())
 }
 
 /// What the partners see when play stops; running out of piped input is an

@@ -3,7 +3,7 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::run::{farewell, introduce, roles_text};
+use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
 use crate::command::Command;
 use crate::console::open_console;
 use crate::exercise::Exercise;
@@ -88,17 +88,24 @@ fn offer_notes(console: &mut dyn Console, played: &[Played]) -> anyhow::Result<(
         console.say("Take care of each other. You can start again any time.")?;
         return Ok(());
     }
+    let done: Vec<String> = played
+        .iter()
+        .map(|exercise| {
+            let how = match exercise.outcome {
+                Outcome::Finished => "finished",
+                Outcome::Paused => "paused for a break",
+                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
+            };
+            format!("  {}: {how}", exercise.title)
+        })
+        .collect();
     console.heading("What you did today")?;
-    for exercise in played {
-        let how = match exercise.outcome {
-            Outcome::Finished => "finished",
-            Outcome::Paused => "paused for a break",
-            Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
-        };
-        console.say(&format!("{}: {how}.", exercise.title))?;
-        if let Some(notes) = &exercise.notes {
-            console.say(notes)?;
-        }
+    console.say(&done.join("\n"))?;
+    for notes in played
+        .iter()
+        .filter_map(|exercise| exercise.notes.as_deref())
+    {
+        show_notes(console, notes)?;
     }
     console.say("Thank you both for the care you put into this.")?;
     Ok(())

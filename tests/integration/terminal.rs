@@ -82,7 +82,10 @@ fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::E
     see(&mut p, "Leave now?")?;
     p.send_control('c')?;
     see(&mut p, "run `mend resume` to pick up where you left off")?;
-    see(&mut p, "I-statements: stopped before the end.")?;
+    see(
+        &mut p,
+        "What you did today\r\n  I-statements: stopped before the end",
+    )?;
     p.exp_eof()?;
     Ok(())
 }
