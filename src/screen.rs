@@ -57,10 +57,16 @@ impl Screen {
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }
+        let who = format!("{} ({})", prompt.name, prompt.role);
+        let where_ = format!("· {where_}");
+        let fits = self
+            .width
+            .is_none_or(|w| who.chars().count() + 1 + where_.chars().count() <= w);
         let mut out = format!(
-            "{} {}\n{}",
-            self.paint(BOLD, &format!("{} ({})", prompt.name, prompt.role)),
-            self.paint(DIM, &format!("· {where_}")),
+            "{}{}{}\n{}",
+            self.paint(BOLD, &who),
+            if fits { " " } else { "\n" },
+            self.paint(DIM, &where_),
             self.wrap(prompt.text.trim_end(), "")
         );
         if let Some(example) = &prompt.example {
@@ -130,15 +136,18 @@ impl Screen {
                 out.push(format!("{indent}{line}"));
                 continue;
             }
-            let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
-            let prefix = format!("{indent}{lead}");
-            let mut current = prefix.clone();
-            for word in line.split_whitespace() {
+            let (head, body) = split_row(line);
+            let first = format!("{indent}{head}");
+            let hang = format!("{indent}{}", " ".repeat(head.chars().count()));
+            let mut start = first.chars().count();
+            let mut current = first;
+            for word in body.split_whitespace() {
                 let used = current.chars().count();
-                if used > prefix.chars().count() && used + 1 + word.chars().count() > width {
-                    out.push(std::mem::replace(&mut current, prefix.clone()));
+                if used > start && used + 1 + word.chars().count() > width {
+                    out.push(std::mem::replace(&mut current, hang.clone()));
+                    start = hang.chars().count();
                 }
-                if current.chars().count() > prefix.chars().count() {
+                if current.chars().count() > start {
                     current.push(' ');
                 }
                 current.push_str(word);
@@ -147,6 +156,20 @@ impl Screen {
         }
         out.join("\n")
     }
+}
+
+/// Splits a line into what stays in front of every wrapped line and the
+/// words to wrap: the leading spaces, or for a row of an aligned list
+/// (`  :back    go back...`) its first column, so the rest hangs under the
+/// second.
+fn split_row(line: &str) -> (&str, &str) {
+    let rest = line.trim_start();
+    let lead = line.len() - rest.len();
+    let column = rest
+        .find("  ")
+        .filter(|gap| *gap <= 16 && !rest[..*gap].contains(char::is_whitespace))
+        .map(|gap| lead + gap + (rest[gap..].len() - rest[gap..].trim_start().len()));
+    line.split_at(column.unwrap_or(lead))
 }
 
 /// Markdown notes as a reader sees them on screen: no `**`, no backslash
@@ -195,6 +218,14 @@ mod tests {
         assert_eq!(
             screen.say("one two three four five six seven"),
             "one two three four five\nsix seven"
+        );
+        assert_eq!(
+            screen.say("  :back   go back and revise it"),
+            "  :back   go back and\n          revise it"
+        );
+        assert_eq!(
+            screen.say("  1. Yes, that is it, thank you"),
+            "  1. Yes, that is it,\n  thank you"
         );
     }
 }
