@@ -22,8 +22,7 @@ use rustyline::{
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// Answers longer than one screen are rare; this keeps the in-memory history
-/// small.
+/// Plenty for one sitting; the history lives in memory only.
 const HISTORY_ENTRIES: usize = 200;
 
 /// Readable lines even on a very wide terminal.
@@ -96,8 +95,9 @@ impl Repl {
         let read = self.editor.readline_with_initial(&prompt, (&initial, ""));
         match read {
             Ok(typed) => {
+                // History is a convenience: failing to keep a line loses nothing.
                 let _ = self.editor.add_history_entry(typed.as_str());
-                println!();
+                writeln!(io::stdout())?;
                 self.at_gap = true;
                 Ok(Input::Line(join_continued(&typed)))
             }

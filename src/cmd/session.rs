@@ -55,6 +55,7 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let console = console.as_mut();
     console.heading("Welcome to mend")?;
     console.say(SAFETY_NOTE)?;
+    console.info("At any question, :help shows what you can type, and :break pauses.")?;
     let partners = match given {
         Some(partners) => partners,
         None => match ask_names(console)? {
