@@ -9,6 +9,7 @@ pub mod command;
 pub mod compiler;
 pub mod console;
 pub mod diagnostic;
+pub mod due;
 pub mod event;
 pub mod exercise;
 pub mod helpers;

@@ -4,6 +4,7 @@
 mod broken;
 mod check;
 mod common;
+mod engine;
 mod list;
 mod run;
 mod session;
