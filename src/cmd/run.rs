@@ -72,7 +72,7 @@ fn intro(exercise: &Exercise, run: &Run) -> io::Result<()> {
         let name = &run.state().partners[run.partner_for(i)];
         writeln!(
             out,
-            "{name} is the {}: {}",
+            "{name} ({}): {}",
             role.name,
             role.description.trim()
         )?;
