@@ -23,7 +23,7 @@ pub struct Compiled {
 }
 
 /// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 9] = [
+pub const SCRIPT_NAMES: [&str; 10] = [
     "answers",
     "answers_by",
     "vars",
@@ -32,11 +32,12 @@ pub const SCRIPT_NAMES: [&str; 9] = [
     "round",
     "by",
     "transcript",
+    "records",
     "exercise",
 ];
 
 /// Names the engine itself uses; roles, variables and steps may not take them.
-pub const RESERVED_NAMES: [&str; 11] = [
+pub const RESERVED_NAMES: [&str; 13] = [
     "answers",
     "answers_by",
     "vars",
@@ -45,9 +46,11 @@ pub const RESERVED_NAMES: [&str; 11] = [
     "round",
     "by",
     "transcript",
+    "records",
     "exercise",
     "answer",
     "notes",
+    "ledger",
 ];
 
 pub fn compile(id: &str, source: Source) -> Compiled {
@@ -524,8 +527,8 @@ impl Compiler<'_> {
         let misplaced = [
             (
                 "by",
-                spec.by.is_some() && !(is("ask") || is("choose")),
-                "ask and choose steps",
+                spec.by.is_some() && !(is("ask") || is("choose") || is("commit")),
+                "ask, choose and commit steps",
             ),
             ("check", !spec.check.is_empty() && !is("ask"), "ask steps"),
             ("example", spec.example.is_some() && !is("ask"), "ask steps"),

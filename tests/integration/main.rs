@@ -4,5 +4,6 @@
 mod broken;
 mod check;
 mod common;
+mod engine;
 mod list;
 mod run;
