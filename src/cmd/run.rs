@@ -70,12 +70,7 @@ fn intro(exercise: &Exercise, run: &Run) -> io::Result<()> {
     writeln!(out, "{}", screen.title(&exercise.title, exercise.minutes))?;
     for (i, role) in exercise.roles.iter().enumerate() {
         let name = &run.state().partners[run.partner_for(i)];
-        writeln!(
-            out,
-            "{name} ({}): {}",
-            role.name,
-            role.description.trim()
-        )?;
+        writeln!(out, "{name} ({}): {}", role.name, role.description.trim())?;
     }
     writeln!(out)
 }

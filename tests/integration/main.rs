@@ -5,5 +5,6 @@ mod broken;
 mod check;
 mod common;
 mod engine;
+mod library;
 mod list;
 mod run;
