@@ -213,7 +213,36 @@ fn plays_every_plan(id: &str) -> String {
         transcripts.push_str(&stdout);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    insta::assert_snapshot!(format!("notes-{id}"), first_notes(&transcripts));
     transcripts
+}
+
+/// The notes printed at the end of the first plan's run, with dates (which
+/// depend on the day the test runs) replaced by `[date]`.
+fn first_notes(transcripts: &str) -> String {
+    let notes = transcripts
+        .split("\n## ")
+        .nth(1)
+        .and_then(|rest| rest.split("\nWell done, both of you.").next())
+        .unwrap_or_default();
+    let mut out = String::from("## ");
+    let chars: Vec<char> = notes.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let is_date = chars.len() - i >= 10
+            && chars[i..i + 10].iter().enumerate().all(|(n, c)| match n {
+                4 | 7 => *c == '-',
+                _ => c.is_ascii_digit(),
+            });
+        if is_date {
+            out.push_str("[date]");
+            i += 10;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 macro_rules! exercise_tests {
