@@ -79,7 +79,7 @@ pub fn introduce(console: &mut dyn Console, run: &Run) -> io::Result<()> {
     console.say(&roles_text(run))
 }
 
-/// "Alex is the speaker: ...", one line per role.
+/// "Alex (speaker): ...", one line per role, as the question header names them.
 pub fn roles_text(run: &Run) -> String {
     let partners = &run.state().partners;
     run.exercise()
@@ -88,7 +88,7 @@ pub fn roles_text(run: &Run) -> String {
         .enumerate()
         .map(|(i, role)| {
             let name = partners.get(run.partner_for(i)).map_or("", String::as_str);
-            format!("{name} is the {}: {}", role.name, role.description.trim())
+            format!("{name} ({}): {}", role.name, role.description.trim())
         })
         .collect::<Vec<_>>()
         .join("\n")

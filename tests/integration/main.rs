@@ -5,6 +5,7 @@ mod broken;
 mod check;
 mod common;
 mod engine;
+mod library;
 mod list;
 mod run;
 mod session;

@@ -69,10 +69,10 @@ fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::E
     let mut p = terminal(&["session", "--partners", "Alex,Sam"]);
     see(&mut p, "does not replace")?;
     see(&mut p, "Type its number or name")?;
-    p.send_line("1")?;
+    p.send_line("i-statements")?;
     see(&mut p, "Would you like to swap, so Sam is the speaker")?;
     p.send_line("y")?;
-    see(&mut p, "Sam is the speaker")?;
+    see(&mut p, "Sam (speaker)")?;
     see(&mut p, "Sam › ")?;
     p.send_control('c')?;
     see(&mut p, "Leave now?")?;
