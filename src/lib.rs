@@ -4,6 +4,7 @@
 //! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
 //! (`scripted`, the terminal) drive it through `play`.
 
+pub mod analysis;
 pub mod cmd;
 pub mod command;
 pub mod compiler;
@@ -16,7 +17,9 @@ pub mod limits;
 pub mod loader;
 pub mod markdown;
 pub mod partners;
+pub mod plan;
 pub mod play;
+pub mod references;
 pub mod run;
 pub mod screen;
 pub mod script;
@@ -25,7 +28,9 @@ pub mod source;
 pub mod spec;
 pub mod state;
 pub mod template;
+pub mod tester;
 pub mod text;
+pub mod walker;
 pub mod yaml_path;
 
 pub use compiler::{Compiled, compile};
