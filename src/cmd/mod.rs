@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod list;
 pub mod run;
+pub mod test;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +33,8 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// Play the test plans beside exercises, or random playthroughs
+    Test(test::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
         Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+        Command::Test(args) => test::execute(args, cli.exercises.as_deref()),
     };
     match result {
         Ok(code) => code,

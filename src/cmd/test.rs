@@ -1,0 +1,166 @@
+use crate::cmd::Status;
+use crate::cmd::check::expand;
+use crate::compiler::compile;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::exercise::Exercise;
+use crate::library::{Library, TEST_PLAN_SUFFIX, exercise_id, read_source};
+use crate::source::Source;
+use crate::{plan, tester, walker};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Exercise files, test plans (`ID.test.yaml`) or folders [default: every exercise in the library with a test plan]
+    pub paths: Vec<PathBuf>,
+    /// Instead of the plans, play each exercise N times with generated answers
+    #[arg(long, value_name = "N")]
+    pub random: Option<u64>,
+    /// The seed for --random; the same seed plays the same runs
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "random")]
+    pub seed: u64,
+}
+
+/// An exercise and the plan file beside it, if any.
+struct Target {
+    id: String,
+    source: Result<Source, Diagnostic>,
+    plan: Option<Result<Source, Diagnostic>>,
+}
+
+pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
+    let targets = targets(&args.paths, exercises, args.random.is_none())?;
+    let mut tally = Tally::default();
+    for target in targets {
+        let Some(exercise) = compiled(&target, &mut tally) else {
+            continue;
+        };
+        match args.random {
+            Some(runs) => {
+                let report = walker::walk(&exercise, runs, args.seed);
+                print!("{report}");
+                tally.passed += report.finished;
+                tally.failed += report.failures.len() as u64;
+            }
+            None => test_plans(&exercise, target.plan, &mut tally),
+        }
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+fn compiled(target: &Target, tally: &mut Tally) -> Option<Exercise> {
+    let source = match &target.source {
+        Ok(source) => source.clone(),
+        Err(d) => {
+            println!("FAIL  {}: the exercise cannot be read\n{d}\n", target.id);
+            tally.failed += 1;
+            return None;
+        }
+    };
+    let compiled = compile(&target.id, source);
+    if compiled.exercise.is_none() {
+        let diagnostics = Diagnostics(compiled.diagnostics);
+        println!(
+            "FAIL  {}: the exercise has errors ({})\n{diagnostics}",
+            target.id,
+            diagnostics.summary()
+        );
+        tally.failed += 1;
+    }
+    compiled.exercise
+}
+
+fn test_plans(exercise: &Exercise, plan: Option<Result<Source, Diagnostic>>, tally: &mut Tally) {
+    let source = match plan {
+        Some(Ok(source)) => source,
+        Some(Err(d)) => {
+            println!("FAIL  {}: the test plan cannot be read\n{d}\n", exercise.id);
+            tally.failed += 1;
+            return;
+        }
+        None => {
+        println!(
+            "FAIL  {}: no test plan; write {}{TEST_PLAN_SUFFIX} beside the exercise",
+            exercise.id, exercise.id
+        );
+            tally.failed += 1;
+            return;
+        }
+    };
+    let (plans, diagnostics) = plan::load(&source, exercise);
+    if !diagnostics.is_empty() {
+        let diagnostics = Diagnostics(diagnostics);
+        println!(
+            "FAIL  {}: the test plan has errors\n{diagnostics}",
+            exercise.id
+        );
+        tally.failed += 1;
+        return;
+    }
+    for plan in &plans {
+        match tester::play(exercise, plan) {
+            Ok(()) => {
+                println!("ok    {}: {}", exercise.id, plan.name);
+                tally.passed += 1;
+            }
+            Err(failure) => {
+                println!("FAIL  {}: {}", exercise.id, plan.name);
+                println!("  {}:{failure}\n", source.name);
+                tally.failed += 1;
+            }
+        }
+    }
+}
+
+fn targets(
+    paths: &[PathBuf],
+    exercises: Option<&Path>,
+    need_plans: bool,
+) -> anyhow::Result<Vec<Target>> {
+    if paths.is_empty() {
+        let library = Library::open(exercises)?;
+        let targets = library
+            .ids()
+            .iter()
+            .map(|id| Target {
+                id: id.clone(),
+                source: library.source(id),
+                plan: library.test_plan(id).map(Ok),
+            })
+            .filter(|t| t.plan.is_some() || !need_plans)
+            .collect();
+        return Ok(targets);
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        match name.strip_suffix(TEST_PLAN_SUFFIX) {
+            Some(stem) => files.push(path.with_file_name(format!("{stem}.yaml"))),
+            None => files.extend(expand(std::slice::from_ref(path))?),
+        }
+    }
+    files.dedup();
+    Ok(files
+        .into_iter()
+        .map(|file| {
+            let id = exercise_id(&file).unwrap_or_else(|| file.display().to_string());
+            let plan = file.with_file_name(format!("{id}{TEST_PLAN_SUFFIX}"));
+            Target {
+                source: read_source(&file),
+                plan: plan.is_file().then(|| read_source(&plan)),
+                id,
+            }
+        })
+        .collect())
+}
