@@ -23,6 +23,16 @@ pub const DEAD_END_OPTION: &str = "M004";
 pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
+/// Every code, in order; docs/diagnostics.md has a section for each.
+pub const CODES: [&str; 7] = [
+    UNREACHABLE_STEP,
+    ENDLESS_LOOP,
+    READ_BEFORE_SET,
+    DEAD_END_OPTION,
+    UNKNOWN_ANSWER,
+    SILENT_ROLE,
+    EXAMPLE_FAILS_CHECK,
+];
 
 /// Every warning for `exercise`, in file order.
 pub fn analyze(exercise: &Exercise) -> Vec<Diagnostic> {
@@ -116,11 +126,21 @@ fn code<'s>(exercise: &Exercise, specs: &[&'s StepSpec], notes: Option<&'s str>)
             add(i, cpath.key("hint"), &check.hint, true);
         }
         for (n, option) in spec.options.iter().enumerate() {
-            add(i, path.key("options").index(n).key("label"), &option.label, true);
+            add(
+                i,
+                path.key("options").index(n).key("label"),
+                &option.label,
+                true,
+            );
         }
     }
     if let Some(notes) = notes {
-        add(exercise.steps.len(), YamlPath::root().key("notes"), notes, true);
+        add(
+            exercise.steps.len(),
+            YamlPath::root().key("notes"),
+            notes,
+            true,
+        );
     }
     out
 }
@@ -359,7 +379,9 @@ impl Analysis<'_, '_> {
                         || (c.node == code.node
                             && c.path == code.path
                             && c.references.iter().any(|w| {
-                                w.write && w.name == r.name && (w.line, w.column) < (r.line, r.column)
+                                w.write
+                                    && w.name == r.name
+                                    && (w.line, w.column) < (r.line, r.column)
                             }))
                 };
                 if writers.any(set_before) {

@@ -169,7 +169,11 @@ impl Loader<'_> {
             }
         };
         let Value::Mapping(map) = value else {
-            self.error(&root, Point::Value, "a test plan file is a mapping with `plans:`");
+            self.error(
+                &root,
+                Point::Value,
+                "a test plan file is a mapping with `plans:`",
+            );
             return Vec::new();
         };
         let mut plans = Vec::new();
@@ -197,7 +201,11 @@ impl Loader<'_> {
         if !found {
             self.error(&root, Point::Value, "missing required key `plans`");
         } else if plans.is_empty() && self.diagnostics.is_empty() {
-            self.error(&root.key("plans"), Point::Key, "`plans` needs at least one plan");
+            self.error(
+                &root.key("plans"),
+                Point::Key,
+                "`plans` needs at least one plan",
+            );
         }
         plans
     }
@@ -206,7 +214,9 @@ impl Loader<'_> {
         let before = self.diagnostics.len();
         let partners = match spec.partners.as_deref() {
             None => DEFAULT_PARTNERS.map(str::to_owned),
-            Some([a, b]) if a.trim() != b.trim() && !a.trim().is_empty() && !b.trim().is_empty() => {
+            Some([a, b])
+                if a.trim() != b.trim() && !a.trim().is_empty() && !b.trim().is_empty() =>
+            {
                 [a.trim().to_owned(), b.trim().to_owned()]
             }
             Some(_) => {
@@ -344,7 +354,12 @@ impl Loader<'_> {
         if ex.steps.iter().filter(fits).any(|s| s.id == id) {
             return;
         }
-        let known: Vec<&str> = ex.steps.iter().filter(fits).map(|s| s.id.as_str()).collect();
+        let known: Vec<&str> = ex
+            .steps
+            .iter()
+            .filter(fits)
+            .map(|s| s.id.as_str())
+            .collect();
         let hint = did_you_mean(id, &known)
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_default();

@@ -35,19 +35,6 @@ pub fn in_template(text: &str) -> Vec<Reference> {
     references(text, &template_tokens(text))
 }
 
-/// True when `word` appears in the code of the text as a name or a quoted
-/// string: anything that could read the answer of step `word`.
-pub fn mentions(text: &str, template: bool, word: &str) -> bool {
-    let tokens = if template {
-        template_tokens(text)
-    } else {
-        tokens(text, 0)
-    };
-    tokens
-        .iter()
-        .any(|t| matches!(&t.kind, Kind::Name(n) | Kind::Str(n) if n == word))
-}
-
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Name(String),
@@ -102,7 +89,11 @@ fn tokens(code: &str, offset: usize) -> Vec<Token> {
                     break;
                 }
             }
-            out.push(token(Kind::Name(code[i..end].to_owned()), offset + i, offset + end));
+            out.push(token(
+                Kind::Name(code[i..end].to_owned()),
+                offset + i,
+                offset + end,
+            ));
         } else if matches!(c, '"' | '\'' | '`') {
             let mut value = String::new();
             let mut end = code.len();
@@ -229,7 +220,9 @@ mod tests {
 
     #[test]
     fn finds_reads_and_writes_in_scripts() {
-        let refs = in_script("vars.tries += 1; // answers.comment\nlet a = answers[\"heard\"] == \"yes\";");
+        let refs = in_script(
+            "vars.tries += 1; // answers.comment\nlet a = answers[\"heard\"] == \"yes\";",
+        );
         assert_eq!(
             names(&refs),
             [
@@ -266,12 +259,5 @@ mod tests {
                 (Area::Vars, "y", false, true)
             ]
         );
-    }
-
-    #[test]
-    fn mentions_see_names_and_strings_in_code_only() {
-        assert!(mentions("{{ said.statement }}", true, "statement"));
-        assert!(!mentions("statement {{ x }}", true, "statement"));
-        assert!(mentions("answers[\"heard\"]", false, "heard"));
     }
 }

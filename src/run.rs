@@ -551,7 +551,10 @@ impl<'e> Run<'e> {
             width: 1,
         };
         let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(&step.id, self.exercise.source.error_inside(path, inner, message))
+        run_error(
+            &step.id,
+            self.exercise.source.error_inside(path, inner, message),
+        )
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {

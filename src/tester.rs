@@ -267,7 +267,10 @@ impl Driver<'_> {
                 .unwrap_or_default();
             for line in &expect.notes {
                 if !notes.contains(line.as_str()) {
-                    return Err(fail(format!("notes containing {line:?}"), format!("{notes:?}")));
+                    return Err(fail(
+                        format!("notes containing {line:?}"),
+                        format!("{notes:?}"),
+                    ));
                 }
             }
         }
@@ -282,7 +285,12 @@ fn describe(prompt: &Prompt) -> String {
 /// Case-insensitive containment, with runs of whitespace treated as one
 /// space, so a plan need not copy line breaks of a rendered text.
 fn contains(haystack: &str, needle: &str) -> bool {
-    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     squash(haystack).contains(&squash(needle))
 }
 

@@ -44,9 +44,14 @@ impl SplitMix {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub id: String,
+    /// What to pass to `mend test` to replay: the id, or the file's path.
+    pub target: String,
     pub seed: u64,
     pub runs: u64,
     pub finished: u64,
+    /// Inputs typed across all runs, and how many of them were refused.
+    pub inputs: u64,
+    pub refused: u64,
     pub steps: usize,
     /// Ids of the steps no run reached, in file order.
     pub never_reached: Vec<String>,
@@ -68,8 +73,8 @@ impl fmt::Display for Report {
         let reached = self.steps - self.never_reached.len();
         writeln!(
             f,
-            "{}: {} runs, {} finished, {reached} of {} steps reached",
-            self.id, self.runs, self.finished, self.steps
+            "{}: {} runs, {} finished, {reached} of {} steps reached, {} inputs ({} refused)",
+            self.id, self.runs, self.finished, self.steps, self.inputs, self.refused
         )?;
         if !self.never_reached.is_empty() {
             writeln!(f, "  never reached: {}", self.never_reached.join(", "))?;
@@ -78,7 +83,7 @@ impl fmt::Display for Report {
             writeln!(
                 f,
                 "  run {} did not finish: {}\n    replay: mend test --random {} --seed {} {}",
-                failure.run, failure.reason, failure.run, self.seed, self.id
+                failure.run, failure.reason, failure.run, self.seed, self.target
             )?;
         }
         if self.failures.len() > SHOWN_FAILURES {
@@ -99,6 +104,8 @@ pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
         rng: SplitMix::new(seed),
         taken: HashMap::new(),
         reached: vec![false; exercise.steps.len()],
+        inputs: 0,
+        refused: 0,
     };
     let mut failures = Vec::new();
     let mut finished = 0;
@@ -117,9 +124,12 @@ pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
         .collect();
     Report {
         id: exercise.id.clone(),
+        target: exercise.id.clone(),
         seed,
         runs,
         finished,
+        inputs: walker.inputs,
+        refused: walker.refused,
         steps: exercise.steps.len(),
         never_reached,
         failures,
@@ -132,6 +142,8 @@ struct Walker<'e> {
     /// How often each option of each choose step was taken, across runs.
     taken: HashMap<(String, usize), u64>,
     reached: Vec<bool>,
+    inputs: u64,
+    refused: u64,
 }
 
 /// Answers that start from the speaker's side and name a feeling and a
@@ -181,6 +193,7 @@ impl Walker<'_> {
                 }
             };
             let input = self.input(&prompt, refused);
+            self.inputs += 1;
             let reply = match input.as_str() {
                 ":back" => {
                     run.back();
@@ -191,7 +204,10 @@ impl Walker<'_> {
             };
             match reply.map_err(|e| e.diagnostic.headline())? {
                 Reply::Accepted => refused = 0,
-                Reply::Retry { .. } => refused += 1,
+                Reply::Retry { .. } => {
+                    refused += 1;
+                    self.refused += 1;
+                }
             }
         }
         let at = run.state().cursor.at.clone().unwrap_or_default();

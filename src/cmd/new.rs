@@ -37,7 +37,11 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let (exercise, plan) = starting_point(&args, exercises)?;
     let exercise_path = dir.join(format!("{}.yaml", args.id));
     let plan_path = dir.join(format!("{}{TEST_PLAN_SUFFIX}", args.id));
-    for path in [&exercise_path, &plan_path, &dir.join(format!("{}.yml", args.id))] {
+    for path in [
+        &exercise_path,
+        &plan_path,
+        &dir.join(format!("{}.yml", args.id)),
+    ] {
         if path.exists() {
             bail!(
                 "`{}` already exists; mend new never overwrites a file (choose another id or move it away)",

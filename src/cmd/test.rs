@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Exercise files, test plans (`ID.test.yaml`) or folders [default: every exercise in the library with a test plan]
+    /// Exercise ids, exercise files, test plans (`ID.test.yaml`) or folders [default: every exercise in the library with a test plan]
     pub paths: Vec<PathBuf>,
     /// Instead of the plans, play each exercise N times with generated answers
     #[arg(long, value_name = "N")]
@@ -24,6 +24,8 @@ pub struct Args {
 /// An exercise and the plan file beside it, if any.
 struct Target {
     id: String,
+    /// How the user named it: the id, or the file's path.
+    name: String,
     source: Result<Source, Diagnostic>,
     plan: Option<Result<Source, Diagnostic>>,
 }
@@ -37,7 +39,8 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         };
         match args.random {
             Some(runs) => {
-                let report = walker::walk(&exercise, runs, args.seed);
+                let mut report = walker::walk(&exercise, runs, args.seed);
+                report.target = target.name.clone();
                 print!("{report}");
                 tally.passed += report.finished;
                 tally.failed += report.failures.len() as u64;
@@ -90,10 +93,10 @@ fn test_plans(exercise: &Exercise, plan: Option<Result<Source, Diagnostic>>, tal
             return;
         }
         None => {
-        println!(
-            "FAIL  {}: no test plan; write {}{TEST_PLAN_SUFFIX} beside the exercise",
-            exercise.id, exercise.id
-        );
+            println!(
+                "FAIL  {}: no test plan; write {}{TEST_PLAN_SUFFIX} beside the exercise",
+                exercise.id, exercise.id
+            );
             tally.failed += 1;
             return;
         }
@@ -135,6 +138,7 @@ fn targets(
             .iter()
             .map(|id| Target {
                 id: id.clone(),
+                name: id.clone(),
                 source: library.source(id),
                 plan: library.test_plan(id).map(Ok),
             })
@@ -143,24 +147,39 @@ fn targets(
         return Ok(targets);
     }
     let mut files = Vec::new();
+    let mut targets = Vec::new();
     for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let id = path.to_str().unwrap_or_default();
+        if !path.exists() && exercise_id(Path::new(&format!("{id}.yaml"))).as_deref() == Some(id) {
+            let library = Library::open(exercises)?;
+            library.find(id)?;
+            targets.push(Target {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                source: library.source(id),
+                plan: library.test_plan(id).map(Ok),
+            });
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         match name.strip_suffix(TEST_PLAN_SUFFIX) {
             Some(stem) => files.push(path.with_file_name(format!("{stem}.yaml"))),
             None => files.extend(expand(std::slice::from_ref(path))?),
         }
     }
     files.dedup();
-    Ok(files
-        .into_iter()
-        .map(|file| {
-            let id = exercise_id(&file).unwrap_or_else(|| file.display().to_string());
-            let plan = file.with_file_name(format!("{id}{TEST_PLAN_SUFFIX}"));
-            Target {
-                source: read_source(&file),
-                plan: plan.is_file().then(|| read_source(&plan)),
-                id,
-            }
-        })
-        .collect())
+    targets.extend(files.into_iter().map(|file| {
+        let id = exercise_id(&file).unwrap_or_else(|| file.display().to_string());
+        let plan = file.with_file_name(format!("{id}{TEST_PLAN_SUFFIX}"));
+        Target {
+            name: file.display().to_string(),
+            source: read_source(&file),
+            plan: plan.is_file().then(|| read_source(&plan)),
+            id,
+        }
+    }));
+    Ok(targets)
 }

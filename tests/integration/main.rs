@@ -1,8 +1,11 @@
 //! Integration tests: each drives the real `mend` binary and asserts what a
 //! user sees: output, exit codes, error text with line numbers.
 
+mod authoring;
 mod broken;
 mod check;
 mod common;
 mod list;
+mod plans;
 mod run;
+mod warnings;
