@@ -182,15 +182,21 @@ impl Walker<'_> {
         let questions = self.exercise.question_count();
         let budget = 40 * questions + 100;
         let mut refused = 0;
+        // A refused answer leaves the same question waiting; asking the
+        // engine for it again would only render it again.
+        let mut waiting: Option<Prompt> = None;
         for _ in 0..budget {
-            let prompt = loop {
-                let event = run.next_event().map_err(|e| e.diagnostic.headline());
-                self.mark(&run);
-                match event? {
-                    Event::Say { .. } => {}
-                    Event::Prompt(prompt) => break prompt,
-                    Event::Finished => return Ok(()),
-                }
+            let prompt = match waiting.take() {
+                Some(prompt) => prompt,
+                None => loop {
+                    let event = run.next_event().map_err(|e| e.diagnostic.headline());
+                    self.mark(&run);
+                    match event? {
+                        Event::Say { .. } => {}
+                        Event::Prompt(prompt) => break prompt,
+                        Event::Finished => return Ok(()),
+                    }
+                },
             };
             let input = self.input(&prompt, refused);
             self.inputs += 1;
@@ -207,6 +213,7 @@ impl Walker<'_> {
                 Reply::Retry { .. } => {
                     refused += 1;
                     self.refused += 1;
+                    waiting = Some(prompt);
                 }
             }
         }

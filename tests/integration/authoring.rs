@@ -101,3 +101,34 @@ fn new_never_overwrites_and_refuses_odd_ids() {
         );
     }
 }
+
+/// The example exercise and plan in docs/authoring.md, as a reader would
+/// copy them, pass the check and their own test.
+#[test]
+fn the_guide_examples_work() {
+    let guide = std::fs::read_to_string(repo().join("docs/authoring.md")).unwrap();
+    let block = |start: &str| -> String {
+        let from = guide.find(start).unwrap();
+        let to = guide[from..].find("```").unwrap();
+        guide[from..from + to].to_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("morning-check-in.yaml"),
+        block("title: Morning check-in"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("morning-check-in.test.yaml"),
+        block("plans:\n"),
+    )
+    .unwrap();
+    let lib = dir.path().to_str().unwrap();
+    mend(&["check", "--deny-warnings", "--exercises", lib]).ok();
+    let output = mend(&["test", "--exercises", lib]).ok();
+    assert!(
+        output.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        output.stdout
+    );
+}
