@@ -7,7 +7,7 @@
 //! is sure: an unknown path through the graph counts as a possible path.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::exercise::{Exercise, StepKind};
+use crate::exercise::{Exercise, Step, StepKind};
 use crate::loader::{self, did_you_mean};
 use crate::references::{self, Area, Reference};
 use crate::source::Inner;
@@ -337,7 +337,7 @@ impl Analysis<'_, '_> {
                     let ids: Vec<&str> = ex
                         .steps
                         .iter()
-                        .filter(|s| s.by().is_some())
+                        .filter(|s| is_question(s))
                         .map(|s| s.id.as_str())
                         .collect();
                     let hint = did_you_mean(&r.name, &ids)
@@ -348,7 +348,7 @@ impl Analysis<'_, '_> {
                         format!("`answers.{}` names no step{hint}", r.name),
                     ));
                 };
-                if ex.steps[w].by().is_none() {
+                if !is_question(&ex.steps[w]) {
                     return Some((
                         UNKNOWN_ANSWER,
                         format!(
@@ -406,7 +406,7 @@ impl Analysis<'_, '_> {
                 .steps
                 .iter()
                 .enumerate()
-                .any(|(i, s)| self.graph.live[i] && s.by() == Some(n));
+                .any(|(i, s)| self.graph.live[i] && is_question(s) && s.by() == Some(n));
             if !answers {
                 self.warn(
                     &YamlPath::root().key("roles").key(&role.name),
@@ -460,6 +460,11 @@ impl Analysis<'_, '_> {
     }
 }
 
+/// Ask and choose steps: the ones a partner answers.
+pub fn is_question(step: &Step) -> bool {
+    matches!(step.kind, StepKind::Ask(_) | StepKind::Choose(_))
+}
+
 /// What a check rule sees when it is tried on an example: no answers yet,
 /// the starting variables, the default partner names.
 fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
@@ -483,6 +488,7 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
     scope.push_dynamic("round", Dynamic::from(0_i64));
     scope.push_dynamic("by", Dynamic::from(String::new()));
     scope.push_dynamic("transcript", Dynamic::from(rhai::Array::new()));
+    scope.push_dynamic("records", Dynamic::from(rhai::Array::new()));
     scope.push_dynamic("exercise", Dynamic::from(Map::new()));
     for (name, partner) in &roles {
         scope.push_dynamic(name.to_string(), partner.clone());

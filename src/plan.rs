@@ -350,7 +350,7 @@ impl Loader<'_> {
     /// Reports `id` unless it names a step (one with an answer, if `answered`).
     fn step_id(&mut self, path: &YamlPath, id: &str, answered: bool) {
         let ex = self.exercise;
-        let fits = |s: &&crate::exercise::Step| !answered || s.by().is_some();
+        let fits = |s: &&crate::exercise::Step| !answered || crate::analysis::is_question(s);
         if ex.steps.iter().filter(fits).any(|s| s.id == id) {
             return;
         }

@@ -9,7 +9,7 @@ use crate::exercise::{Choose, Exercise, Step, StepKind};
 use crate::limits;
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
-use crate::state::{AnswerRecord, Checkpoint, Cursor, RunState, STATE_VERSION};
+use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
 use crate::template::{TemplateError, Text};
 use crate::text::neutralize;
 use crate::yaml_path::{Point, YamlPath};
@@ -22,6 +22,9 @@ use std::fmt;
 pub struct Run<'e> {
     exercise: &'e Exercise,
     state: RunState,
+    /// Which steps ran at least once, by index, when a tester asked for it
+    /// (`track_steps`); visit counts alone forget a block's first round.
+    entered: Option<Vec<bool>>,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -61,9 +64,21 @@ impl<'e> Run<'e> {
                     nudged: Vec::new(),
                 },
                 answers: Vec::new(),
+                records: Vec::new(),
                 trail: Vec::new(),
             },
+            entered: None,
         }
+    }
+
+    /// Starts noting which steps run, for coverage reports.
+    pub fn track_steps(&mut self) {
+        self.entered = Some(vec![false; self.exercise.steps.len()]);
+    }
+
+    /// The steps that ran since `track_steps`, by index.
+    pub fn entered(&self) -> Option<&[bool]> {
+        self.entered.as_deref()
     }
 
     /// Continues from saved state. The step it was at must still exist.
@@ -82,7 +97,11 @@ impl<'e> Run<'e> {
                 exercise.id
             ));
         }
-        Ok(Run { exercise, state })
+        Ok(Run {
+            exercise,
+            state,
+            entered: None,
+        })
     }
 
     pub fn exercise(&self) -> &'e Exercise {
@@ -137,6 +156,9 @@ impl<'e> Run<'e> {
                 self.move_to(past, i);
                 continue;
             }
+            if let Some(entered) = self.entered.as_mut() {
+                entered[i] = true;
+            }
             let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
             *visits += 1;
             if *visits > step.max_visits {
@@ -161,6 +183,39 @@ impl<'e> Run<'e> {
                 }
                 StepKind::Set(script) => {
                     self.set(script, step)?;
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Commit(commit) => {
+                    let owner = self.state.partners[self.partner_for(commit.by)].clone();
+                    let text =
+                        self.render_at(&commit.text, step, &step.path.key("commit").key("text"))?;
+                    let due =
+                        self.render_at(&commit.due, step, &step.path.key("commit").key("due"))?;
+                    self.record(
+                        RecordKind::Commitment,
+                        step,
+                        Some(owner),
+                        text,
+                        Some(due),
+                        None,
+                    );
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Agree(agree) => {
+                    let path = step.path.key("agree");
+                    let text = self.render_at(&agree.text, step, &path.key("text"))?;
+                    let revisit = match &agree.revisit {
+                        Some(r) => Some(self.render_at(r, step, &path.key("revisit"))?),
+                        None => None,
+                    };
+                    self.record(
+                        RecordKind::Agreement,
+                        step,
+                        None,
+                        text,
+                        revisit,
+                        agree.topic.clone(),
+                    );
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
                 StepKind::Jump => self.move_to(step.goto.unwrap_or(i + 1), i),
@@ -266,6 +321,7 @@ impl<'e> Run<'e> {
             .and_then(|a| a.text.clone())
             .unwrap_or_default();
         self.state.answers.truncate(checkpoint.answers);
+        self.state.records.truncate(checkpoint.records);
         self.state.cursor = checkpoint.cursor;
         self.state.bindings = checkpoint.bindings;
         Some(previous)
@@ -342,6 +398,7 @@ impl<'e> Run<'e> {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
             answers: self.state.answers.len(),
+            records: self.state.records.len(),
         });
         self.state.answers.push(AnswerRecord {
             step: prompt.step,
@@ -356,6 +413,37 @@ impl<'e> Run<'e> {
         let step = &self.exercise.steps[i];
         self.move_to(goto.or(step.goto).unwrap_or(i + 1), i);
         Ok(Reply::Accepted)
+    }
+
+    /// Records a commitment or agreement. Dates are read relative to the
+    /// latest answer, the engine's only notion of "now".
+    fn record(
+        &mut self,
+        kind: RecordKind,
+        step: &Step,
+        owner: Option<String>,
+        text: String,
+        date_text: Option<String>,
+        topic: Option<String>,
+    ) {
+        let at = self
+            .state
+            .answers
+            .last()
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |a| a.at);
+        let date = date_text
+            .as_deref()
+            .and_then(|t| crate::due::parse_due(t, at.date_naive()));
+        self.state.records.push(Record {
+            kind,
+            step: step.id.clone(),
+            owner,
+            text: neutralize(text.trim()),
+            date,
+            date_text: date_text.map(|t| neutralize(t.trim())),
+            topic,
+            at,
+        });
     }
 
     fn prompt(&self, i: usize) -> Result<Prompt, RunError> {
@@ -451,6 +539,7 @@ impl<'e> Run<'e> {
             round,
             by: by.unwrap_or(""),
             transcript: &s.answers,
+            records: &s.records,
         }
     }
 
@@ -620,6 +709,7 @@ struct View<'a> {
     round: u32,
     by: &'a str,
     transcript: &'a [AnswerRecord],
+    records: &'a [Record],
 }
 
 #[derive(Serialize)]

@@ -55,6 +55,12 @@ pub struct StepSpec {
     /// rhai statements that update `vars`, e.g. `vars.tries += 1`.
     #[serde(default)]
     pub set: Option<String>,
+    /// Records a commitment made by the role in `by` into the couple's ledger.
+    #[serde(default)]
+    pub commit: Option<CommitSpec>,
+    /// Records an agreement both partners made into the couple's ledger.
+    #[serde(default)]
+    pub agree: Option<AgreeSpec>,
     /// A block of steps; with `swap`, played twice with the two roles exchanged.
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
@@ -114,8 +120,32 @@ pub struct OptionSpec {
     pub goto: Option<String>,
 }
 
+/// A commitment recorded into the couple's ledger.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitSpec {
+    /// What was promised (a template, usually `{{ answers.some_step }}`).
+    pub text: String,
+    /// When it is due (a template): "by Friday", "in 2 weeks", an ISO date.
+    pub due: String,
+}
+
+/// An agreement recorded into the couple's ledger.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreeSpec {
+    /// What both agreed (a template).
+    pub text: String,
+    /// What kind of agreement: boundary, communication, milestone, ...
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// When to look at it again (a template, like `due`).
+    #[serde(default)]
+    pub revisit: Option<String>,
+}
+
 /// The step kinds, in the order the error message lists them.
-pub const STEP_KINDS: [&str; 5] = ["say", "ask", "choose", "set", "steps"];
+pub const STEP_KINDS: [&str; 7] = ["say", "ask", "choose", "set", "commit", "agree", "steps"];
 
 impl StepSpec {
     /// The kind keys this step carries.
@@ -125,6 +155,8 @@ impl StepSpec {
             self.ask.is_some(),
             self.choose.is_some(),
             self.set.is_some(),
+            self.commit.is_some(),
+            self.agree.is_some(),
             self.steps.is_some(),
         ];
         STEP_KINDS

@@ -6,6 +6,7 @@ use crate::event::{Event, Prompt, Reply};
 use crate::exercise::Exercise;
 use crate::plan::{Action, Plan, Turn};
 use crate::run::{Run, RunError};
+use crate::screen::Screen;
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -53,6 +54,7 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         last_hint: None,
         last_prompt: None,
         refused: None,
+        last_partner: None,
     };
     for (n, turn) in plan.turns.iter().enumerate() {
         driver.turn(turn, &format!("turn {}", n + 1))?;
@@ -71,6 +73,9 @@ struct Driver<'e> {
     last_prompt: Option<Prompt>,
     /// A refusal no `hint:` turn has acknowledged yet.
     refused: Option<String>,
+    /// Who answered the last question shown, for the hand-off line a
+    /// console shows when the keyboard passes to the other partner.
+    last_partner: Option<usize>,
 }
 
 impl Driver<'_> {
@@ -83,6 +88,10 @@ impl Driver<'_> {
             match self.run.next_event() {
                 Ok(Event::Say { text, .. }) => self.seen.push(text),
                 Ok(Event::Prompt(prompt)) => {
+                    if self.last_partner.is_some_and(|p| p != prompt.partner) {
+                        self.seen.push(Screen::plain().handoff(&prompt));
+                    }
+                    self.last_partner = Some(prompt.partner);
                     self.seen.push(prompt.text.clone());
                     self.seen.extend(prompt.example.clone());
                     self.seen
@@ -188,6 +197,7 @@ impl Driver<'_> {
             _ => {
                 if self.run.back().is_some() {
                     self.waiting = None;
+                    self.last_partner = None;
                 } else {
                     self.seen
                         .push("This is the first question; there is nothing to go back to.".into());

@@ -154,6 +154,19 @@ const GOOD: [&str; 4] = [
     "I'm tired and a bit scared. Could we talk on Sunday morning?",
     "What I heard is that you felt alone when I was on my phone at dinner.",
 ];
+/// Everything the walker tries on a question that keeps refusing.
+const SENSIBLE: [&str; 10] = [
+    GOOD[0],
+    GOOD[1],
+    GOOD[2],
+    GOOD[3],
+    "by Friday",
+    "in 2 weeks",
+    "tomorrow",
+    "2026-12-01",
+    "yes",
+    "I will call you every evening at 7, starting tomorrow.",
+];
 /// Answers the usual check rules refuse or nudge.
 const BREAKING: [&str; 4] = [
     "You always ignore me.",
@@ -176,6 +189,15 @@ impl Walker<'_> {
     fn play(&mut self) -> Result<(), String> {
         let partners = DEFAULT_PARTNERS.map(str::to_owned);
         let mut run = Run::start(self.exercise, partners);
+        run.track_steps();
+        let result = self.drive(&mut run);
+        for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
+            *reached |= entered;
+        }
+        result
+    }
+
+    fn drive(&mut self, run: &mut Run) -> Result<(), String> {
         if self.rng.below(4) == 0 {
             run.swap_roles();
         }
@@ -189,9 +211,7 @@ impl Walker<'_> {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,
                 None => loop {
-                    let event = run.next_event().map_err(|e| e.diagnostic.headline());
-                    self.mark(&run);
-                    match event? {
+                    match run.next_event().map_err(|e| e.diagnostic.headline())? {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
                         Event::Finished => return Ok(()),
@@ -223,29 +243,23 @@ impl Walker<'_> {
         ))
     }
 
-    /// Notes every step the run has entered so far.
-    fn mark(&mut self, run: &Run) {
-        for id in run.state().cursor.visits.keys() {
-            if let Some(i) = self.exercise.step_index(id) {
-                self.reached[i] = true;
-            }
-        }
-    }
-
     fn input(&mut self, prompt: &Prompt, refused: usize) -> String {
         if !prompt.options.is_empty() {
             return self.choice(prompt);
         }
-        // After a few refusals, answer sensibly so the run can go on.
+        // After a few refusals, go through the sensible answers in turn so
+        // the run can go on past any rule a reasonable answer passes.
         if refused >= 3 {
-            return match (&prompt.example, self.rng.below(2)) {
+            let n = refused - 3;
+            return match (&prompt.example, n) {
                 (Some(example), 0) => example.clone(),
-                _ => self.rng.pick(&GOOD).to_owned(),
+                _ => SENSIBLE[n % SENSIBLE.len()].to_owned(),
             };
         }
         let rng = &mut self.rng;
         match rng.below(100) {
-            0..=39 => rng.pick(&GOOD).to_owned(),
+            0..=34 => rng.pick(&GOOD).to_owned(),
+            35..=39 => rng.pick(&SENSIBLE[4..]).to_owned(),
             40..=49 => prompt.example.clone().unwrap_or_default(),
             50..=59 => String::new(),
             60..=64 => "I feel ".repeat(if rng.below(2) == 0 { 300 } else { 3000 }),

@@ -10,6 +10,7 @@ pub mod list;
 pub mod new;
 pub mod run;
 pub mod schema;
+pub mod session;
 pub mod test;
 
 #[derive(Debug, Parser)]
@@ -41,6 +42,8 @@ pub enum Command {
     Schema(schema::Args),
     /// Play the test plans beside exercises, or random playthroughs
     Test(test::Args),
+    /// A session for two: pick exercises one after another
+    Session(session::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::execute(args, cli.exercises.as_deref()),
         Command::Schema(args) => schema::execute(args),
         Command::Test(args) => test::execute(args, cli.exercises.as_deref()),
+        Command::Session(args) => session::execute(args, cli.exercises.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -5,7 +5,11 @@ mod authoring;
 mod broken;
 mod check;
 mod common;
+mod engine;
 mod list;
 mod plans;
 mod run;
+mod session;
+#[cfg(unix)]
+mod terminal;
 mod warnings;

@@ -35,9 +35,9 @@ fn piped_answers_play_to_the_end() {
         out.contains("Sam (speaker) · question 8 of 14, round 2 of 2"),
         "{out}"
     );
-    assert!(out.contains("**Sam**: I feel tired when I do the dishes alone after work, and I need us to share them."), "{out}");
+    assert!(out.contains("\n\nSam: I feel tired when I do the dishes alone after work, and I need us to share them.\n"), "{out}");
     assert!(
-        out.ends_with("Well done, both of you. That's the end of I-statements.\n"),
+        out.ends_with("Well done, both of you. That's the end of I-statements.\n\n"),
         "{out}"
     );
 }
