@@ -3,6 +3,7 @@ use crate::cmd::Status;
 use crate::compiler::{Compiled, compile};
 use crate::diagnostic::{Diagnostics, plural};
 use crate::library::{Library, exercise_id, read_source};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,12 +43,14 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
             }
         }
     }
-    print!("{diagnostics}");
-    println!(
+    let mut out = std::io::stdout().lock();
+    write!(out, "{diagnostics}")?;
+    writeln!(
+        out,
         "{} checked: {}",
         plural(files, "file"),
         diagnostics.summary()
-    );
+    )?;
     let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warnings() > 0);
     Ok(if failed {
         ExitCode::FAILURE

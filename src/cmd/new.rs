@@ -53,13 +53,14 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
     write_new(&exercise_path, &exercise)?;
     write_new(&plan_path, &plan)?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "Wrote {} and {}.\nNext: edit them, then `mend check --deny-warnings {}` and `mend test {}`.",
         exercise_path.display(),
         plan_path.display(),
         exercise_path.display(),
         exercise_path.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,6 +17,6 @@ pub fn schema() -> anyhow::Result<String> {
 }
 
 pub fn execute(_args: Args) -> Status {
-    print!("{}", schema()?);
+    std::io::Write::write_all(&mut std::io::stdout(), schema()?.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

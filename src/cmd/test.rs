@@ -6,6 +6,7 @@ use crate::exercise::Exercise;
 use crate::library::{Library, TEST_PLAN_SUFFIX, exercise_id, read_source};
 use crate::source::Source;
 use crate::{plan, tester, walker};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,22 +34,24 @@ struct Target {
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let targets = targets(&args.paths, exercises, args.random.is_none())?;
     let mut tally = Tally::default();
+    let stdout = io::stdout();
+    let out = &mut stdout.lock();
     for target in targets {
-        let Some(exercise) = compiled(&target, &mut tally) else {
+        let Some(exercise) = compiled(&target, &mut tally, out)? else {
             continue;
         };
         match args.random {
             Some(runs) => {
                 let mut report = walker::walk(&exercise, runs, args.seed);
                 report.target = target.name.clone();
-                print!("{report}");
+                write!(out, "{report}")?;
                 tally.passed += report.finished;
                 tally.failed += report.failures.len() as u64;
             }
-            None => test_plans(&exercise, target.plan, &mut tally),
+            None => test_plans(&exercise, target.plan, &mut tally, out)?,
         }
     }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
+    writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
     Ok(if tally.failed > 0 {
         ExitCode::FAILURE
     } else {
@@ -62,68 +65,89 @@ struct Tally {
     failed: u64,
 }
 
-fn compiled(target: &Target, tally: &mut Tally) -> Option<Exercise> {
+fn compiled(
+    target: &Target,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> io::Result<Option<Exercise>> {
     let source = match &target.source {
         Ok(source) => source.clone(),
         Err(d) => {
-            println!("FAIL  {}: the exercise cannot be read\n{d}\n", target.id);
+            writeln!(
+                out,
+                "FAIL  {}: the exercise cannot be read\n{d}\n",
+                target.id
+            )?;
             tally.failed += 1;
-            return None;
+            return Ok(None);
         }
     };
     let compiled = compile(&target.id, source);
     if compiled.exercise.is_none() {
         let diagnostics = Diagnostics(compiled.diagnostics);
-        println!(
+        writeln!(
+            out,
             "FAIL  {}: the exercise has errors ({})\n{diagnostics}",
             target.id,
             diagnostics.summary()
-        );
+        )?;
         tally.failed += 1;
     }
-    compiled.exercise
+    Ok(compiled.exercise)
 }
 
-fn test_plans(exercise: &Exercise, plan: Option<Result<Source, Diagnostic>>, tally: &mut Tally) {
+fn test_plans(
+    exercise: &Exercise,
+    plan: Option<Result<Source, Diagnostic>>,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let source = match plan {
         Some(Ok(source)) => source,
         Some(Err(d)) => {
-            println!("FAIL  {}: the test plan cannot be read\n{d}\n", exercise.id);
+            writeln!(
+                out,
+                "FAIL  {}: the test plan cannot be read\n{d}\n",
+                exercise.id
+            )?;
             tally.failed += 1;
-            return;
+            return Ok(());
         }
         None => {
-            println!(
+            writeln!(
+                out,
                 "FAIL  {}: no test plan; write {}{TEST_PLAN_SUFFIX} beside the exercise",
                 exercise.id, exercise.id
-            );
+            )?;
             tally.failed += 1;
-            return;
+            return Ok(());
         }
     };
     let (plans, diagnostics) = plan::load(&source, exercise);
     if !diagnostics.is_empty() {
         let diagnostics = Diagnostics(diagnostics);
-        println!(
+        writeln!(
+            out,
             "FAIL  {}: the test plan has errors\n{diagnostics}",
             exercise.id
-        );
+        )?;
         tally.failed += 1;
-        return;
+        return Ok(());
     }
     for plan in &plans {
         match tester::play(exercise, plan) {
             Ok(()) => {
-                println!("ok    {}: {}", exercise.id, plan.name);
+                writeln!(out, "ok    {}: {}", exercise.id, plan.name)?;
                 tally.passed += 1;
             }
             Err(failure) => {
-                println!("FAIL  {}: {}", exercise.id, plan.name);
-                println!("  {}:{failure}\n", source.name);
+                writeln!(out, "FAIL  {}: {}", exercise.id, plan.name)?;
+                writeln!(out, "  {}:{failure}\n", source.name)?;
                 tally.failed += 1;
             }
         }
     }
+    Ok(())
 }
 
 fn targets(
