@@ -42,7 +42,17 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         };
         match args.random {
             Some(runs) => {
+                let started = std::time::Instant::now();
                 let mut report = walker::walk(&exercise, runs, args.seed);
+                // Timing varies from run to run, so it goes to stderr and
+                // stdout stays the same for a seed.
+                let seconds = started.elapsed().as_secs_f64();
+                let _ = writeln!(
+                    io::stderr(),
+                    "{}: {runs} runs in {seconds:.2} s ({:.0} runs/s)",
+                    exercise.id,
+                    runs as f64 / seconds.max(1e-9)
+                );
                 report.target = target.name.clone();
                 write!(out, "{report}")?;
                 tally.passed += report.finished;
