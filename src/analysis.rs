@@ -167,12 +167,18 @@ impl Graph {
                 });
             }
             match &step.kind {
-                StepKind::Choose(choose) => out.extend(
-                    choose
-                        .options
-                        .iter()
-                        .map(|o| o.goto.or(step.goto).unwrap_or(i + 1)),
-                ),
+                StepKind::Choose(choose) => {
+                    out.extend(
+                        choose
+                            .options
+                            .iter()
+                            .map(|o| o.goto.or(step.goto).unwrap_or(i + 1)),
+                    );
+                    // Skipping an optional choice takes the step's own way on.
+                    if choose.optional {
+                        out.push(step.goto.unwrap_or(i + 1));
+                    }
+                }
                 StepKind::Block { .. } => out.push(i + 1),
                 _ => out.push(step.goto.unwrap_or(i + 1)),
             }
@@ -498,4 +504,49 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
     scope.push_dynamic("roles", Dynamic::from(roles));
     scope.push_dynamic("answer", Dynamic::from(example.to_owned()));
     scope
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::compile;
+    use crate::source::Source;
+
+    fn codes(steps: &str) -> Vec<(&'static str, usize)> {
+        let text = format!(
+            "title: T\nsummary: S\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nvars:\n  tries: 0\nsteps:\n{steps}"
+        );
+        let compiled = compile("t", Source::new("t.yaml", text));
+        let exercise = compiled
+            .exercise
+            .unwrap_or_else(|| panic!("{:?}", compiled.diagnostics));
+        analyze(&exercise)
+            .iter()
+            .map(|d| (d.code.unwrap_or_default(), d.line))
+            .collect()
+    }
+
+    #[test]
+    fn a_loop_with_a_conditional_exit_is_fine() {
+        let steps = "  - id: feeling\n    ask: How?\n    by: speaker\n  - id: count\n    set: vars.tries += 1\n  - id: again\n    when: vars.tries < 3\n    goto: feeling\n  - id: done\n    say: Bye {{ answers.feeling }}\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn guarded_reads_and_reads_after_a_write_in_the_same_script_are_fine() {
+        let steps = "  - id: intro\n    say: \"{% if answers.later is defined %}{{ answers.later }}{% endif %}\"\n  - id: calc\n    set: vars.fresh = 1; vars.fresh += 1;\n  - id: later\n    ask: \"Again? {{ vars.fresh }}\"\n    by: speaker\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn skipping_an_optional_choice_is_a_path() {
+        let steps = "  - id: pick\n    choose: Which?\n    by: speaker\n    optional: true\n    options:\n      - key: a\n        label: A\n        goto: end\n      - key: b\n        label: B\n        goto: end\n  - id: skipped\n    say: You skipped.\n  - id: end\n    say: Bye.\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn an_unguarded_read_of_a_later_answer_is_reported_where_it_is() {
+        let steps = "  - id: intro\n    say: \"{{ answers.later }}\"\n  - id: later\n    ask: Again?\n    by: speaker\n";
+        assert_eq!(codes(steps), [(READ_BEFORE_SET, 11)]);
+    }
 }

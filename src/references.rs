@@ -183,20 +183,27 @@ fn references(text: &str, tokens: &[Token]) -> Vec<Reference> {
         }
         found.push(reference);
     }
-    // `"x" in answers` guards every read of `x` in the same text.
+    // A guard covers every read of the same name in the text:
+    // `{% if answers.x is defined %}{{ answers.x }}{% endif %}`, and
+    // `"x" in answers && answers.x != ""`.
+    let mut guards: Vec<(Area, String)> = found
+        .iter()
+        .filter(|r| r.guarded)
+        .map(|r| (r.area, r.name.clone()))
+        .collect();
     for (i, t) in tokens.iter().enumerate() {
         if let (Kind::Str(s), Some("in"), Some(map)) = (&t.kind, name_at(i + 1), name_at(i + 2)) {
-            for r in found.iter_mut() {
-                let area = if map == "answers" {
-                    Area::Answers
-                } else {
-                    Area::Vars
-                };
-                if &r.name == s && r.area == area {
-                    r.guarded = true;
-                }
+            match map {
+                "answers" => guards.push((Area::Answers, s.clone())),
+                "vars" => guards.push((Area::Vars, s.clone())),
+                _ => {}
             }
         }
+    }
+    for r in found.iter_mut() {
+        r.guarded |= guards
+            .iter()
+            .any(|(area, name)| *area == r.area && *name == r.name);
     }
     found
 }
@@ -247,6 +254,20 @@ mod tests {
             ]
         );
         assert_eq!((refs[0].line, refs[0].column), (1, 25));
+    }
+
+    #[test]
+    fn a_guard_covers_every_read_of_the_name() {
+        let refs =
+            in_template("{% if answers.x is defined %}{{ answers.x }}{% endif %}{{ answers.y }}");
+        assert_eq!(
+            names(&refs),
+            [
+                (Area::Answers, "x", false, true),
+                (Area::Answers, "x", false, true),
+                (Area::Answers, "y", false, false),
+            ]
+        );
     }
 
     #[test]
