@@ -223,6 +223,7 @@ impl Walker<'_> {
             let reply = match input.as_str() {
                 ":back" => {
                     run.back();
+                    refused = 0;
                     continue;
                 }
                 ":skip" => run.skip(clock()),
