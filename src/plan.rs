@@ -213,21 +213,17 @@ impl Loader<'_> {
     fn plan(&mut self, spec: PlanSpec, path: &YamlPath) -> Option<Plan> {
         let before = self.diagnostics.len();
         let partners = match spec.partners.as_deref() {
-            None => DEFAULT_PARTNERS.map(str::to_owned),
-            Some([a, b])
-                if a.trim() != b.trim() && !a.trim().is_empty() && !b.trim().is_empty() =>
-            {
-                [a.trim().to_owned(), b.trim().to_owned()]
+            None => Ok(DEFAULT_PARTNERS.map(str::to_owned)),
+            // The same rules as `--partners`: names a screen can show.
+            Some(names @ [_, _]) => {
+                crate::partners::parse(&names.join(",")).map_err(|e| e.to_string())
             }
-            Some(_) => {
-                self.error(
-                    &path.key("partners"),
-                    Point::Value,
-                    "`partners` names two different partners, like [Alex, Sam]",
-                );
-                DEFAULT_PARTNERS.map(str::to_owned)
-            }
+            Some(_) => Err("`partners` names the two partners, like [Alex, Sam]".to_owned()),
         };
+        let partners = partners.unwrap_or_else(|message| {
+            self.error(&path.key("partners"), Point::Value, message);
+            DEFAULT_PARTNERS.map(str::to_owned)
+        });
         let turns = spec
             .turns
             .into_iter()
