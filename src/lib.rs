@@ -4,6 +4,7 @@
 //! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
 //! (`scripted`, the terminal) drive it through `play`.
 
+pub mod analysis;
 pub mod cmd;
 pub mod command;
 pub mod compiler;
@@ -18,7 +19,9 @@ pub mod limits;
 pub mod loader;
 pub mod markdown;
 pub mod partners;
+pub mod plan;
 pub mod play;
+pub mod references;
 pub mod repl;
 pub mod run;
 pub mod screen;
@@ -28,7 +31,9 @@ pub mod source;
 pub mod spec;
 pub mod state;
 pub mod template;
+pub mod tester;
 pub mod text;
+pub mod walker;
 pub mod yaml_path;
 
 pub use compiler::{Compiled, compile};

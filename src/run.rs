@@ -22,6 +22,9 @@ use std::fmt;
 pub struct Run<'e> {
     exercise: &'e Exercise,
     state: RunState,
+    /// Which steps ran at least once, by index, when a tester asked for it
+    /// (`track_steps`); visit counts alone forget a block's first round.
+    entered: Option<Vec<bool>>,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -64,7 +67,18 @@ impl<'e> Run<'e> {
                 records: Vec::new(),
                 trail: Vec::new(),
             },
+            entered: None,
         }
+    }
+
+    /// Starts noting which steps run, for coverage reports.
+    pub fn track_steps(&mut self) {
+        self.entered = Some(vec![false; self.exercise.steps.len()]);
+    }
+
+    /// The steps that ran since `track_steps`, by index.
+    pub fn entered(&self) -> Option<&[bool]> {
+        self.entered.as_deref()
     }
 
     /// Continues from saved state. The step it was at must still exist.
@@ -83,7 +97,11 @@ impl<'e> Run<'e> {
                 exercise.id
             ));
         }
-        Ok(Run { exercise, state })
+        Ok(Run {
+            exercise,
+            state,
+            entered: None,
+        })
     }
 
     pub fn exercise(&self) -> &'e Exercise {
@@ -137,6 +155,9 @@ impl<'e> Run<'e> {
                 };
                 self.move_to(past, i);
                 continue;
+            }
+            if let Some(entered) = self.entered.as_mut() {
+                entered[i] = true;
             }
             let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
             *visits += 1;

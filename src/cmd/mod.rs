@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 pub mod check;
 pub mod list;
+pub mod new;
 pub mod run;
+pub mod schema;
 pub mod session;
+pub mod test;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +36,12 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// Write a new exercise and its test plan, ready to edit
+    New(new::Args),
+    /// Print the JSON Schema of exercise files
+    Schema(schema::Args),
+    /// Play the test plans beside exercises, or random playthroughs
+    Test(test::Args),
     /// A session for two: pick exercises one after another
     Session(session::Args),
 }
@@ -46,6 +55,9 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
         Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+        Command::New(args) => new::execute(args, cli.exercises.as_deref()),
+        Command::Schema(args) => schema::execute(args),
+        Command::Test(args) => test::execute(args, cli.exercises.as_deref()),
         Command::Session(args) => session::execute(args, cli.exercises.as_deref()),
     };
     match result {

@@ -1,13 +1,16 @@
 //! Integration tests: each drives the real `mend` binary and asserts what a
 //! user sees: output, exit codes, error text with line numbers.
 
+mod authoring;
 mod broken;
 mod check;
 mod common;
 mod engine;
 mod library;
 mod list;
+mod plans;
 mod run;
 mod session;
 #[cfg(unix)]
 mod terminal;
+mod warnings;
