@@ -129,6 +129,36 @@ pub struct AgreementView {
     pub made: String,
 }
 
+/// Commitments and agreements a ledger starts with: a test plan's
+/// `ledger:`, so a check-in can be tested without earlier sessions.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    #[serde(default)]
+    pub commitments: Vec<SeedCommitment>,
+    #[serde(default)]
+    pub agreements: Vec<SeedAgreement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedCommitment {
+    pub owner: String,
+    pub text: String,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedAgreement {
+    pub text: String,
+    #[serde(default)]
+    pub topic: Option<String>,
+    #[serde(default)]
+    pub revisit: Option<NaiveDate>,
+}
+
 /// The ledger's key: both names, trimmed, case-folded, in either order.
 pub fn couple_key(partners: &[String; 2]) -> String {
     let mut names: Vec<String> = partners
@@ -290,6 +320,37 @@ impl Ledger {
             }
         }
         true
+    }
+
+    /// Adds a seed's commitments and agreements, as made at `at`.
+    pub fn seed(&mut self, seed: &Seed, at: DateTime<Utc>) {
+        let record = |kind, owner: Option<&str>, text: &str, date, topic: Option<&String>| Record {
+            kind,
+            step: "seed".to_owned(),
+            owner: owner.map(str::to_owned),
+            text: text.to_owned(),
+            date,
+            date_text: None,
+            topic: topic.cloned(),
+            at,
+            commitment: None,
+            status: None,
+        };
+        let records: Vec<Record> = seed
+            .commitments
+            .iter()
+            .map(|c| record(RecordKind::Commitment, Some(&c.owner), &c.text, c.due, None))
+            .chain(seed.agreements.iter().map(|a| {
+                record(
+                    RecordKind::Agreement,
+                    None,
+                    &a.text,
+                    a.revisit,
+                    a.topic.as_ref(),
+                )
+            }))
+            .collect();
+        self.apply("seed", "seed", &records);
     }
 
     /// The commitment a mark is about: its id, when the text still matches

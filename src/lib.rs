@@ -4,9 +4,11 @@
 //! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
 //! (`scripted`, the terminal) drive it through `play`.
 
+pub mod analysis;
 pub mod cmd;
 pub mod command;
 pub mod compiler;
+pub mod console;
 pub mod data;
 pub mod diagnostic;
 pub mod due;
@@ -22,8 +24,11 @@ pub mod lock;
 pub mod markdown;
 pub mod notes;
 pub mod partners;
+pub mod plan;
 pub mod play;
+pub mod references;
 pub mod relocate;
+pub mod repl;
 pub mod run;
 pub mod screen;
 pub mod script;
@@ -34,7 +39,9 @@ pub mod source;
 pub mod spec;
 pub mod state;
 pub mod template;
+pub mod tester;
 pub mod text;
+pub mod walker;
 pub mod yaml_path;
 
 pub use compiler::{Compiled, compile};

@@ -26,6 +26,9 @@ pub struct Run<'e> {
     /// The couple's ledger as it was when the run began: an input, like the
     /// time, so the engine never reads files.
     ledger: LedgerView,
+    /// Which steps ran at least once, by index, when a tester asked for it
+    /// (`track_steps`); visit counts alone forget a block's first round.
+    entered: Option<Vec<bool>>,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -69,6 +72,7 @@ impl<'e> Run<'e> {
                 trail: Vec::new(),
             },
             ledger: LedgerView::default(),
+            entered: None,
         }
     }
 
@@ -80,6 +84,16 @@ impl<'e> Run<'e> {
 
     pub fn ledger(&self) -> &LedgerView {
         &self.ledger
+    }
+
+    /// Starts noting which steps run, for coverage reports.
+    pub fn track_steps(&mut self) {
+        self.entered = Some(vec![false; self.exercise.steps.len()]);
+    }
+
+    /// The steps that ran since `track_steps`, by index.
+    pub fn entered(&self) -> Option<&[bool]> {
+        self.entered.as_deref()
     }
 
     /// Continues from saved state. The step it was at must still exist.
@@ -102,6 +116,7 @@ impl<'e> Run<'e> {
             exercise,
             state,
             ledger: LedgerView::default(),
+            entered: None,
         })
     }
 
@@ -156,6 +171,9 @@ impl<'e> Run<'e> {
                 };
                 self.move_to(past, i);
                 continue;
+            }
+            if let Some(entered) = self.entered.as_mut() {
+                entered[i] = true;
             }
             let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
             *visits += 1;

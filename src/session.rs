@@ -388,12 +388,3 @@ pub fn first_line(error: &anyhow::Error) -> String {
         .trim_end_matches(':')
         .to_owned()
 }
-
-/// Opens the console for the current process. Piped stdin/stdout for now;
-/// the terminal front-end replaces this one function.
-pub fn console() -> Box<dyn crate::play::Console> {
-    Box::new(crate::scripted::Scripted::new(
-        std::io::stdin().lock(),
-        std::io::stdout().lock(),
-    ))
-}

@@ -8,10 +8,14 @@ use std::process::ExitCode;
 pub mod check;
 pub mod ledger;
 pub mod list;
+pub mod new;
 pub mod notes;
 pub mod resume;
 pub mod run;
+pub mod schema;
+pub mod session;
 pub mod sessions;
+pub mod test;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +44,14 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// Write a new exercise and its test plan, ready to edit
+    New(new::Args),
+    /// Print the JSON Schema of exercise files
+    Schema(schema::Args),
+    /// Play the test plans beside exercises, or random playthroughs
+    Test(test::Args),
+    /// A session for two: pick exercises one after another
+    Session(session::Args),
     /// List past sessions
     Sessions(sessions::Args),
     /// Continue a paused session where it stopped
@@ -59,6 +71,12 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
         Command::Run(args) => run::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
+        Command::New(args) => new::execute(args, cli.exercises.as_deref()),
+        Command::Schema(args) => schema::execute(args),
+        Command::Test(args) => test::execute(args, cli.exercises.as_deref()),
+        Command::Session(args) => {
+            session::execute(args, cli.exercises.as_deref(), cli.data.as_deref())
+        }
         Command::Sessions(args) => sessions::execute(args, cli.data.as_deref()),
         Command::Resume(args) => {
             resume::execute(args, cli.exercises.as_deref(), cli.data.as_deref())

@@ -1,9 +1,11 @@
 use crate::cmd::Status;
-use crate::cmd::run::play_session;
+use crate::cmd::run::{play_session, roles_text};
+use crate::console::open_console;
 use crate::data::DataDir;
 use crate::session::{self, Session};
 use chrono::Utc;
 use std::path::Path;
+use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,13 +24,17 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let messages = std::mem::take(&mut pending.messages);
     let title = pending.exercise.title.clone();
     let mut run = session.resume_run(&mut pending)?;
+    let mut console = open_console()?;
+    let console = console.as_mut();
     let [a, b] = session.partners().clone();
-    println!(
-        "Welcome back, {a} and {b}. Picking up {title} where you left off; your earlier answers are all kept."
-    );
+    console.heading(&format!("Welcome back, {a} and {b}"))?;
+    console.say(&format!(
+        "Picking up {title} where you left off; your earlier answers are all kept.\n{}",
+        roles_text(&run)
+    ))?;
     for message in messages {
-        println!("{message}");
+        console.info(&message)?;
     }
-    println!();
-    play_session(&mut session, &mut run)
+    play_session(console, &mut session, &mut run)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -128,7 +128,7 @@ in 1 week
     );
     assert!(out.contains("Sam, you said: \"A walk together twice a week\" (by 2020-01-06, a date that has passed)."), "{out}");
     assert!(
-        out.contains("- Alex: \"Text you when I am running late\" marked **kept**"),
+        out.contains("- Alex: \"Text you when I am running late\" marked kept"),
         "{out}"
     );
     assert!(

@@ -116,7 +116,7 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     );
     let out = &resumed.stdout;
     assert!(
-        out.starts_with("Welcome back, Alex and Sam. Picking up I-statements where you left off"),
+        out.starts_with("Welcome back, Alex and Sam\nPicking up I-statements where you left off"),
         "{out}"
     );
     // The waiting question, with the answer given before the kill in it.
