@@ -353,3 +353,26 @@ fn sessions_lists_each_with_its_state_and_a_finished_one_cannot_be_resumed() {
         format!("error: session {finished} is finished; there is nothing to resume\n")
     );
 }
+
+#[test]
+fn mend_session_is_journaled_and_its_notes_can_be_written() {
+    let data = tempfile::tempdir().unwrap();
+    let input = format!("Alex\nSam\ni-statements\ny\n{FIRST_TWO}:break\n");
+    let played = mend(&["session"]).data(data.path()).stdin(&input).ok();
+    let id = session_id(data.path());
+    assert!(
+        played.stdout.contains(&format!(
+            "Everything is saved as session {id}. To pick up where you left off: mend resume {id}. For session notes in Markdown: mend notes {id}"
+        )),
+        "{played:?}"
+    );
+    // The swap chosen before the first answer is kept.
+    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    assert!(
+        resumed.stdout.contains("Sam (speaker) · question 3 of 14"),
+        "{resumed:?}"
+    );
+    let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
+    assert!(notes.contains("**Sam** (speaker), asked: "), "{notes}");
+    assert!(notes.contains("> You never listen to me\n"), "{notes}");
+}
