@@ -37,22 +37,12 @@ pub const SCRIPT_NAMES: [&str; 11] = [
     "ledger",
 ];
 
-/// Names the engine itself uses; roles, variables and steps may not take them.
-pub const RESERVED_NAMES: [&str; 13] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "records",
-    "exercise",
-    "answer",
-    "notes",
-    "ledger",
-];
+/// Names the engine itself uses, so roles, variables and steps may not take
+/// them: everything in a script's scope, plus `answer` (check rules) and
+/// `notes` (the notes template).
+pub fn is_reserved(name: &str) -> bool {
+    SCRIPT_NAMES.contains(&name) || ["answer", "notes"].contains(&name)
+}
 
 pub fn compile(id: &str, source: Source) -> Compiled {
     let loaded = loader::load(&source);
@@ -236,7 +226,7 @@ impl Compiler<'_> {
                 format!("{what} `{name}` must be lowercase letters, digits and underscores, starting with a letter (scripts and templates refer to it by name)"),
             );
             false
-        } else if RESERVED_NAMES.contains(&name) {
+        } else if is_reserved(name) {
             self.error(
                 path,
                 point,
