@@ -63,7 +63,7 @@ impl Command {
 /// come back.
 pub const BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
 Take at least 20 minutes apart: breathe, walk, do something soothing, and try not to rehearse the argument.\n\
-Agree on when you'll come back (within a day), then pick up where you left off.";
+Agree on when you'll come back (within a day), then run `mend resume` to pick up where you left off.";
 
 #[cfg(test)]
 mod tests {

@@ -3,12 +3,14 @@
 //! with the file, line and column it comes from.
 
 use crate::diagnostic::Diagnostic;
-use crate::exercise::{Ask, Check, Choice, Choose, Exercise, Role, Step, StepKind, content_hash};
+use crate::exercise::{
+    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind, content_hash,
+};
 use crate::limits;
 use crate::loader::{self, did_you_mean};
 use crate::script::{Script, ScriptError};
 use crate::source::{Inner, Source};
-use crate::spec::{ExerciseSpec, StepSpec};
+use crate::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text};
 use crate::yaml_path::{Point, YamlPath};
 use std::collections::HashMap;
@@ -21,7 +23,7 @@ pub struct Compiled {
 }
 
 /// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 9] = [
+pub const SCRIPT_NAMES: [&str; 11] = [
     "answers",
     "answers_by",
     "vars",
@@ -30,23 +32,17 @@ pub const SCRIPT_NAMES: [&str; 9] = [
     "round",
     "by",
     "transcript",
+    "records",
     "exercise",
+    "ledger",
 ];
 
-/// Names the engine itself uses; roles, variables and steps may not take them.
-pub const RESERVED_NAMES: [&str; 11] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "exercise",
-    "answer",
-    "notes",
-];
+/// Names the engine itself uses, so roles, variables and steps may not take
+/// them: everything in a script's scope, plus `answer` (check rules) and
+/// `notes` (the notes template).
+pub fn is_reserved(name: &str) -> bool {
+    SCRIPT_NAMES.contains(&name) || ["answer", "notes"].contains(&name)
+}
 
 pub fn compile(id: &str, source: Source) -> Compiled {
     let loaded = loader::load(&source);
@@ -230,7 +226,7 @@ impl Compiler<'_> {
                 format!("{what} `{name}` must be lowercase letters, digits and underscores, starting with a letter (scripts and templates refer to it by name)"),
             );
             false
-        } else if RESERVED_NAMES.contains(&name) {
+        } else if is_reserved(name) {
             self.error(
                 path,
                 point,
@@ -326,8 +322,9 @@ impl Compiler<'_> {
                 path,
                 Point::Value,
                 format!(
-                    "step `{}` needs one of: say, ask, choose, set, steps (or a goto)",
-                    spec.id
+                    "step `{}` needs one of: {} (or a goto)",
+                    spec.id,
+                    STEP_KINDS.join(", ")
                 ),
             );
         }
@@ -410,6 +407,46 @@ impl Compiler<'_> {
             let names = self.script_names(false);
             self.script(&path.key("set"), set, false, &names)
                 .map_or(StepKind::Jump, StepKind::Set)
+        } else if let Some(commit) = &spec.commit {
+            StepKind::Commit(Commit {
+                by: self.by(spec, path),
+                text: self.text(
+                    &path.key("commit").key("text"),
+                    &format!("{base}/commit"),
+                    &commit.text,
+                ),
+                due: self.text(
+                    &path.key("commit").key("due"),
+                    &format!("{base}/due"),
+                    &commit.due,
+                ),
+            })
+        } else if let Some(agree) = &spec.agree {
+            StepKind::Agree(Agree {
+                text: self.text(
+                    &path.key("agree").key("text"),
+                    &format!("{base}/agree"),
+                    &agree.text,
+                ),
+                topic: agree.topic.clone(),
+                revisit: agree.revisit.as_ref().map(|r| {
+                    self.text(
+                        &path.key("agree").key("revisit"),
+                        &format!("{base}/revisit"),
+                        r,
+                    )
+                }),
+            })
+        } else if let Some(mark) = &spec.mark {
+            let path = path.key("mark");
+            StepKind::Mark(Mark {
+                commitment: self.text(
+                    &path.key("commitment"),
+                    &format!("{base}/mark"),
+                    &mark.commitment,
+                ),
+                status: self.text(&path.key("status"), &format!("{base}/status"), &mark.status),
+            })
         } else if spec.steps.is_some() {
             StepKind::Block {
                 swap: self.swap(spec, path),
@@ -490,8 +527,8 @@ impl Compiler<'_> {
         let misplaced = [
             (
                 "by",
-                spec.by.is_some() && !(is("ask") || is("choose")),
-                "ask and choose steps",
+                spec.by.is_some() && !(is("ask") || is("choose") || is("commit")),
+                "ask, choose and commit steps",
             ),
             ("check", !spec.check.is_empty() && !is("ask"), "ask steps"),
             ("example", spec.example.is_some() && !is("ask"), "ask steps"),

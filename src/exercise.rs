@@ -53,6 +53,9 @@ pub enum StepKind {
     Ask(Ask),
     Choose(Choose),
     Set(Script),
+    Commit(Commit),
+    Agree(Agree),
+    Mark(Mark),
     /// A step with only a `goto` (and usually a `when`).
     Jump,
     /// Steps `start + 1 .. end` form the block; with `swap`, they run twice and
@@ -86,6 +89,26 @@ pub struct Choose {
     pub by: usize,
     pub options: Vec<Choice>,
     pub optional: bool,
+}
+
+#[derive(Debug)]
+pub struct Commit {
+    pub by: usize,
+    pub text: Text,
+    pub due: Text,
+}
+
+#[derive(Debug)]
+pub struct Agree {
+    pub text: Text,
+    pub topic: Option<String>,
+    pub revisit: Option<Text>,
+}
+
+#[derive(Debug)]
+pub struct Mark {
+    pub commitment: Text,
+    pub status: Text,
 }
 
 #[derive(Debug)]
@@ -123,6 +146,7 @@ impl Step {
         match &self.kind {
             StepKind::Ask(a) => Some(a.by),
             StepKind::Choose(c) => Some(c.by),
+            StepKind::Commit(c) => Some(c.by),
             _ => None,
         }
     }

@@ -13,6 +13,11 @@ pub fn register(engine: &mut Engine) {
         let needles: Vec<String> = list.iter().map(|d| d.to_string()).collect();
         contains_any(s, &needles)
     });
+    engine.register_fn("is_due", |s: &str| {
+        // Any fixed day works: only whether the words name a date matters here.
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        crate::due::parse_due(s, today).is_some()
+    });
     engine.register_fn("visits", |step: &str| crate::script::visits_of(step) as i64);
 }
 

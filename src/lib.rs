@@ -4,29 +4,45 @@
 //! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
 //! (`scripted`, the terminal) drive it through `play`.
 
+pub mod analysis;
 pub mod cmd;
 pub mod command;
 pub mod compiler;
+pub mod console;
+pub mod data;
 pub mod diagnostic;
+pub mod due;
 pub mod event;
 pub mod exercise;
 pub mod helpers;
+pub mod journal;
+pub mod ledger;
 pub mod library;
 pub mod limits;
 pub mod loader;
+pub mod lock;
 pub mod markdown;
+pub mod notes;
 pub mod partners;
+pub mod plan;
 pub mod play;
+pub mod references;
+pub mod relocate;
+pub mod repl;
 pub mod run;
 pub mod screen;
 pub mod script;
 pub mod scripted;
+pub mod session;
+pub mod session_log;
 pub mod source;
 pub mod spec;
 pub mod state;
 pub mod template;
+pub mod tester;
 pub mod text;
 pub mod uses;
+pub mod walker;
 pub mod yaml_path;
 
 pub use compiler::{Compiled, compile};

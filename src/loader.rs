@@ -58,6 +58,26 @@ pub fn load(source: &Source) -> Loaded {
     }
 }
 
+/// Parses a YAML file that is not an exercise (a test plan), reporting a
+/// syntax error at its line and column.
+pub fn parse_yaml(source: &Source) -> Result<Value, Diagnostic> {
+    serde_yaml::from_str(&source.text).map_err(|e| yaml_syntax_error(source, &e))
+}
+
+/// Reads `value`, found at `path` in `source`, as a `T`, with the same
+/// located messages as exercise files (unknown keys, wrong types).
+pub fn read_as<T: DeserializeOwned>(
+    source: &Source,
+    value: Value,
+    path: &YamlPath,
+) -> Result<T, Vec<Diagnostic>> {
+    let mut reader = Reader {
+        source,
+        diagnostics: Vec::new(),
+    };
+    reader.read(value, path).ok_or(reader.diagnostics)
+}
+
 fn failed(diagnostic: Diagnostic) -> Loaded {
     Loaded {
         spec: None,

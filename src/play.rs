@@ -13,6 +13,8 @@ pub enum Input {
     Line(String),
     /// Ctrl-D in a terminal; in piped input, the end of the input.
     End,
+    /// Ctrl-C on an empty line: the partners may want to leave.
+    Interrupted,
 }
 
 /// Where output goes and input comes from.
@@ -25,6 +27,29 @@ pub trait Console {
     /// Reads one answer; `prefill` is text to offer for editing (after `:back`
     /// or a failed check).
     fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input>;
+    /// Asks something outside an exercise (a name, which exercise, yes or
+    /// no); `choices` are offered for completion where the front-end can.
+    fn ask(&mut self, question: &str, choices: &[String]) -> io::Result<Input>;
+    /// A title: an exercise's name, a part of a session.
+    fn heading(&mut self, text: &str) -> io::Result<()> {
+        self.say(text)
+    }
+    /// A yes-or-no question where saying nothing (or running out of input)
+    /// means no, and a second Ctrl-C means yes.
+    fn confirm(&mut self, question: &str) -> io::Result<bool> {
+        loop {
+            let answer = match self.ask(&format!("{question} [y/N]"), &[])? {
+                Input::Line(line) => line.trim().to_lowercase(),
+                Input::Interrupted => return Ok(true),
+                Input::End => return Ok(false),
+            };
+            match answer.as_str() {
+                "y" | "yes" => return Ok(true),
+                "" | "n" | "no" => return Ok(false),
+                _ => self.hint("Please type y for yes or n for no.")?,
+            }
+        }
+    }
     /// What a front-end does at the end of input: piped input stops the run;
     /// a terminal treats Ctrl-D as `:break`.
     fn end_is_break(&self) -> bool {
@@ -76,6 +101,13 @@ pub fn play(
         loop {
             let line = match console.read(&prompt, &std::mem::take(&mut prefill))? {
                 Input::Line(line) => line,
+                Input::Interrupted => {
+                    if console.confirm(QUIT_QUESTION)? {
+                        save(run)?;
+                        return Ok(Outcome::Quit);
+                    }
+                    continue;
+                }
                 Input::End if console.end_is_break() => ":break".to_owned(),
                 Input::End => {
                     save(run)?;
@@ -145,6 +177,9 @@ pub fn play(
         }
     }
 }
+
+/// What Ctrl-C on an empty line asks.
+pub const QUIT_QUESTION: &str = "Leave now? Everything you have answered so far is saved.";
 
 fn where_text(run: &Run, prompt: &Prompt) -> String {
     let ex = run.exercise();

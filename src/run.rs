@@ -5,11 +5,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::event::{Event, Progress, Prompt, Reply};
-use crate::exercise::{Choose, Exercise, Step, StepKind};
+use crate::exercise::{Choose, Exercise, Mark, Step, StepKind};
+use crate::ledger::{LedgerView, Status};
 use crate::limits;
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
-use crate::state::{AnswerRecord, Checkpoint, Cursor, RunState, STATE_VERSION};
+use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
 use crate::template::{TemplateError, Text};
 use crate::text::neutralize;
 use crate::uses::Uses;
@@ -23,6 +24,12 @@ use std::fmt;
 pub struct Run<'e> {
     exercise: &'e Exercise,
     state: RunState,
+    /// The couple's ledger as it was when the run began: an input, like the
+    /// time, so the engine never reads files.
+    ledger: LedgerView,
+    /// Which steps ran at least once, by index, when a tester asked for it
+    /// (`track_steps`); visit counts alone forget a block's first round.
+    entered: Option<Vec<bool>>,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -62,9 +69,32 @@ impl<'e> Run<'e> {
                     nudged: Vec::new(),
                 },
                 answers: Vec::new(),
+                records: Vec::new(),
                 trail: Vec::new(),
             },
+            ledger: LedgerView::default(),
+            entered: None,
         }
+    }
+
+    /// Gives the run the couple's ledger, seen by exercises as `ledger`.
+    pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
+        self.ledger = ledger;
+        self
+    }
+
+    pub fn ledger(&self) -> &LedgerView {
+        &self.ledger
+    }
+
+    /// Starts noting which steps run, for coverage reports.
+    pub fn track_steps(&mut self) {
+        self.entered = Some(vec![false; self.exercise.steps.len()]);
+    }
+
+    /// The steps that ran since `track_steps`, by index.
+    pub fn entered(&self) -> Option<&[bool]> {
+        self.entered.as_deref()
     }
 
     /// Continues from saved state. The step it was at must still exist.
@@ -83,7 +113,12 @@ impl<'e> Run<'e> {
                 exercise.id
             ));
         }
-        Ok(Run { exercise, state })
+        Ok(Run {
+            exercise,
+            state,
+            ledger: LedgerView::default(),
+            entered: None,
+        })
     }
 
     pub fn exercise(&self) -> &'e Exercise {
@@ -138,6 +173,9 @@ impl<'e> Run<'e> {
                 self.move_to(past, i);
                 continue;
             }
+            if let Some(entered) = self.entered.as_mut() {
+                entered[i] = true;
+            }
             let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
             *visits += 1;
             if *visits > step.max_visits {
@@ -162,6 +200,42 @@ impl<'e> Run<'e> {
                 }
                 StepKind::Set(script) => {
                     self.set(script, step)?;
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Commit(commit) => {
+                    let owner = self.state.partners[self.partner_for(commit.by)].clone();
+                    let path = step.path.key("commit");
+                    let text = self.render_at(&commit.text, step, (&path, "text"))?;
+                    let due = self.render_at(&commit.due, step, (&path, "due"))?;
+                    self.record(
+                        RecordKind::Commitment,
+                        step,
+                        Some(owner),
+                        text,
+                        Some(due),
+                        None,
+                    );
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Agree(agree) => {
+                    let path = step.path.key("agree");
+                    let text = self.render_at(&agree.text, step, (&path, "text"))?;
+                    let revisit = match &agree.revisit {
+                        Some(r) => Some(self.render_at(r, step, (&path, "revisit"))?),
+                        None => None,
+                    };
+                    self.record(
+                        RecordKind::Agreement,
+                        step,
+                        None,
+                        text,
+                        revisit,
+                        agree.topic.clone(),
+                    );
+                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                }
+                StepKind::Mark(mark) => {
+                    self.mark(mark, step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
                 StepKind::Jump => self.move_to(step.goto.unwrap_or(i + 1), i),
@@ -267,6 +341,7 @@ impl<'e> Run<'e> {
             .and_then(|a| a.text.clone())
             .unwrap_or_default();
         self.state.answers.truncate(checkpoint.answers);
+        self.state.records.truncate(checkpoint.records);
         self.state.cursor = checkpoint.cursor;
         self.state.bindings = checkpoint.bindings;
         Some(previous)
@@ -343,6 +418,7 @@ impl<'e> Run<'e> {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
             answers: self.state.answers.len(),
+            records: self.state.records.len(),
         });
         self.state.answers.push(AnswerRecord {
             step: prompt.step,
@@ -357,6 +433,70 @@ impl<'e> Run<'e> {
         let step = &self.exercise.steps[i];
         self.move_to(goto.or(step.goto).unwrap_or(i + 1), i);
         Ok(Reply::Accepted)
+    }
+
+    /// Records a commitment or agreement. Dates are read relative to the
+    /// latest answer, the engine's only notion of "now".
+    fn record(
+        &mut self,
+        kind: RecordKind,
+        step: &Step,
+        owner: Option<String>,
+        text: String,
+        date_text: Option<String>,
+        topic: Option<String>,
+    ) {
+        let at = self
+            .state
+            .answers
+            .last()
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |a| a.at);
+        let date = date_text
+            .as_deref()
+            .and_then(|t| crate::due::parse_due(t, at.date_naive()));
+        self.state.records.push(Record {
+            kind,
+            step: step.id.clone(),
+            owner,
+            text: neutralize(text.trim()),
+            date,
+            date_text: date_text.map(|t| neutralize(t.trim())),
+            topic,
+            at,
+            commitment: None,
+            status: None,
+        });
+    }
+
+    /// Records a new status for a commitment in the ledger snapshot.
+    fn mark(&mut self, mark: &Mark, step: &Step) -> Result<(), RunError> {
+        let path = step.path.key("mark");
+        let id = self.render_at(&mark.commitment, step, (&path, "commitment"))?;
+        let id = id.trim();
+        let status = self.render_at(&mark.status, step, (&path, "status"))?;
+        let Some(status) = Status::parse_mark(&status) else {
+            let message = format!(
+                "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
+                step.id,
+                status.trim(),
+                Status::MARKS.join(", ")
+            );
+            return Err(self.error(step, &path.key("status"), message));
+        };
+        let Some(commitment) = self.ledger.commitments.iter().find(|c| c.id == id) else {
+            let message = format!(
+                "step `{}` marks commitment `{id}`, which is not in the couple's ledger",
+                step.id
+            );
+            return Err(self.error(step, &path.key("commitment"), message));
+        };
+        let (owner, text) = (commitment.owner.clone(), commitment.text.clone());
+        self.record(RecordKind::Mark, step, Some(owner), text, None, None);
+        if let Some(record) = self.state.records.last_mut() {
+            record.commitment = Some(id.to_owned());
+            record.status = Some(status.word().to_owned());
+        }
+        Ok(())
     }
 
     fn prompt(&self, i: usize) -> Result<Prompt, RunError> {
@@ -465,6 +605,8 @@ impl<'e> Run<'e> {
             round: uses.has("round").then_some(round),
             by: uses.has("by").then(|| by.unwrap_or("")),
             transcript: uses.has("transcript").then_some(&s.answers),
+            records: uses.has("records").then_some(&s.records),
+            ledger: uses.has("ledger").then_some(&self.ledger),
         }
     }
 
@@ -658,6 +800,10 @@ struct View<'a> {
     by: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transcript: Option<&'a [AnswerRecord]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    records: Option<&'a [Record]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ledger: Option<&'a LedgerView>,
 }
 
 #[derive(Serialize)]

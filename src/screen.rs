@@ -36,7 +36,11 @@ impl Screen {
     }
 
     pub fn title(&self, title: &str, minutes: u32) -> String {
-        self.paint(BOLD, &format!("{title} · about {minutes} minutes"))
+        self.heading(&format!("{title} · about {minutes} minutes"))
+    }
+
+    pub fn heading(&self, text: &str) -> String {
+        self.paint(BOLD, &self.wrap(text.trim_end(), ""))
     }
 
     /// The line that marks the keyboard passing to the other partner.
@@ -53,10 +57,16 @@ impl Screen {
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }
+        let who = format!("{} ({})", prompt.name, prompt.role);
+        let where_ = format!("· {where_}");
+        let fits = self
+            .width
+            .is_none_or(|w| who.chars().count() + 1 + where_.chars().count() <= w);
         let mut out = format!(
-            "{} {}\n{}",
-            self.paint(BOLD, &format!("{} ({})", prompt.name, prompt.role)),
-            self.paint(DIM, &format!("· {where_}")),
+            "{}{}{}\n{}",
+            self.paint(BOLD, &who),
+            if fits { " " } else { "\n" },
+            self.paint(DIM, &where_),
             self.wrap(prompt.text.trim_end(), "")
         );
         if let Some(example) = &prompt.example {
@@ -86,6 +96,18 @@ impl Screen {
         format!("{} › ", prompt.name)
     }
 
+    /// The input prompt as (plain, styled); a line editor measures the plain
+    /// one and shows the styled one.
+    pub fn input_prompt_styled(&self, prompt: &Prompt) -> (String, String) {
+        let styled = format!("{} › ", self.paint(BOLD, &prompt.name));
+        (self.input_prompt(prompt), styled)
+    }
+
+    /// The prompt for questions outside an exercise (names, which exercise).
+    pub fn ask_prompt(&self) -> String {
+        "› ".to_owned()
+    }
+
     pub fn hint(&self, text: &str) -> String {
         self.paint(YELLOW, &self.wrap(text.trim(), "  "))
     }
@@ -109,15 +131,23 @@ impl Screen {
         };
         let mut out = Vec::new();
         for line in text.lines() {
-            let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
-            let prefix = format!("{indent}{lead}");
-            let mut current = prefix.clone();
-            for word in line.split_whitespace() {
+            // Short lines keep their spacing (aligned command lists).
+            if indent.chars().count() + line.chars().count() <= width {
+                out.push(format!("{indent}{line}"));
+                continue;
+            }
+            let (head, body) = split_row(line);
+            let first = format!("{indent}{head}");
+            let hang = format!("{indent}{}", " ".repeat(head.chars().count()));
+            let mut start = first.chars().count();
+            let mut current = first;
+            for word in body.split_whitespace() {
                 let used = current.chars().count();
-                if used > prefix.chars().count() && used + 1 + word.chars().count() > width {
-                    out.push(std::mem::replace(&mut current, prefix.clone()));
+                if used > start && used + 1 + word.chars().count() > width {
+                    out.push(std::mem::replace(&mut current, hang.clone()));
+                    start = hang.chars().count();
                 }
-                if current.chars().count() > prefix.chars().count() {
+                if current.chars().count() > start {
                     current.push(' ');
                 }
                 current.push_str(word);
@@ -128,9 +158,56 @@ impl Screen {
     }
 }
 
+/// Splits a line into what stays in front of every wrapped line and the
+/// words to wrap: the leading spaces, or for a row of an aligned list
+/// (`  :back    go back...`) its first column, so the rest hangs under the
+/// second.
+fn split_row(line: &str) -> (&str, &str) {
+    let rest = line.trim_start();
+    let lead = line.len() - rest.len();
+    let column = rest
+        .find("  ")
+        .filter(|gap| *gap <= 16 && !rest[..*gap].contains(char::is_whitespace))
+        .map(|gap| lead + gap + (rest[gap..].len() - rest[gap..].trim_start().len()));
+    line.split_at(column.unwrap_or(lead))
+}
+
+/// Markdown notes as a reader sees them on screen: no `**`, no backslash
+/// escapes, no entities. Headings stay as `#` lines for the caller to show
+/// as headings.
+pub fn markdown_as_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_read_as_plain_text() {
+        let markdown = crate::markdown::escape("I *really* <mean> it\nand 1. this");
+        assert_eq!(
+            markdown_as_text(&format!("**Sam**: {markdown}")),
+            "Sam: I *really* <mean> it\nand 1. this"
+        );
+    }
 
     #[test]
     fn wraps_at_the_width() {
@@ -141,6 +218,14 @@ mod tests {
         assert_eq!(
             screen.say("one two three four five six seven"),
             "one two three four five\nsix seven"
+        );
+        assert_eq!(
+            screen.say("  :back   go back and revise it"),
+            "  :back   go back and\n          revise it"
+        );
+        assert_eq!(
+            screen.say("  1. Yes, that is it, thank you"),
+            "  1. Yes, that is it,\n  thank you"
         );
     }
 }

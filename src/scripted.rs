@@ -4,6 +4,7 @@
 use crate::event::Prompt;
 use crate::play::{Console, Input};
 use crate::screen::Screen;
+use crate::text::neutralize;
 use std::io::{self, BufRead, Write};
 
 pub struct Scripted<R, W> {
@@ -55,6 +56,11 @@ impl<R: BufRead, W: Write> Console for Scripted<R, W> {
         self.block(&text)
     }
 
+    fn heading(&mut self, text: &str) -> io::Result<()> {
+        let text = self.screen.heading(text);
+        writeln!(self.output, "{text}")
+    }
+
     fn handoff(&mut self, to: &Prompt) -> io::Result<()> {
         let text = self.screen.handoff(to);
         self.block(&text)
@@ -81,6 +87,21 @@ impl<R: BufRead, W: Write> Console for Scripted<R, W> {
         };
         let echo = self.screen.echo(prompt, &answer);
         writeln!(self.output, "{echo}\n")?;
+        Ok(Input::Line(answer))
+    }
+
+    fn ask(&mut self, question: &str, _choices: &[String]) -> io::Result<Input> {
+        let text = self.screen.say(question);
+        writeln!(self.output, "{text}")?;
+        let Some(answer) = self.read_answer()? else {
+            return Ok(Input::End);
+        };
+        writeln!(
+            self.output,
+            "{}{}\n",
+            self.screen.ask_prompt(),
+            neutralize(&answer)
+        )?;
         Ok(Input::Line(answer))
     }
 }

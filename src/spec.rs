@@ -3,16 +3,24 @@
 //! docs/exercise-format.md documents every key.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+/// One mend exercise: a guided conversation for a couple, written as data.
+/// docs/exercise-format.md describes every key.
 #[serde(deny_unknown_fields)]
 pub struct ExerciseSpec {
+    /// The name shown in `mend list` and at the start.
     pub title: String,
+    /// One line: what the exercise is for.
     pub summary: String,
+    /// About how long it takes, in minutes (at least 1).
     pub minutes: u32,
+    /// Words to group exercises by, e.g. `daily` or `communication`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Raise it when you change the steps, so resumed sessions notice.
     pub version: u32,
     /// Role name → what the role does. The first role is played by the first
     /// partner, the second by the other, unless the couple swaps them.
@@ -20,6 +28,7 @@ pub struct ExerciseSpec {
     /// Exercise variables and their starting values, read and written by `set`.
     #[serde(default)]
     pub vars: IndexMap<String, serde_json::Value>,
+    /// The steps, played in order unless a `goto` or `when` says otherwise.
     pub steps: Vec<StepSpec>,
     /// A Markdown template: what this exercise adds to session notes.
     #[serde(default)]
@@ -28,21 +37,37 @@ pub struct ExerciseSpec {
 
 /// One step. Exactly one of `say`, `ask`, `choose`, `set` or `steps` gives its
 /// kind; a step with none of them and a `goto` is a jump.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
+    /// A unique name for the step: lowercase letters, digits and `_`. An
+    /// ask or choose step's answer is `answers.<id>`.
     pub id: String,
+    /// Text to show (a template).
     #[serde(default)]
     pub say: Option<String>,
+    /// A question answered in free text by the role in `by` (a template).
     #[serde(default)]
     pub ask: Option<String>,
+    /// A question answered by picking one of `options` (a template).
     #[serde(default)]
     pub choose: Option<String>,
+    /// rhai statements that update `vars`, e.g. `vars.tries += 1`.
     #[serde(default)]
     pub set: Option<String>,
+    /// Records a commitment made by the role in `by` into the couple's ledger.
+    #[serde(default)]
+    pub commit: Option<CommitSpec>,
+    /// Records an agreement both partners made into the couple's ledger.
+    #[serde(default)]
+    pub agree: Option<AgreeSpec>,
+    /// Marks a ledger commitment kept, missed or renegotiated.
+    #[serde(default)]
+    pub mark: Option<MarkSpec>,
     /// A block of steps; with `swap`, played twice with the two roles exchanged.
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
+    /// The two roles that exchange partners for the block's second round.
     #[serde(default)]
     pub swap: Option<Vec<String>>,
     /// The role whose turn it is (ask and choose).
@@ -71,7 +96,8 @@ pub struct StepSpec {
     pub max_visits: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A check rule of an `ask` step.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
     /// A rhai expression over `answer` that is true for a good answer.
@@ -84,18 +110,57 @@ pub struct CheckSpec {
     pub strict: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One option of a `choose` step.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionSpec {
     /// What is stored as the answer; also accepted as input.
     pub key: String,
+    /// What the partners see (a template).
     pub label: String,
+    /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,
 }
 
+/// A commitment recorded into the couple's ledger.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitSpec {
+    /// What was promised (a template, usually `{{ answers.some_step }}`).
+    pub text: String,
+    /// When it is due (a template): "by Friday", "in 2 weeks", an ISO date.
+    pub due: String,
+}
+
+/// An agreement recorded into the couple's ledger.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreeSpec {
+    /// What both agreed (a template).
+    pub text: String,
+    /// What kind of agreement: boundary, communication, milestone, ...
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// When to look at it again (a template, like `due`).
+    #[serde(default)]
+    pub revisit: Option<String>,
+}
+
+/// A ledger commitment marked kept, missed or renegotiated.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkSpec {
+    /// The commitment's ledger id (a template, e.g. `{{ ledger.open[vars.i].id }}`).
+    pub commitment: String,
+    /// kept, missed or renegotiated (a template, e.g. `{{ answers.status }}`).
+    pub status: String,
+}
+
 /// The step kinds, in the order the error message lists them.
-pub const STEP_KINDS: [&str; 5] = ["say", "ask", "choose", "set", "steps"];
+pub const STEP_KINDS: [&str; 8] = [
+    "say", "ask", "choose", "set", "commit", "agree", "mark", "steps",
+];
 
 impl StepSpec {
     /// The kind keys this step carries.
@@ -105,6 +170,9 @@ impl StepSpec {
             self.ask.is_some(),
             self.choose.is_some(),
             self.set.is_some(),
+            self.commit.is_some(),
+            self.agree.is_some(),
+            self.mark.is_some(),
             self.steps.is_some(),
         ];
         STEP_KINDS

@@ -2,7 +2,7 @@
 //! a session can be saved, restored after a crash, and resumed after the
 //! exercise file was edited.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +21,9 @@ pub struct RunState {
     #[serde(flatten)]
     pub cursor: Cursor,
     pub answers: Vec<AnswerRecord>,
+    /// Commitments and agreements made in this run, for the couple's ledger.
+    #[serde(default)]
+    pub records: Vec<Record>,
     /// Undo points for `:back`, one per accepted answer.
     pub trail: Vec<Checkpoint>,
 }
@@ -60,4 +63,38 @@ pub struct Checkpoint {
     pub cursor: Cursor,
     pub bindings: Vec<usize>,
     pub answers: usize,
+    #[serde(default)]
+    pub records: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Commitment,
+    Agreement,
+    /// A commitment from the ledger marked kept, missed or renegotiated.
+    Mark,
+}
+
+/// A commitment or agreement made during a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub step: String,
+    /// Who made a commitment (a partner's name); `None` for agreements.
+    pub owner: Option<String>,
+    pub text: String,
+    /// A commitment's due date, or an agreement's date to revisit, when the
+    /// words could be read as a date.
+    pub date: Option<NaiveDate>,
+    /// The words as given ("by Friday").
+    pub date_text: Option<String>,
+    pub topic: Option<String>,
+    pub at: DateTime<Utc>,
+    /// A mark's ledger commitment id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
+    /// A mark's new status: kept, missed or renegotiated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }

@@ -23,7 +23,8 @@ pub fn neutralize(s: &str) -> String {
     out
 }
 
-fn needs_neutralizing(c: char) -> bool {
+/// Whether `neutralize` would replace `c`.
+pub fn needs_neutralizing(c: char) -> bool {
     match c {
         '\n' | '\t' => false,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,

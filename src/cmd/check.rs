@@ -1,7 +1,9 @@
+use crate::analysis::analyze;
 use crate::cmd::Status;
-use crate::compiler::compile;
+use crate::compiler::{Compiled, compile};
 use crate::diagnostic::{Diagnostics, plural};
 use crate::library::{Library, exercise_id, read_source};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,34 +11,48 @@ use std::process::ExitCode;
 pub struct Args {
     /// Exercise files or folders [default: the whole library]
     pub paths: Vec<PathBuf>,
+    /// Fail (exit 1) on warnings too, not only on errors
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let mut diagnostics = Diagnostics::default();
     let mut files = 0;
+    let mut add = |compiled: Compiled| {
+        files += 1;
+        diagnostics.0.extend(compiled.diagnostics);
+        if let Some(exercise) = &compiled.exercise {
+            diagnostics.0.extend(analyze(exercise));
+        }
+    };
     if args.paths.is_empty() {
         let library = Library::open(exercises)?;
         for (_, compiled) in library.compile_all() {
-            files += 1;
-            diagnostics.0.extend(compiled.diagnostics);
+            add(compiled);
         }
     } else {
         for path in expand(&args.paths)? {
-            files += 1;
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
-                Ok(source) => diagnostics.0.extend(compile(&id, source).diagnostics),
-                Err(d) => diagnostics.push(d),
+                Ok(source) => add(compile(&id, source)),
+                Err(d) => add(Compiled {
+                    exercise: None,
+                    diagnostics: vec![d],
+                }),
             }
         }
     }
-    print!("{diagnostics}");
-    println!(
+    let mut out = std::io::stdout().lock();
+    write!(out, "{diagnostics}")?;
+    writeln!(
+        out,
         "{} checked: {}",
         plural(files, "file"),
         diagnostics.summary()
-    );
-    Ok(if diagnostics.has_errors() {
+    )?;
+    let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warnings() > 0);
+    Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -44,7 +60,7 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
 }
 
 /// Files as given; folders become the exercise files inside them.
-fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {

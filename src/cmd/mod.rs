@@ -6,8 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod ledger;
 pub mod list;
+pub mod new;
+pub mod notes;
+pub mod resume;
 pub mod run;
+pub mod schema;
+pub mod session;
+pub mod sessions;
+pub mod test;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +27,10 @@ pub struct Cli {
     /// The exercise library folder [default: ./exercises if present, else the built-in library]
     #[arg(long, global = true, env = "MEND_EXERCISES", value_name = "DIR")]
     pub exercises: Option<PathBuf>,
+
+    /// Where sessions and ledgers are kept [default: the user data folder, e.g. ~/.local/share/mend]
+    #[arg(long, global = true, env = "MEND_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +44,22 @@ pub enum Command {
     Check(check::Args),
     /// Play one exercise
     Run(run::Args),
+    /// Write a new exercise and its test plan, ready to edit
+    New(new::Args),
+    /// Print the JSON Schema of exercise files
+    Schema(schema::Args),
+    /// Play the test plans beside exercises, or random playthroughs
+    Test(test::Args),
+    /// A session for two: pick exercises one after another
+    Session(session::Args),
+    /// List past sessions
+    Sessions(sessions::Args),
+    /// Continue a paused session where it stopped
+    Resume(resume::Args),
+    /// Show a couple's commitments and agreements
+    Ledger(ledger::Args),
+    /// Write a session's notes as Markdown
+    Notes(notes::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -42,7 +70,19 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::List(args) => list::execute(args, cli.exercises.as_deref()),
         Command::Check(args) => check::execute(args, cli.exercises.as_deref()),
-        Command::Run(args) => run::execute(args, cli.exercises.as_deref()),
+        Command::Run(args) => run::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
+        Command::New(args) => new::execute(args, cli.exercises.as_deref()),
+        Command::Schema(args) => schema::execute(args),
+        Command::Test(args) => test::execute(args, cli.exercises.as_deref()),
+        Command::Session(args) => {
+            session::execute(args, cli.exercises.as_deref(), cli.data.as_deref())
+        }
+        Command::Sessions(args) => sessions::execute(args, cli.data.as_deref()),
+        Command::Resume(args) => {
+            resume::execute(args, cli.exercises.as_deref(), cli.data.as_deref())
+        }
+        Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
+        Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

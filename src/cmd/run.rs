@@ -1,15 +1,16 @@
 use crate::cmd::Status;
-use crate::compiler::compile;
-use crate::diagnostic::Diagnostics;
+use crate::console::open_console;
+use crate::data::DataDir;
 use crate::exercise::Exercise;
 use crate::library::{Library, exercise_id, read_source};
 use crate::partners;
-use crate::play::{Outcome, play};
+use crate::play::{Console, Outcome, play};
 use crate::run::Run;
-use crate::screen::Screen;
-use crate::scripted::Scripted;
+use crate::screen::markdown_as_text;
+use crate::session::{Session, compile_or_explain};
 use anyhow::bail;
-use std::io::{self, Write};
+use chrono::Utc;
+use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,79 +23,146 @@ pub struct Args {
     pub partners: Option<String>,
 }
 
-pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
+pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
     let partners = match &args.partners {
         Some(list) => partners::parse(list)?,
         None => partners::defaults(),
     };
     let exercise = load(&args.exercise, exercises)?;
-    let mut run = Run::start(&exercise, partners);
-    let stdin = io::stdin();
-    let stdout = io::stdout();
-    let mut console = Scripted::new(stdin.lock(), stdout.lock());
-    intro(&exercise, &run)?;
-    let outcome = play(&mut run, &mut console, &chrono::Utc::now, &mut |_| Ok(()))?;
-    finish(&run, outcome)
+    let data = DataDir::open(data)?;
+    let mut session = Session::create(&data, partners, Box::new(Utc::now))?;
+    let mut run = session.start(&exercise, file_path(&args.exercise))?;
+    let mut console = open_console()?;
+    let console = console.as_mut();
+    introduce(console, &run)?;
+    play_session(console, &mut session, &mut run)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Plays a run until it ends or pauses, journaling every change, shows its
+/// notes when it finished, and tells the couple how to come back to it.
+/// Shared by `mend run`, `mend resume` and `mend session`.
+pub fn play_session(
+    console: &mut dyn Console,
+    session: &mut Session,
+    run: &mut Run,
+) -> anyhow::Result<Outcome> {
+    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    if outcome == Outcome::Finished
+        && let Some(notes) = run.notes()?
+    {
+        show_notes(console, &notes)?;
+    }
+    if matches!(outcome, Outcome::InputEnded { .. }) {
+        // `farewell` stops with an error here; say first where things are.
+        saved(console, session.id(), &outcome)?;
+    }
+    farewell(console, run, outcome.clone())?;
+    saved(console, session.id(), &outcome)?;
+    Ok(outcome)
+}
+
+/// Names the session, so the couple knows how to come back to it.
+fn saved(console: &mut dyn Console, session: &str, outcome: &Outcome) -> io::Result<()> {
+    match outcome {
+        Outcome::Finished => console.info(&format!(
+            "Saved as session {session}. `mend notes {session}` writes the session notes."
+        )),
+        Outcome::Paused | Outcome::Quit => console.info(&format!(
+            "Saved as session {session}. To pick up where you left off: mend resume {session}"
+        )),
+        Outcome::InputEnded { .. } => console.info(&format!(
+            "Everything up to here is saved as session {session}. To go on: mend resume {session}"
+        )),
+    }
+}
+
+/// The exercise argument as a file path, when it names a file.
+fn file_path(exercise: &str) -> Option<&Path> {
+    let looks_like_path = exercise.ends_with(".yaml")
+        || exercise.ends_with(".yml")
+        || exercise.contains(std::path::MAIN_SEPARATOR);
+    looks_like_path.then(|| Path::new(exercise))
 }
 
 /// Compiles an exercise given by id or path; errors show every diagnostic.
 pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise> {
-    let path = Path::new(exercise);
-    let looks_like_path = exercise.ends_with(".yaml")
-        || exercise.ends_with(".yml")
-        || exercise.contains(std::path::MAIN_SEPARATOR);
-    let (id, source) = if looks_like_path {
-        let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
-        let source = read_source(path).map_err(|d| anyhow::anyhow!("{d}"))?;
-        (id, source)
-    } else {
-        let library = Library::open(exercises)?;
-        (exercise.to_owned(), library.find(exercise)?)
-    };
-    let compiled = compile(&id, source);
-    match compiled.exercise {
-        Some(exercise) => Ok(exercise),
+    let (id, source) = match file_path(exercise) {
+        Some(path) => {
+            let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
+            let source = read_source(path).map_err(|d| anyhow::anyhow!("{d}"))?;
+            (id, source)
+        }
         None => {
-            let diagnostics = Diagnostics(compiled.diagnostics);
-            bail!(
-                "exercise `{id}` has errors:\n\n{diagnostics}{}",
-                diagnostics.summary()
-            )
+            let library = Library::open(exercises)?;
+            (exercise.to_owned(), library.find(exercise)?)
         }
-    }
+    };
+    compile_or_explain(&id, source)
 }
 
-fn intro(exercise: &Exercise, run: &Run) -> io::Result<()> {
-    let screen = Screen::plain();
-    let mut out = io::stdout().lock();
-    writeln!(out, "{}", screen.title(&exercise.title, exercise.minutes))?;
-    for (i, role) in exercise.roles.iter().enumerate() {
-        let name = &run.state().partners[run.partner_for(i)];
-        writeln!(
-            out,
-            "{name} is the {}: {}",
-            role.name,
-            role.description.trim()
-        )?;
-    }
-    writeln!(out)
+/// The exercise's title and who plays which role.
+pub fn introduce(console: &mut dyn Console, run: &Run) -> io::Result<()> {
+    let exercise = run.exercise();
+    console.heading(&format!(
+        "{} · about {} minutes",
+        exercise.title, exercise.minutes
+    ))?;
+    console.say(&roles_text(run))
 }
 
-fn finish(run: &Run, outcome: Outcome) -> Status {
-    match outcome {
-        Outcome::Finished => {
-            if let Some(notes) = run.notes()? {
-                println!("{}", notes.trim_end());
+/// "Alex (speaker): ...", one line per role, as the question header names them.
+pub fn roles_text(run: &Run) -> String {
+    let partners = &run.state().partners;
+    run.exercise()
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let name = partners.get(run.partner_for(i)).map_or("", String::as_str);
+            format!("{name} ({}): {}", role.name, role.description.trim())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An exercise's notes (Markdown) as text on screen: headings as headings,
+/// each paragraph as a block.
+pub fn show_notes(console: &mut dyn Console, markdown: &str) -> io::Result<()> {
+    for block in markdown
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        let text = markdown_as_text(block);
+        match block.strip_prefix('#') {
+            Some(heading) => {
+                console.heading(&markdown_as_text(heading.trim_start_matches('#').trim()))?
             }
-            println!(
-                "\nWell done, both of you. That's the end of {}.",
-                run.exercise().title
-            );
-            Ok(ExitCode::SUCCESS)
+            None => console.say(&text)?,
         }
-        Outcome::Paused | Outcome::Quit => Ok(ExitCode::SUCCESS),
+    }
+    Ok(())
+}
+
+/// What the partners see when play stops; running out of piped input is an
+/// error that names the waiting step.
+pub fn farewell(console: &mut dyn Console, run: &Run, outcome: Outcome) -> anyhow::Result<()> {
+    match outcome {
+        Outcome::Finished => console.say(&format!(
+            "Well done, both of you. That's the end of {}.",
+            run.exercise().title
+        ))?,
+        // `:break` has said how to come back.
+        Outcome::Paused => {}
+        Outcome::Quit => console.info(LEFT_TEXT)?,
         Outcome::InputEnded { step, name } => {
             bail!("input ended while step `{step}` was waiting for {name}'s answer")
         }
     }
+    Ok(())
 }
+
+/// What `:quit` (or Ctrl-C twice) says on the way out.
+pub const LEFT_TEXT: &str =
+    "Stopping here. When you are both ready, run `mend resume` to pick up where you left off.";

@@ -9,6 +9,22 @@ pub struct Mend {
     stdin: String,
     dir: PathBuf,
     env: Vec<(String, String)>,
+    /// Sessions and ledgers go here, never into the user's own data folder.
+    data: DataDir,
+}
+
+enum DataDir {
+    Own(tempfile::TempDir),
+    Shared(PathBuf),
+}
+
+impl DataDir {
+    fn path(&self) -> &Path {
+        match self {
+            DataDir::Own(dir) => dir.path(),
+            DataDir::Shared(path) => path,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -28,6 +44,7 @@ pub fn mend(args: &[&str]) -> Mend {
         stdin: String::new(),
         dir: repo(),
         env: Vec::new(),
+        data: DataDir::Own(tempfile::tempdir().expect("a temporary folder")),
     }
 }
 
@@ -42,18 +59,25 @@ impl Mend {
         self
     }
 
+    /// Uses `dir` as the data folder, so several commands share sessions.
+    pub fn data(mut self, dir: &Path) -> Self {
+        self.data = DataDir::Shared(dir.to_owned());
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.push((key.to_owned(), value.to_owned()));
         self
     }
 
-    pub fn run(self) -> Output {
+    /// The command, ready to spawn.
+    pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mend"));
         command
             .args(&self.args)
             .current_dir(&self.dir)
             .env_remove("MEND_EXERCISES")
-            .env_remove("MEND_DATA")
+            .env("MEND_DATA", self.data.path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -61,7 +85,11 @@ impl Mend {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        let mut child = command.spawn().expect("the mend binary starts");
+        command
+    }
+
+    pub fn run(self) -> Output {
+        let mut child = self.command().spawn().expect("the mend binary starts");
         let mut stdin = child.stdin.take().expect("stdin is piped");
         let input = self.stdin.clone();
         // Write on a thread so a process that stops reading cannot deadlock us.
@@ -87,4 +115,17 @@ impl Mend {
         );
         output
     }
+}
+
+/// Compiles an exercise that must have no errors, showing them if it has.
+pub fn compiled(id: &str, yaml: &str) -> mend::Exercise {
+    let compiled = mend::compile(id, mend::Source::new(format!("{id}.yaml"), yaml.to_owned()));
+    let errors: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    compiled
+        .exercise
+        .unwrap_or_else(|| panic!("{}", errors.join("\n")))
 }

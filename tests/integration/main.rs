@@ -1,11 +1,22 @@
 //! Integration tests: each drives the real `mend` binary and asserts what a
 //! user sees: output, exit codes, error text with line numbers.
 
+mod authoring;
 mod broken;
 mod check;
 mod common;
+mod engine;
+mod ledger;
+mod library;
 mod limits;
 mod list;
+mod notes;
+mod plans;
 mod properties;
 mod run;
+mod session;
+mod sessions;
+#[cfg(unix)]
+mod terminal;
 mod view;
+mod warnings;

@@ -1,9 +1,8 @@
 //! Property tests: whatever an author writes or a couple types, mend answers
 //! with a result or a located error, never a panic or a hang.
 //!
-//! Cases per property: 64, or `PROPTEST_CASES`. The journal (any prefix of a
-//! journal file loads) is another branch's work; its property belongs beside
-//! it when it lands.
+//! Cases per property: 64, or `PROPTEST_CASES`. The journal's property (any
+//! prefix of a journal file loads) lives beside it, in src/journal.rs.
 
 use chrono::{DateTime, Duration, Utc};
 use mend::state::RunState;

@@ -35,11 +35,14 @@ fn piped_answers_play_to_the_end() {
         out.contains("Sam (speaker) · question 8 of 14, round 2 of 2"),
         "{out}"
     );
-    assert!(out.contains("**Sam**: I feel tired when I do the dishes alone after work, and I need us to share them."), "{out}");
+    assert!(out.contains("\n\nSam: I feel tired when I do the dishes alone after work, and I need us to share them.\n"), "{out}");
     assert!(
-        out.ends_with("Well done, both of you. That's the end of I-statements.\n"),
+        out.contains(
+            "Well done, both of you. That's the end of I-statements.\n\nSaved as session "
+        ),
         "{out}"
     );
+    assert!(out.ends_with(" writes the session notes.\n"), "{out}");
 }
 
 #[test]

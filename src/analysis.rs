@@ -1,0 +1,552 @@
+//! Static analysis of a compiled exercise: problems that compile fine but
+//! would trip a couple mid-session. Each warning has a stable code, listed
+//! with an example in docs/diagnostics.md.
+//!
+//! The analysis reads the step graph (every `when` may go either way) and
+//! the code of scripts and templates (`references`). It only warns where it
+//! is sure: an unknown path through the graph counts as a possible path.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::exercise::{Exercise, Step, StepKind};
+use crate::loader::{self, did_you_mean};
+use crate::references::{self, Area, Reference};
+use crate::source::Inner;
+use crate::spec::StepSpec;
+use crate::yaml_path::{Point, YamlPath};
+use rhai::{Dynamic, Map, Scope};
+use std::collections::BTreeMap;
+
+pub const UNREACHABLE_STEP: &str = "M001";
+pub const ENDLESS_LOOP: &str = "M002";
+pub const READ_BEFORE_SET: &str = "M003";
+pub const DEAD_END_OPTION: &str = "M004";
+pub const UNKNOWN_ANSWER: &str = "M005";
+pub const SILENT_ROLE: &str = "M006";
+pub const EXAMPLE_FAILS_CHECK: &str = "M007";
+/// Every code, in order; docs/diagnostics.md has a section for each.
+pub const CODES: [&str; 7] = [
+    UNREACHABLE_STEP,
+    ENDLESS_LOOP,
+    READ_BEFORE_SET,
+    DEAD_END_OPTION,
+    UNKNOWN_ANSWER,
+    SILENT_ROLE,
+    EXAMPLE_FAILS_CHECK,
+];
+
+/// Every warning for `exercise`, in file order.
+pub fn analyze(exercise: &Exercise) -> Vec<Diagnostic> {
+    let Some(spec) = loader::load(&exercise.source).spec else {
+        return Vec::new();
+    };
+    let mut specs = Vec::new();
+    flatten(&spec.steps, &mut specs);
+    let same_steps = specs.len() == exercise.steps.len()
+        && specs.iter().zip(&exercise.steps).all(|(s, t)| s.id == t.id);
+    if !same_steps {
+        return Vec::new();
+    }
+    let graph = Graph::new(exercise);
+    let mut analysis = Analysis {
+        exercise,
+        code: code(exercise, &specs, spec.notes.as_deref()),
+        graph,
+        warnings: Vec::new(),
+    };
+    analysis.unreachable_steps();
+    analysis.endless_loops();
+    analysis.dead_end_options();
+    analysis.reads();
+    analysis.silent_roles();
+    analysis.failing_examples();
+    let mut warnings = analysis.warnings;
+    warnings.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+    warnings.dedup();
+    warnings
+}
+
+/// The same pre-order the compiler uses: a block, then its steps.
+fn flatten<'s>(steps: &'s [StepSpec], out: &mut Vec<&'s StepSpec>) {
+    for step in steps {
+        out.push(step);
+        if let Some(children) = &step.steps {
+            flatten(children, out);
+        }
+    }
+}
+
+/// One script or template of the file, with the node of the graph where it
+/// runs (`steps.len()` for the notes, rendered at the end).
+struct Code<'s> {
+    node: usize,
+    path: YamlPath,
+    text: &'s str,
+    template: bool,
+    references: Vec<Reference>,
+}
+
+fn code<'s>(exercise: &Exercise, specs: &[&'s StepSpec], notes: Option<&'s str>) -> Vec<Code<'s>> {
+    let mut out = Vec::new();
+    let mut add = |node: usize, path: YamlPath, text: &'s str, template: bool| {
+        let references = if template {
+            references::in_template(text)
+        } else {
+            references::in_script(text)
+        };
+        out.push(Code {
+            node,
+            path,
+            text,
+            template,
+            references,
+        });
+    };
+    for (i, (spec, step)) in specs.iter().zip(&exercise.steps).enumerate() {
+        let path = &step.path;
+        let scripts = [("when", &spec.when), ("set", &spec.set)];
+        for (key, text) in scripts {
+            if let Some(text) = text {
+                add(i, path.key(key), text, false);
+            }
+        }
+        let templates = [
+            ("say", &spec.say),
+            ("ask", &spec.ask),
+            ("choose", &spec.choose),
+            ("example", &spec.example),
+        ];
+        for (key, text) in templates {
+            if let Some(text) = text {
+                add(i, path.key(key), text, true);
+            }
+        }
+        for (n, check) in spec.check.iter().enumerate() {
+            let cpath = path.key("check").index(n);
+            add(i, cpath.key("rule"), &check.rule, false);
+            add(i, cpath.key("hint"), &check.hint, true);
+        }
+        for (n, option) in spec.options.iter().enumerate() {
+            add(
+                i,
+                path.key("options").index(n).key("label"),
+                &option.label,
+                true,
+            );
+        }
+    }
+    if let Some(notes) = notes {
+        add(
+            exercise.steps.len(),
+            YamlPath::root().key("notes"),
+            notes,
+            true,
+        );
+    }
+    out
+}
+
+/// Steps as nodes, plus one node for the end of the exercise.
+struct Graph {
+    next: Vec<Vec<usize>>,
+    /// `reach[a][b]`: b can follow a, one or more moves later.
+    reach: Vec<Vec<bool>>,
+    /// Reachable from the first step (the first step included).
+    live: Vec<bool>,
+}
+
+impl Graph {
+    fn new(exercise: &Exercise) -> Graph {
+        let end = exercise.steps.len();
+        let mut next = vec![Vec::new(); end + 1];
+        for (i, step) in exercise.steps.iter().enumerate() {
+            let out = &mut next[i];
+            if step.when.is_some() {
+                out.push(match step.kind {
+                    StepKind::Block { end, .. } => end,
+                    _ => i + 1,
+                });
+            }
+            match &step.kind {
+                StepKind::Choose(choose) => {
+                    out.extend(
+                        choose
+                            .options
+                            .iter()
+                            .map(|o| o.goto.or(step.goto).unwrap_or(i + 1)),
+                    );
+                    // Skipping an optional choice takes the step's own way on.
+                    if choose.optional {
+                        out.push(step.goto.unwrap_or(i + 1));
+                    }
+                }
+                StepKind::Block { .. } => out.push(i + 1),
+                _ => out.push(step.goto.unwrap_or(i + 1)),
+            }
+            out.iter_mut().for_each(|n| *n = (*n).min(end));
+        }
+        let reach: Vec<Vec<bool>> = (0..=end).map(|i| walk(&next, &next[i])).collect();
+        let mut live = walk(&next, &[0]);
+        if end == 0 {
+            live[0] = true;
+        }
+        Graph { next, reach, live }
+    }
+
+    fn end(&self) -> usize {
+        self.next.len() - 1
+    }
+
+    fn exits(&self, node: usize) -> bool {
+        node == self.end() || self.reach[node][self.end()]
+    }
+}
+
+/// Every node reachable from `starts` (the starts included).
+fn walk(next: &[Vec<usize>], starts: &[usize]) -> Vec<bool> {
+    let mut seen = vec![false; next.len()];
+    let mut stack: Vec<usize> = starts.to_vec();
+    while let Some(n) = stack.pop() {
+        if !std::mem::replace(&mut seen[n], true) {
+            stack.extend(&next[n]);
+        }
+    }
+    seen
+}
+
+struct Analysis<'e, 's> {
+    exercise: &'e Exercise,
+    code: Vec<Code<'s>>,
+    graph: Graph,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Analysis<'_, '_> {
+    fn warn(&mut self, path: &YamlPath, point: Point, code: &'static str, message: String) {
+        let d = self.exercise.source.warning_at(path, point, code, message);
+        self.warnings.push(d);
+    }
+
+    fn warn_inside(&mut self, path: &YamlPath, r: &Reference, code: &'static str, message: String) {
+        let inner = Inner {
+            line: r.line,
+            column: r.column,
+            width: r.width,
+        };
+        let mut d = self.exercise.source.error_inside(path, inner, message);
+        d.severity = Severity::Warning;
+        d.code = Some(code);
+        self.warnings.push(d);
+    }
+
+    /// M001: reported once per unreachable region: a step inside an
+    /// unreachable block is covered by the block's warning.
+    fn unreachable_steps(&mut self) {
+        let ex = self.exercise;
+        for (i, step) in ex.steps.iter().enumerate() {
+            let block_live = step.block.is_none_or(|b| self.graph.live[b]);
+            if !self.graph.live[i] && block_live {
+                self.warn(
+                    &step.path.key("id"),
+                    Point::Value,
+                    UNREACHABLE_STEP,
+                    format!(
+                        "step `{}` can never be reached: no path through the exercise leads here",
+                        step.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// M002: a `goto` back into steps from which no path reaches the end.
+    fn endless_loops(&mut self) {
+        let ex = self.exercise;
+        for (i, step) in ex.steps.iter().enumerate() {
+            let Some(target) = step.goto else { continue };
+            if target > i || !self.graph.live[i] || self.graph.exits(i) {
+                continue;
+            }
+            self.warn(
+                &step.path.key("goto"),
+                Point::Value,
+                ENDLESS_LOOP,
+                format!(
+                    "this loop back to `{}` has no way out: no path from it reaches the end, so every run stops at the visit limit (add a `when` or an option that leaves the loop)",
+                    ex.steps[target].id
+                ),
+            );
+        }
+    }
+
+    /// M004: an option that goes back to its own question with nothing in
+    /// between, or into steps from which the exercise cannot end.
+    fn dead_end_options(&mut self) {
+        let ex = self.exercise;
+        for (i, step) in ex.steps.iter().enumerate() {
+            let StepKind::Choose(choose) = &step.kind else {
+                continue;
+            };
+            if !self.graph.live[i] {
+                continue;
+            }
+            for (n, option) in choose.options.iter().enumerate() {
+                let Some(target) = option.goto else { continue };
+                let why = if target == i {
+                    format!(
+                        "it goes straight back to the same question, `{}`, with nothing in between",
+                        step.id
+                    )
+                } else if !self.graph.exits(target) {
+                    format!(
+                        "from `{}` no path reaches the end of the exercise",
+                        ex.steps[target].id
+                    )
+                } else {
+                    continue;
+                };
+                let path = step.path.key("options").index(n).key("goto");
+                let message = format!("option `{}` leads nowhere: {why}", option.key);
+                self.warn(&path, Point::Value, DEAD_END_OPTION, message);
+            }
+        }
+    }
+
+    /// M003 and M005: `answers.x` and `vars.x` that cannot hold a value
+    /// where they are read.
+    fn reads(&mut self) {
+        let mut found = Vec::new();
+        for code in &self.code {
+            if code.node < self.exercise.steps.len() && !self.graph.live[code.node] {
+                continue;
+            }
+            for r in &code.references {
+                if let Some(warning) = self.read_problem(code, r) {
+                    found.push((code.path.clone(), r.clone(), warning));
+                }
+            }
+        }
+        for (path, r, (code, message)) in found {
+            self.warn_inside(&path, &r, code, message);
+        }
+    }
+
+    fn read_problem(&self, code: &Code, r: &Reference) -> Option<(&'static str, String)> {
+        let ex = self.exercise;
+        let here = match ex.steps.get(code.node) {
+            Some(step) => format!("step `{}`", step.id),
+            None => "the notes".to_owned(),
+        };
+        match r.area {
+            Area::Answers if r.write => None,
+            Area::Answers => {
+                let Some(w) = ex.step_index(&r.name) else {
+                    let ids: Vec<&str> = ex
+                        .steps
+                        .iter()
+                        .filter(|s| is_question(s))
+                        .map(|s| s.id.as_str())
+                        .collect();
+                    let hint = did_you_mean(&r.name, &ids)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    return Some((
+                        UNKNOWN_ANSWER,
+                        format!("`answers.{}` names no step{hint}", r.name),
+                    ));
+                };
+                if !is_question(&ex.steps[w]) {
+                    return Some((
+                        UNKNOWN_ANSWER,
+                        format!(
+                            "`answers.{}` is never set: step `{}` is not an ask or choose step, so it has no answer",
+                            r.name, r.name
+                        ),
+                    ));
+                }
+                (!r.guarded && !self.graph.reach[w][code.node]).then(|| {
+                    (
+                        READ_BEFORE_SET,
+                        format!(
+                            "`answers.{}` is read in {here}, but no path answers `{}` before it",
+                            r.name, r.name
+                        ),
+                    )
+                })
+            }
+            Area::Vars if r.write || r.guarded || ex.vars.contains_key(&r.name) => None,
+            Area::Vars => {
+                let mut writers = self.code.iter().filter(|c| {
+                    c.references
+                        .iter()
+                        .any(|w| w.area == Area::Vars && w.write && w.name == r.name)
+                });
+                let set_before = |c: &Code| {
+                    self.graph.reach[c.node][code.node]
+                        || (c.node == code.node
+                            && c.path == code.path
+                            && c.references.iter().any(|w| {
+                                w.write
+                                    && w.name == r.name
+                                    && (w.line, w.column) < (r.line, r.column)
+                            }))
+                };
+                if writers.any(set_before) {
+                    return None;
+                }
+                Some((
+                    READ_BEFORE_SET,
+                    format!(
+                        "`vars.{}` is read in {here} before any path sets it; give it a starting value under `vars:`",
+                        r.name
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// M006: a declared role that no reachable question is asked of.
+    fn silent_roles(&mut self) {
+        let ex = self.exercise;
+        for (n, role) in ex.roles.iter().enumerate() {
+            let answers = ex
+                .steps
+                .iter()
+                .enumerate()
+                .any(|(i, s)| self.graph.live[i] && is_question(s) && s.by() == Some(n));
+            if !answers {
+                self.warn(
+                    &YamlPath::root().key("roles").key(&role.name),
+                    Point::Key,
+                    SILENT_ROLE,
+                    format!(
+                        "role `{}` never answers: no ask or choose step is `by: {}`",
+                        role.name, role.name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// M007: an example answer that the step's own nudges would refuse.
+    fn failing_examples(&mut self) {
+        let ex = self.exercise;
+        for step in &ex.steps {
+            let StepKind::Ask(ask) = &step.kind else {
+                continue;
+            };
+            let Some(crate::template::Text::Plain(example)) = &ask.example else {
+                continue;
+            };
+            // Strict rules check a form (a date, a length) and an example
+            // may list several forms; nudges are the exercise's guidance.
+            for (n, check) in ask.checks.iter().enumerate().filter(|(_, c)| !c.strict) {
+                let mut scope = example_scope(ex, example);
+                // A rule that needs run data it does not get here fails to
+                // evaluate; only a clean `false` is reported.
+                if let Ok(false) = check.rule.test(&mut scope, &BTreeMap::new()) {
+                    let rule = self.code_text(&check.path.key("rule")).unwrap_or_default();
+                    self.warn(
+                        &step.path.key("example"),
+                        Point::Value,
+                        EXAMPLE_FAILS_CHECK,
+                        format!(
+                            "the example does not pass check {} of this step (`{}`), so it teaches what the hint corrects",
+                            n + 1,
+                            rule.trim()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn code_text(&self, path: &YamlPath) -> Option<String> {
+        self.code
+            .iter()
+            .find(|c| &c.path == path && !c.template)
+            .map(|c| c.text.to_owned())
+    }
+}
+
+/// Ask and choose steps: the ones a partner answers.
+pub fn is_question(step: &Step) -> bool {
+    matches!(step.kind, StepKind::Ask(_) | StepKind::Choose(_))
+}
+
+/// What a check rule sees when it is tried on an example: no answers yet,
+/// the starting variables, the default partner names.
+fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
+    let partners = crate::partners::DEFAULT_PARTNERS;
+    let mut scope = Scope::new();
+    let vars = rhai::serde::to_dynamic(&exercise.vars).unwrap_or(Dynamic::UNIT);
+    let roles: Map = exercise
+        .roles
+        .iter()
+        .zip(partners)
+        .map(|(r, p)| (r.name.as_str().into(), Dynamic::from(p.to_owned())))
+        .collect();
+    let partner_list: rhai::Array = partners
+        .iter()
+        .map(|p| Dynamic::from((*p).to_owned()))
+        .collect();
+    scope.push_dynamic("answers", Dynamic::from(Map::new()));
+    scope.push_dynamic("answers_by", Dynamic::from(Map::new()));
+    scope.push_dynamic("vars", vars);
+    scope.push_dynamic("partners", Dynamic::from(partner_list));
+    scope.push_dynamic("round", Dynamic::from(0_i64));
+    scope.push_dynamic("by", Dynamic::from(String::new()));
+    scope.push_dynamic("transcript", Dynamic::from(rhai::Array::new()));
+    scope.push_dynamic("records", Dynamic::from(rhai::Array::new()));
+    scope.push_dynamic("exercise", Dynamic::from(Map::new()));
+    for (name, partner) in &roles {
+        scope.push_dynamic(name.to_string(), partner.clone());
+    }
+    scope.push_dynamic("roles", Dynamic::from(roles));
+    scope.push_dynamic("answer", Dynamic::from(example.to_owned()));
+    scope
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::compile;
+    use crate::source::Source;
+
+    fn codes(steps: &str) -> Vec<(&'static str, usize)> {
+        let text = format!(
+            "title: T\nsummary: S\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nvars:\n  tries: 0\nsteps:\n{steps}"
+        );
+        let compiled = compile("t", Source::new("t.yaml", text));
+        let exercise = compiled
+            .exercise
+            .unwrap_or_else(|| panic!("{:?}", compiled.diagnostics));
+        analyze(&exercise)
+            .iter()
+            .map(|d| (d.code.unwrap_or_default(), d.line))
+            .collect()
+    }
+
+    #[test]
+    fn a_loop_with_a_conditional_exit_is_fine() {
+        let steps = "  - id: feeling\n    ask: How?\n    by: speaker\n  - id: count\n    set: vars.tries += 1\n  - id: again\n    when: vars.tries < 3\n    goto: feeling\n  - id: done\n    say: Bye {{ answers.feeling }}\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn guarded_reads_and_reads_after_a_write_in_the_same_script_are_fine() {
+        let steps = "  - id: intro\n    say: \"{% if answers.later is defined %}{{ answers.later }}{% endif %}\"\n  - id: calc\n    set: vars.fresh = 1; vars.fresh += 1;\n  - id: later\n    ask: \"Again? {{ vars.fresh }}\"\n    by: speaker\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn skipping_an_optional_choice_is_a_path() {
+        let steps = "  - id: pick\n    choose: Which?\n    by: speaker\n    optional: true\n    options:\n      - key: a\n        label: A\n        goto: end\n      - key: b\n        label: B\n        goto: end\n  - id: skipped\n    say: You skipped.\n  - id: end\n    say: Bye.\n";
+        assert_eq!(codes(steps), []);
+    }
+
+    #[test]
+    fn an_unguarded_read_of_a_later_answer_is_reported_where_it_is() {
+        let steps = "  - id: intro\n    say: \"{{ answers.later }}\"\n  - id: later\n    ask: Again?\n    by: speaker\n";
+        assert_eq!(codes(steps), [(READ_BEFORE_SET, 11)]);
+    }
+}

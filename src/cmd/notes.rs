@@ -1,0 +1,64 @@
+use crate::cmd::Status;
+use crate::data::{DataDir, private_file};
+use crate::notes;
+use crate::session::{self, SessionLog};
+use anyhow::{Context, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The session [default: the latest]
+    #[arg(conflicts_with = "last")]
+    pub session: Option<String>,
+    /// The latest session
+    #[arg(long)]
+    pub last: bool,
+    /// A template name (session-notes, dap, or one in <data>/templates/) or a file path
+    #[arg(long, value_name = "NAME|PATH")]
+    pub template: Option<String>,
+    /// Write the notes to FILE (readable only by you) instead of the screen
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn execute(args: Args, data: Option<&Path>) -> Status {
+    let data = DataDir::open(data)?;
+    let log = match &args.session {
+        Some(id) => session::find(&data, Some(id))?,
+        None => latest(&data)?,
+    };
+    if let Some(warning) = &log.warning {
+        eprintln!("note: {warning}");
+    }
+    let today = chrono::Local::now().date_naive();
+    let notes = notes::render(&data, &log, args.template.as_deref(), today)?;
+    match &args.output {
+        Some(path) => {
+            let mut file = private_file()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            file.write_all(notes.as_bytes())?;
+            file.sync_all()?;
+            println!(
+                "Wrote the notes of session {} to {}",
+                log.id,
+                path.display()
+            );
+        }
+        None => print!("{notes}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn latest(data: &DataDir) -> anyhow::Result<SessionLog> {
+    match session::list(data).pop() {
+        Some(Ok(log)) => Ok(log),
+        Some(Err((_, error))) => Err(error),
+        None => bail!("there are no sessions yet; `mend run <exercise>` starts one"),
+    }
+}

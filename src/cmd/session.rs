@@ -1,0 +1,259 @@
+//! `mend session`: one sitting for two partners. A safety note, both names,
+//! then exercises picked from the library one after another, and a summary
+//! at the end.
+
+use crate::cmd::Status;
+use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
+use crate::command::Command;
+use crate::console::open_console;
+use crate::data::DataDir;
+use crate::exercise::Exercise;
+use crate::library::Library;
+use crate::partners;
+use crate::play::{Console, Input, Outcome, play};
+use crate::session::Session;
+use crate::text::neutralize;
+use anyhow::bail;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The two partners' names; without it, the session asks
+    #[arg(long, value_name = "\"NAME,NAME\"")]
+    pub partners: Option<String>,
+}
+
+/// Shown before anything else, every session.
+pub const SAFETY_NOTE: &str = "mend supports, and does not replace, guidance from a professional. \
+If there is violence, coercion or fear for anyone's safety in your relationship, \
+couples exercises are not the right tool: please reach out to a local domestic-abuse service, \
+a doctor or an individual therapist first.";
+
+/// One exercise of the session, as the summary shows it.
+pub struct Played {
+    pub title: String,
+    pub outcome: Outcome,
+    /// What the exercise contributes to notes, when it was finished.
+    pub notes: Option<String>,
+}
+
+pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
+    let given = args.partners.as_deref().map(partners::parse).transpose()?;
+    let library = Library::open(exercises)?;
+    let choices: Vec<Exercise> = library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect();
+    if choices.is_empty() {
+        bail!(
+            "there is no exercise ready to play in {}; `mend check` shows why",
+            library.describe()
+        );
+    }
+    let mut console = open_console()?;
+    let console = console.as_mut();
+    console.heading("Welcome to mend")?;
+    console.say(SAFETY_NOTE)?;
+    console.info("At any question, :help shows what you can type, and :break pauses.")?;
+    let partners = match given {
+        Some(partners) => partners,
+        None => match ask_names(console)? {
+            Some(partners) => partners,
+            None => return Ok(ExitCode::SUCCESS),
+        },
+    };
+    let data = DataDir::open(data)?;
+    let mut session = Session::create(&data, partners.clone(), Box::new(chrono::Utc::now))?;
+    let mut played = Vec::new();
+    while let Some(exercise) = pick(console, &choices)? {
+        let done = play_one(console, &mut session, exercise, &partners)?;
+        let go_on = done.outcome == Outcome::Finished;
+        played.push(done);
+        if !go_on || !console.confirm("Would you like to do another exercise?")? {
+            break;
+        }
+    }
+    offer_notes(console, &played, session.id())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The end of a session: a summary on screen, and how to write the notes.
+fn offer_notes(console: &mut dyn Console, played: &[Played], session: &str) -> anyhow::Result<()> {
+    if played.is_empty() {
+        console.say("Take care of each other. You can start again any time.")?;
+        return Ok(());
+    }
+    let done: Vec<String> = played
+        .iter()
+        .map(|exercise| {
+            let how = match exercise.outcome {
+                Outcome::Finished => "finished",
+                Outcome::Paused => "paused for a break",
+                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
+            };
+            format!("  {}: {how}", exercise.title)
+        })
+        .collect();
+    console.heading("What you did today")?;
+    console.say(&done.join("\n"))?;
+    for notes in played
+        .iter()
+        .filter_map(|exercise| exercise.notes.as_deref())
+    {
+        show_notes(console, notes)?;
+    }
+    let paused = played.iter().any(|e| e.outcome != Outcome::Finished);
+    let resume = if paused {
+        format!(" To pick up where you left off: mend resume {session}.")
+    } else {
+        String::new()
+    };
+    console.info(&format!(
+        "Everything is saved as session {session}.{resume} For session notes in Markdown: mend notes {session} (add --template dap for a DAP note)."
+    ))?;
+    console.say("Thank you both for the care you put into this.")?;
+    Ok(())
+}
+
+fn play_one(
+    console: &mut dyn Console,
+    session: &mut Session,
+    exercise: &Exercise,
+    partners: &[String; 2],
+) -> anyhow::Result<Played> {
+    let mut run = session.start(exercise, None)?;
+    introduce(console, &run)?;
+    if let [first, second, ..] = exercise.roles.as_slice() {
+        let name = |role| {
+            partners
+                .get(run.partner_for(role))
+                .map_or("", String::as_str)
+        };
+        let question = format!(
+            "Would you like to swap, so {} is the {} and {} the {}?",
+            name(1),
+            first.name,
+            name(0),
+            second.name
+        );
+        if console.confirm(&question)? && run.swap_roles() {
+            console.say(&roles_text(&run))?;
+        }
+    }
+    let outcome = play(&mut run, console, &chrono::Utc::now, &mut |run| {
+        session.save(run)
+    })?;
+    farewell(console, &run, outcome.clone())?;
+    let notes = match outcome {
+        Outcome::Finished => run.notes()?,
+        _ => None,
+    };
+    Ok(Played {
+        title: exercise.title.clone(),
+        outcome,
+        notes,
+    })
+}
+
+/// Both names, asked one at a time; `None` when the partners leave instead.
+fn ask_names(console: &mut dyn Console) -> anyhow::Result<Option<[String; 2]>> {
+    let Some(first) = ask_name(console, "What is the first partner's name?", None)? else {
+        return Ok(None);
+    };
+    let Some(second) = ask_name(console, "And the second partner's name?", Some(&first))? else {
+        return Ok(None);
+    };
+    Ok(Some([first, second]))
+}
+
+fn ask_name(
+    console: &mut dyn Console,
+    question: &str,
+    other: Option<&str>,
+) -> anyhow::Result<Option<String>> {
+    loop {
+        let line = match console.ask(question, &[])? {
+            Input::Line(line) => line,
+            Input::Interrupted => return Ok(None),
+            // Ctrl-D in a terminal leaves; piped input that stops here is incomplete.
+            Input::End if console.end_is_break() => return Ok(None),
+            Input::End => bail!("input ended before both names were given"),
+        };
+        if Command::parse(&line) == Some(Command::Quit) {
+            return Ok(None);
+        }
+        match partners::name(&line) {
+            Ok(name) if other.is_some_and(|o| o.to_lowercase() == name.to_lowercase()) => {
+                console
+                    .hint("The two names need to differ, so the screen can say whose turn it is.")?
+            }
+            Ok(name) => return Ok(Some(name)),
+            Err(problem) => console.hint(&sentence(&problem.to_string()))?,
+        }
+    }
+}
+
+/// The exercise list, and the one the partners choose; `None` when they stop.
+fn pick<'a>(
+    console: &mut dyn Console,
+    choices: &'a [Exercise],
+) -> anyhow::Result<Option<&'a Exercise>> {
+    let list: Vec<String> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, ex)| {
+            format!(
+                "  {}. {} (about {} minutes)\n     {}",
+                i + 1,
+                ex.title,
+                ex.minutes,
+                ex.summary.trim()
+            )
+        })
+        .collect();
+    console.say(&format!(
+        "Which exercise would you like to do?\n{}",
+        list.join("\n")
+    ))?;
+    let ids: Vec<String> = choices.iter().map(|ex| ex.id.clone()).collect();
+    loop {
+        let line = match console.ask("Type its number or name (or :quit to stop).", &ids)? {
+            Input::Line(line) => line,
+            Input::End | Input::Interrupted => return Ok(None),
+        };
+        if Command::parse(&line) == Some(Command::Quit) {
+            return Ok(None);
+        }
+        let typed = line.trim();
+        if let Some(exercise) = find(choices, typed) {
+            return Ok(Some(exercise));
+        }
+        console.hint(&format!(
+            "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
+            neutralize(typed),
+            choices.len()
+        ))?;
+    }
+}
+
+/// By number in the list, id or title.
+fn find<'a>(choices: &'a [Exercise], typed: &str) -> Option<&'a Exercise> {
+    if let Ok(n) = typed.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| choices.get(i));
+    }
+    let typed = typed.to_lowercase();
+    choices
+        .iter()
+        .find(|ex| ex.id.to_lowercase() == typed || ex.title.to_lowercase() == typed)
+}
+
+/// "a name cannot be empty" → "A name cannot be empty."
+fn sentence(fragment: &str) -> String {
+    let mut chars = fragment.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,275 @@
+//! A session's journal: one append-only file of JSON lines, each line complete
+//! on its own. A `start` line names the partners; an `exercise` line begins
+//! each exercise (with the file's text, so a resumed or re-read session sees
+//! the exercise exactly as it was played); a `state` line holds the whole run
+//! state after every change, written and fsynced before the next prompt.
+//! docs/sessions.md describes the format.
+
+use crate::data::private_file;
+use crate::ledger::LedgerView;
+use crate::state::RunState;
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Bumped when a line's shape changes incompatibly.
+pub const JOURNAL_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum Line {
+    Start(Start),
+    Exercise(Box<ExerciseHeader>),
+    State(Box<Snapshot>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Start {
+    pub v: u32,
+    pub session: String,
+    pub started: DateTime<Utc>,
+    pub partners: [String; 2],
+}
+
+/// Which exercise, which version of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseRef {
+    pub id: String,
+    pub version: u32,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseHeader {
+    pub exercise: ExerciseRef,
+    pub began: DateTime<Utc>,
+    /// The file it was read from; `None` for an exercise from the library.
+    pub path: Option<PathBuf>,
+    /// The exercise file's text as it was played.
+    pub text: String,
+    /// The couple's ledger as the exercise saw it.
+    #[serde(default)]
+    pub ledger: LedgerView,
+    /// True when a resumed run continues on an edited file: this header
+    /// replaces the one before it, for the same run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub exercise: ExerciseRef,
+    pub saved: DateTime<Utc>,
+    pub state: RunState,
+}
+
+/// Appends lines and makes each durable before returning.
+#[derive(Debug)]
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Creates a new journal; fails if one is already there.
+    pub fn create(path: &Path) -> anyhow::Result<Journal> {
+        let file = private_file()
+            .append(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
+        Ok(Journal {
+            file,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Opens an existing journal for appending, first cutting off a torn
+    /// last line (at `valid_len`) so new lines never follow a broken one.
+    pub fn reopen(path: &Path, valid_len: u64) -> anyhow::Result<Journal> {
+        let file = private_file()
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
+        if file.metadata()?.len() > valid_len {
+            file.set_len(valid_len)?;
+            file.sync_data()?;
+        }
+        Ok(Journal {
+            file,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
+        let mut bytes = serde_json::to_vec(line)?;
+        bytes.push(b'\n');
+        // One write per line: a crash leaves at most this line torn.
+        self.file
+            .write_all(&bytes)
+            .and_then(|()| self.file.sync_data())
+            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))
+    }
+}
+
+/// A journal read back: its good lines, how many bytes they cover, and a
+/// warning when a torn last line was skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    pub lines: Vec<Line>,
+    pub valid_len: u64,
+    pub warning: Option<String>,
+}
+
+/// Reads journal bytes. A last line that is cut off or unreadable is what a
+/// crash mid-write leaves: it is skipped with a warning. An unreadable line
+/// anywhere else means the file was damaged: an error naming the line.
+pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
+    let mut read = Read::default();
+    let mut offset = 0usize;
+    let mut number = 0usize;
+    while offset < bytes.len() {
+        number += 1;
+        let rest = &bytes[offset..];
+        let (text, complete) = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&rest[..end], true),
+            None => (rest, false),
+        };
+        let next = offset + text.len() + usize::from(complete);
+        let is_last = next >= bytes.len();
+        if text.iter().all(u8::is_ascii_whitespace) && complete {
+            offset = next;
+            read.valid_len = next as u64;
+            continue;
+        }
+        match serde_json::from_slice::<Line>(text)
+            .ok()
+            .filter(|_| complete)
+        {
+            Some(line) => read.lines.push(line),
+            None if is_last => {
+                read.warning = Some(format!(
+                    "the last line of session journal `{name}` (line {number}) was cut off, probably by a crash while it was written; it was skipped, and everything before it is kept"
+                ));
+                break;
+            }
+            None => {
+                let why = match serde_json::from_slice::<Line>(text) {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "the line is incomplete".to_owned(),
+                };
+                bail!(
+                    "session journal `{name}` is damaged at line {number}: {why}\n(mend will not guess at what it held; a copy of the file with that line removed would load)"
+                );
+            }
+        }
+        offset = next;
+        read.valid_len = next as u64;
+    }
+    Ok(read)
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Read> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
+    parse(&path.display().to_string(), &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> Line {
+        Line::Start(Start {
+            v: JOURNAL_VERSION,
+            session: "s".into(),
+            started: DateTime::<Utc>::UNIX_EPOCH,
+            partners: ["Alex".into(), "Sam".into()],
+        })
+    }
+
+    fn text(lines: &[Line]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for line in lines {
+            out.extend(serde_json::to_vec(line).unwrap());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    #[test]
+    fn a_torn_last_line_is_skipped_with_a_warning() {
+        let mut bytes = text(&[start(), start()]);
+        let whole = bytes.len();
+        bytes.truncate(whole - 10);
+        let read = parse("j", &bytes).unwrap();
+        assert_eq!(read.lines.len(), 1);
+        assert!(read.warning.unwrap().contains("(line 2) was cut off"));
+        assert_eq!(read.valid_len as usize, text(&[start()]).len());
+    }
+
+    #[test]
+    fn a_damaged_line_in_the_middle_is_an_error_naming_it() {
+        let mut bytes = b"{\"t\":\"start\", oops\n".to_vec();
+        bytes.extend(text(&[start()]));
+        let error = parse("j.jsonl", &bytes).unwrap_err().to_string();
+        assert!(
+            error.starts_with("session journal `j.jsonl` is damaged at line 1:"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn every_prefix_loads() {
+        let bytes = text(&[start(), start(), start()]);
+        for cut in 0..=bytes.len() {
+            let read = parse("j", &bytes[..cut]).unwrap();
+            assert!(read.lines.len() <= 3);
+            assert!(read.valid_len as usize <= cut);
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line(a: String, b: String, seconds: i64) -> Line {
+        Line::Start(Start {
+            v: JOURNAL_VERSION,
+            session: format!("{a}{b}"),
+            started: DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default(),
+            partners: [a, b],
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any prefix of a journal loads: whole lines come back as written,
+        /// a cut line is skipped, never an error.
+        #[test]
+        fn any_prefix_of_a_journal_loads(
+            texts in prop::collection::vec((".{0,40}", "\\PC{0,40}", 0i64..4_000_000_000), 1..6),
+            cut in 0.0f64..=1.0,
+        ) {
+            let lines: Vec<Line> = texts.into_iter().map(|(a, b, s)| line(a, b, s)).collect();
+            let mut bytes = Vec::new();
+            let mut ends = Vec::new();
+            for line in &lines {
+                bytes.extend(serde_json::to_vec(line).unwrap());
+                bytes.push(b'\n');
+                ends.push(bytes.len());
+            }
+            let cut = ((bytes.len() as f64) * cut) as usize;
+            let read = parse("j", &bytes[..cut]).unwrap();
+            let whole = ends.iter().filter(|&&end| end <= cut).count();
+            prop_assert_eq!(&read.lines[..], &lines[..whole]);
+            prop_assert_eq!(read.warning.is_some(), whole < lines.len() && cut > ends.get(whole.wrapping_sub(1)).copied().unwrap_or(0));
+        }
+    }
+}

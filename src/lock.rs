@@ -1,0 +1,65 @@
+//! One mend at a time per session. The lock file holds the pid of the mend
+//! that has the session open, and that mend holds an OS lock on it, which
+//! the OS drops when the process ends however it ends. So a lock left by a
+//! killed mend is never mistaken for a live one (a recycled pid cannot fool
+//! it), and the next mend takes over and says so.
+
+use crate::data::private_file;
+use anyhow::{Context, bail};
+use std::fs::{File, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct SessionLock {
+    file: File,
+}
+
+impl SessionLock {
+    /// Takes the lock for `session`. Also returns a note when a mend that
+    /// ended without closing the session held it before.
+    pub fn acquire(path: &Path, session: &str) -> anyhow::Result<(SessionLock, Option<String>)> {
+        let mut file = private_file()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
+        let mut holder = String::new();
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let _ = file.read_to_string(&mut holder);
+                let by = match holder.trim() {
+                    "" => String::new(),
+                    pid => format!(" (by mend process {pid})"),
+                };
+                bail!("session {session} is open elsewhere{by}; finish or :break it there first");
+            }
+            Err(TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock `{}`", path.display()));
+            }
+        }
+        file.read_to_string(&mut holder)?;
+        let note = match holder.trim() {
+            "" => None,
+            pid => Some(format!(
+                "mend process {pid} ended without closing session {session} (a crash or a closed window?); taking it over. Nothing saved is lost."
+            )),
+        };
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+        write!(file, "{}", std::process::id())?;
+        file.sync_data()?;
+        Ok((SessionLock { file }, note))
+    }
+}
+
+impl Drop for SessionLock {
+    /// An empty lock file means the last mend closed the session properly.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.sync_data();
+    }
+}

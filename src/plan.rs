@@ -1,0 +1,380 @@
+//! Test plans: `exercises/<id>.test.yaml` beside an exercise, each plan a
+//! scripted playthrough (what each partner types, what must be seen).
+//! docs/authoring.md documents the format; `tester.rs` plays them.
+
+use crate::diagnostic::Diagnostic;
+use crate::exercise::Exercise;
+use crate::ledger::Seed;
+use crate::loader::{self, did_you_mean, unknown_key};
+use crate::partners::DEFAULT_PARTNERS;
+use crate::source::Source;
+use crate::yaml_path::{Point, YamlPath};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_yaml::Value;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSpec {
+    pub name: String,
+    #[serde(default)]
+    pub partners: Option<Vec<String>>,
+    #[serde(default)]
+    pub swap_roles: bool,
+    /// The couple's ledger as the exercise sees it (`ledger` in scripts).
+    #[serde(default)]
+    pub ledger: Option<Seed>,
+    #[serde(default)]
+    pub turns: Vec<TurnSpec>,
+    #[serde(default)]
+    pub expect: ExpectSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TurnSpec {
+    #[serde(default)]
+    pub answer: Option<Scalar>,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub see: Option<String>,
+    #[serde(default)]
+    pub command: Option<String>,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    #[serde(default)]
+    pub finished: Option<bool>,
+    #[serde(default)]
+    pub at: Option<String>,
+    #[serde(default)]
+    pub vars: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub answers: IndexMap<String, Scalar>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Text that may be written as a number or true/false in YAML (`answer: 2`
+/// picks the second option).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A checked plan, ready to play.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub name: String,
+    pub partners: [String; 2],
+    pub swap_roles: bool,
+    pub ledger: Option<Seed>,
+    pub turns: Vec<Turn>,
+    pub expect: Expect,
+    /// The line of `name`, for failure reports.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub action: Action,
+    /// Whose turn it must be (a partner name, or a role).
+    pub by: Option<String>,
+    /// The step that must be waiting.
+    pub at: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Answer(String),
+    Hint(String),
+    See(String),
+    Back,
+    Skip,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub finished: Option<bool>,
+    pub at: Option<String>,
+    pub vars: IndexMap<String, serde_json::Value>,
+    pub answers: IndexMap<String, String>,
+    pub notes: Vec<String>,
+    pub line: usize,
+}
+
+/// The plans in `source`, checked against `exercise`, and every problem.
+pub fn load(source: &Source, exercise: &Exercise) -> (Vec<Plan>, Vec<Diagnostic>) {
+    let mut loader = Loader {
+        source,
+        exercise,
+        diagnostics: Vec::new(),
+    };
+    let plans = loader.file();
+    (plans, loader.diagnostics)
+}
+
+struct Loader<'a> {
+    source: &'a Source,
+    exercise: &'a Exercise,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    fn error(&mut self, path: &YamlPath, point: Point, message: impl Into<String>) {
+        self.diagnostics
+            .push(self.source.error_at(path, point, message));
+    }
+
+    fn line(&self, path: &YamlPath) -> usize {
+        self.source.position(path, Point::Key).0
+    }
+
+    fn file(&mut self) -> Vec<Plan> {
+        let root = YamlPath::root();
+        let value = match loader::parse_yaml(self.source) {
+            Ok(value) => value,
+            Err(d) => {
+                self.diagnostics.push(d);
+                return Vec::new();
+            }
+        };
+        let Value::Mapping(map) = value else {
+            self.error(
+                &root,
+                Point::Value,
+                "a test plan file is a mapping with `plans:`",
+            );
+            return Vec::new();
+        };
+        let mut plans = Vec::new();
+        let mut found = false;
+        for (key, value) in map {
+            let key = key.as_str().unwrap_or_default().to_owned();
+            if key != "plans" {
+                self.error(&root.key(&key), Point::Key, unknown_key(&key, &["plans"]));
+                continue;
+            }
+            found = true;
+            let path = root.key("plans");
+            let Value::Sequence(items) = value else {
+                self.error(&path, Point::Value, "`plans` is a list of plans");
+                continue;
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let path = path.index(i);
+                match loader::read_as::<PlanSpec>(self.source, item, &path) {
+                    Ok(spec) => plans.extend(self.plan(spec, &path)),
+                    Err(ds) => self.diagnostics.extend(ds),
+                }
+            }
+        }
+        if !found {
+            self.error(&root, Point::Value, "missing required key `plans`");
+        } else if plans.is_empty() && self.diagnostics.is_empty() {
+            self.error(
+                &root.key("plans"),
+                Point::Key,
+                "`plans` needs at least one plan",
+            );
+        }
+        plans
+    }
+
+    fn plan(&mut self, spec: PlanSpec, path: &YamlPath) -> Option<Plan> {
+        let before = self.diagnostics.len();
+        let partners = match spec.partners.as_deref() {
+            None => Ok(DEFAULT_PARTNERS.map(str::to_owned)),
+            // The same rules as `--partners`: names a screen can show.
+            Some(names @ [_, _]) => {
+                crate::partners::parse(&names.join(",")).map_err(|e| e.to_string())
+            }
+            Some(_) => Err("`partners` names the two partners, like [Alex, Sam]".to_owned()),
+        };
+        let partners = partners.unwrap_or_else(|message| {
+            self.error(&path.key("partners"), Point::Value, message);
+            DEFAULT_PARTNERS.map(str::to_owned)
+        });
+        let turns = spec
+            .turns
+            .into_iter()
+            .enumerate()
+            .filter_map(|(n, turn)| self.turn(turn, &path.key("turns").index(n), &partners))
+            .collect();
+        let epath = path.key("expect");
+        let expect = spec.expect;
+        if expect.finished.is_some() && expect.at.is_some() {
+            self.error(
+                &epath.key("at"),
+                Point::Key,
+                "`expect` takes `finished` or `at`, not both",
+            );
+        }
+        if let Some(at) = &expect.at {
+            self.step_id(&epath.key("at"), at, false);
+        }
+        for step in expect.answers.keys() {
+            self.step_id(&epath.key("answers").key(step), step, true);
+        }
+        let plan = Plan {
+            name: spec.name,
+            partners,
+            swap_roles: spec.swap_roles,
+            ledger: spec.ledger,
+            turns,
+            expect: Expect {
+                finished: expect.finished,
+                at: expect.at,
+                vars: expect.vars,
+                answers: expect.answers.into_iter().map(|(k, v)| (k, v.0)).collect(),
+                notes: expect.notes,
+                line: self.line(&epath),
+            },
+            line: self.line(&path.key("name")),
+        };
+        (self.diagnostics.len() == before).then_some(plan)
+    }
+
+    fn turn(&mut self, spec: TurnSpec, path: &YamlPath, partners: &[String; 2]) -> Option<Turn> {
+        let line = self.line(path);
+        let given: Vec<&str> = [
+            ("answer", spec.answer.is_some()),
+            ("hint", spec.hint.is_some()),
+            ("see", spec.see.is_some()),
+            ("command", spec.command.is_some()),
+        ]
+        .iter()
+        .filter_map(|(k, here)| here.then_some(*k))
+        .collect();
+        if given.len() != 1 {
+            let message = match given.get(1) {
+                Some(second) => format!(
+                    "a turn is one thing; this one has both `{}` and `{second}`",
+                    given[0]
+                ),
+                None => "a turn needs one of: answer, hint, see, command".to_owned(),
+            };
+            self.error(path, Point::Value, message);
+            return None;
+        }
+        let action = if let Some(answer) = spec.answer {
+            Action::Answer(answer.0)
+        } else if let Some(hint) = spec.hint {
+            Action::Hint(hint)
+        } else if let Some(see) = spec.see {
+            Action::See(see)
+        } else {
+            match spec.command.as_deref().map(str::trim) {
+                Some(":back") => Action::Back,
+                Some(":skip") => Action::Skip,
+                other => {
+                    self.error(
+                        &path.key("command"),
+                        Point::Value,
+                        format!(
+                            "a plan can use the commands :back and :skip, not `{}`",
+                            other.unwrap_or_default()
+                        ),
+                    );
+                    return None;
+                }
+            }
+        };
+        let acts = matches!(action, Action::Answer(_) | Action::Back | Action::Skip);
+        for (key, value) in [("by", &spec.by), ("at", &spec.at)] {
+            if value.is_some() && !acts {
+                self.error(
+                    &path.key(key),
+                    Point::Key,
+                    format!("`{key}` belongs on a turn with `answer` or `command`"),
+                );
+            }
+        }
+        if let Some(at) = &spec.at {
+            self.step_id(&path.key("at"), at, false);
+        }
+        if let Some(by) = &spec.by {
+            let roles = self.exercise.roles.iter().map(|r| r.name.as_str());
+            let known: Vec<&str> = partners.iter().map(String::as_str).chain(roles).collect();
+            if !known.contains(&by.as_str()) {
+                self.error(
+                    &path.key("by"),
+                    Point::Value,
+                    format!(
+                        "`by: {by}` is neither a partner of this plan nor a role; expected one of: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        Some(Turn {
+            action,
+            by: spec.by,
+            at: spec.at,
+            line,
+        })
+    }
+
+    /// Reports `id` unless it names a step (one with an answer, if `answered`).
+    fn step_id(&mut self, path: &YamlPath, id: &str, answered: bool) {
+        let ex = self.exercise;
+        let fits = |s: &&crate::exercise::Step| !answered || crate::analysis::is_question(s);
+        if ex.steps.iter().filter(fits).any(|s| s.id == id) {
+            return;
+        }
+        let known: Vec<&str> = ex
+            .steps
+            .iter()
+            .filter(fits)
+            .map(|s| s.id.as_str())
+            .collect();
+        let hint = did_you_mean(id, &known)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        let point = if path.last_key() == Some(id) {
+            Point::Key
+        } else {
+            Point::Value
+        };
+        let what = if answered { "question" } else { "step" };
+        self.error(
+            path,
+            point,
+            format!("exercise `{}` has no {what} `{id}`{hint}", ex.id),
+        );
+    }
+}

@@ -1,0 +1,390 @@
+//! A session on disk: its journal and its lock, and the `save` hook every
+//! front-end hands to `play`. `mend run`, `mend resume` and `mend session`
+//! all go through `Session`, so every run is journaled the same way.
+
+use crate::compiler::compile;
+use crate::data::DataDir;
+use crate::diagnostic::Diagnostics;
+use crate::exercise::Exercise;
+use crate::journal::{
+    ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
+};
+use crate::ledger::LedgerView;
+use crate::library::{Library, read_source};
+use crate::lock::SessionLock;
+use crate::relocate::{Placement, relocate};
+use crate::run::Run;
+pub use crate::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
+use crate::source::Source;
+use crate::state::RunState;
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
+
+pub struct Session {
+    id: String,
+    data: DataDir,
+    partners: [String; 2],
+    journal: Journal,
+    _lock: SessionLock,
+    clock: Clock,
+    /// Exercises begun in this session, counting from 1.
+    runs: usize,
+    current: Option<ExerciseRef>,
+    /// Whether the current run's records are in the ledger yet.
+    recorded: bool,
+    /// Things to tell the couple (a lock taken over, a torn line skipped).
+    notices: Vec<String>,
+}
+
+/// An unfinished exercise, loaded and fitted to its saved state, ready for
+/// `Session::resume_run`.
+pub struct Pending {
+    pub exercise: Exercise,
+    pub state: Option<RunState>,
+    pub ledger: LedgerView,
+    /// What changed since, to tell the couple before the question appears.
+    pub messages: Vec<String>,
+    /// A new header to journal when the run continues on an edited file.
+    header: Option<ExerciseHeader>,
+}
+
+impl Session {
+    /// Starts a new session for two partners.
+    pub fn create(data: &DataDir, partners: [String; 2], clock: Clock) -> anyhow::Result<Session> {
+        let dir = data.sessions();
+        data.ensure(&dir)?;
+        let started = clock();
+        let mut suffix = std::process::id() as u64 ^ u64::from(started.timestamp_subsec_nanos());
+        loop {
+            let id = format!(
+                "{}-{:04x}",
+                started.format("%Y%m%d-%H%M%S"),
+                suffix & 0xffff
+            );
+            let path = dir.join(format!("{id}.jsonl"));
+            if path.exists() {
+                suffix = suffix.wrapping_mul(31).wrapping_add(7);
+                continue;
+            }
+            let (lock, _) = SessionLock::acquire(&dir.join(format!("{id}.lock")), &id)?;
+            let journal = Journal::create(&path)?;
+            let mut session = Session {
+                id: id.clone(),
+                data: data.clone(),
+                partners: partners.clone(),
+                journal,
+                _lock: lock,
+                clock,
+                runs: 0,
+                current: None,
+                recorded: false,
+                notices: Vec::new(),
+            };
+            session.journal.append(&Line::Start(Start {
+                v: JOURNAL_VERSION,
+                session: id,
+                started,
+                partners,
+            }))?;
+            return Ok(session);
+        }
+    }
+
+    /// Opens a saved session to continue it: takes its lock (or says it is
+    /// open elsewhere) and cuts off a torn last line.
+    pub fn reopen(data: &DataDir, log: &SessionLog, clock: Clock) -> anyhow::Result<Session> {
+        let dir = data.sessions();
+        let (lock, note) = SessionLock::acquire(&dir.join(format!("{}.lock", log.id)), &log.id)?;
+        // Read again under the lock: the file may have grown since.
+        let log = SessionLog::read(&log.path)?;
+        let Some(partners) = log.partners().cloned() else {
+            bail!(
+                "session {} has no partners recorded; there is nothing to resume",
+                log.id
+            );
+        };
+        let journal = Journal::reopen(&log.path, log.valid_len)?;
+        let mut notices: Vec<String> = note.into_iter().collect();
+        notices.extend(log.warning.clone());
+        Ok(Session {
+            id: log.id.clone(),
+            data: data.clone(),
+            partners,
+            journal,
+            _lock: lock,
+            clock,
+            runs: log.runs.len(),
+            current: log.runs.last().map(|r| r.header.exercise.clone()),
+            recorded: log.runs.last().is_some_and(RunLog::finished),
+            notices,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn partners(&self) -> &[String; 2] {
+        &self.partners
+    }
+
+    pub fn data(&self) -> &DataDir {
+        &self.data
+    }
+
+    /// Notes for the couple gathered while opening the session.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The couple's ledger as exercises see it today.
+    pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
+        let ledger = sync_ledger(&self.data, &self.partners)?;
+        let mut view = ledger.view((self.clock)().date_naive());
+        // Names are matched ignoring case; show them as typed today, so
+        // `owner == speaker` holds in scripts.
+        for c in view
+            .open
+            .iter_mut()
+            .chain(&mut view.due)
+            .chain(&mut view.commitments)
+        {
+            if let Some(name) = self
+                .partners
+                .iter()
+                .find(|p| p.to_lowercase() == c.owner.to_lowercase())
+            {
+                c.owner = name.clone();
+            }
+        }
+        Ok(view)
+    }
+
+    /// Begins an exercise: journals it and returns its run, which sees the
+    /// couple's ledger. `path` is the file it came from, if not the library.
+    pub fn start<'e>(
+        &mut self,
+        exercise: &'e Exercise,
+        path: Option<&Path>,
+    ) -> anyhow::Result<Run<'e>> {
+        let ledger = self.ledger_view()?;
+        let path = path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()));
+        self.begin(header(
+            exercise,
+            path,
+            ledger.clone(),
+            (self.clock)(),
+            false,
+        ))?;
+        let run = Run::start(exercise, self.partners.clone()).with_ledger(ledger);
+        self.save(&run)?;
+        Ok(run)
+    }
+
+    fn begin(&mut self, header: ExerciseHeader) -> anyhow::Result<()> {
+        if !header.edited {
+            self.runs += 1;
+            self.recorded = false;
+        }
+        self.current = Some(header.exercise.clone());
+        self.journal.append(&Line::Exercise(Box::new(header)))
+    }
+
+    /// Continues the unfinished exercise of this session.
+    pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> anyhow::Result<Run<'e>> {
+        if let Some(header) = pending.header.take() {
+            self.begin(header)?;
+        }
+        let run = match pending.state.clone() {
+            Some(state) => Run::restore(&pending.exercise, state)
+                .map_err(anyhow::Error::msg)?
+                .with_ledger(pending.ledger.clone()),
+            None => Run::start(&pending.exercise, self.partners.clone())
+                .with_ledger(pending.ledger.clone()),
+        };
+        Ok(run)
+    }
+
+    /// The hook for `play`: journals the run's whole state and fsyncs it
+    /// before returning. When the run has finished, its commitments,
+    /// agreements and marks go into the couple's ledger (with any other
+    /// finished run the ledger is missing), once.
+    pub fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+        let exercise = run.exercise();
+        let reference = match &self.current {
+            Some(current) if current.id == exercise.id => current.clone(),
+            _ => bail!(
+                "session {} was saving exercise `{}` that it never began",
+                self.id,
+                exercise.id
+            ),
+        };
+        self.journal.append(&Line::State(Box::new(Snapshot {
+            exercise: reference,
+            saved: (self.clock)(),
+            state: run.state().clone(),
+        })))?;
+        if run.is_finished() && !self.recorded {
+            sync_ledger(&self.data, &self.partners)?;
+            self.recorded = true;
+        }
+        Ok(())
+    }
+
+    /// Loads the exercise a saved session was in the middle of, from where it
+    /// came (library or file), and fits the saved state to it. When the file
+    /// is gone, broken, or changed beyond use, the copy in the journal is used.
+    pub fn pending(&self, log: &SessionLog, exercises: Option<&Path>) -> anyhow::Result<Pending> {
+        let Some(run) = log.unfinished() else {
+            bail!("session {} is finished; there is nothing to resume", log.id);
+        };
+        let saved = &run.header;
+        let id = saved.exercise.id.clone();
+        let mut messages = Vec::new();
+        let journaled = || -> anyhow::Result<Exercise> {
+            compile_or_explain(
+                &id,
+                Source::new(
+                    format!("{id} (as saved in session {})", log.id),
+                    saved.text.clone(),
+                ),
+            )
+        };
+        let current = match &saved.path {
+            Some(path) => read_source(path).map_err(|d| anyhow::anyhow!("{d}")),
+            None => Library::open(exercises).and_then(|l| l.find(&id)),
+        }
+        .and_then(|source| compile_or_explain(&id, source));
+        let exercise = match current {
+            Ok(exercise) => exercise,
+            Err(e) => {
+                messages.push(format!(
+                    "The exercise `{id}` could not be loaded as it is now ({}); continuing with the copy saved when you started.",
+                    first_line(&e)
+                ));
+                journaled()?
+            }
+        };
+        let mut state = run.state.clone();
+        let mut edited = false;
+        let exercise = if exercise.hash == saved.exercise.hash {
+            exercise
+        } else {
+            let old = journaled().ok();
+            let fitted = state.clone().map(|mut s| {
+                let placement = relocate(old.as_ref(), &exercise, &mut s);
+                (s, placement)
+            });
+            match fitted {
+                Some((s, placement)) if Run::restore(&exercise, s.clone()).is_ok() => {
+                    let what = match (saved.exercise.version, exercise.version) {
+                        (was, now) if was != now => format!("`{id}` (version {was}, now {now})"),
+                        _ => format!("`{id}`"),
+                    };
+                    messages.extend(describe(&what, &placement));
+                    state = Some(s);
+                    edited = true;
+                    exercise
+                }
+                None => {
+                    messages.push(format!("The exercise `{id}` changed since you started; starting it from the beginning, as nothing was answered yet."));
+                    edited = true;
+                    exercise
+                }
+                Some(_) => match old {
+                    Some(old) => {
+                        messages.push(format!(
+                            "The exercise `{id}` changed too much since you started (its roles differ); continuing with the copy saved when you started."
+                        ));
+                        old
+                    }
+                    None => bail!(
+                        "the exercise `{id}` changed since session {} began, and the saved copy no longer loads; start it again with `mend run {id}`",
+                        log.id
+                    ),
+                },
+            }
+        };
+        let header = edited.then(|| {
+            header(
+                &exercise,
+                saved.path.clone(),
+                saved.ledger.clone(),
+                (self.clock)(),
+                true,
+            )
+        });
+        Ok(Pending {
+            exercise,
+            state,
+            ledger: saved.ledger.clone(),
+            messages,
+            header,
+        })
+    }
+}
+
+fn header(
+    exercise: &Exercise,
+    path: Option<PathBuf>,
+    ledger: LedgerView,
+    began: DateTime<Utc>,
+    edited: bool,
+) -> ExerciseHeader {
+    ExerciseHeader {
+        exercise: ExerciseRef {
+            id: exercise.id.clone(),
+            version: exercise.version,
+            hash: exercise.hash.clone(),
+        },
+        began,
+        path,
+        text: exercise.source.text.to_string(),
+        ledger,
+        edited,
+    }
+}
+
+/// `what` names the exercise, with its versions when they differ.
+fn describe(what: &str, placement: &Placement) -> Option<String> {
+    match placement {
+        Placement::Unchanged | Placement::Finished => None,
+        Placement::Kept { at } => Some(format!(
+            "The exercise {what} changed since you started; continuing at `{at}`."
+        )),
+        Placement::Moved { gone, to: Some(to) } => Some(format!(
+            "The exercise {what} changed since you started, and step `{gone}` is no longer in it; continuing at `{to}`, the next step that still is."
+        )),
+        Placement::Moved { gone, to: None } => Some(format!(
+            "The exercise {what} changed since you started, and step `{gone}` is no longer in it; nothing after it is left, so this exercise ends here."
+        )),
+    }
+}
+
+/// Compiles an exercise; when it has errors, the error shows them all.
+pub fn compile_or_explain(id: &str, source: Source) -> anyhow::Result<Exercise> {
+    let compiled = compile(id, source);
+    match compiled.exercise {
+        Some(exercise) => Ok(exercise),
+        None => {
+            let diagnostics = Diagnostics(compiled.diagnostics);
+            bail!(
+                "exercise `{id}` has errors:\n\n{diagnostics}{}",
+                diagnostics.summary()
+            )
+        }
+    }
+}
+
+/// The first line of an error, for a one-line summary.
+pub fn first_line(error: &anyhow::Error) -> String {
+    let text = format!("{error:#}");
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(':')
+        .to_owned()
+}

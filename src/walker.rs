@@ -1,0 +1,323 @@
+//! Random playthroughs: plays an exercise many times in-process with
+//! generated answers (good ones, empty, very long, Unicode, ones that break
+//! the check rules, `:back` and `:skip`) and choices biased toward the option
+//! taken least so far, then reports which steps were never reached and which
+//! runs did not finish. The same seed plays the same runs.
+
+use crate::event::{Event, Prompt, Reply};
+use crate::exercise::Exercise;
+use crate::partners::DEFAULT_PARTNERS;
+use crate::run::Run;
+use crate::tester::clock;
+use std::collections::HashMap;
+use std::fmt;
+
+/// A small, fast, well-mixed generator (splitmix64); determinism is all we
+/// need from it.
+#[derive(Debug, Clone)]
+pub struct SplitMix(u64);
+
+impl SplitMix {
+    pub fn new(seed: u64) -> Self {
+        SplitMix(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// What the walk found for one exercise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub id: String,
+    /// What to pass to `mend test` to replay: the id, or the file's path.
+    pub target: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub finished: u64,
+    /// Inputs typed across all runs, and how many of them were refused.
+    pub inputs: u64,
+    pub refused: u64,
+    pub steps: usize,
+    /// Ids of the steps no run reached, in file order.
+    pub never_reached: Vec<String>,
+    pub failures: Vec<Unfinished>,
+}
+
+/// A run that stopped before the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    /// 1-based: `--random <run> --seed <seed>` replays up to and including it.
+    pub run: u64,
+    pub reason: String,
+}
+
+const SHOWN_FAILURES: usize = 5;
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reached = self.steps - self.never_reached.len();
+        writeln!(
+            f,
+            "{}: {} runs, {} finished, {reached} of {} steps reached, {} inputs ({} refused)",
+            self.id, self.runs, self.finished, self.steps, self.inputs, self.refused
+        )?;
+        if !self.never_reached.is_empty() {
+            writeln!(f, "  never reached: {}", self.never_reached.join(", "))?;
+        }
+        for failure in self.failures.iter().take(SHOWN_FAILURES) {
+            writeln!(
+                f,
+                "  run {} did not finish: {}\n    replay: mend test --random {} --seed {} {}",
+                failure.run, failure.reason, failure.run, self.seed, self.target
+            )?;
+        }
+        if self.failures.len() > SHOWN_FAILURES {
+            writeln!(
+                f,
+                "  and {} more runs that did not finish",
+                self.failures.len() - SHOWN_FAILURES
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Plays `exercise` `runs` times from `seed`.
+pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
+    let mut walker = Walker {
+        exercise,
+        rng: SplitMix::new(seed),
+        taken: HashMap::new(),
+        reached: vec![false; exercise.steps.len()],
+        inputs: 0,
+        refused: 0,
+    };
+    let mut failures = Vec::new();
+    let mut finished = 0;
+    for run in 1..=runs {
+        match walker.play() {
+            Ok(()) => finished += 1,
+            Err(reason) => failures.push(Unfinished { run, reason }),
+        }
+    }
+    let never_reached = exercise
+        .steps
+        .iter()
+        .zip(&walker.reached)
+        .filter(|(_, reached)| !**reached)
+        .map(|(s, _)| s.id.clone())
+        .collect();
+    Report {
+        id: exercise.id.clone(),
+        target: exercise.id.clone(),
+        seed,
+        runs,
+        finished,
+        inputs: walker.inputs,
+        refused: walker.refused,
+        steps: exercise.steps.len(),
+        never_reached,
+        failures,
+    }
+}
+
+struct Walker<'e> {
+    exercise: &'e Exercise,
+    rng: SplitMix,
+    /// How often each option of each choose step was taken, across runs.
+    taken: HashMap<(String, usize), u64>,
+    reached: Vec<bool>,
+    inputs: u64,
+    refused: u64,
+}
+
+/// Answers that start from the speaker's side and name a feeling and a
+/// need, so they pass the usual check rules.
+const GOOD: [&str; 4] = [
+    "I feel lonely when we eat with our phones out, because time together matters to me, and I need us to put them away.",
+    "I felt hurt and worried last night when plans changed without a word, and I would like a message next time.",
+    "I'm tired and a bit scared. Could we talk on Sunday morning?",
+    "What I heard is that you felt alone when I was on my phone at dinner.",
+];
+/// Everything the walker tries on a question that keeps refusing.
+const SENSIBLE: [&str; 10] = [
+    GOOD[0],
+    GOOD[1],
+    GOOD[2],
+    GOOD[3],
+    "by Friday",
+    "in 2 weeks",
+    "tomorrow",
+    "2026-12-01",
+    "yes",
+    "I will call you every evening at 7, starting tomorrow.",
+];
+/// Answers the usual check rules refuse or nudge.
+const BREAKING: [&str; 4] = [
+    "You always ignore me.",
+    "you never listen and every time you do this",
+    "whatever",
+    "Fine.",
+];
+const UNICODE: [&str; 5] = [
+    "Je me sens blessée quand tu pars sans un mot 💔",
+    "Я чувствую одиночество, когда мы молчим",
+    "אני מרגיש בודד כשאנחנו לא מדברים",
+    "e\u{301}\u{301}\u{301} zero\u{200b}width \u{1b}[2J\u{7}",
+    "😀😃😄 😢 🫶🏽",
+];
+const WORDS: [&str; 12] = [
+    "yes", "no", "maybe", "I", "feel", "need", "hurt", "when", "because", "always", "2", "partly",
+];
+
+impl Walker<'_> {
+    fn play(&mut self) -> Result<(), String> {
+        let partners = DEFAULT_PARTNERS.map(str::to_owned);
+        let mut run = Run::start(self.exercise, partners);
+        run.track_steps();
+        let result = self.drive(&mut run);
+        for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
+            *reached |= entered;
+        }
+        result
+    }
+
+    fn drive(&mut self, run: &mut Run) -> Result<(), String> {
+        if self.rng.below(4) == 0 {
+            run.swap_roles();
+        }
+        let questions = self.exercise.question_count();
+        let budget = 40 * questions + 100;
+        let mut refused = 0;
+        // A refused answer leaves the same question waiting; asking the
+        // engine for it again would only render it again.
+        let mut waiting: Option<Prompt> = None;
+        for _ in 0..budget {
+            let prompt = match waiting.take() {
+                Some(prompt) => prompt,
+                None => loop {
+                    match run.next_event().map_err(|e| e.diagnostic.headline())? {
+                        Event::Say { .. } => {}
+                        Event::Prompt(prompt) => break prompt,
+                        Event::Finished => return Ok(()),
+                    }
+                },
+            };
+            let input = self.input(&prompt, refused);
+            self.inputs += 1;
+            let reply = match input.as_str() {
+                ":back" => {
+                    run.back();
+                    refused = 0;
+                    continue;
+                }
+                ":skip" => run.skip(clock()),
+                text => run.answer(text, clock()),
+            };
+            match reply.map_err(|e| e.diagnostic.headline())? {
+                Reply::Accepted => refused = 0,
+                Reply::Retry { .. } => {
+                    refused += 1;
+                    self.refused += 1;
+                    waiting = Some(prompt);
+                }
+            }
+        }
+        let at = run.state().cursor.at.clone().unwrap_or_default();
+        Err(format!(
+            "still at step `{at}` after {budget} inputs; no generated answer got past it"
+        ))
+    }
+
+    fn input(&mut self, prompt: &Prompt, refused: usize) -> String {
+        if !prompt.options.is_empty() {
+            return self.choice(prompt);
+        }
+        // After a few refusals, go through the sensible answers in turn so
+        // the run can go on past any rule a reasonable answer passes.
+        if refused >= 3 {
+            let n = refused - 3;
+            return match (&prompt.example, n) {
+                (Some(example), 0) => example.clone(),
+                _ => SENSIBLE[n % SENSIBLE.len()].to_owned(),
+            };
+        }
+        let rng = &mut self.rng;
+        match rng.below(100) {
+            0..=34 => rng.pick(&GOOD).to_owned(),
+            35..=39 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            40..=49 => prompt.example.clone().unwrap_or_default(),
+            50..=59 => String::new(),
+            60..=64 => "I feel ".repeat(if rng.below(2) == 0 { 300 } else { 3000 }),
+            65..=74 => rng.pick(&UNICODE).to_owned(),
+            75..=84 => rng.pick(&BREAKING).to_owned(),
+            85..=87 => ":back".to_owned(),
+            88..=90 => ":skip".to_owned(),
+            _ => (0..1 + rng.below(8))
+                .map(|_| rng.pick(&WORDS))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// The option taken least so far (ties broken at random), or now and
+    /// then something that is not an option at all.
+    fn choice(&mut self, prompt: &Prompt) -> String {
+        match self.rng.below(20) {
+            0 => return ["", "0", "99", "maybe", ":skip"][self.rng.below(5)].to_owned(),
+            1 => return ":back".to_owned(),
+            _ => {}
+        }
+        let count = |n: usize| {
+            self.taken
+                .get(&(prompt.step.clone(), n))
+                .copied()
+                .unwrap_or(0)
+        };
+        let least = (0..prompt.options.len()).map(count).min().unwrap_or(0);
+        let candidates: Vec<usize> = (0..prompt.options.len())
+            .filter(|&n| count(n) == least)
+            .collect();
+        let n = candidates[self.rng.below(candidates.len())];
+        *self.taken.entry((prompt.step.clone(), n)).or_insert(0) += 1;
+        // Type the number, the key or the label, as partners do.
+        match self.rng.below(3) {
+            0 => (n + 1).to_string(),
+            1 => prompt.options[n].0.clone(),
+            _ => prompt.options[n].1.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix_is_deterministic_and_spread() {
+        let mut a = SplitMix::new(7);
+        let mut b = SplitMix::new(7);
+        let first: Vec<u64> = (0..4).map(|_| a.next_u64()).collect();
+        assert_eq!(first, (0..4).map(|_| b.next_u64()).collect::<Vec<_>>());
+        let mut counts = [0; 4];
+        for _ in 0..4000 {
+            counts[a.below(4)] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+    }
+}

@@ -1,0 +1,134 @@
+//! `mend schema` and `mend new`: the tools a therapist starts a file with.
+
+use crate::common::{mend, repo};
+
+#[test]
+fn the_committed_schema_is_what_mend_schema_prints() {
+    let output = mend(&["schema"]).ok();
+    let committed = std::fs::read_to_string(repo().join("docs/exercise.schema.json")).unwrap();
+    assert!(
+        output.stdout == committed,
+        "docs/exercise.schema.json is out of date; run `cargo run -- schema > docs/exercise.schema.json`"
+    );
+    assert!(committed.contains("\"additionalProperties\": false"));
+}
+
+#[test]
+fn every_exercise_file_names_the_schema() {
+    for entry in std::fs::read_dir(repo().join("exercises")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") && !name.ends_with(".test.yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.starts_with("# yaml-language-server: $schema=../docs/exercise.schema.json\n"),
+                "{name} does not start with the schema comment"
+            );
+        }
+    }
+}
+
+#[test]
+fn new_exercises_pass_check_and_test_straight_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("mine");
+    let lib = lib.to_str().unwrap();
+    for (id, from) in [
+        ("morning-talk", "basic"),
+        ("two-turns", "turns"),
+        ("my-i-statements", "i-statements"),
+    ] {
+        let output = mend(&["new", id, "--from", from, "--exercises", lib])
+            .dir(dir.path())
+            .ok();
+        assert!(
+            output
+                .stdout
+                .starts_with(&format!("Wrote {lib}/{id}.yaml and {lib}/{id}.test.yaml.")),
+            "{}",
+            output.stdout
+        );
+    }
+    let text = std::fs::read_to_string(dir.path().join("mine/morning-talk.yaml")).unwrap();
+    assert!(text.contains("\ntitle: Morning talk\n"), "{text}");
+    let check = mend(&["check", "--deny-warnings", "--exercises", lib]).ok();
+    assert!(
+        check
+            .stdout
+            .ends_with("3 files checked: 0 errors, 0 warnings\n"),
+        "{}",
+        check.stdout
+    );
+    let test = mend(&["test", "--exercises", lib]).ok();
+    assert!(
+        test.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        test.stdout
+    );
+    assert!(
+        test.stdout.contains("ok    morning-talk: "),
+        "{}",
+        test.stdout
+    );
+    assert!(test.stdout.contains("ok    two-turns: "), "{}", test.stdout);
+}
+
+#[test]
+fn new_never_overwrites_and_refuses_odd_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    mend(&["new", "talk"]).dir(dir.path()).ok();
+    std::fs::write(dir.path().join("exercises/talk.yaml"), "mine").unwrap();
+    let again = mend(&["new", "talk"]).dir(dir.path()).run();
+    assert_eq!(again.code, 1);
+    assert!(
+        again
+            .stderr
+            .contains("`exercises/talk.yaml` already exists; mend new never overwrites a file"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("exercises/talk.yaml")).unwrap(),
+        "mine"
+    );
+    for id in ["Talk", "../talk", "talk.test", "talk-", ""] {
+        let output = mend(&["new", id]).dir(dir.path()).run();
+        assert_eq!(output.code, 1, "{id}");
+        assert!(
+            output.stderr.contains("is not a usable exercise id"),
+            "{id}: {}",
+            output.stderr
+        );
+    }
+}
+
+/// The example exercise and plan in docs/authoring.md, as a reader would
+/// copy them, pass the check and their own test.
+#[test]
+fn the_guide_examples_work() {
+    let guide = std::fs::read_to_string(repo().join("docs/authoring.md")).unwrap();
+    let block = |start: &str| -> String {
+        let from = guide.find(start).unwrap();
+        let to = guide[from..].find("```").unwrap();
+        guide[from..from + to].to_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("morning-check-in.yaml"),
+        block("title: Morning check-in"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("morning-check-in.test.yaml"),
+        block("plans:\n"),
+    )
+    .unwrap();
+    let lib = dir.path().to_str().unwrap();
+    mend(&["check", "--deny-warnings", "--exercises", lib]).ok();
+    let output = mend(&["test", "--exercises", lib]).ok();
+    assert!(
+        output.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        output.stdout
+    );
+}

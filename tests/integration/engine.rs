@@ -1,0 +1,265 @@
+//! The engine through its public API: what a front-end sees event by event.
+
+use chrono::{DateTime, TimeZone, Utc};
+use mend::event::{Event, Reply};
+use mend::{Exercise, Run};
+
+fn exercise(yaml: &str) -> Exercise {
+    crate::common::compiled("t", yaml)
+}
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, 18, 0, 0).unwrap()
+}
+
+fn pair() -> [String; 2] {
+    ["Alex".to_owned(), "Sam".to_owned()]
+}
+
+/// Plays until the next prompt, returning what was said on the way.
+fn said_until_prompt(run: &mut Run) -> (Vec<String>, Option<mend::Prompt>) {
+    let mut said = Vec::new();
+    loop {
+        match run.next_event().unwrap() {
+            Event::Say { text, .. } => said.push(text),
+            Event::Prompt(p) => return (said, Some(p)),
+            Event::Finished => return (said, None),
+        }
+    }
+}
+
+fn answer(run: &mut Run, text: &str) -> Reply {
+    said_until_prompt(run);
+    run.answer(text, at(25)).unwrap()
+}
+
+const SWAP: &str = r#"
+title: Swap
+summary: Each partner speaks once.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+  listener: Listens.
+steps:
+  - id: turns
+    swap: [speaker, listener]
+    steps:
+      - id: feeling
+        ask: "{{ speaker }}, how do you feel?"
+        by: speaker
+      - id: echo
+        say: "{{ listener }} heard: {{ answers.feeling }}"
+  - id: after
+    say: "{{ speaker }} spoke first. Alex said {{ answers_by.Alex.feeling }}; Sam said {{ answers_by.Sam.feeling }}."
+"#;
+
+#[test]
+fn a_swap_block_gives_each_partner_the_role_and_keeps_answers_apart() {
+    let ex = exercise(SWAP);
+    let mut run = Run::start(&ex, pair());
+    let (_, prompt) = said_until_prompt(&mut run);
+    let prompt = prompt.unwrap();
+    assert_eq!(
+        (prompt.name.as_str(), prompt.text.as_str()),
+        ("Alex", "Alex, how do you feel?")
+    );
+    assert_eq!(run.answer("tired", at(25)).unwrap(), Reply::Accepted);
+    let (said, prompt) = said_until_prompt(&mut run);
+    assert_eq!(said, ["Sam heard: tired"]);
+    assert_eq!(prompt.unwrap().name, "Sam");
+    run.answer("hopeful", at(25)).unwrap();
+    let (said, prompt) = said_until_prompt(&mut run);
+    assert!(prompt.is_none());
+    assert_eq!(
+        said,
+        [
+            "Alex heard: hopeful",
+            "Alex spoke first. Alex said tired; Sam said hopeful."
+        ]
+    );
+}
+
+#[test]
+fn back_returns_to_the_previous_question_with_its_answer() {
+    let ex = exercise(SWAP);
+    let mut run = Run::start(&ex, pair());
+    answer(&mut run, "tired");
+    let (_, prompt) = said_until_prompt(&mut run);
+    assert_eq!(prompt.unwrap().name, "Sam");
+    assert_eq!(run.back().as_deref(), Some("tired"));
+    let (said, prompt) = said_until_prompt(&mut run);
+    assert!(said.is_empty());
+    let prompt = prompt.unwrap();
+    assert_eq!(
+        (prompt.name.as_str(), prompt.progress.question),
+        ("Alex", 1)
+    );
+    assert_eq!(run.back(), None, "nothing before the first question");
+}
+
+#[test]
+fn state_survives_serialisation_to_the_same_next_event() {
+    let ex = exercise(SWAP);
+    let mut run = Run::start(&ex, pair());
+    answer(&mut run, "tired");
+    let json = serde_json::to_string(run.state()).unwrap();
+    let expected = run.next_event().unwrap();
+    let restored = serde_json::from_str(&json).unwrap();
+    let mut again = Run::restore(&ex, restored).unwrap();
+    assert_eq!(again.next_event().unwrap(), expected);
+}
+
+const CHECKS: &str = r#"
+title: Checks
+summary: Nudges and strict rules.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+steps:
+  - id: statement
+    ask: Say it from your side.
+    by: speaker
+    check:
+      - rule: words(answer) >= 2
+        hint: A few more words, please.
+        strict: true
+      - rule: starts_with_i(answer)
+        hint: Try starting with "I feel".
+  - id: pick
+    choose: Did that help?
+    by: speaker
+    options:
+      - key: yes
+        label: Yes, it did
+      - key: no
+        label: Not really
+"#;
+
+#[test]
+fn a_nudge_is_shown_once_and_a_strict_rule_every_time() {
+    let ex = exercise(CHECKS);
+    let mut run = Run::start(&ex, pair());
+    said_until_prompt(&mut run);
+    let hint = |r: Reply| match r {
+        Reply::Retry { hint, .. } => hint,
+        Reply::Accepted => "accepted".to_owned(),
+    };
+    assert_eq!(
+        hint(run.answer("short", at(25)).unwrap()),
+        "A few more words, please."
+    );
+    assert_eq!(
+        hint(run.answer("short", at(25)).unwrap()),
+        "A few more words, please."
+    );
+    assert_eq!(
+        hint(run.answer("you never listen", at(25)).unwrap()),
+        "Try starting with \"I feel\"."
+    );
+    assert_eq!(
+        hint(run.answer("you never listen", at(25)).unwrap()),
+        "accepted"
+    );
+    said_until_prompt(&mut run);
+    assert_eq!(
+        hint(run.answer("maybe", at(25)).unwrap()),
+        "Please choose a number from 1 to 2, or type one of: yes, no."
+    );
+    assert_eq!(hint(run.answer("not really", at(25)).unwrap()), "accepted");
+    assert_eq!(
+        run.state().answers.last().unwrap().text.as_deref(),
+        Some("no")
+    );
+}
+
+#[test]
+fn a_loop_without_end_stops_at_the_visit_limit_with_its_location() {
+    let ex = exercise(
+        "title: L\nsummary: s\nminutes: 1\nversion: 1\nroles:\n  a: A.\nsteps:\n  - id: again\n    say: Once more.\n    goto: again\n    max_visits: 3\n",
+    );
+    let mut run = Run::start(&ex, pair());
+    for _ in 0..3 {
+        assert!(matches!(run.next_event().unwrap(), Event::Say { .. }));
+    }
+    let error = run.next_event().unwrap_err();
+    assert_eq!(
+        error.diagnostic.headline(),
+        "t.yaml:8:9: error: step `again` ran more than 3 times in one round; the exercise seems to loop without end (raise `max_visits` or add an exit)"
+    );
+}
+
+#[test]
+fn an_endless_script_stops_with_a_clear_error() {
+    let ex = exercise(
+        "title: L\nsummary: s\nminutes: 1\nversion: 1\nroles:\n  a: A.\nsteps:\n  - id: spin\n    set: |\n      let n = 0;\n      loop { n += 1; }\n",
+    );
+    let mut run = Run::start(&ex, pair());
+    let error = run.next_event().unwrap_err();
+    assert!(
+        error.diagnostic.headline().starts_with(
+            "t.yaml:11:14: error: script error in step `spin`: the script did not finish within"
+        ),
+        "{}",
+        error.diagnostic.headline()
+    );
+}
+
+#[test]
+fn a_commitment_records_owner_text_and_due_date() {
+    let ex = exercise(
+        r#"
+title: Promise
+summary: s
+minutes: 1
+version: 1
+roles:
+  hurt: Was hurt.
+  offending: Caused the hurt.
+steps:
+  - id: action
+    ask: What will you do?
+    by: offending
+  - id: when
+    ask: By when?
+    by: offending
+  - id: promise
+    commit:
+      text: "{{ answers.action }}"
+      due: "{{ answers.when }}"
+    by: offending
+"#,
+    );
+    let mut run = Run::start(&ex, pair());
+    answer(&mut run, "Text you when I'm running late");
+    answer(&mut run, "by Friday");
+    assert_eq!(run.next_event().unwrap(), Event::Finished);
+    let record = &run.state().records[0];
+    assert_eq!(record.owner.as_deref(), Some("Sam"));
+    assert_eq!(record.text, "Text you when I'm running late");
+    assert_eq!(
+        record.date.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-27")
+    );
+    run.back();
+    assert!(
+        run.state().records.is_empty(),
+        ":back undoes the record too"
+    );
+}
+
+#[test]
+fn answers_are_never_rendered_as_templates() {
+    let ex = exercise(SWAP);
+    let mut run = Run::start(&ex, pair());
+    answer(
+        &mut run,
+        "{{ partners }} {% for x in range(9) %}x{% endfor %}",
+    );
+    let (said, _) = said_until_prompt(&mut run);
+    assert_eq!(
+        said,
+        ["Sam heard: {{ partners }} {% for x in range(9) %}x{% endfor %}"]
+    );
+}

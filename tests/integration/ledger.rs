@@ -1,0 +1,238 @@
+//! The couple's ledger across sessions, and the weekly check-in that reads it.
+
+use crate::common::mend;
+use std::path::Path;
+
+pub const PROMISE: &str = r#"
+title: Promise
+summary: Each partner makes one promise.
+minutes: 2
+version: 1
+roles:
+  first: Promises first.
+  second: Promises second.
+steps:
+  - id: p1
+    ask: What will you do?
+    by: first
+  - id: c1
+    commit:
+      text: "{{ answers.p1 }}"
+      due: "2099-01-05"
+    by: first
+  - id: p2
+    ask: And you?
+    by: second
+  - id: c2
+    commit:
+      text: "{{ answers.p2 }}"
+      due: "2020-01-06"
+    by: second
+  - id: talk
+    agree:
+      text: No phones at dinner
+      topic: communication
+      revisit: "2020-02-01"
+"#;
+
+fn promise(dir: &Path, data: &Path) {
+    let file = dir.join("promise.yaml");
+    std::fs::write(&file, PROMISE).unwrap();
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin("Text you when I am running late\nA walk together twice a week\n")
+        .ok();
+}
+
+#[test]
+fn commitments_enter_the_ledger_when_the_run_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("promise.yaml");
+    std::fs::write(&file, PROMISE).unwrap();
+    // A run that stops half-way adds nothing yet: :back could still undo it.
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("Text you when I am running late\n")
+        .run();
+    let empty = mend(&["ledger"]).data(&data).ok();
+    assert!(empty.stdout.starts_with("No ledger yet."), "{empty:?}");
+
+    mend(&["resume"])
+        .data(&data)
+        .stdin("A walk together twice a week\n")
+        .ok();
+    // Names in either order and case find the same ledger.
+    let shown = mend(&["ledger", "--partners", "sam,ALEX"]).data(&data).ok();
+    let out = shown.stdout;
+    assert!(out.contains("\nOpen commitments\n  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n  c1   Alex: Text you when I am running late (due 2099-01-05)\n"), "{out}");
+    assert!(out.contains("\nAgreements\n  a1   [communication] No phones at dinner (revisit 2020-02-01: due now)\n"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_ledger_is_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data.join("ledgers")), 0o700);
+    let files: Vec<_> = std::fs::read_dir(data.join("ledgers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "json")),
+        "{files:?}"
+    );
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn the_weekly_check_in_walks_each_open_commitment_and_marks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    // Round one: Alex's commitment, kept. Round two: Sam's, renegotiated.
+    // Then neither sets a new one.
+    let answers = "\
+I texted every time I was late
+It helped. Evenings still feel tense.
+kept
+I only managed one walk
+
+3
+One walk on Sunday mornings
+in 1 week
+
+
+";
+    let played = mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(answers)
+        .ok();
+    let out = &played.stdout;
+    assert!(
+        out.contains("There are 2 open commitments to look at."),
+        "{out}"
+    );
+    assert!(out.contains("First, agreements you said you would look at again around now:\n- No phones at dinner\n"), "{out}");
+    assert!(
+        out.contains("Alex, you said: \"Text you when I am running late\" (by 2099-01-05)."),
+        "{out}"
+    );
+    assert!(out.contains("Sam, you said: \"A walk together twice a week\" (by 2020-01-06, a date that has passed)."), "{out}");
+    assert!(
+        out.contains("- Alex: \"Text you when I am running late\" marked kept"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- New commitment by Sam: \"One walk on Sunday mornings\""),
+        "{out}"
+    );
+
+    let shown = mend(&["ledger"]).data(&data).ok().stdout;
+    assert!(
+        shown.contains("\nOpen commitments\n  c3   Sam: One walk on Sunday mornings (due "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "\nReviewed commitments\n  c1   Alex: Text you when I am running late (kept on "
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  c2   Sam: A walk together twice a week (renegotiated on "),
+        "{shown}"
+    );
+
+    // A damaged ledger is set aside and rebuilt from the journals, marks and all.
+    let ledger_file = std::fs::read_dir(data.join("ledgers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    std::fs::write(&ledger_file, "{ not json").unwrap();
+    let rebuilt = mend(&["ledger"]).data(&data).run();
+    assert!(
+        rebuilt.stderr.contains("cannot be read")
+            && rebuilt
+                .stderr
+                .contains("is rebuilt from the session journals"),
+        "{rebuilt:?}"
+    );
+    let rebuilt = mend(&["ledger"]).data(&data).ok();
+    assert_eq!(rebuilt.stdout, shown);
+}
+
+#[test]
+fn a_mark_of_an_unknown_commitment_is_an_error_pointing_at_the_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad-mark.yaml");
+    std::fs::write(
+        &file,
+        "title: Mark\nsummary: Marks.\nminutes: 1\nversion: 1\nroles:\n  one: Marks.\nsteps:\n  - id: m\n    mark:\n      commitment: c7\n      status: kept\n",
+    )
+    .unwrap();
+    let output = mend(&["run", file.to_str().unwrap()]).run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks commitment `c7`, which is not in the couple's ledger"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn a_ledger_lost_after_a_finished_run_is_rebuilt_from_the_journals() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    // As if mend had been killed after journaling the end of the run but
+    // before storing the ledger.
+    std::fs::remove_dir_all(data.join("ledgers")).unwrap();
+    let shown = mend(&["ledger", "--partners", "Alex,Sam"]).data(&data).ok();
+    assert!(
+        shown
+            .stdout
+            .contains("  c1   Alex: Text you when I am running late (due 2099-01-05)\n"),
+        "{shown:?}"
+    );
+    // Looking again adds nothing twice.
+    let again = mend(&["ledger"]).data(&data).ok();
+    assert_eq!(
+        again
+            .stdout
+            .matches("Text you when I am running late")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_mark_with_an_unknown_status_names_the_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    let file = dir.path().join("bad-status.yaml");
+    std::fs::write(
+        &file,
+        "title: Mark\nsummary: Marks.\nminutes: 1\nversion: 1\nroles:\n  one: Marks.\nsteps:\n  - id: m\n    mark:\n      commitment: \"{{ ledger.open[0].id }}\"\n      status: done\n",
+    )
+    .unwrap();
+    let output = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains(
+            "bad-status.yaml:11:15: error: step `m` marks a commitment `done`; a mark's status is one of: kept, missed, renegotiated"
+        ),
+        "{output:?}"
+    );
+}

@@ -1,0 +1,436 @@
+//! The shipped library, played end to end through the real binary.
+//!
+//! Each exercise's test plan (`exercises/<id>.test.yaml`) is fed to
+//! `mend run` as piped answers, one process per plan, and the transcript is
+//! read as the couple would see it: whose answer each line is, the hints that
+//! fire, the text shown, and the notes with the recorded commitments and
+//! agreements. Another test makes sure that, across the plans, every option
+//! of every `choose` step is taken, so each branch is played at least once.
+
+use crate::common::{mend, repo};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFile {
+    plans: Vec<Plan>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Plan {
+    name: String,
+    #[serde(default)]
+    partners: Option<[String; 2]>,
+    /// `mend run` has no way to swap roles; `mend test` plays these plans.
+    #[serde(default)]
+    swap_roles: bool,
+    /// The couple's ledger before the run.
+    #[serde(default)]
+    ledger: Option<mend::ledger::Seed>,
+    turns: Vec<Turn>,
+    expect: Expect,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Turn {
+    #[serde(default, deserialize_with = "scalar")]
+    answer: Option<String>,
+    command: Option<String>,
+    hint: Option<String>,
+    see: Option<String>,
+    by: Option<String>,
+    at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    #[serde(default)]
+    finished: bool,
+    /// The step waiting when the input runs out; not shown in a transcript.
+    #[serde(default)]
+    #[allow(dead_code)]
+    at: Option<String>,
+    #[serde(default)]
+    notes: Vec<String>,
+    // Checked by `mend test`; the transcript does not show them.
+    #[serde(default)]
+    #[allow(dead_code)]
+    vars: Option<serde_yaml::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    answers: Option<serde_yaml::Value>,
+}
+
+/// An answer as typed: `answer: 1` and `answer: yes` are text too.
+fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<serde_yaml::Value>::deserialize(d)?;
+    Ok(value.map(|v| match v {
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Null => String::new(),
+        other => format!("{other:?}"),
+    }))
+}
+
+/// The exercises this library ships, each with a test plan.
+const EXERCISES: [&str; 14] = [
+    "apology-ritual",
+    "behavior-effect-meaning",
+    "boundaries",
+    "check-in-daily",
+    "check-in-weekly",
+    "communication-agreement",
+    "i-statements",
+    "milestones",
+    "needs-forward",
+    "pacing",
+    "reflective-listening",
+    "review-monthly",
+    "shared-meaning",
+    "trigger-plan",
+];
+
+fn plans(id: &str) -> Vec<Plan> {
+    let path = repo().join("exercises").join(format!("{id}.test.yaml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is readable: {e}", path.display()));
+    let file: PlanFile = serde_yaml::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is a test plan: {e}", path.display()));
+    file.plans
+}
+
+/// The transcript split at each echoed answer: `segments[0]` is everything
+/// before the first answer, `segments[n]` what was shown after answer `n`.
+struct Transcript {
+    echoes: Vec<String>,
+    segments: Vec<String>,
+}
+
+fn split(stdout: &str, partners: &[String; 2]) -> Transcript {
+    let mut echoes = Vec::new();
+    let mut segments = vec![String::new()];
+    for line in stdout.lines() {
+        let echo = partners
+            .iter()
+            .any(|name| line.starts_with(&format!("{name} › ")) || line == format!("{name} ›"));
+        if echo {
+            echoes.push(line.to_owned());
+            segments.push(String::new());
+        } else if let Some(segment) = segments.last_mut() {
+            segment.push_str(line);
+            segment.push('\n');
+        }
+    }
+    Transcript { echoes, segments }
+}
+
+/// Plays one plan through the binary; returns what did not match, and the
+/// transcript.
+fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
+    let partners = plan
+        .partners
+        .clone()
+        .unwrap_or_else(|| ["Partner A".to_owned(), "Partner B".to_owned()]);
+    let input: String = plan
+        .turns
+        .iter()
+        .filter_map(|t| t.answer.as_ref().or(t.command.as_ref()))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let data = tempfile::tempdir().expect("a temporary folder");
+    if let Some(seed) = &plan.ledger {
+        let dir = mend::data::DataDir::open(Some(data.path())).expect("a data folder");
+        mend::ledger::Ledger::update(&dir, &partners, |ledger| {
+            ledger.seed(seed, chrono::Utc::now());
+            true
+        })
+        .expect("the ledger is written");
+    }
+    let output = mend(&["run", id, "--partners", &partners.join(",")])
+        .data(data.path())
+        .stdin(&input)
+        .run();
+    let transcript = split(&output.stdout, &partners);
+    let mut problems = Vec::new();
+    let mut inputs = 0;
+    for turn in &plan.turns {
+        if let Some(line) = turn.answer.as_ref().or(turn.command.as_ref()) {
+            inputs += 1;
+            let Some(echo) = transcript.echoes.get(inputs - 1) else {
+                problems.push(format!("input {inputs} ({line:?}) was never asked for"));
+                break;
+            };
+            let asked = transcript
+                .segments
+                .get(inputs - 1)
+                .map_or("", String::as_str);
+            if let Some(by) = &turn.by
+                && !echo.starts_with(&format!("{by} ›"))
+                && !asked.contains(&format!(" ({by}) · "))
+            {
+                problems.push(format!("{line:?} should be {by}'s answer, got `{echo}`"));
+            }
+            continue;
+        }
+        let segment = transcript
+            .segments
+            .get(inputs)
+            .map(String::as_str)
+            .unwrap_or("");
+        for (kind, wanted) in [("hint", &turn.hint), ("see", &turn.see)] {
+            if let Some(wanted) = wanted
+                && !segment.contains(wanted.as_str())
+            {
+                problems.push(format!(
+                    "after input {inputs}, expected {kind} {wanted:?} in:\n{segment}"
+                ));
+            }
+        }
+    }
+    if plan.expect.finished {
+        if output.code != 0 {
+            problems.push(format!("exit code {}: {}", output.code, output.stderr));
+        }
+        if !output.stdout.contains("Well done, both of you.") {
+            problems.push("the run did not reach the end".to_owned());
+        }
+    }
+    for line in &plan.expect.notes {
+        // `mend run` shows notes as plain text; plans give them as Markdown.
+        let shown = mend::screen::markdown_as_text(line);
+        if !output.stdout.contains(shown.trim()) {
+            problems.push(format!("notes lack {line:?}"));
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(format!("full transcript:\n{}", output.stdout));
+    }
+    (problems, output.stdout)
+}
+
+/// Plays each plan of exercise `id`; returns all transcripts, one after another.
+fn plays_every_plan(id: &str) -> String {
+    let mut failures = Vec::new();
+    let mut transcripts = String::new();
+    for plan in plans(id).into_iter().filter(|p| !p.swap_roles) {
+        let (problems, stdout) = play(id, &plan);
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{id} / {}:\n  {}",
+                plan.name,
+                problems.join("\n  ")
+            ));
+        }
+        transcripts.push_str(&stdout);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    insta::assert_snapshot!(format!("notes-{id}"), first_notes(&transcripts, &title(id)));
+    transcripts
+}
+
+fn title(id: &str) -> String {
+    let text =
+        std::fs::read_to_string(repo().join("exercises").join(format!("{id}.yaml"))).unwrap();
+    let compiled = mend::compile(id, mend::Source::new(id, text));
+    compiled.exercise.map(|e| e.title).unwrap_or_default()
+}
+
+/// The notes printed at the end of the first plan's run, with dates (which
+/// depend on the day the test runs) replaced by `[date]`.
+/// The notes start with a heading naming the exercise, shown as its own line.
+fn first_notes(transcripts: &str, title: &str) -> String {
+    let first = transcripts
+        .split("\nWell done, both of you.")
+        .next()
+        .unwrap_or_default();
+    let heading = format!("\n\n{title}\n");
+    let notes = first.rfind(&heading).map_or("", |at| &first[at + 2..]);
+    let mut out = String::new();
+    let chars: Vec<char> = notes.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let is_date = chars.len() - i >= 10
+            && chars[i..i + 10].iter().enumerate().all(|(n, c)| match n {
+                4 | 7 => *c == '-',
+                _ => c.is_ascii_digit(),
+            });
+        if is_date {
+            out.push_str("[date]");
+            i += 10;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+macro_rules! exercise_tests {
+    ($($name:ident => $id:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let transcripts = plays_every_plan($id);
+                assert!(transcripts.contains("── Over to "), "{transcripts}");
+            }
+        )*
+    };
+}
+
+exercise_tests! {
+    behavior_effect_meaning => "behavior-effect-meaning",
+    boundaries => "boundaries",
+    check_in_daily => "check-in-daily",
+    check_in_weekly => "check-in-weekly",
+    communication_agreement => "communication-agreement",
+    i_statements => "i-statements",
+    milestones => "milestones",
+    needs_forward => "needs-forward",
+    pacing => "pacing",
+    reflective_listening => "reflective-listening",
+    review_monthly => "review-monthly",
+    shared_meaning => "shared-meaning",
+    trigger_plan => "trigger-plan",
+}
+
+/// `choose` steps of an exercise file: step id → option keys, in order.
+fn choices(id: &str) -> BTreeMap<String, Vec<String>> {
+    fn walk(steps: &serde_yaml::Value, found: &mut BTreeMap<String, Vec<String>>) {
+        for step in steps.as_sequence().into_iter().flatten() {
+            if let Some(inner) = step.get("steps") {
+                walk(inner, found);
+            }
+            if step.get("choose").is_some() {
+                let id = step["id"].as_str().unwrap_or_default().to_owned();
+                let keys = step["options"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|o| o["key"].as_str().map(str::to_owned))
+                    .collect();
+                found.insert(id, keys);
+            }
+        }
+    }
+    let path = repo().join("exercises").join(format!("{id}.yaml"));
+    let text = std::fs::read_to_string(&path).expect("the exercise is readable");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("the exercise is YAML");
+    let mut found = BTreeMap::new();
+    walk(&doc["steps"], &mut found);
+    found
+}
+
+#[test]
+fn the_plans_take_every_option_of_every_choice() {
+    let mut missing = Vec::new();
+    for id in EXERCISES {
+        let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+        let choices = choices(id);
+        for plan in plans(id) {
+            for turn in &plan.turns {
+                let (Some(at), Some(answer)) = (&turn.at, &turn.answer) else {
+                    continue;
+                };
+                let Some(keys) = choices.get(at) else {
+                    continue;
+                };
+                let key = match answer.parse::<usize>() {
+                    Ok(n) => keys.get(n.wrapping_sub(1)).cloned(),
+                    Err(_) => keys.iter().find(|k| *k == answer).cloned(),
+                };
+                if let Some(key) = key {
+                    taken.insert((at.clone(), key));
+                }
+            }
+        }
+        for (step, keys) in &choices {
+            for key in keys {
+                if !taken.contains(&(step.clone(), key.clone())) {
+                    missing.push(format!("{id}: `{step}` option `{key}`"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "options no plan takes (answer them on a turn with `at:`):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_exercise_has_a_plan_and_passes_check() {
+    let output = mend(&["check"]).ok();
+    assert!(
+        output.stdout.ends_with(&format!(
+            "{} files checked: 0 errors, 0 warnings\n",
+            EXERCISES.len()
+        )),
+        "{}",
+        output.stdout
+    );
+    for id in EXERCISES {
+        assert!(
+            repo()
+                .join("exercises")
+                .join(format!("{id}.test.yaml"))
+                .is_file(),
+            "{id} has no test plan"
+        );
+    }
+}
+
+#[test]
+fn tags_filter_the_list() {
+    let daily = mend(&["list", "--tag", "daily"]).ok().stdout;
+    let ids: Vec<&str> = daily
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(ids, ["check-in-daily"], "{daily}");
+
+    let agreements = mend(&["list", "--tag", "agreement"]).ok().stdout;
+    for id in [
+        "boundaries",
+        "communication-agreement",
+        "milestones",
+        "pacing",
+        "trigger-plan",
+    ] {
+        assert!(
+            agreements.lines().any(|l| l.starts_with(&format!("{id} "))),
+            "{id} is tagged agreement:\n{agreements}"
+        );
+    }
+}
+
+/// Lewicki et al. (2016): a request for forgiveness matters least, so the
+/// ritual never asks for one; and "not yet" is respected, never argued.
+#[test]
+fn apology_ritual() {
+    let transcript = plays_every_plan("apology-ritual");
+    let lower = transcript.to_lowercase();
+    assert!(!lower.contains("forgive"), "{transcript}");
+    let after_not_yet = lower
+        .split("not yet is a full answer")
+        .nth(1)
+        .expect("a plan answers not yet");
+    let after_not_yet = after_not_yet
+        .split("well done, both of you")
+        .next()
+        .unwrap_or_default();
+    for pressure in [
+        "are you sure",
+        "reconsider",
+        "try again",
+        "why not",
+        "change your mind",
+    ] {
+        assert!(!after_not_yet.contains(pressure), "{transcript}");
+    }
+}

@@ -1,0 +1,270 @@
+//! Session notes: both built-in templates from a fixed session, escaping of
+//! partners' words, template errors, overrides and private output files.
+
+use crate::common::{mend, repo};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use mend::Exercise;
+use mend::data::DataDir;
+use mend::event::Event;
+use mend::notes::{NotesContext, NotesTemplate};
+use mend::session::{Session, SessionLog};
+use std::path::Path;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap()
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn exercise(id: &str, yaml: &str) -> Exercise {
+    crate::common::compiled(id, yaml)
+}
+
+fn library(id: &str) -> Exercise {
+    let text = std::fs::read_to_string(repo().join(format!("exercises/{id}.yaml"))).unwrap();
+    exercise(id, &text)
+}
+
+/// Plays `answers` in order through the engine, saving after each like
+/// `play` does; stops when they run out.
+fn play(session: &mut Session, exercise: &Exercise, answers: &[&str]) {
+    let mut run = session.start(exercise, None).unwrap();
+    let mut answers = answers.iter();
+    loop {
+        match run.next_event().unwrap() {
+            Event::Say { .. } => {}
+            Event::Finished => {
+                session.save(&run).unwrap();
+                return;
+            }
+            Event::Prompt(prompt) => {
+                let Some(answer) = answers.next() else { return };
+                let reply = run.answer(answer, now()).unwrap();
+                assert_eq!(
+                    reply,
+                    mend::Reply::Accepted,
+                    "{} at {}",
+                    answer,
+                    prompt.step
+                );
+                session.save(&run).unwrap();
+            }
+        }
+    }
+}
+
+fn session(data: &DataDir) -> Session {
+    Session::create(data, ["Alex".into(), "Sam".into()], Box::new(now)).unwrap()
+}
+
+const BOUNDARY: &str = r#"
+title: One boundary
+summary: Agree one boundary.
+minutes: 5
+version: 1
+roles:
+  hurt: Names the boundary.
+  other: Agrees to it.
+steps:
+  - id: boundary
+    ask: "{{ hurt }}, what boundary do you need?"
+    by: hurt
+  - id: yes
+    choose: "{{ other }}, can you agree to it?"
+    by: other
+    options:
+      - key: agree
+        label: I agree.
+      - key: talk
+        label: Let's talk more.
+  - id: record
+    when: answers.yes == "agree"
+    agree:
+      text: "{{ answers.boundary }}"
+      topic: boundary
+      revisit: in 4 weeks
+notes: |
+  ## One boundary
+  {{ hurt }} asked for: {{ answers.boundary }}
+"#;
+
+/// A second session: a weekly check-in over two commitments, a boundary
+/// agreed, and I-statements paused half-way.
+fn fixed_session(data: &DataDir) -> SessionLog {
+    let mut first = session(data);
+    play(
+        &mut first,
+        &exercise("promise", crate::ledger::PROMISE),
+        &[
+            "Text you when I am running late",
+            "A walk together twice a week",
+        ],
+    );
+    let first_id = first.id().to_owned();
+    drop(first);
+    let mut second = session(data);
+    play(
+        &mut second,
+        &library("check-in-weekly"),
+        &[
+            "I texted every time I was late",
+            "It helped. Evenings still feel tense.",
+            "kept",
+            "I only managed one walk",
+            "",
+            "renegotiated",
+            "One walk on Sunday mornings",
+            "in 1 week",
+            "",
+            "",
+        ],
+    );
+    play(
+        &mut second,
+        &exercise("boundary", BOUNDARY),
+        &["Tell me the same day if she contacts you", "agree"],
+    );
+    play(
+        &mut second,
+        &library("i-statements"),
+        &[
+            "You never listen to me",
+            "lonely",
+            "I feel lonely when we eat with phones out, and I need phones away at dinner.",
+        ],
+    );
+    let id = second.id().to_owned();
+    drop(second);
+    assert_ne!(first_id, id);
+    SessionLog::read(&data.sessions().join(format!("{id}.jsonl"))).unwrap()
+}
+
+fn render(data: &DataDir, log: &SessionLog, template: &str) -> String {
+    let template = NotesTemplate::find(data, Some(template)).unwrap();
+    let context = NotesContext::new(data, log, today()).unwrap();
+    template
+        .render(&context)
+        .unwrap()
+        .replace(&log.id, "SESSION-ID")
+}
+
+#[test]
+fn session_notes_from_a_fixed_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(Some(dir.path())).unwrap();
+    let log = fixed_session(&data);
+    insta::assert_snapshot!("session-notes", render(&data, &log, "session-notes"));
+    insta::assert_snapshot!("dap", render(&data, &log, "dap"));
+}
+
+const INJECTION: &str = "ok\n\n# Injected heading\n[click](http://evil.example) <script>alert(1)</script>\n---\n> quoted\n1. listed\n```\ncode";
+
+#[test]
+fn a_partners_words_cannot_become_markup_in_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(Some(dir.path())).unwrap();
+    let mut s = session(&data);
+    play(
+        &mut s,
+        &exercise("boundary", BOUNDARY),
+        &[INJECTION, "agree"],
+    );
+    let id = s.id().to_owned();
+    drop(s);
+    let log = SessionLog::read(&data.sessions().join(format!("{id}.jsonl"))).unwrap();
+    for template in ["session-notes", "dap"] {
+        let notes = render(&data, &log, template);
+        assert!(notes.contains("ok\\\n\\# Injected heading\\\n\\[click\\](http://evil.example) &lt;script&gt;alert(1)&lt;/script&gt;\\\n\\---\\\n&gt; quoted\\\n1\\. listed\\\n\\`\\`\\`\\\ncode"), "{notes}");
+        for line in notes.lines() {
+            let line = line.trim_start_matches([' ', '>', '-']).trim_start();
+            assert!(!line.starts_with("# Injected"), "{template}: {line}");
+            assert!(!line.starts_with("```"), "{template}: {line}");
+        }
+        assert!(!notes.contains("<script"), "{notes}");
+        assert!(!notes.contains("[click]("), "{notes}");
+    }
+}
+
+#[test]
+fn notes_templates_are_data_and_their_errors_name_template_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("{{ partners }}\n")
+        .run();
+    let bad = dir.path().join("mine.md.j2");
+    std::fs::write(&bad, "# Notes\n\n{{ partners[0] }} and {{ partnres }}\n").unwrap();
+    let output = mend(&["notes", "--template", bad.to_str().unwrap()])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.starts_with(&format!(
+            "error: notes template `{}`, line 3, column 26: undefined value in template",
+            bad.display()
+        )),
+        "{output:?}"
+    );
+
+    // A template in <data>/templates/ replaces the built-in one of that name.
+    std::fs::create_dir_all(data.join("templates")).unwrap();
+    std::fs::write(
+        data.join("templates/session-notes.md.j2"),
+        "Ours: {% for e in exercises %}{% for a in e.answers %}{{ a.name }} said {{ a.text }}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let notes = mend(&["notes", "--last"]).data(&data).ok();
+    // The answer is shown as typed, never run as a template.
+    assert_eq!(notes.stdout, "Ours: Alex said \\{\\{ partners \\}\\}\n");
+}
+
+#[test]
+fn notes_written_to_a_file_are_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("Hard day\n")
+        .run();
+    let file = dir.path().join("notes.md");
+    let output = mend(&["notes", "--template", "dap", "-o", file.to_str().unwrap()])
+        .data(&data)
+        .ok();
+    assert!(
+        output.stdout.starts_with("Wrote the notes of session "),
+        "{output:?}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# DAP note, "), "{text}");
+    assert!(text.contains("> Hard day"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let _ = Path::new("");
+}
+
+#[test]
+fn an_unknown_template_lists_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    mend(&["run", "i-statements"])
+        .data(&data)
+        .stdin("x\n")
+        .run();
+    let output = mend(&["notes", "--template", "soap"]).data(&data).run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: there is no notes template `soap`; built in: dap, session-notes"),
+        "{output:?}"
+    );
+}

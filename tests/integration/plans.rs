@@ -1,0 +1,160 @@
+//! `mend test`: test plans beside exercises, and random playthroughs.
+
+use crate::common::{mend, repo};
+
+const EXERCISE: &str = include_str!("../../exercises/i-statements.yaml");
+
+/// A library folder holding i-statements with the given test plan.
+fn library(plan: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("i-statements.yaml"), EXERCISE).unwrap();
+    std::fs::write(dir.path().join("i-statements.test.yaml"), plan).unwrap();
+    dir
+}
+
+#[test]
+fn the_shipped_library_passes_its_plans() {
+    let output = mend(&["test"]).ok();
+    assert!(
+        output.stdout.contains("ok    i-statements: "),
+        "{}",
+        output.stdout
+    );
+    let last = output.stdout.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{}", output.stdout);
+}
+
+#[test]
+fn every_shipped_exercise_has_a_test_plan() {
+    for entry in std::fs::read_dir(repo().join("exercises")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(".yaml").filter(|n| !n.ends_with(".test")) {
+            assert!(
+                path.with_file_name(format!("{id}.test.yaml")).is_file(),
+                "exercises/{name} has no test plan beside it"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_shipped_library_has_no_warnings() {
+    let output = mend(&["check", "--deny-warnings"]).ok();
+    assert!(
+        output.stdout.ends_with(" checked: 0 errors, 0 warnings\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_failing_plan_names_the_turn_and_what_was_expected() {
+    let dir = library(
+        "plans:\n  - name: heard at once\n    turns:\n      - answer: Work.\n      - answer: worried\n      - hint: a feeling word\n  - name: starts\n    turns:\n      - see: Welcome\n",
+    );
+    let output = mend(&["test", "i-statements"])
+        .env("MEND_EXERCISES", dir.path().to_str().unwrap())
+        .run();
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    let plan = dir.path().join("i-statements.test.yaml");
+    assert_eq!(
+        output.stdout,
+        format!(
+            "FAIL  i-statements: heard at once\n  {}:6: turn 3, at step `feeling` (Partner A's turn)\n  expected: a hint containing \"a feeling word\"\n  seen:     the answer was accepted\n\nok    i-statements: starts\n1 passed, 1 failed\n",
+            plan.display()
+        )
+    );
+}
+
+#[test]
+fn plan_files_report_unknown_keys_with_positions() {
+    let dir = library("plans:\n  - name: typo\n    turns:\n      - answr: Work.\n");
+    let output = mend(&["test"])
+        .dir(dir.path())
+        .env("MEND_EXERCISES", ".")
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.contains(
+            "./i-statements.test.yaml:4:9: error: unknown key `answr`; did you mean `answer`?"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.ends_with("0 passed, 1 failed\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn plans_name_unknown_steps() {
+    let dir = library(
+        "plans:\n  - name: typo\n    turns:\n      - answer: Work.\n        at: complain\n",
+    );
+    let output = mend(&["test"])
+        .env("MEND_EXERCISES", dir.path().to_str().unwrap())
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.contains(":5:13: error: exercise `i-statements` has no step `complain`; did you mean `complaint`?"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn random_playthroughs_are_the_same_for_a_seed() {
+    let first = mend(&["test", "--random", "60", "--seed", "7", "i-statements"]).ok();
+    let again = mend(&["test", "--random", "60", "--seed", "7", "i-statements"]).ok();
+    let other = mend(&["test", "--random", "60", "--seed", "8", "i-statements"]).ok();
+    assert_eq!(first.stdout, again.stdout);
+    assert_ne!(first.stdout, other.stdout);
+    assert!(
+        first
+            .stdout
+            .starts_with("i-statements: 60 runs, 60 finished, 12 of 12 steps reached, "),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.ends_with("\n60 passed, 0 failed\n"),
+        "{}",
+        first.stdout
+    );
+}
+
+#[test]
+fn random_playthroughs_report_runs_that_break_with_a_replay_seed() {
+    let output = mend(&[
+        "test",
+        "--random",
+        "40",
+        "--seed",
+        "5",
+        "tests/random/breaks-on-hard.yaml",
+    ])
+    .dir(&repo())
+    .run();
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    assert!(
+        output.stdout.contains("steps reached")
+            && output
+                .stdout
+                .contains("did not finish: tests/random/breaks-on-hard.yaml:"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("replay: mend test --random "),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("  never reached: unused\n"),
+        "{}",
+        output.stdout
+    );
+}
