@@ -98,8 +98,23 @@ pub fn print() {
     );
 
     row(
+        "`mend test --random` walker runs per second",
+        format!("{:.0}", walker_per_second()),
+        ">= 60000",
+    );
+
+    row(
         "peak RSS of `mend check` on 1,000 files",
         kib(check_rss),
+        "",
+    );
+    let mut random_test = Command::new(env!("CARGO_BIN_EXE_mend"));
+    random_test
+        .args(["test", "i-statements", "--random", "10000"])
+        .current_dir(workload::repo());
+    row(
+        "peak RSS of `mend test i-statements --random 10000`",
+        kib(spawn_for_rss(random_test)),
         "",
     );
     row(
@@ -150,12 +165,16 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 /// Spawns `mend run i-statements` with piped input and times until the first
 /// question's line arrives on its output.
 fn startup_to_first_prompt() -> Duration {
+    // `mend run` opens a session journal before the first question; keep
+    // the sessions this makes out of the user's own data folder.
+    let data = tempfile::tempdir().expect("temp dir");
     let samples = (0..30)
         .map(|_| {
             let start = Instant::now();
             let mut child = Command::new(env!("CARGO_BIN_EXE_mend"))
                 .args(["run", "i-statements"])
                 .current_dir(workload::repo())
+                .env("MEND_DATA", data.path())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
@@ -263,6 +282,20 @@ fn playthroughs_per_second() -> (f64, f64) {
     }
     let seconds = start.elapsed().as_secs_f64();
     (runs as f64 / seconds, answers as f64 / runs as f64)
+}
+
+/// Runs per second of the random walker behind `mend test --random`, over
+/// about two seconds, single-threaded.
+fn walker_per_second() -> f64 {
+    let exercise = workload::exercise("i-statements");
+    let start = Instant::now();
+    let (mut runs, mut seed) = (0u64, 1);
+    while start.elapsed() < Duration::from_secs(2) {
+        std::hint::black_box(mend::walker::walk(&exercise, 100, seed));
+        runs += 100;
+        seed += 1;
+    }
+    runs as f64 / start.elapsed().as_secs_f64()
 }
 
 fn playthroughs_rss() -> Option<u64> {
