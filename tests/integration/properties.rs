@@ -22,7 +22,25 @@ fn config() -> Config {
     }
 }
 
-const I_STATEMENTS: &str = include_str!("../../exercises/i-statements.yaml");
+/// The shipped exercises: (id, text).
+fn shipped() -> Vec<(String, String)> {
+    let dir = crate::common::repo().join("exercises");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("the exercises folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter_map(|path| {
+            let id = mend::library::exercise_id(&path)?;
+            Some((id, std::fs::read_to_string(&path).ok()?))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn a_shipped_exercise() -> impl Strategy<Value = (String, String)> {
+    prop::sample::select(shipped())
+}
 
 /// Every diagnostic points at a real place: line and column from 1, on a
 /// line of the file (or just past its end), at most one past the line's end.
@@ -98,19 +116,21 @@ fn yamlish() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment(), 0..60).prop_map(|parts| parts.concat())
 }
 
-/// The shipped exercise with a few characters deleted or inserted.
+/// A shipped exercise with a few characters deleted or inserted.
 fn damaged_exercise() -> impl Strategy<Value = String> {
-    prop::collection::vec((any::<prop::sample::Index>(), 0..4usize, fragment()), 1..6).prop_map(
-        |edits| {
-            let mut text: Vec<char> = I_STATEMENTS.chars().collect();
+    (
+        a_shipped_exercise(),
+        prop::collection::vec((any::<prop::sample::Index>(), 0..4usize, fragment()), 1..6),
+    )
+        .prop_map(|((_, original), edits)| {
+            let mut text: Vec<char> = original.chars().collect();
             for (at, delete, insert) in edits {
                 let start = at.index(text.len() + 1);
                 let end = (start + delete).min(text.len());
                 text.splice(start..end, insert.chars());
             }
             text.into_iter().collect()
-        },
-    )
+        })
 }
 
 // ---- Structured exercises: well-formed YAML, mostly valid parts ----
@@ -460,10 +480,11 @@ proptest! {
     }
 
     #[test]
-    fn any_answers_to_i_statements_finish_wait_or_explain(
+    fn any_answers_to_a_shipped_exercise_finish_wait_or_explain(
+        (id, text) in a_shipped_exercise(),
         ops in prop::collection::vec(op(), 0..40),
     ) {
-        let compiled = compile("i-statements", Source::new("i-statements.yaml", I_STATEMENTS));
+        let compiled = compile(&id, Source::new(format!("{id}.yaml"), text));
         let exercise = compiled.exercise.expect("the shipped exercise compiles");
         play(&exercise, &ops);
     }
