@@ -95,56 +95,40 @@ fn an_endless_goto_loop_stops_at_the_visit_limit() {
     );
 }
 
-#[test]
-fn an_endless_script_stops_at_the_operations_limit() {
+/// Runs an exercise that says hello and then has `step`, which must stop
+/// the run; returns what it printed on stderr.
+fn hello_then(step: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = exercise(
         dir.path(),
-        "
-  - id: hello
-    say: Hello.
-  - id: spin
-    set: 'loop { }'
-",
+        &format!("  - id: hello\n    say: Hello.\n{step}"),
     );
     let output = mend(&["run", &file]).dir(dir.path()).run();
     assert_eq!(output.code, 1);
     assert!(output.stdout.contains("Hello."), "{}", output.stdout);
+    output.stderr
+}
+
+#[test]
+fn an_endless_script_stops_at_the_operations_limit() {
+    let stderr = hello_then("  - id: spin\n    set: 'loop { }'\n");
     assert!(
-        output.stderr.starts_with(
+        stderr.starts_with(
             "error: limit.yaml:11:16: error: script error in step `spin`: the script did not finish within 200000 operations"
         ),
-        "{}",
-        output.stderr
+        "{stderr}"
     );
 }
 
 #[test]
 fn a_runaway_template_runs_out_of_fuel() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = exercise(
-        dir.path(),
-        "
-  - id: hello
-    say: Hello.
-  - id: flood
-    say: '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}'
-",
+    let stderr = hello_then(
+        "  - id: flood\n    say: '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}'\n",
     );
-    let output = mend(&["run", &file]).dir(dir.path()).run();
-    assert_eq!(output.code, 1);
-    assert!(output.stdout.contains("Hello."), "{}", output.stdout);
+    assert!(stderr.starts_with("error: limit.yaml:11:"), "{stderr}");
     assert!(
-        output.stderr.starts_with("error: limit.yaml:11:"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output
-            .stderr
-            .contains("the template did too much work (out of fuel)"),
-        "{}",
-        output.stderr
+        stderr.contains("the template did too much work (out of fuel)"),
+        "{stderr}"
     );
 }
 
