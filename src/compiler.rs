@@ -87,6 +87,7 @@ pub fn compile(id: &str, source: Source) -> Compiled {
             vars: spec.vars,
             steps: parts.steps,
             notes: parts.notes,
+            suggest: parts.suggest,
             hash: content_hash(&source.text),
             source: source.clone(),
             templates,
@@ -99,6 +100,7 @@ pub fn compile(id: &str, source: Source) -> Compiled {
 struct Parts {
     steps: Vec<Step>,
     notes: Option<Text>,
+    suggest: Vec<(Script, String)>,
     index: HashMap<String, usize>,
 }
 
@@ -179,9 +181,21 @@ impl Compiler<'_> {
             let name = format!("{}/notes{MARKDOWN_SUFFIX}", self.id);
             self.text(&root.key("notes"), &name, notes)
         });
+        let ledger_only = ["ledger".to_owned()];
+        let suggest = spec
+            .suggest
+            .iter()
+            .enumerate()
+            .filter_map(|(n, s)| {
+                let path = root.key("suggest").index(n).key("when");
+                let when = self.script(&path, &s.when, true, &ledger_only)?;
+                Some((when, s.reason.trim().to_owned()))
+            })
+            .collect();
         Some(Parts {
             steps,
             notes,
+            suggest,
             index,
         })
     }

@@ -21,6 +21,9 @@ pub struct Exercise {
     pub vars: IndexMap<String, serde_json::Value>,
     pub steps: Vec<Step>,
     pub notes: Option<Text>,
+    /// Conditions over the couple's ledger that put this exercise first in
+    /// `mend session`, each with its reason.
+    pub suggest: Vec<(Script, String)>,
     pub source: Source,
     /// FNV-1a of the file text: tells a resumed session whether the file changed.
     pub hash: String,

@@ -38,6 +38,7 @@ pub mod session_log;
 pub mod source;
 pub mod spec;
 pub mod state;
+pub mod suggest;
 pub mod template;
 pub mod tester;
 pub mod text;

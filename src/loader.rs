@@ -23,8 +23,8 @@ pub struct Loaded {
     pub roles_failed: bool,
 }
 
-const TOP_LEVEL_KEYS: [&str; 9] = [
-    "title", "summary", "minutes", "tags", "version", "roles", "vars", "steps", "notes",
+const TOP_LEVEL_KEYS: [&str; 10] = [
+    "title", "summary", "minutes", "tags", "version", "roles", "vars", "steps", "notes", "suggest",
 ];
 const REQUIRED_KEYS: [&str; 6] = ["title", "summary", "minutes", "version", "roles", "steps"];
 
@@ -112,6 +112,7 @@ fn load_slowly(source: &Source) -> Loaded {
         vars: Default::default(),
         steps: Vec::new(),
         notes: None,
+        suggest: Vec::new(),
     };
     let mut roles_failed = false;
     let mut seen = Vec::new();
@@ -148,6 +149,9 @@ fn load_slowly(source: &Source) -> Loaded {
             }
             "notes" => {
                 reader.read_into(value, &path, &mut spec.notes);
+            }
+            "suggest" => {
+                reader.read_into(value, &path, &mut spec.suggest);
             }
             "roles" => roles_failed = !reader.read_into(value, &path, &mut spec.roles),
             "steps" => spec.steps = reader.read_steps(value, &path),

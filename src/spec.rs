@@ -33,10 +33,24 @@ pub struct ExerciseSpec {
     /// A Markdown template: what this exercise adds to session notes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// When `mend session` should suggest this exercise first, and why.
+    #[serde(default)]
+    pub suggest: Vec<SuggestSpec>,
 }
 
 /// One step. Exactly one of `say`, `ask`, `choose`, `set` or `steps` gives its
 /// kind; a step with none of them and a `goto` is a jump.
+/// A reason to suggest an exercise before the others.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestSpec {
+    /// A rhai condition over `ledger` (the couple's commitments and
+    /// agreements), e.g. `ledger.due.len() > 0`.
+    pub when: String,
+    /// Shown beside the suggestion: why now.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {

@@ -8,10 +8,12 @@ use crate::command::Command;
 use crate::console::open_console;
 use crate::data::DataDir;
 use crate::exercise::Exercise;
+use crate::ledger::LedgerView;
 use crate::library::Library;
 use crate::partners;
 use crate::play::{Console, Input, Outcome, play};
 use crate::session::Session;
+use crate::suggest::suggestions;
 use crate::text::neutralize;
 use anyhow::bail;
 use std::path::Path;
@@ -67,7 +69,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let data = DataDir::open(data)?;
     let mut session = Session::create(&data, partners.clone(), Box::new(chrono::Utc::now))?;
     let mut played = Vec::new();
-    while let Some(exercise) = pick(console, &choices)? {
+    while let Some(exercise) = pick(console, &choices, &session.ledger_view()?)? {
         let done = play_one(console, &mut session, exercise, &partners)?;
         let go_on = done.outcome == Outcome::Finished;
         played.push(done);
@@ -195,17 +197,32 @@ fn ask_name(
     }
 }
 
-/// The exercise list, and the one the partners choose; `None` when they stop.
+/// The exercise list, suggested ones first, and the one the partners
+/// choose; `None` when they stop.
 fn pick<'a>(
     console: &mut dyn Console,
     choices: &'a [Exercise],
+    ledger: &LedgerView,
 ) -> anyhow::Result<Option<&'a Exercise>> {
-    let list: Vec<String> = choices
+    let (suggested, problems) = suggestions(choices, ledger);
+    for problem in problems {
+        console.info(&problem)?;
+    }
+    let reason = |ex: &Exercise| {
+        suggested
+            .iter()
+            .find(|s| s.exercise.id == ex.id)
+            .map(|s| s.reason.clone())
+    };
+    let mut order: Vec<&Exercise> = suggested.iter().map(|s| s.exercise).collect();
+    order.extend(choices.iter().filter(|ex| reason(ex).is_none()));
+    let list: Vec<String> = order
         .iter()
         .enumerate()
         .map(|(i, ex)| {
+            let why = reason(ex).map_or(String::new(), |r| format!("\n     Suggested now: {r}"));
             format!(
-                "  {}. {} (about {} minutes)\n     {}",
+                "  {}. {} (about {} minutes)\n     {}{why}",
                 i + 1,
                 ex.title,
                 ex.minutes,
@@ -217,7 +234,7 @@ fn pick<'a>(
         "Which exercise would you like to do?\n{}",
         list.join("\n")
     ))?;
-    let ids: Vec<String> = choices.iter().map(|ex| ex.id.clone()).collect();
+    let ids: Vec<String> = order.iter().map(|ex| ex.id.clone()).collect();
     loop {
         let line = match console.ask("Type its number or name (or :quit to stop).", &ids)? {
             Input::Line(line) => line,
@@ -227,26 +244,27 @@ fn pick<'a>(
             return Ok(None);
         }
         let typed = line.trim();
-        if let Some(exercise) = find(choices, typed) {
+        if let Some(exercise) = find(&order, typed) {
             return Ok(Some(exercise));
         }
         console.hint(&format!(
             "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
             neutralize(typed),
-            choices.len()
+            order.len()
         ))?;
     }
 }
 
 /// By number in the list, id or title.
-fn find<'a>(choices: &'a [Exercise], typed: &str) -> Option<&'a Exercise> {
+fn find<'a>(order: &[&'a Exercise], typed: &str) -> Option<&'a Exercise> {
     if let Ok(n) = typed.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| choices.get(i));
+        return n.checked_sub(1).and_then(|i| order.get(i)).copied();
     }
     let typed = typed.to_lowercase();
-    choices
+    order
         .iter()
         .find(|ex| ex.id.to_lowercase() == typed || ex.title.to_lowercase() == typed)
+        .copied()
 }
 
 /// "a name cannot be empty" → "A name cannot be empty."

@@ -250,8 +250,13 @@ fn first_notes(transcripts: &str, title: &str) -> String {
         .unwrap_or_default();
     let heading = format!("\n\n{title}\n");
     let notes = first.rfind(&heading).map_or("", |at| &first[at + 2..]);
+    redact_dates(notes)
+}
+
+/// Dates depend on the day the test runs: `2026-11-27` becomes `[date]`.
+fn redact_dates(text: &str) -> String {
     let mut out = String::new();
-    let chars: Vec<char> = notes.chars().collect();
+    let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         let is_date = chars.len() - i >= 10
@@ -268,6 +273,66 @@ fn first_notes(transcripts: &str, title: &str) -> String {
         }
     }
     out
+}
+
+/// One `mend session` that plays every exercise (each with its first plan
+/// that needs no ledger and no swap), then the session notes it writes.
+#[test]
+fn notes_of_a_session_that_ran_every_exercise() {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut input = String::new();
+    let mut played = Vec::new();
+    // The weekly check-in goes first, while the ledger is still empty as its
+    // ledger-free plan expects; later exercises add commitments to it.
+    let weekly_first = EXERCISES
+        .iter()
+        .filter(|id| **id == "check-in-weekly")
+        .chain(EXERCISES.iter().filter(|id| **id != "check-in-weekly"));
+    for id in weekly_first {
+        let Some(plan) = plans(id)
+            .into_iter()
+            .find(|p| p.expect.finished && p.ledger.is_none() && !p.swap_roles)
+        else {
+            continue;
+        };
+        input.push_str(&format!("{id}\n"));
+        // Every shipped exercise has two roles, so the session asks whether
+        // to swap them; "n" keeps the plan's order.
+        input.push_str("n\n");
+        for line in plan
+            .turns
+            .iter()
+            .filter_map(|t| t.answer.as_ref().or(t.command.as_ref()))
+        {
+            input.push_str(&format!("{line}\n"));
+        }
+        input.push_str("y\n");
+        played.push(id);
+    }
+    let session = mend(&["session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&input)
+        .ok();
+    for id in &played {
+        assert!(
+            session
+                .stdout
+                .contains(&format!("  {}: finished", title(id))),
+            "{id} did not finish:\n{}",
+            session.stdout
+        );
+    }
+    let notes = mend(&["notes", "--last"]).data(data.path()).ok();
+    // The session id holds the time the test ran.
+    let notes: Vec<String> = notes
+        .stdout
+        .lines()
+        .map(|line| match line.strip_prefix("**Session:** ") {
+            Some(_) => "**Session:** [id]".to_owned(),
+            None => redact_dates(line),
+        })
+        .collect();
+    insta::assert_snapshot!(notes.join("\n"));
 }
 
 macro_rules! exercise_tests {

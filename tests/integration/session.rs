@@ -98,3 +98,51 @@ fn names_with_escape_codes_are_shown_harmlessly() {
         output.stdout
     );
 }
+
+#[test]
+fn a_session_offers_the_weekly_check_in_first_when_commitments_are_due() {
+    let library = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::repo().join("exercises/check-in-weekly.yaml"),
+        library.path().join("check-in-weekly.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        library.path().join("promise.yaml"),
+        "title: Promise\nsummary: One promise, due today.\nminutes: 2\nversion: 1\nroles:\n  one: Promises.\nsteps:\n  - id: action\n    ask: What will you do?\n    by: one\n  - id: promise\n    commit:\n      text: \"{{ answers.action }}\"\n      due: today\n    by: one\n",
+    )
+    .unwrap();
+    let lib = library.path().to_str().unwrap();
+    let before = mend(&["--exercises", lib, "session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(":quit\n")
+        .ok();
+    assert!(
+        !before.stdout.contains("Suggested now"),
+        "nothing is due yet: {}",
+        before.stdout
+    );
+    mend(&[
+        "--exercises",
+        lib,
+        "run",
+        "promise",
+        "--partners",
+        "Alex,Sam",
+    ])
+    .data(data.path())
+    .stdin("Call my sister\n")
+    .ok();
+    let after = mend(&["--exercises", lib, "session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(":quit\n")
+        .ok();
+    assert!(
+        after.stdout.contains(
+            "  1. Weekly check-in (about 20 minutes)\n     Go through each open commitment together, mark it kept, missed or renegotiated, and set the next ones.\n     Suggested now: Some commitments are due; walk through them together before anything new.\n  2. Promise"
+        ),
+        "{}",
+        after.stdout
+    );
+}
