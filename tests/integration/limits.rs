@@ -75,8 +75,10 @@ fn an_endless_goto_loop_stops_at_the_visit_limit() {
     goto: again
 ",
     );
+    let data = tempfile::tempdir().unwrap();
     let output = mend(&["run", &file])
         .dir(dir.path())
+        .data(data.path())
         .stdin("Dinner\n")
         .run();
     assert_eq!(output.code, 1);
@@ -86,6 +88,18 @@ fn an_endless_goto_loop_stops_at_the_visit_limit() {
         output.stdout
     );
     assert_eq!(output.stdout.matches("Once more.").count(), 10);
+    let journals: Vec<String> = std::fs::read_dir(data.path().join("sessions"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(journals.len(), 1);
+    assert!(
+        journals[0].contains("\"text\":\"Dinner\""),
+        "the answer given before the limit is in the journal:\n{}",
+        journals[0]
+    );
     assert!(
         output.stderr.starts_with(
             "error: limit.yaml:11:9: error: step `again` ran more than 10 times in one round"
