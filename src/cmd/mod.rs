@@ -86,8 +86,12 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A run error is already a located diagnostic (`file:line:col: error: ...`).
         Err(error) => {
-            eprintln!("error: {error:#}");
+            match error.downcast_ref::<crate::run::RunError>() {
+                Some(located) => eprintln!("{located}"),
+                None => eprintln!("error: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }

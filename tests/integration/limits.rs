@@ -102,7 +102,7 @@ fn an_endless_goto_loop_stops_at_the_visit_limit() {
     );
     assert!(
         output.stderr.starts_with(
-            "error: limit.yaml:11:9: error: step `again` ran more than 10 times in one round"
+            "limit.yaml:11:9: error: step `again` ran more than 10 times in one round"
         ),
         "{}",
         output.stderr
@@ -128,7 +128,7 @@ fn an_endless_script_stops_at_the_operations_limit() {
     let stderr = hello_then("  - id: spin\n    set: 'loop { }'\n");
     assert!(
         stderr.starts_with(
-            "error: limit.yaml:11:16: error: script error in step `spin`: the script did not finish within 200000 operations"
+            "limit.yaml:11:16: error: script error in step `spin`: the script did not finish within 200000 operations"
         ),
         "{stderr}"
     );
@@ -139,7 +139,7 @@ fn a_runaway_template_runs_out_of_fuel() {
     let stderr = hello_then(
         "  - id: flood\n    say: '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}'\n",
     );
-    assert!(stderr.starts_with("error: limit.yaml:11:"), "{stderr}");
+    assert!(stderr.starts_with("limit.yaml:11:"), "{stderr}");
     assert!(
         stderr.contains("the template did too much work (out of fuel)"),
         "{stderr}"
