@@ -99,13 +99,25 @@ impl Templates {
         text: &Text,
         context: S,
     ) -> Result<String, TemplateError> {
+        self.render_value(
+            text,
+            minijinja::Value::from(minijinja::value::Serde(context)),
+        )
+    }
+
+    /// `render` with the context already made into a minijinja value.
+    pub fn render_value(
+        &self,
+        text: &Text,
+        context: minijinja::Value,
+    ) -> Result<String, TemplateError> {
         let name = match text {
             Text::Plain(s) => return Ok(s.clone()),
             Text::Template(name) => name,
         };
         let template = self.env.get_template(name).map_err(|e| located(&e, ""))?;
         let rendered = template
-            .render(minijinja::Value::from(minijinja::value::Serde(context)))
+            .render(context)
             .map_err(|e| located(&e, template.source()))?;
         if rendered.chars().count() > limits::RENDERED_CHARS {
             return Err(TemplateError {
