@@ -76,7 +76,7 @@ impl Templates {
     /// Compiles `source` under `name`. Text without template syntax is kept
     /// plain and never touches minijinja at run time.
     pub fn add(&mut self, name: &str, source: &str) -> Result<Text, TemplateError> {
-        if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
+        if !is_template(source) {
             return Ok(Text::Plain(source.to_owned()));
         }
         self.env
@@ -132,6 +132,11 @@ impl Templates {
         }
         Ok(rendered)
     }
+}
+
+/// Whether `source` has template syntax; text without it is kept plain.
+pub fn is_template(source: &str) -> bool {
+    source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 
 fn located(error: &Error, source: &str) -> TemplateError {
