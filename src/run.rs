@@ -283,9 +283,12 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
+                // One shared string for every rule: rhai copies it only if a
+                // rule changes it in place.
+                let shared = rhai::ImmutableString::from(text.as_str());
                 for (n, check) in ask.checks.iter().enumerate() {
                     let passed =
-                        self.test(&check.rule, step, (&check.path, "rule"), Some(&text))?;
+                        self.test(&check.rule, step, (&check.path, "rule"), Some(&shared))?;
                     if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
                         self.state.cursor.nudged.push(n);
                         let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
@@ -675,7 +678,7 @@ impl<'e> Run<'e> {
         &self,
         uses: Uses,
         step: &Step,
-        answer: Option<&str>,
+        answer: Option<&rhai::ImmutableString>,
     ) -> Result<Scope<'static>, RunError> {
         let view = self.view(self.by_name(step), uses);
         let map = view.into_rhai().map_err(|e| {
@@ -690,7 +693,7 @@ impl<'e> Run<'e> {
             scope.push_dynamic(name, value);
         }
         if let Some(answer) = answer {
-            scope.push_dynamic("answer", Dynamic::from(answer.to_owned()));
+            scope.push_dynamic("answer", Dynamic::from(answer.clone()));
         }
         Ok(scope)
     }
@@ -700,7 +703,7 @@ impl<'e> Run<'e> {
         script: &Script,
         step: &Step,
         at: At,
-        answer: Option<&str>,
+        answer: Option<&rhai::ImmutableString>,
     ) -> Result<bool, RunError> {
         let mut scope = self.scope(script.uses(), step, answer)?;
         script
