@@ -432,10 +432,7 @@ impl<'e> Run<'e> {
         goto: Option<usize>,
         now: DateTime<Utc>,
     ) -> Result<Reply, RunError> {
-        let prompt = match self.prompt.take() {
-            Some((at, prompt)) if at == i => prompt,
-            _ => self.prompt(i)?,
-        };
+        let prompt = self.take_prompt(i)?;
         self.state.trail.push(Checkpoint {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
@@ -523,11 +520,16 @@ impl<'e> Run<'e> {
 
     /// The prompt of waiting step `i`, rendered once per wait.
     fn cached_prompt(&mut self, i: usize) -> Result<&Prompt, RunError> {
-        let prompt = match self.prompt.take() {
-            Some((at, prompt)) if at == i => prompt,
-            _ => self.prompt(i)?,
-        };
+        let prompt = self.take_prompt(i)?;
         Ok(&self.prompt.insert((i, prompt)).1)
+    }
+
+    /// The stored prompt of step `i`, or a freshly rendered one.
+    fn take_prompt(&mut self, i: usize) -> Result<Prompt, RunError> {
+        match self.prompt.take() {
+            Some((at, prompt)) if at == i => Ok(prompt),
+            _ => self.prompt(i),
+        }
     }
 
     /// Drops the rendered prompt; called by everything that moves the run
@@ -965,4 +967,42 @@ impl View<'_> {
 struct ExerciseView<'a> {
     id: &'a str,
     title: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::compile;
+    use crate::source::Source;
+
+    /// `into_rhai` and `into_minijinja` make the values serde made of the
+    /// view before them, for a view with every part filled in.
+    #[test]
+    fn views_convert_as_serde_converts_them() {
+        let text = include_str!("../tests/exercises/every-name.yaml");
+        let source = Source::new("every-name.yaml", text);
+        let exercise = compile("every-name", source).exercise.unwrap();
+        let mut run = Run::start(&exercise, ["Alex".into(), "Sam".into()]);
+        for answer in ["no", "yes"] {
+            while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}
+            run.answer(answer, DateTime::<Utc>::UNIX_EPOCH).unwrap();
+        }
+        while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}
+        let view = || run.view(Some("Sam"), Uses::ALL);
+        assert!(
+            view()
+                .answers_by
+                .is_some_and(|a| a["Alex"].contains_key("word"))
+        );
+        assert!(view().transcript.is_some_and(|t| !t.is_empty()));
+
+        let direct = view().into_minijinja();
+        let serde = minijinja::Value::from(minijinja::value::Serde(view()));
+        assert_eq!(direct, serde);
+        assert_eq!(format!("{direct:?}"), format!("{serde:?}"));
+
+        let direct = Dynamic::from_map(view().into_rhai().unwrap());
+        let serde = rhai::serde::to_dynamic(view()).unwrap();
+        assert_eq!(format!("{direct:?}"), format!("{serde:?}"));
+    }
 }
