@@ -11,7 +11,7 @@ use crate::loader::{self, did_you_mean};
 use crate::script::{Script, ScriptError};
 use crate::source::{Inner, Source};
 use crate::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
-use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text};
+use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use crate::yaml_path::{Point, YamlPath};
 use std::collections::HashMap;
 
@@ -179,7 +179,7 @@ impl Compiler<'_> {
             .collect();
         let notes = spec.notes.as_ref().map(|notes| {
             let name = format!("{}/notes{MARKDOWN_SUFFIX}", self.id);
-            self.text(&root.key("notes"), &name, notes)
+            self.text(|| root.key("notes"), || name, notes)
         });
         let ledger_only = ["ledger".to_owned()];
         let suggest = spec
@@ -187,8 +187,8 @@ impl Compiler<'_> {
             .iter()
             .enumerate()
             .filter_map(|(n, s)| {
-                let path = root.key("suggest").index(n).key("when");
-                let when = self.script(&path, &s.when, true, &ledger_only)?;
+                let path = || root.key("suggest").index(n).key("when");
+                let when = self.script(path, &s.when, true, &ledger_only)?;
                 Some((when, s.reason.trim().to_owned()))
             })
             .collect();
@@ -345,7 +345,7 @@ impl Compiler<'_> {
         self.check_misplaced_keys(spec, path);
         let when = spec.when.as_ref().and_then(|w| {
             let names = self.script_names(false);
-            self.script(&path.key("when"), w, true, &names)
+            self.script(|| path.key("when"), w, true, &names)
         });
         let goto = spec
             .goto
@@ -381,7 +381,7 @@ impl Compiler<'_> {
         let (spec, path) = (f.spec, &f.path);
         let base = format!("{}/{}", self.id, spec.id);
         if let Some(say) = &spec.say {
-            StepKind::Say(self.text(&path.key("say"), &format!("{base}/say"), say))
+            StepKind::Say(self.text(|| path.key("say"), || format!("{base}/say"), say))
         } else if let Some(ask) = &spec.ask {
             let check_names = self.script_names(true);
             let checks = spec
@@ -390,8 +390,9 @@ impl Compiler<'_> {
                 .enumerate()
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
-                    let rule = self.script(&cpath.key("rule"), &c.rule, true, &check_names);
-                    let hint = self.text(&cpath.key("hint"), &format!("{base}/check{n}"), &c.hint);
+                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, &check_names);
+                    let hint =
+                        self.text(|| cpath.key("hint"), || format!("{base}/check{n}"), &c.hint);
                     rule.map(|rule| Check {
                         rule,
                         hint,
@@ -401,52 +402,52 @@ impl Compiler<'_> {
                 })
                 .collect();
             StepKind::Ask(Ask {
-                prompt: self.text(&path.key("ask"), &format!("{base}/ask"), ask),
+                prompt: self.text(|| path.key("ask"), || format!("{base}/ask"), ask),
                 by: self.by(spec, path),
                 example: spec
                     .example
                     .as_ref()
-                    .map(|e| self.text(&path.key("example"), &format!("{base}/example"), e)),
+                    .map(|e| self.text(|| path.key("example"), || format!("{base}/example"), e)),
                 checks,
                 optional: spec.optional,
             })
         } else if let Some(choose) = &spec.choose {
             StepKind::Choose(Choose {
-                prompt: self.text(&path.key("choose"), &format!("{base}/choose"), choose),
+                prompt: self.text(|| path.key("choose"), || format!("{base}/choose"), choose),
                 by: self.by(spec, path),
                 options: self.options(f, flat, index),
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
             let names = self.script_names(false);
-            self.script(&path.key("set"), set, false, &names)
+            self.script(|| path.key("set"), set, false, &names)
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
                 by: self.by(spec, path),
                 text: self.text(
-                    &path.key("commit").key("text"),
-                    &format!("{base}/commit"),
+                    || path.key("commit").key("text"),
+                    || format!("{base}/commit"),
                     &commit.text,
                 ),
                 due: self.text(
-                    &path.key("commit").key("due"),
-                    &format!("{base}/due"),
+                    || path.key("commit").key("due"),
+                    || format!("{base}/due"),
                     &commit.due,
                 ),
             })
         } else if let Some(agree) = &spec.agree {
             StepKind::Agree(Agree {
                 text: self.text(
-                    &path.key("agree").key("text"),
-                    &format!("{base}/agree"),
+                    || path.key("agree").key("text"),
+                    || format!("{base}/agree"),
                     &agree.text,
                 ),
                 topic: agree.topic.clone(),
                 revisit: agree.revisit.as_ref().map(|r| {
                     self.text(
-                        &path.key("agree").key("revisit"),
-                        &format!("{base}/revisit"),
+                        || path.key("agree").key("revisit"),
+                        || format!("{base}/revisit"),
                         r,
                     )
                 }),
@@ -455,11 +456,15 @@ impl Compiler<'_> {
             let path = path.key("mark");
             StepKind::Mark(Mark {
                 commitment: self.text(
-                    &path.key("commitment"),
-                    &format!("{base}/mark"),
+                    || path.key("commitment"),
+                    || format!("{base}/mark"),
                     &mark.commitment,
                 ),
-                status: self.text(&path.key("status"), &format!("{base}/status"), &mark.status),
+                status: self.text(
+                    || path.key("status"),
+                    || format!("{base}/status"),
+                    &mark.status,
+                ),
             })
         } else if spec.steps.is_some() {
             StepKind::Block {
@@ -483,6 +488,7 @@ impl Compiler<'_> {
         }
         let mut keys: Vec<&str> = Vec::new();
         let mut choices = Vec::new();
+        let base = format!("{}/{}", self.id, spec.id);
         for (n, option) in spec.options.iter().enumerate() {
             let opath = path.key("options").index(n);
             let key = option.key.trim();
@@ -501,8 +507,8 @@ impl Compiler<'_> {
             }
             keys.push(key);
             let label = self.text(
-                &opath.key("label"),
-                &format!("{}/{}/option{n}", self.id, spec.id),
+                || opath.key("label"),
+                || format!("{base}/option{n}"),
                 &option.label,
             );
             let goto = option
@@ -648,9 +654,10 @@ impl Compiler<'_> {
         names
     }
 
+    /// `path` is joined only when there is an error to report.
     fn script(
         &mut self,
-        path: &YamlPath,
+        path: impl FnOnce() -> YamlPath,
         text: &str,
         expression: bool,
         names: &[String],
@@ -673,17 +680,29 @@ impl Compiler<'_> {
                         column,
                         width: 1,
                     };
-                    let d =
-                        self.source
-                            .error_inside(path, inner, format!("script error: {message}"));
+                    let d = self.source.error_inside(
+                        &path(),
+                        inner,
+                        format!("script error: {message}"),
+                    );
                     self.diagnostics.push(d);
                 },
             )
             .ok()
     }
 
-    fn text(&mut self, path: &YamlPath, name: &str, source: &str) -> Text {
-        match self.templates.add(name, source) {
+    /// Plain text needs neither its template name nor its path (joined only
+    /// for an error): both are built only when needed.
+    fn text(
+        &mut self,
+        path: impl FnOnce() -> YamlPath,
+        name: impl FnOnce() -> String,
+        source: &str,
+    ) -> Text {
+        if !is_template(source) {
+            return Text::Plain(source.to_owned());
+        }
+        match self.templates.add(&name(), source) {
             Ok(text) => text,
             Err(TemplateError {
                 message,
@@ -696,7 +715,7 @@ impl Compiler<'_> {
                     column,
                     width,
                 };
-                let d = self.source.error_inside(path, inner, message);
+                let d = self.source.error_inside(&path(), inner, message);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }

@@ -1,7 +1,7 @@
 //! Functions exercise scripts can call. Each works on the words a partner
 //! typed, case-insensitively, and never fails on odd input.
 
-use rhai::{Array, Engine};
+use rhai::{Array, Engine, ImmutableString};
 use std::borrow::Cow;
 
 pub fn register(engine: &mut Engine) {
@@ -10,8 +10,12 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("has_absolutes", has_absolutes);
     engine.register_fn("names_feeling", names_feeling);
     engine.register_fn("contains_any", |s: &str, list: Array| {
-        let needles: Vec<String> = list.iter().map(|d| d.to_string()).collect();
-        contains_any(s, &needles)
+        // Strings are shared, not copied; anything else is read as printed.
+        let needles = list.into_iter().map(|d| {
+            d.into_immutable_string()
+                .unwrap_or_else(|other| ImmutableString::from(other.to_string()))
+        });
+        contains_any(s, needles)
     });
     engine.register_fn("is_due", |s: &str| {
         // Any fixed day works: only whether the words name a date matters here.
@@ -169,14 +173,24 @@ pub fn names_feeling(s: &str) -> bool {
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
-pub fn contains_any(s: &str, needles: &[String]) -> bool {
+pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>) -> bool {
     let words: Vec<Cow<str>> = each_word(s).collect();
-    needles.iter().any(|n| contains_phrase(&words, n))
+    needles
+        .into_iter()
+        .any(|n| contains_phrase(&words, n.as_ref()))
 }
 
 fn contains_phrase(words: &[Cow<str>], phrase: &str) -> bool {
-    let wanted: Vec<Cow<str>> = each_word(phrase).collect();
-    !wanted.is_empty() && words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+    let mut wanted = each_word(phrase);
+    let Some(first) = wanted.next() else {
+        return false;
+    };
+    // Most needles are one word: no need to collect them.
+    let Some(second) = wanted.next() else {
+        return words.contains(&first);
+    };
+    let wanted: Vec<Cow<str>> = [first, second].into_iter().chain(wanted).collect();
+    words.windows(wanted.len()).any(|w| w == wanted.as_slice())
 }
 
 #[cfg(test)]

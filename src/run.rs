@@ -30,6 +30,11 @@ pub struct Run<'e> {
     /// Which steps ran at least once, by index, when a tester asked for it
     /// (`track_steps`); visit counts alone forget a block's first round.
     entered: Option<Vec<bool>>,
+    /// The waiting question as last rendered, with its step index: a
+    /// front-end asks for it again and again while a partner types, and
+    /// `accept` records its text. Not part of `RunState`; cleared by every
+    /// change that could alter what it renders to (`forget_prompt`).
+    prompt: Option<(usize, Prompt)>,
 }
 
 /// A problem while running: a script or template failing on the data it got,
@@ -74,12 +79,14 @@ impl<'e> Run<'e> {
             },
             ledger: LedgerView::default(),
             entered: None,
+            prompt: None,
         }
     }
 
     /// Gives the run the couple's ledger, seen by exercises as `ledger`.
     pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
         self.ledger = ledger;
+        self.forget_prompt();
         self
     }
 
@@ -118,6 +125,7 @@ impl<'e> Run<'e> {
             state,
             ledger: LedgerView::default(),
             entered: None,
+            prompt: None,
         })
     }
 
@@ -143,6 +151,7 @@ impl<'e> Run<'e> {
             return false;
         }
         self.state.bindings.swap(0, 1);
+        self.forget_prompt();
         true
     }
 
@@ -161,7 +170,7 @@ impl<'e> Run<'e> {
             };
             let step = &ex.steps[i];
             if self.state.cursor.waiting {
-                return self.prompt(i).map(Event::Prompt);
+                return self.cached_prompt(i).map(|p| Event::Prompt(p.clone()));
             }
             if let Some(when) = &step.when
                 && !self.test(when, step, (&step.path, "when"), None)?
@@ -195,6 +204,7 @@ impl<'e> Run<'e> {
                     });
                 }
                 StepKind::Ask(_) | StepKind::Choose(_) => {
+                    self.forget_prompt();
                     self.state.cursor.waiting = true;
                     self.state.cursor.nudged.clear();
                 }
@@ -273,9 +283,12 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
+                // One shared string for every rule: rhai copies it only if a
+                // rule changes it in place.
+                let shared = rhai::ImmutableString::from(text.as_str());
                 for (n, check) in ask.checks.iter().enumerate() {
                     let passed =
-                        self.test(&check.rule, step, (&check.path, "rule"), Some(&text))?;
+                        self.test(&check.rule, step, (&check.path, "rule"), Some(&shared))?;
                     if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
                         self.state.cursor.nudged.push(n);
                         let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
@@ -344,6 +357,7 @@ impl<'e> Run<'e> {
         self.state.records.truncate(checkpoint.records);
         self.state.cursor = checkpoint.cursor;
         self.state.bindings = checkpoint.bindings;
+        self.forget_prompt();
         Some(previous)
     }
 
@@ -354,7 +368,11 @@ impl<'e> Run<'e> {
         };
         self.exercise
             .templates
-            .render(notes, self.view(None, self.exercise.templates.uses(notes)))
+            .render_value(
+                notes,
+                self.view(None, self.exercise.templates.uses(notes))
+                    .into_minijinja(),
+            )
             .map(Some)
             .map_err(|e| self.template_error(None, &YamlPath::root().key("notes"), e))
     }
@@ -369,6 +387,7 @@ impl<'e> Run<'e> {
     }
 
     fn set_at(&mut self, index: usize) {
+        self.forget_prompt();
         let cursor = &mut self.state.cursor;
         cursor.at = self.exercise.steps.get(index).map(|s| s.id.clone());
         cursor.waiting = false;
@@ -413,7 +432,7 @@ impl<'e> Run<'e> {
         goto: Option<usize>,
         now: DateTime<Utc>,
     ) -> Result<Reply, RunError> {
-        let prompt = self.prompt(i)?;
+        let prompt = self.take_prompt(i)?;
         self.state.trail.push(Checkpoint {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
@@ -497,6 +516,26 @@ impl<'e> Run<'e> {
             record.status = Some(status.word().to_owned());
         }
         Ok(())
+    }
+
+    /// The prompt of waiting step `i`, rendered once per wait.
+    fn cached_prompt(&mut self, i: usize) -> Result<&Prompt, RunError> {
+        let prompt = self.take_prompt(i)?;
+        Ok(&self.prompt.insert((i, prompt)).1)
+    }
+
+    /// The stored prompt of step `i`, or a freshly rendered one.
+    fn take_prompt(&mut self, i: usize) -> Result<Prompt, RunError> {
+        match self.prompt.take() {
+            Some((at, prompt)) if at == i => Ok(prompt),
+            _ => self.prompt(i),
+        }
+    }
+
+    /// Drops the rendered prompt; called by everything that moves the run
+    /// or changes what a template could read while a question waits.
+    fn forget_prompt(&mut self) {
+        self.prompt = None;
     }
 
     fn prompt(&self, i: usize) -> Result<Prompt, RunError> {
@@ -629,9 +668,10 @@ impl<'e> Run<'e> {
         }
         self.exercise
             .templates
-            .render(
+            .render_value(
                 text,
-                self.view(self.by_name(step), self.exercise.templates.uses(text)),
+                self.view(self.by_name(step), self.exercise.templates.uses(text))
+                    .into_minijinja(),
             )
             .map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
     }
@@ -640,10 +680,10 @@ impl<'e> Run<'e> {
         &self,
         uses: Uses,
         step: &Step,
-        answer: Option<&str>,
+        answer: Option<&rhai::ImmutableString>,
     ) -> Result<Scope<'static>, RunError> {
         let view = self.view(self.by_name(step), uses);
-        let view = rhai::serde::to_dynamic(view).map_err(|e| {
+        let map = view.into_rhai().map_err(|e| {
             self.error(
                 step,
                 &step.path,
@@ -651,13 +691,11 @@ impl<'e> Run<'e> {
             )
         })?;
         let mut scope = Scope::new();
-        if let Some(map) = view.try_cast::<rhai::Map>() {
-            for (name, value) in map {
-                scope.push_dynamic(name.to_string(), value);
-            }
+        for (name, value) in map {
+            scope.push_dynamic(name, value);
         }
         if let Some(answer) = answer {
-            scope.push_dynamic("answer", Dynamic::from(answer.to_owned()));
+            scope.push_dynamic("answer", Dynamic::from(answer.clone()));
         }
         Ok(scope)
     }
@@ -667,7 +705,7 @@ impl<'e> Run<'e> {
         script: &Script,
         step: &Step,
         at: At,
-        answer: Option<&str>,
+        answer: Option<&rhai::ImmutableString>,
     ) -> Result<bool, RunError> {
         let mut scope = self.scope(script.uses(), step, answer)?;
         script
@@ -806,8 +844,165 @@ struct View<'a> {
     ledger: Option<&'a LedgerView>,
 }
 
+impl View<'_> {
+    /// The map `rhai::serde::to_dynamic` makes of the view, built directly
+    /// where a part is only strings: serde's detour copies every key and
+    /// value through an intermediate serializer on every script run.
+    fn into_rhai(self) -> Result<rhai::Map, Box<rhai::EvalAltResult>> {
+        use crate::script::string;
+        use rhai::serde::to_dynamic as dynamic;
+        fn strings<'s>(pairs: impl IntoIterator<Item = (&'s str, &'s str)>) -> rhai::Map {
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), string(v)))
+                .collect()
+        }
+        let mut map = rhai::Map::new();
+        // Inserted in the order serde writes the fields, so a name given
+        // twice ends up with the same value.
+        if let Some(exercise) = self.exercise {
+            map.insert("exercise".into(), dynamic(exercise)?);
+        }
+        if let Some(partners) = self.partners {
+            let partners: rhai::Array = partners.iter().map(|p| string(p)).collect();
+            map.insert("partners".into(), partners.into());
+        }
+        if let Some(roles) = self.roles {
+            map.insert("roles".into(), strings(roles).into());
+        }
+        for (name, partner) in self.role_names {
+            map.insert(name.into(), string(partner));
+        }
+        if let Some(answers) = self.answers {
+            map.insert("answers".into(), strings(answers).into());
+        }
+        if let Some(answers_by) = self.answers_by {
+            let by: rhai::Map = answers_by
+                .into_iter()
+                .map(|(name, answers)| (name.into(), strings(answers).into()))
+                .collect();
+            map.insert("answers_by".into(), by.into());
+        }
+        if let Some(vars) = self.vars {
+            map.insert("vars".into(), dynamic(vars)?);
+        }
+        if let Some(round) = self.round {
+            map.insert("round".into(), dynamic(round)?);
+        }
+        if let Some(by) = self.by {
+            map.insert("by".into(), string(by));
+        }
+        if let Some(transcript) = self.transcript {
+            map.insert("transcript".into(), dynamic(transcript)?);
+        }
+        if let Some(records) = self.records {
+            map.insert("records".into(), dynamic(records)?);
+        }
+        if let Some(ledger) = self.ledger {
+            map.insert("ledger".into(), dynamic(ledger)?);
+        }
+        Ok(map)
+    }
+}
+
+impl View<'_> {
+    /// The value minijinja's serde support makes of the view, built directly
+    /// where a part is only strings (see `into_rhai`).
+    fn into_minijinja(self) -> minijinja::Value {
+        use minijinja::Value;
+        use minijinja::value::Serde;
+        fn strings<'s>(pairs: impl IntoIterator<Item = (&'s str, &'s str)>) -> Value {
+            let map: BTreeMap<Value, Value> = pairs
+                .into_iter()
+                .map(|(k, v)| (Value::from(k), Value::from(v)))
+                .collect();
+            Value::from(map)
+        }
+        let mut map = BTreeMap::<Value, Value>::new();
+        if let Some(exercise) = self.exercise {
+            map.insert(Value::from("exercise"), Value::from(Serde(exercise)));
+        }
+        if let Some(partners) = self.partners {
+            map.insert(Value::from("partners"), Value::from(Serde(partners)));
+        }
+        if let Some(roles) = self.roles {
+            map.insert(Value::from("roles"), strings(roles));
+        }
+        for (name, partner) in self.role_names {
+            map.insert(Value::from(name), Value::from(partner));
+        }
+        if let Some(answers) = self.answers {
+            map.insert(Value::from("answers"), strings(answers));
+        }
+        if let Some(answers_by) = self.answers_by {
+            let by: BTreeMap<Value, Value> = answers_by
+                .into_iter()
+                .map(|(name, answers)| (Value::from(name), strings(answers)))
+                .collect();
+            map.insert(Value::from("answers_by"), Value::from(by));
+        }
+        if let Some(vars) = self.vars {
+            map.insert(Value::from("vars"), Value::from(Serde(vars)));
+        }
+        if let Some(round) = self.round {
+            map.insert(Value::from("round"), Value::from(Serde(round)));
+        }
+        if let Some(by) = self.by {
+            map.insert(Value::from("by"), Value::from(by));
+        }
+        if let Some(transcript) = self.transcript {
+            map.insert(Value::from("transcript"), Value::from(Serde(transcript)));
+        }
+        if let Some(records) = self.records {
+            map.insert(Value::from("records"), Value::from(Serde(records)));
+        }
+        if let Some(ledger) = self.ledger {
+            map.insert(Value::from("ledger"), Value::from(Serde(ledger)));
+        }
+        Value::from(map)
+    }
+}
+
 #[derive(Serialize)]
 struct ExerciseView<'a> {
     id: &'a str,
     title: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::compile;
+    use crate::source::Source;
+
+    /// `into_rhai` and `into_minijinja` make the values serde made of the
+    /// view before them, for a view with every part filled in.
+    #[test]
+    fn views_convert_as_serde_converts_them() {
+        let text = include_str!("../tests/exercises/every-name.yaml");
+        let source = Source::new("every-name.yaml", text);
+        let exercise = compile("every-name", source).exercise.unwrap();
+        let mut run = Run::start(&exercise, ["Alex".into(), "Sam".into()]);
+        for answer in ["no", "yes"] {
+            while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}
+            run.answer(answer, DateTime::<Utc>::UNIX_EPOCH).unwrap();
+        }
+        while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}
+        let view = || run.view(Some("Sam"), Uses::ALL);
+        assert!(
+            view()
+                .answers_by
+                .is_some_and(|a| a["Alex"].contains_key("word"))
+        );
+        assert!(view().transcript.is_some_and(|t| !t.is_empty()));
+
+        let direct = view().into_minijinja();
+        let serde = minijinja::Value::from(minijinja::value::Serde(view()));
+        assert_eq!(direct, serde);
+        assert_eq!(format!("{direct:?}"), format!("{serde:?}"));
+
+        let direct = Dynamic::from_map(view().into_rhai().unwrap());
+        let serde = rhai::serde::to_dynamic(view()).unwrap();
+        assert_eq!(format!("{direct:?}"), format!("{serde:?}"));
+    }
 }

@@ -76,7 +76,7 @@ impl Templates {
     /// Compiles `source` under `name`. Text without template syntax is kept
     /// plain and never touches minijinja at run time.
     pub fn add(&mut self, name: &str, source: &str) -> Result<Text, TemplateError> {
-        if !source.contains("{{") && !source.contains("{%") && !source.contains("{#") {
+        if !is_template(source) {
             return Ok(Text::Plain(source.to_owned()));
         }
         self.env
@@ -99,13 +99,25 @@ impl Templates {
         text: &Text,
         context: S,
     ) -> Result<String, TemplateError> {
+        self.render_value(
+            text,
+            minijinja::Value::from(minijinja::value::Serde(context)),
+        )
+    }
+
+    /// `render` with the context already made into a minijinja value.
+    pub fn render_value(
+        &self,
+        text: &Text,
+        context: minijinja::Value,
+    ) -> Result<String, TemplateError> {
         let name = match text {
             Text::Plain(s) => return Ok(s.clone()),
             Text::Template(name) => name,
         };
         let template = self.env.get_template(name).map_err(|e| located(&e, ""))?;
         let rendered = template
-            .render(minijinja::Value::from(minijinja::value::Serde(context)))
+            .render(context)
             .map_err(|e| located(&e, template.source()))?;
         if rendered.chars().count() > limits::RENDERED_CHARS {
             return Err(TemplateError {
@@ -120,6 +132,11 @@ impl Templates {
         }
         Ok(rendered)
     }
+}
+
+/// Whether `source` has template syntax; text without it is kept plain.
+pub fn is_template(source: &str) -> bool {
+    source.contains("{{") || source.contains("{%") || source.contains("{#")
 }
 
 fn located(error: &Error, source: &str) -> TemplateError {

@@ -6,7 +6,10 @@
 /// stay; ESC becomes `^[`, other C0 controls `^X`, C1 controls and bidi
 /// overrides `<U+XXXX>`. Nothing is dropped, so no answer loses text.
 pub fn neutralize(s: &str) -> String {
-    if !s.chars().any(needs_neutralizing) {
+    // Printable ASCII (with newlines and tabs) needs nothing: checked by
+    // byte first, since most answers are that and some are long.
+    let plain = s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n' | b'\t'));
+    if plain || !s.chars().any(needs_neutralizing) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -139,8 +139,9 @@ pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
 struct Walker<'e> {
     exercise: &'e Exercise,
     rng: SplitMix,
-    /// How often each option of each choose step was taken, across runs.
-    taken: HashMap<(String, usize), u64>,
+    /// How often each option of each choose step was taken, across runs,
+    /// by step id and option number.
+    taken: HashMap<String, Vec<u64>>,
     reached: Vec<bool>,
     inputs: u64,
     refused: u64,
@@ -283,18 +284,16 @@ impl Walker<'_> {
             1 => return ":back".to_owned(),
             _ => {}
         }
-        let count = |n: usize| {
-            self.taken
-                .get(&(prompt.step.clone(), n))
-                .copied()
-                .unwrap_or(0)
+        let taken = match self.taken.get_mut(prompt.step.as_str()) {
+            Some(taken) => taken,
+            None => self.taken.entry(prompt.step.clone()).or_default(),
         };
-        let least = (0..prompt.options.len()).map(count).min().unwrap_or(0);
-        let candidates: Vec<usize> = (0..prompt.options.len())
-            .filter(|&n| count(n) == least)
-            .collect();
+        taken.resize(taken.len().max(prompt.options.len()), 0);
+        let counts = &taken[..prompt.options.len()];
+        let least = counts.iter().copied().min().unwrap_or(0);
+        let candidates: Vec<usize> = (0..counts.len()).filter(|&n| counts[n] == least).collect();
         let n = candidates[self.rng.below(candidates.len())];
-        *self.taken.entry((prompt.step.clone(), n)).or_insert(0) += 1;
+        taken[n] += 1;
         // Type the number, the key or the label, as partners do.
         match self.rng.below(3) {
             0 => (n + 1).to_string(),

@@ -263,3 +263,22 @@ fn answers_are_never_rendered_as_templates() {
         ["Sam heard: {{ partners }} {% for x in range(9) %}x{% endfor %}"]
     );
 }
+
+#[test]
+fn the_waiting_question_follows_a_role_swap_and_a_step_back() {
+    let ex = exercise(SWAP);
+    let mut run = Run::start(&ex, pair());
+    let (_, first) = said_until_prompt(&mut run);
+    assert_eq!(first.unwrap().text, "Alex, how do you feel?");
+    assert!(run.swap_roles());
+    let (_, swapped) = said_until_prompt(&mut run);
+    assert_eq!(swapped.unwrap().text, "Sam, how do you feel?");
+    assert_eq!(run.answer("calm", at(25)).unwrap(), Reply::Accepted);
+    assert_eq!(run.state().answers[0].question, "Sam, how do you feel?");
+    // The second round waits at the same step, asking the other partner.
+    let (_, second) = said_until_prompt(&mut run);
+    assert_eq!(second.unwrap().text, "Alex, how do you feel?");
+    assert_eq!(run.back().as_deref(), Some("calm"));
+    let (_, again) = said_until_prompt(&mut run);
+    assert_eq!(again.unwrap().text, "Sam, how do you feel?");
+}
