@@ -43,6 +43,7 @@ pub mod template;
 pub mod tester;
 pub mod text;
 pub mod uses;
+mod view;
 pub mod walker;
 pub mod yaml_path;
 
