@@ -3,11 +3,11 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::diagnostic::Diagnostic;
 use crate::event::{Event, Progress, Prompt, Reply};
 use crate::exercise::{Choose, Exercise, Mark, Step, StepKind};
 use crate::ledger::{LedgerView, Status};
 use crate::limits;
+use crate::run_error::{RunError, run_error};
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
 use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
@@ -19,7 +19,6 @@ use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
 use std::collections::BTreeMap;
-use std::fmt;
 
 pub struct Run<'e> {
     exercise: &'e Exercise,
@@ -36,23 +35,6 @@ pub struct Run<'e> {
     /// change that could alter what it renders to (`forget_prompt`).
     prompt: Option<(usize, Prompt)>,
 }
-
-/// A problem while running: a script or template failing on the data it got,
-/// or a loop that went past its visit limit. Carries a diagnostic pointing
-/// into the exercise file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError {
-    pub step: String,
-    pub diagnostic: Box<Diagnostic>,
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.diagnostic.fmt(f)
-    }
-}
-
-impl std::error::Error for RunError {}
 
 impl<'e> Run<'e> {
     pub fn start(exercise: &'e Exercise, partners: [String; 2]) -> Self {
@@ -717,13 +699,6 @@ impl<'e> Run<'e> {
 /// Where in the file a script or template sits: its parent's path and key,
 /// joined only when there is an error to report.
 type At<'a> = (&'a YamlPath, &'a str);
-
-fn run_error(step: &str, diagnostic: Diagnostic) -> RunError {
-    RunError {
-        step: step.to_owned(),
-        diagnostic: Box::new(diagnostic),
-    }
-}
 
 fn retry(hint: &str) -> Reply {
     Reply::Retry {
