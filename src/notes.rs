@@ -149,6 +149,8 @@ pub struct AnswerView {
     pub round: u32,
     pub question: String,
     pub text: String,
+    /// The chosen option's label as shown, empty for written answers.
+    pub label: String,
     pub skipped: bool,
 }
 
@@ -284,6 +286,7 @@ fn exercise_notes(run: &RunLog) -> ExerciseNotes {
                     round: a.round,
                     question: a.question.clone(),
                     text: a.text.clone().unwrap_or_default(),
+                    label: a.label.clone().unwrap_or_default(),
                     skipped: a.text.is_none(),
                 })
                 .collect()

@@ -427,6 +427,10 @@ impl<'e> Run<'e> {
             name: prompt.name,
             role: prompt.role,
             question: prompt.text,
+            label: text
+                .as_ref()
+                .and_then(|key| prompt.options.iter().find(|(k, _)| k == key))
+                .map(|(_, label)| label.clone()),
             text,
             at: now,
         });

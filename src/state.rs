@@ -55,6 +55,11 @@ pub struct AnswerRecord {
     pub question: String,
     /// The answer, or the key of the chosen option; `None` when skipped.
     pub text: Option<String>,
+    /// The chosen option's label as it was shown, for notes a reader can
+    /// follow without the exercise file. Only on `choose` answers; absent
+    /// in journals written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -97,4 +102,27 @@ pub struct Record {
     /// A mark's new status: kept, missed or renegotiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Journals written before `label` existed still load, and answers
+    /// without one are written as before.
+    #[test]
+    fn an_answer_without_a_label_reads_and_writes_as_before() {
+        let old = r#"{"step":"share","round":0,"partner":0,"name":"Alex","role":"speaker","question":"What happened?","text":"We argued","at":"2026-11-25T18:00:00Z"}"#;
+        let record: AnswerRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(record.label, None);
+        assert_eq!(serde_json::to_string(&record).unwrap(), old);
+
+        let chosen = AnswerRecord {
+            label: Some("Yes, that's it.".into()),
+            ..record
+        };
+        let text = serde_json::to_string(&chosen).unwrap();
+        assert!(text.contains(r#""label":"Yes, that's it.""#), "{text}");
+        assert_eq!(serde_json::from_str::<AnswerRecord>(&text).unwrap(), chosen);
+    }
 }

@@ -59,6 +59,16 @@ fn session(data: &DataDir) -> Session {
     Session::create(data, ["Alex".into(), "Sam".into()], Box::new(now)).unwrap()
 }
 
+/// A session of one exercise played with `answers`, as read back from its
+/// journal.
+fn one_exercise(data: &DataDir, exercise: &Exercise, answers: &[&str]) -> SessionLog {
+    let mut s = session(data);
+    play(&mut s, exercise, answers);
+    let id = s.id().to_owned();
+    drop(s);
+    SessionLog::read(&data.sessions().join(format!("{id}.jsonl"))).unwrap()
+}
+
 const BOUNDARY: &str = r#"
 title: One boundary
 summary: Agree one boundary.
@@ -159,21 +169,70 @@ fn session_notes_from_a_fixed_session() {
     insta::assert_snapshot!("dap", render(&data, &log, "dap"));
 }
 
+const REFLECT: &str = r#"
+title: Reflect
+summary: One reflection.
+minutes: 5
+version: 1
+roles:
+  speaker: Shares.
+  listener: Reflects.
+steps:
+  - id: share
+    ask: "{{ speaker }}, what happened?"
+    by: speaker
+  - id: heard
+    choose: "{{ speaker }}, did {{ listener }} get it right?"
+    by: speaker
+    options:
+      - key: yes
+        label: "Yes, that's it."
+      - key: not_yet
+        label: Not yet.
+notes: |
+  ## Reflect
+  {% for a in transcript %}{{ a.name }}: {{ a.label if a.label is defined else a.text }}
+  {% endfor %}
+"#;
+
+#[test]
+fn notes_show_what_a_partner_chose_not_the_options_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(Some(dir.path())).unwrap();
+    let log = one_exercise(
+        &data,
+        &exercise("reflect", REFLECT),
+        &["We argued about the dishes", "1"],
+    );
+    for template in ["session-notes", "dap"] {
+        let notes = render(&data, &log, template);
+        assert!(notes.contains("> Yes, that's it."), "{template}: {notes}");
+        assert!(
+            notes.contains("> We argued about the dishes"),
+            "{template}: {notes}"
+        );
+        assert!(!notes.contains("> yes"), "{template}: {notes}");
+    }
+    // The exercise's own notes read the label from `transcript`.
+    let notes = render(&data, &log, "session-notes");
+    assert!(notes.contains("Alex: Yes, that's it."), "{notes}");
+    assert!(
+        notes.contains("Alex: We argued about the dishes"),
+        "{notes}"
+    );
+}
+
 const INJECTION: &str = "ok\n\n# Injected heading\n[click](http://evil.example) <script>alert(1)</script>\n---\n> quoted\n1. listed\n```\ncode";
 
 #[test]
 fn a_partners_words_cannot_become_markup_in_notes() {
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::open(Some(dir.path())).unwrap();
-    let mut s = session(&data);
-    play(
-        &mut s,
+    let log = one_exercise(
+        &data,
         &exercise("boundary", BOUNDARY),
         &[INJECTION, "agree"],
     );
-    let id = s.id().to_owned();
-    drop(s);
-    let log = SessionLog::read(&data.sessions().join(format!("{id}.jsonl"))).unwrap();
     for template in ["session-notes", "dap"] {
         let notes = render(&data, &log, template);
         assert!(notes.contains("ok\\\n\\# Injected heading\\\n\\[click\\](http://evil.example) &lt;script&gt;alert(1)&lt;/script&gt;\\\n\\---\\\n&gt; quoted\\\n1\\. listed\\\n\\`\\`\\`\\\ncode"), "{notes}");
