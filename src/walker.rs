@@ -6,6 +6,7 @@
 
 use crate::event::{Event, Prompt, Reply};
 use crate::exercise::Exercise;
+use crate::ledger::LedgerView;
 use crate::partners::DEFAULT_PARTNERS;
 use crate::run::Run;
 use crate::tester::clock;
@@ -97,10 +98,16 @@ impl fmt::Display for Report {
     }
 }
 
-/// Plays `exercise` `runs` times from `seed`.
-pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
+/// A couple and the ledger they bring to a run.
+pub type Couple = ([String; 2], LedgerView);
+
+/// Plays `exercise` `runs` times from `seed`. Each run starts with an empty
+/// ledger or, chosen at random, one of `couples` (the ledgers of the
+/// exercise's test plans), so exercises that read the ledger are covered too.
+pub fn walk(exercise: &Exercise, runs: u64, seed: u64, couples: &[Couple]) -> Report {
     let mut walker = Walker {
         exercise,
+        couples,
         rng: SplitMix::new(seed),
         taken: HashMap::new(),
         reached: vec![false; exercise.steps.len()],
@@ -138,6 +145,7 @@ pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
 
 struct Walker<'e> {
     exercise: &'e Exercise,
+    couples: &'e [Couple],
     rng: SplitMix,
     /// How often each option of each choose step was taken, across runs,
     /// by step id and option number.
@@ -188,8 +196,22 @@ const WORDS: [&str; 12] = [
 
 impl Walker<'_> {
     fn play(&mut self) -> Result<(), String> {
-        let partners = DEFAULT_PARTNERS.map(str::to_owned);
-        let mut run = Run::start(self.exercise, partners);
+        // Drawing only when there are ledgers keeps every other exercise's
+        // walk the same for a seed.
+        let couple = match self.couples.len() {
+            0 => None,
+            n => self
+                .rng
+                .below(n + 1)
+                .checked_sub(1)
+                .map(|i| &self.couples[i]),
+        };
+        let mut run = match couple {
+            Some((partners, ledger)) => {
+                Run::start(self.exercise, partners.clone()).with_ledger(ledger.clone())
+            }
+            None => Run::start(self.exercise, DEFAULT_PARTNERS.map(str::to_owned)),
+        };
         run.track_steps();
         let result = self.drive(&mut run);
         for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
