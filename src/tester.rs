@@ -4,7 +4,7 @@
 
 use crate::event::{Event, Prompt, Reply};
 use crate::exercise::Exercise;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, LedgerView};
 use crate::plan::{Action, Plan, Turn};
 use crate::run::Run;
 use crate::run_error::RunError;
@@ -44,12 +44,18 @@ pub fn clock() -> DateTime<Utc> {
     DateTime::from_timestamp(1_767_261_600, 0).unwrap_or_default()
 }
 
+/// The ledger a plan starts from, as the exercise sees it on the plan's day.
+pub fn ledger_of(plan: &Plan) -> Option<LedgerView> {
+    let seed = plan.ledger.as_ref()?;
+    let mut ledger = Ledger::new(&plan.partners);
+    ledger.seed(seed, clock());
+    Some(ledger.view(clock().date_naive()))
+}
+
 pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
     let mut run = Run::start(exercise, plan.partners.clone());
-    if let Some(seed) = &plan.ledger {
-        let mut ledger = Ledger::new(&plan.partners);
-        ledger.seed(seed, clock());
-        run = run.with_ledger(ledger.view(clock().date_naive()));
+    if let Some(ledger) = ledger_of(plan) {
+        run = run.with_ledger(ledger);
     }
     if plan.swap_roles {
         run.swap_roles();

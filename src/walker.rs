@@ -6,6 +6,7 @@
 
 use crate::event::{Event, Prompt, Reply};
 use crate::exercise::Exercise;
+use crate::ledger::LedgerView;
 use crate::partners::DEFAULT_PARTNERS;
 use crate::run::Run;
 use crate::tester::clock;
@@ -97,47 +98,141 @@ impl fmt::Display for Report {
     }
 }
 
-/// Plays `exercise` `runs` times from `seed`.
-pub fn walk(exercise: &Exercise, runs: u64, seed: u64) -> Report {
+/// A couple and the ledger they bring to a run.
+pub type Couple = ([String; 2], LedgerView);
+
+/// Runs are played in chunks of this many, each chunk from its own seed and
+/// with its own tally of options taken, so a walk is the same for a seed
+/// however many threads play it, and `--random N` replays the first N runs.
+const CHUNK: u64 = 1000;
+
+/// Plays `exercise` `runs` times from `seed`. Each run starts with an empty
+/// ledger or, chosen at random, one of `couples` (the ledgers of the
+/// exercise's test plans), so exercises that read the ledger are covered too.
+/// Chunks of runs are shared out over the machine's cores; each thread
+/// compiles its own copy of the exercise (scripts are not shareable across
+/// threads), which costs far less than one chunk.
+pub fn walk(exercise: &Exercise, runs: u64, seed: u64, couples: &[Couple]) -> Report {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    walk_on(exercise, runs, seed, couples, cores)
+}
+
+fn walk_on(
+    exercise: &Exercise,
+    runs: u64,
+    seed: u64,
+    couples: &[Couple],
+    threads: usize,
+) -> Report {
+    let chunks = runs.div_ceil(CHUNK);
+    let threads = threads.min(usize::try_from(chunks).unwrap_or(usize::MAX));
+    let mut parts: Vec<(u64, Part)> = if threads <= 1 {
+        (0..chunks)
+            .map(|c| (c, walk_chunk(exercise, c, runs, seed, couples)))
+            .collect()
+    } else {
+        let source = exercise.source.clone();
+        let id = exercise.id.clone();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (source, id) = (source.clone(), id.clone());
+                    scope.spawn(move || {
+                        let Some(copy) = crate::compiler::compile(&id, source).exercise else {
+                            return Vec::new();
+                        };
+                        (t as u64..chunks)
+                            .step_by(threads)
+                            .map(|c| (c, walk_chunk(&copy, c, runs, seed, couples)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    parts.sort_by_key(|(c, _)| *c);
+    let mut reached = vec![false; exercise.steps.len()];
+    let mut report = Report {
+        id: exercise.id.clone(),
+        target: exercise.id.clone(),
+        seed,
+        runs: parts.iter().map(|(_, p)| p.runs).sum(),
+        finished: 0,
+        inputs: 0,
+        refused: 0,
+        steps: exercise.steps.len(),
+        never_reached: Vec::new(),
+        failures: Vec::new(),
+    };
+    for (_, part) in parts {
+        report.finished += part.finished;
+        report.inputs += part.inputs;
+        report.refused += part.refused;
+        report.failures.extend(part.failures);
+        for (all, this) in reached.iter_mut().zip(&part.reached) {
+            *all |= this;
+        }
+    }
+    report.never_reached = exercise
+        .steps
+        .iter()
+        .zip(&reached)
+        .filter(|(_, reached)| !**reached)
+        .map(|(s, _)| s.id.clone())
+        .collect();
+    report
+}
+
+/// What one chunk of runs found.
+#[derive(Default)]
+struct Part {
+    runs: u64,
+    finished: u64,
+    inputs: u64,
+    refused: u64,
+    reached: Vec<bool>,
+    failures: Vec<Unfinished>,
+}
+
+/// Plays chunk `chunk` of a walk of `runs` runs. Chunk 0 uses `seed` itself,
+/// so walks of up to one chunk are what they were before chunking.
+fn walk_chunk(exercise: &Exercise, chunk: u64, runs: u64, seed: u64, couples: &[Couple]) -> Part {
+    let chunk_seed = match chunk {
+        0 => seed,
+        c => SplitMix::new(seed ^ c.wrapping_mul(0x9e37_79b9_7f4a_7c15)).next_u64(),
+    };
     let mut walker = Walker {
         exercise,
-        rng: SplitMix::new(seed),
+        couples,
+        rng: SplitMix::new(chunk_seed),
         taken: HashMap::new(),
         reached: vec![false; exercise.steps.len()],
         inputs: 0,
         refused: 0,
     };
-    let mut failures = Vec::new();
-    let mut finished = 0;
-    for run in 1..=runs {
+    let first = chunk * CHUNK + 1;
+    let last = runs.min(first + CHUNK - 1);
+    let mut part = Part::default();
+    for run in first..=last {
+        part.runs += 1;
         match walker.play() {
-            Ok(()) => finished += 1,
-            Err(reason) => failures.push(Unfinished { run, reason }),
+            Ok(()) => part.finished += 1,
+            Err(reason) => part.failures.push(Unfinished { run, reason }),
         }
     }
-    let never_reached = exercise
-        .steps
-        .iter()
-        .zip(&walker.reached)
-        .filter(|(_, reached)| !**reached)
-        .map(|(s, _)| s.id.clone())
-        .collect();
-    Report {
-        id: exercise.id.clone(),
-        target: exercise.id.clone(),
-        seed,
-        runs,
-        finished,
-        inputs: walker.inputs,
-        refused: walker.refused,
-        steps: exercise.steps.len(),
-        never_reached,
-        failures,
-    }
+    part.inputs = walker.inputs;
+    part.refused = walker.refused;
+    part.reached = walker.reached;
+    part
 }
 
 struct Walker<'e> {
     exercise: &'e Exercise,
+    couples: &'e [Couple],
     rng: SplitMix,
     /// How often each option of each choose step was taken, across runs,
     /// by step id and option number.
@@ -188,8 +283,22 @@ const WORDS: [&str; 12] = [
 
 impl Walker<'_> {
     fn play(&mut self) -> Result<(), String> {
-        let partners = DEFAULT_PARTNERS.map(str::to_owned);
-        let mut run = Run::start(self.exercise, partners);
+        // Drawing only when there are ledgers keeps every other exercise's
+        // walk the same for a seed.
+        let couple = match self.couples.len() {
+            0 => None,
+            n => self
+                .rng
+                .below(n + 1)
+                .checked_sub(1)
+                .map(|i| &self.couples[i]),
+        };
+        let mut run = match couple {
+            Some((partners, ledger)) => {
+                Run::start(self.exercise, partners.clone()).with_ledger(ledger.clone())
+            }
+            None => Run::start(self.exercise, DEFAULT_PARTNERS.map(str::to_owned)),
+        };
         run.track_steps();
         let result = self.drive(&mut run);
         for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
@@ -306,6 +415,33 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn i_statements() -> Exercise {
+        let text = include_str!("../exercises/i-statements.yaml");
+        let source = crate::source::Source::new("i-statements.yaml", text);
+        crate::compiler::compile("i-statements", source)
+            .exercise
+            .expect("the shipped exercise compiles")
+    }
+
+    #[test]
+    fn a_walk_is_the_same_on_one_thread_or_two() {
+        let exercise = i_statements();
+        let one = walk_on(&exercise, CHUNK + 7, 11, &[], 1);
+        let two = walk_on(&exercise, CHUNK + 7, 11, &[], 2);
+        assert_eq!(one, two);
+        assert_eq!(one.runs, CHUNK + 7);
+    }
+
+    #[test]
+    fn the_first_runs_of_a_long_walk_are_a_short_walk() {
+        let exercise = i_statements();
+        let short = walk_on(&exercise, 40, 3, &[], 1);
+        let long = walk_on(&exercise, CHUNK + 40, 3, &[], 2);
+        assert!(long.inputs > short.inputs);
+        let replayed = walk_on(&exercise, 40, 3, &[], 2);
+        assert_eq!(short, replayed);
+    }
 
     #[test]
     fn splitmix_is_deterministic_and_spread() {

@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::exercise::Exercise;
 use crate::library::{Library, TEST_PLAN_SUFFIX, exercise_id, read_source};
 use crate::source::Source;
+use crate::walker::Couple;
 use crate::{plan, tester, walker};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +44,8 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         match args.random {
             Some(runs) => {
                 let started = std::time::Instant::now();
-                let mut report = walker::walk(&exercise, runs, args.seed);
+                let couples = plan_couples(&exercise, target.plan);
+                let mut report = walker::walk(&exercise, runs, args.seed, &couples);
                 // Timing varies from run to run, so it goes to stderr and
                 // stdout stays the same for a seed.
                 let seconds = started.elapsed().as_secs_f64();
@@ -104,6 +106,20 @@ fn compiled(
         tally.failed += 1;
     }
     Ok(compiled.exercise)
+}
+
+/// The couples and ledgers of the exercise's test plans, for random runs.
+/// A plan file with problems adds none (`mend test` without `--random`
+/// reports them).
+fn plan_couples(exercise: &Exercise, plan: Option<Result<Source, Diagnostic>>) -> Vec<Couple> {
+    let Some(Ok(source)) = plan else {
+        return Vec::new();
+    };
+    plan::load(&source, exercise)
+        .0
+        .iter()
+        .filter_map(|p| tester::ledger_of(p).map(|ledger| (p.partners.clone(), ledger)))
+        .collect()
 }
 
 fn test_plans(

@@ -158,3 +158,17 @@ fn random_playthroughs_report_runs_that_break_with_a_replay_seed() {
         output.stdout
     );
 }
+
+#[test]
+fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
+    // The weekly check-in only walks commitments that are in the ledger; its
+    // plans seed ledgers, and random runs borrow them.
+    let output = mend(&["test", "--random", "300", "--seed", "1", "check-in-weekly"]).ok();
+    assert!(
+        output
+            .stdout
+            .starts_with("check-in-weekly: 300 runs, 300 finished, 21 of 21 steps reached, "),
+        "{}",
+        output.stdout
+    );
+}
