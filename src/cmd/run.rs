@@ -150,7 +150,8 @@ pub fn show_notes(console: &mut dyn Console, markdown: &str) -> io::Result<()> {
 pub fn farewell(console: &mut dyn Console, run: &Run, outcome: Outcome) -> anyhow::Result<()> {
     match outcome {
         Outcome::Finished => console.say(&format!(
-            "Well done, both of you. That's the end of {}.",
+            // Neutral on purpose: an exercise may end with "not today" or "not yet".
+            "That's the end of {}. Thank you both.",
             run.exercise().title
         ))?,
         // `:break` has said how to come back.

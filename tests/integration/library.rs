@@ -196,7 +196,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
         if output.code != 0 {
             problems.push(format!("exit code {}: {}", output.code, output.stderr));
         }
-        if !output.stdout.contains("Well done, both of you.") {
+        if !output.stdout.contains(". Thank you both.\n") {
             problems.push("the run did not reach the end".to_owned());
         }
     }
@@ -245,7 +245,7 @@ fn title(id: &str) -> String {
 /// The notes start with a heading naming the exercise, shown as its own line.
 fn first_notes(transcripts: &str, title: &str) -> String {
     let first = transcripts
-        .split("\nWell done, both of you.")
+        .split("\nThat's the end of ")
         .next()
         .unwrap_or_default();
     let heading = format!("\n\n{title}\n");

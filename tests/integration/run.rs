@@ -37,9 +37,7 @@ fn piped_answers_play_to_the_end() {
     );
     assert!(out.contains("\n\nSam: I feel tired when I do the dishes alone after work, and I need us to share them.\n"), "{out}");
     assert!(
-        out.contains(
-            "Well done, both of you. That's the end of I-statements.\n\nSaved as session "
-        ),
+        out.contains("That's the end of I-statements. Thank you both.\n\nSaved as session "),
         "{out}"
     );
     assert!(out.ends_with(" writes the session notes.\n"), "{out}");

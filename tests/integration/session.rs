@@ -43,7 +43,7 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
     );
     assert!(out.contains("Sam (speaker) · question 1 of 14"), "{out}");
     assert!(
-        out.contains("Well done, both of you. That's the end of I-statements."),
+        out.contains("That's the end of I-statements. Thank you both."),
         "{out}"
     );
     let summary = out.split("What you did today\n").nth(1).unwrap_or_default();

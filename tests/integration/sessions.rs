@@ -129,7 +129,7 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
         out.contains("\"I feel [lonely] when [a specific moment]"),
         "{out}"
     );
-    assert!(out.contains("Well done, both of you."), "{out}");
+    assert!(out.contains(". Thank you both.\n"), "{out}");
 
     let listed = mend(&["sessions"]).data(data.path()).ok();
     assert!(listed.stdout.contains(&format!("{id}  ")), "{listed:?}");
@@ -261,7 +261,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");
-    assert!(out.contains("Well done, both of you."), "{out}");
+    assert!(out.contains(". Thank you both.\n"), "{out}");
 }
 
 #[test]
