@@ -8,74 +8,8 @@
 //! of every `choose` step is taken, so each branch is played at least once.
 
 use crate::common::{mend, repo};
-use serde::Deserialize;
+use mend::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlanFile {
-    plans: Vec<Plan>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Plan {
-    name: String,
-    #[serde(default)]
-    partners: Option<[String; 2]>,
-    /// `mend run` has no way to swap roles; `mend test` plays these plans.
-    #[serde(default)]
-    swap_roles: bool,
-    /// The couple's ledger before the run.
-    #[serde(default)]
-    ledger: Option<mend::ledger::Seed>,
-    turns: Vec<Turn>,
-    expect: Expect,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Turn {
-    #[serde(default, deserialize_with = "scalar")]
-    answer: Option<String>,
-    command: Option<String>,
-    hint: Option<String>,
-    see: Option<String>,
-    by: Option<String>,
-    at: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    #[serde(default)]
-    finished: bool,
-    /// The step waiting when the input runs out; not shown in a transcript.
-    #[serde(default)]
-    #[allow(dead_code)]
-    at: Option<String>,
-    #[serde(default)]
-    notes: Vec<String>,
-    // Checked by `mend test`; the transcript does not show them.
-    #[serde(default)]
-    #[allow(dead_code)]
-    vars: Option<serde_yaml::Value>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    answers: Option<serde_yaml::Value>,
-}
-
-/// An answer as typed: `answer: 1` and `answer: yes` are text too.
-fn scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let value = Option::<serde_yaml::Value>::deserialize(d)?;
-    Ok(value.map(|v| match v {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Null => String::new(),
-        other => format!("{other:?}"),
-    }))
-}
 
 /// The exercises this library ships, each with a test plan.
 const EXERCISES: [&str; 14] = [
@@ -95,13 +29,28 @@ const EXERCISES: [&str; 14] = [
     "trigger-plan",
 ];
 
+/// The plans of exercise `id`, read by mend's own plan loader.
 fn plans(id: &str) -> Vec<Plan> {
-    let path = repo().join("exercises").join(format!("{id}.test.yaml"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{} is readable: {e}", path.display()));
-    let file: PlanFile = serde_yaml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is a test plan: {e}", path.display()));
-    file.plans
+    let read = |file: String| {
+        let path = repo().join("exercises").join(file);
+        mend::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
+    };
+    let exercise = mend::compile(id, read(format!("{id}.yaml")))
+        .exercise
+        .unwrap_or_else(|| panic!("{id} compiles"));
+    let (plans, diagnostics) = mend::plan::load(&read(format!("{id}.test.yaml")), &exercise);
+    assert!(diagnostics.is_empty(), "{id}'s plan: {diagnostics:?}");
+    plans
+}
+
+/// What a turn types into the run: an answer or a command.
+fn typed(turn: &Turn) -> Option<String> {
+    match &turn.action {
+        Action::Answer(text) => Some(text.clone()),
+        Action::Back => Some(":back".to_owned()),
+        Action::Skip => Some(":skip".to_owned()),
+        Action::Hint(_) | Action::See(_) => None,
+    }
 }
 
 /// The transcript split at each echoed answer: `segments[0]` is everything
@@ -132,14 +81,11 @@ fn split(stdout: &str, partners: &[String; 2]) -> Transcript {
 /// Plays one plan through the binary; returns what did not match, and the
 /// transcript.
 fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
-    let partners = plan
-        .partners
-        .clone()
-        .unwrap_or_else(|| ["Partner A".to_owned(), "Partner B".to_owned()]);
+    let partners = plan.partners.clone();
     let input: String = plan
         .turns
         .iter()
-        .filter_map(|t| t.answer.as_ref().or(t.command.as_ref()))
+        .filter_map(typed)
         .map(|line| format!("{line}\n"))
         .collect();
     let data = tempfile::tempdir().expect("a temporary folder");
@@ -159,7 +105,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let mut problems = Vec::new();
     let mut inputs = 0;
     for turn in &plan.turns {
-        if let Some(line) = turn.answer.as_ref().or(turn.command.as_ref()) {
+        if let Some(line) = typed(turn) {
             inputs += 1;
             let Some(echo) = transcript.echoes.get(inputs - 1) else {
                 problems.push(format!("input {inputs} ({line:?}) was never asked for"));
@@ -182,17 +128,18 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
             .get(inputs)
             .map(String::as_str)
             .unwrap_or("");
-        for (kind, wanted) in [("hint", &turn.hint), ("see", &turn.see)] {
-            if let Some(wanted) = wanted
-                && !segment.contains(wanted.as_str())
-            {
-                problems.push(format!(
-                    "after input {inputs}, expected {kind} {wanted:?} in:\n{segment}"
-                ));
-            }
+        let (kind, wanted) = match &turn.action {
+            Action::Hint(wanted) => ("hint", wanted),
+            Action::See(wanted) => ("see", wanted),
+            _ => continue,
+        };
+        if !segment.contains(wanted.as_str()) {
+            problems.push(format!(
+                "after input {inputs}, expected {kind} {wanted:?} in:\n{segment}"
+            ));
         }
     }
-    if plan.expect.finished {
+    if plan.expect.finished == Some(true) {
         if output.code != 0 {
             problems.push(format!("exit code {}: {}", output.code, output.stderr));
         }
@@ -291,7 +238,7 @@ fn notes_of_a_session_that_ran_every_exercise() {
     for id in weekly_first {
         let Some(plan) = plans(id)
             .into_iter()
-            .find(|p| p.expect.finished && p.ledger.is_none() && !p.swap_roles)
+            .find(|p| p.expect.finished == Some(true) && p.ledger.is_none() && !p.swap_roles)
         else {
             continue;
         };
@@ -299,11 +246,7 @@ fn notes_of_a_session_that_ran_every_exercise() {
         // Every shipped exercise has two roles, so the session asks whether
         // to swap them; "n" keeps the plan's order.
         input.push_str("n\n");
-        for line in plan
-            .turns
-            .iter()
-            .filter_map(|t| t.answer.as_ref().or(t.command.as_ref()))
-        {
+        for line in plan.turns.iter().filter_map(typed) {
             input.push_str(&format!("{line}\n"));
         }
         input.push_str("y\n");
@@ -398,7 +341,7 @@ fn the_plans_take_every_option_of_every_choice() {
         let choices = choices(id);
         for plan in plans(id) {
             for turn in &plan.turns {
-                let (Some(at), Some(answer)) = (&turn.at, &turn.answer) else {
+                let (Some(at), Action::Answer(answer)) = (&turn.at, &turn.action) else {
                     continue;
                 };
                 let Some(keys) = choices.get(at) else {
