@@ -8,6 +8,7 @@
 //! of every `choose` step is taken, so each branch is played at least once.
 
 use crate::common::{mend, repo};
+use mend::exercise::StepKind;
 use mend::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,16 +30,20 @@ const EXERCISES: [&str; 14] = [
     "trigger-plan",
 ];
 
+fn read(file: &str) -> mend::Source {
+    let path = repo().join("exercises").join(file);
+    mend::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn exercise(id: &str) -> mend::Exercise {
+    mend::compile(id, read(&format!("{id}.yaml")))
+        .exercise
+        .unwrap_or_else(|| panic!("{id} compiles"))
+}
+
 /// The plans of exercise `id`, read by mend's own plan loader.
 fn plans(id: &str) -> Vec<Plan> {
-    let read = |file: String| {
-        let path = repo().join("exercises").join(file);
-        mend::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
-    };
-    let exercise = mend::compile(id, read(format!("{id}.yaml")))
-        .exercise
-        .unwrap_or_else(|| panic!("{id} compiles"));
-    let (plans, diagnostics) = mend::plan::load(&read(format!("{id}.test.yaml")), &exercise);
+    let (plans, diagnostics) = mend::plan::load(&read(&format!("{id}.test.yaml")), &exercise(id));
     assert!(diagnostics.is_empty(), "{id}'s plan: {diagnostics:?}");
     plans
 }
@@ -181,10 +186,7 @@ fn plays_every_plan(id: &str) -> String {
 }
 
 fn title(id: &str) -> String {
-    let text =
-        std::fs::read_to_string(repo().join("exercises").join(format!("{id}.yaml"))).unwrap();
-    let compiled = mend::compile(id, mend::Source::new(id, text));
-    compiled.exercise.map(|e| e.title).unwrap_or_default()
+    exercise(id).title
 }
 
 /// The notes printed at the end of the first plan's run, with dates (which
@@ -308,29 +310,17 @@ exercise_tests! {
 
 /// `choose` steps of an exercise file: step id → option keys, in order.
 fn choices(id: &str) -> BTreeMap<String, Vec<String>> {
-    fn walk(steps: &serde_yaml::Value, found: &mut BTreeMap<String, Vec<String>>) {
-        for step in steps.as_sequence().into_iter().flatten() {
-            if let Some(inner) = step.get("steps") {
-                walk(inner, found);
-            }
-            if step.get("choose").is_some() {
-                let id = step["id"].as_str().unwrap_or_default().to_owned();
-                let keys = step["options"]
-                    .as_sequence()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|o| o["key"].as_str().map(str::to_owned))
-                    .collect();
-                found.insert(id, keys);
-            }
-        }
-    }
-    let path = repo().join("exercises").join(format!("{id}.yaml"));
-    let text = std::fs::read_to_string(&path).expect("the exercise is readable");
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("the exercise is YAML");
-    let mut found = BTreeMap::new();
-    walk(&doc["steps"], &mut found);
-    found
+    exercise(id)
+        .steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::Choose(choose) => Some((
+                step.id.clone(),
+                choose.options.iter().map(|o| o.key.clone()).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
