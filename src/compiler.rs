@@ -79,9 +79,10 @@ pub fn compile(id: &str, source: Source) -> Compiled {
             roles: spec
                 .roles
                 .iter()
-                .map(|(name, description)| Role {
+                .map(|(name, role)| Role {
                     name: name.clone(),
-                    description: description.clone(),
+                    description: role.description().to_owned(),
+                    label: role.label().unwrap_or(name).to_owned(),
                 })
                 .collect(),
             vars: spec.vars,

@@ -22,7 +22,10 @@ pub struct Prompt {
     /// Whose turn it is: partner index (0 or 1), name, role.
     pub partner: usize,
     pub name: String,
+    /// The role's name, as exercises and test plans refer to it.
     pub role: String,
+    /// How the screen names the role (its `label`, else its name).
+    pub role_label: String,
     pub progress: Progress,
 }
 

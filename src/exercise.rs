@@ -35,6 +35,8 @@ pub struct Exercise {
 pub struct Role {
     pub name: String,
     pub description: String,
+    /// How the screen names the role; the name when the file gives none.
+    pub label: String,
 }
 
 #[derive(Debug)]

@@ -374,8 +374,9 @@ fn between_backticks<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
     rest.split('`').next()
 }
 
+/// The keys serde lists after "expected": "one of `a`, `b`", "`a` or `b`", "`a`".
 fn backticked_list(message: &str) -> Vec<String> {
-    let Some((_, list)) = message.split_once("expected one of ") else {
+    let Some((_, list)) = message.split_once(", expected ") else {
         return Vec::new();
     };
     list.split('`')

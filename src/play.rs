@@ -191,8 +191,8 @@ fn where_text(run: &Run, prompt: &Prompt) -> String {
         text.push_str(&format!(", round {round} of 2 (roles swap in round 2)"));
     }
     text.push_str(&format!(
-        ". It is {}'s turn, as {}.",
-        prompt.name, prompt.role
+        ". It is {}'s turn, as the {}.",
+        prompt.name, prompt.role_label
     ));
     text
 }

@@ -563,6 +563,11 @@ impl<'e> Run<'e> {
                 .get(role)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
+            role_label: ex
+                .roles
+                .get(role)
+                .map(|r| r.label.clone())
+                .unwrap_or_default(),
             progress: Progress {
                 question: self.state.answers.len() + 1,
                 of: ex.question_count().max(self.state.answers.len() + 1),

@@ -57,7 +57,7 @@ impl Screen {
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }
-        let who = format!("{} ({})", prompt.name, prompt.role);
+        let who = format!("{} ({})", prompt.name, prompt.role_label);
         let where_ = format!("· {where_}");
         let fits = self
             .width

@@ -24,7 +24,7 @@ pub struct ExerciseSpec {
     pub version: u32,
     /// Role name → what the role does. The first role is played by the first
     /// partner, the second by the other, unless the couple swaps them.
-    pub roles: IndexMap<String, String>,
+    pub roles: IndexMap<String, RoleSpec>,
     /// Exercise variables and their starting values, read and written by `set`.
     #[serde(default)]
     pub vars: IndexMap<String, serde_json::Value>,
@@ -40,6 +40,60 @@ pub struct ExerciseSpec {
 
 /// One step. Exactly one of `say`, `ask`, `choose`, `set` or `steps` gives its
 /// kind; a step with none of them and a `goto` is a jump.
+/// A role: what it does, or that and how the screen names it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RoleSpec {
+    /// What the role does.
+    Description(String),
+    Details(RoleDetails),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDetails {
+    /// What the role does.
+    pub description: String,
+    /// How the screen names the role ("partner who apologizes"), where the
+    /// role's name would read oddly as a noun.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+impl RoleSpec {
+    pub fn description(&self) -> &str {
+        match self {
+            RoleSpec::Description(d) => d,
+            RoleSpec::Details(details) => &details.description,
+        }
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            RoleSpec::Description(_) => None,
+            RoleSpec::Details(details) => details.label.as_deref(),
+        }
+    }
+}
+
+/// Read by hand rather than `untagged`, so a mistake inside the mapping form
+/// gets its own message (an unknown key, a missing description) instead of
+/// "did not match any variant".
+impl<'de> Deserialize<'de> for RoleSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_yaml::Value::deserialize(deserializer)? {
+            serde_yaml::Value::String(description) => Ok(RoleSpec::Description(description)),
+            value @ serde_yaml::Value::Mapping(_) => serde_yaml::from_value(value)
+                .map(RoleSpec::Details)
+                .map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "a role is its description, or a mapping with `description` and `label`",
+            )),
+        }
+    }
+}
+
 /// A reason to suggest an exercise before the others.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

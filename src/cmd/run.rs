@@ -120,7 +120,7 @@ pub fn roles_text(run: &Run) -> String {
         .enumerate()
         .map(|(i, role)| {
             let name = partners.get(run.partner_for(i)).map_or("", String::as_str);
-            format!("{name} ({}): {}", role.name, role.description.trim())
+            format!("{name} ({}): {}", role.label, role.description.trim())
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -136,9 +136,9 @@ fn play_one(
         let question = format!(
             "Would you like to swap, so {} is the {} and {} the {}?",
             name(1),
-            first.name,
+            first.label,
             name(0),
-            second.name
+            second.label
         );
         if console.confirm(&question)? && run.swap_roles() {
             console.say(&roles_text(&run))?;

@@ -143,3 +143,23 @@ fn commands_work_in_piped_input_too() {
         "{out}"
     );
 }
+
+#[test]
+fn roles_are_named_by_their_label_on_screen() {
+    let output = mend(&["run", "apology-ritual", "--partners", "Alex,Sam"])
+        .stdin("1\n:where\n")
+        .run();
+    let out = &output.stdout;
+    assert!(
+        out.contains("Sam (partner who apologizes): Names what they did"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Alex (hurt partner) · question 1 of 11"),
+        "{out}"
+    );
+    assert!(
+        out.contains("It is Sam's turn, as the partner who apologizes."),
+        "{out}"
+    );
+}
