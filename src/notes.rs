@@ -146,6 +146,8 @@ pub struct AnswerView {
     pub step: String,
     pub name: String,
     pub role: String,
+    /// How the screen named the role (its label, else its name).
+    pub role_label: String,
     pub round: u32,
     pub question: String,
     pub text: String,
@@ -283,6 +285,10 @@ fn exercise_notes(run: &RunLog) -> ExerciseNotes {
                     step: a.step.clone(),
                     name: a.name.clone(),
                     role: a.role.clone(),
+                    role_label: compiled
+                        .as_ref()
+                        .and_then(|e| e.roles.iter().find(|r| r.name == a.role))
+                        .map_or_else(|| a.role.clone(), |r| r.label.clone()),
                     round: a.round,
                     question: a.question.clone(),
                     text: a.text.clone().unwrap_or_default(),
