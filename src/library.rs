@@ -89,14 +89,7 @@ impl Library {
     /// The source of exercise `id`.
     pub fn source(&self, id: &str) -> Result<Source, Diagnostic> {
         match &self.origin {
-            Origin::Dir(dir) => {
-                let path = ["yaml", "yml"]
-                    .iter()
-                    .map(|ext| dir.join(format!("{id}.{ext}")))
-                    .find(|p| p.is_file())
-                    .unwrap_or_else(|| dir.join(format!("{id}.yaml")));
-                read_source(&path)
-            }
+            Origin::Dir(dir) => read_source(&file_in(dir, id)),
             Origin::Embedded => embedded::EXERCISES
                 .iter()
                 .find(|(name, _)| exercise_id(Path::new(name)).as_deref() == Some(id))
@@ -149,6 +142,16 @@ impl Library {
             })
             .collect()
     }
+}
+
+/// The file of exercise `id` in folder `dir`: `id.yaml`, else `id.yml`.
+pub fn file_in(dir: &Path, id: &str) -> PathBuf {
+    let yaml = dir.join(format!("{id}.yaml"));
+    if yaml.is_file() {
+        return yaml;
+    }
+    let yml = dir.join(format!("{id}.yml"));
+    if yml.is_file() { yml } else { yaml }
 }
 
 /// The id of an exercise file: its stem, for `.yaml`/`.yml` files that are not

@@ -2,7 +2,7 @@ use crate::analysis::analyze;
 use crate::cmd::Status;
 use crate::compiler::{Compiled, compile};
 use crate::diagnostic::{Diagnostics, plural};
-use crate::library::{Library, exercise_id, read_source};
+use crate::library::{Library, exercise_id, file_in, read_source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,14 +65,7 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for path in paths {
         if path.is_dir() {
             let library = Library::from_dir(path)?;
-            for id in library.ids() {
-                let yaml = path.join(format!("{id}.yaml"));
-                files.push(if yaml.is_file() {
-                    yaml
-                } else {
-                    path.join(format!("{id}.yml"))
-                });
-            }
+            files.extend(library.ids().iter().map(|id| file_in(path, id)));
         } else {
             files.push(path.clone());
         }
