@@ -10,6 +10,8 @@ pub fn escape(text: &str) -> String {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
     while let Some(line) = lines.next() {
         let line = line.trim_end();
+        // "1. text" or "1) text" at the start of a line is a list item.
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
         for (i, c) in line.chars().enumerate() {
             match c {
                 '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '~' | '{' | '}' => {
@@ -23,6 +25,10 @@ pub fn escape(text: &str) -> String {
                     out.push('\\');
                     out.push(c);
                 }
+                '.' | ')' if i == digits && digits > 0 => {
+                    out.push('\\');
+                    out.push(c);
+                }
                 _ => out.push(c),
             }
         }
@@ -30,30 +36,7 @@ pub fn escape(text: &str) -> String {
             out.push_str("\\\n");
         }
     }
-    escape_ordered_markers(out)
-}
-
-fn starts_ordered_list(line: &str) -> bool {
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && matches!(line[digits..].chars().next(), Some('.') | Some(')'))
-}
-
-/// Escapes the `.` or `)` after leading digits on each line ("1. " → "1\. ").
-fn escape_ordered_markers(text: String) -> String {
-    if !text.lines().any(starts_ordered_list) {
-        return text;
-    }
-    text.split('\n')
-        .map(|line| {
-            if starts_ordered_list(line) {
-                let digits = line.chars().take_while(char::is_ascii_digit).count();
-                format!("{}\\{}", &line[..digits], &line[digits..])
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    out
 }
 
 #[cfg(test)]
