@@ -548,8 +548,9 @@ impl<'e> Run<'e> {
             ),
             _ => unreachable!("only ask and choose steps wait for answers"),
         };
-        let role = step.by().unwrap_or(0);
-        let partner = self.partner_for(role);
+        let role_index = step.by().unwrap_or(0);
+        let partner = self.partner_for(role_index);
+        let role = ex.roles.get(role_index);
         Ok(Prompt {
             step: step.id.clone(),
             text,
@@ -558,16 +559,8 @@ impl<'e> Run<'e> {
             optional,
             partner,
             name: self.state.partners[partner].clone(),
-            role: ex
-                .roles
-                .get(role)
-                .map(|r| r.name.clone())
-                .unwrap_or_default(),
-            role_label: ex
-                .roles
-                .get(role)
-                .map(|r| r.label.clone())
-                .unwrap_or_default(),
+            role: role.map(|r| r.name.clone()).unwrap_or_default(),
+            role_label: role.map(|r| r.label.clone()).unwrap_or_default(),
             progress: Progress {
                 question: self.state.answers.len() + 1,
                 of: ex.question_count().max(self.state.answers.len() + 1),
