@@ -31,7 +31,42 @@ const INDIRECT: [&str; 9] = [
 /// The bit for role names (`speaker`), which are variables of their own.
 const ROLE_NAMES: u16 = VISITS << 1;
 
-const WORD_LENGTHS: std::ops::RangeInclusive<usize> = 2..=10;
+/// The bytes a name is made of.
+const IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// For each first byte, the lengths (as bits) of the tracked and indirect
+/// words that start with it.
+const TRACKED: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < SCRIPT_NAMES.len() {
+        mark(&mut table, SCRIPT_NAMES[i]);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < INDIRECT.len() {
+        mark(&mut table, INDIRECT[i]);
+        i += 1;
+    }
+    mark(&mut table, "visits");
+    table
+};
+
+const fn mark(table: &mut [u16; 256], word: &str) {
+    let bytes = word.as_bytes();
+    // A longer word would not fit the table: refuse to build.
+    assert!(!bytes.is_empty() && bytes.len() < 16);
+    table[bytes[0] as usize] |= 1 << bytes.len();
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Uses(u16);
@@ -49,19 +84,27 @@ impl Uses {
     /// scope will have (so role names count only when one is mentioned).
     pub fn scan_among(text: &str, declared: &[&str]) -> Uses {
         let mut bits = 0;
-        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            // Every tracked name and indirect word is this long (a test
-            // below keeps it so).
-            if WORD_LENGTHS.contains(&word.len()) {
-                if INDIRECT.contains(&word) {
+        // Byte by byte: a name is ASCII letters, digits and `_`, and every
+        // byte of a multi-byte character is >= 0x80, so splitting bytes
+        // gives the same words as splitting characters, without decoding.
+        for word in text.as_bytes().split(|b| !IDENTIFIER[usize::from(*b)]) {
+            let Some(&first) = word.first() else {
+                continue;
+            };
+            // Most words of a template are prose: one look-up rules them out.
+            if word.len() < 16 && TRACKED[usize::from(first)] & (1 << word.len()) != 0 {
+                if INDIRECT.iter().any(|w| w.as_bytes() == word) {
                     return Uses::ALL;
                 }
-                if let Some(bit) = bit(word) {
+                if let Some(bit) = bit_of(word) {
                     bits |= bit;
                     continue;
                 }
             }
-            if !word.is_empty() && word != "answer" && declared.contains(&word) {
+            if !declared.is_empty()
+                && word != b"answer"
+                && declared.iter().any(|d| d.as_bytes() == word)
+            {
                 bits |= ROLE_NAMES;
             }
         }
@@ -87,10 +130,17 @@ impl Uses {
 
 /// The bit of a tracked name.
 fn bit(name: &str) -> Option<u16> {
-    if name == "visits" {
+    bit_of(name.as_bytes())
+}
+
+fn bit_of(name: &[u8]) -> Option<u16> {
+    if name == b"visits" {
         return Some(VISITS);
     }
-    SCRIPT_NAMES.iter().position(|n| *n == name).map(|i| 1 << i)
+    SCRIPT_NAMES
+        .iter()
+        .position(|n| n.as_bytes() == name)
+        .map(|i| 1 << i)
 }
 
 #[cfg(test)]
@@ -110,9 +160,21 @@ mod tests {
     #[test]
     fn every_tracked_word_is_scanned() {
         for word in SCRIPT_NAMES.iter().chain(&INDIRECT).chain(&["visits"]) {
-            assert!(WORD_LENGTHS.contains(&word.len()), "{word}");
             assert_ne!(Uses::scan_among(word, &[]), Uses::NONE, "{word}");
         }
+    }
+
+    #[test]
+    fn characters_beyond_ascii_separate_words() {
+        let uses = Uses::scan("Liebe·answers—wörds ledgerü «round» visitsé");
+        assert!(uses.has("answers"));
+        assert!(uses.has("ledger"));
+        assert!(uses.has("round"));
+        assert!(uses.has("visits"));
+        assert!(!uses.has("transcript"));
+        let declared = ["speaker"];
+        assert!(Uses::scan_among("“speaker”", &declared).has_role_names());
+        assert!(!Uses::scan_among("speakerin", &declared).has_role_names());
     }
 
     #[test]
