@@ -52,12 +52,15 @@ pub fn compile(id: &str, source: Source) -> Compiled {
             diagnostics: loaded.diagnostics,
         };
     };
+    let role_names: Vec<&str> = spec.roles.keys().map(String::as_str).collect();
     let mut compiler = Compiler {
         id,
         source: &source,
         diagnostics: loaded.diagnostics,
         templates: Templates::new(),
-        role_names: spec.roles.keys().cloned().collect(),
+        names: script_names(false, &role_names),
+        check_names: script_names(true, &role_names),
+        role_names,
         check_roles: !loaded.roles_failed,
     };
     let exercise = compiler.exercise(&spec);
@@ -118,8 +121,32 @@ struct Compiler<'a> {
     source: &'a Source,
     diagnostics: Vec<Diagnostic>,
     templates: Templates,
-    role_names: Vec<String>,
+    role_names: Vec<&'a str>,
+    /// The names a `when` or `set` script may read, and a check rule.
+    names: Vec<&'a str>,
+    check_names: Vec<&'a str>,
     check_roles: bool,
+}
+
+/// Which names a script may read.
+#[derive(Clone, Copy)]
+enum Names {
+    /// `when` and `set`: the engine's names and the roles.
+    Step,
+    /// Check rules: those and `answer`.
+    Check,
+    /// Suggestions, read before any run: only the ledger.
+    Ledger,
+}
+
+/// The names a script may read: the engine's own, plus one per role.
+fn script_names<'a>(with_answer: bool, role_names: &[&'a str]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = SCRIPT_NAMES.to_vec();
+    if with_answer {
+        names.push("answer");
+    }
+    names.extend_from_slice(role_names);
+    names
 }
 
 impl Compiler<'_> {
@@ -182,14 +209,13 @@ impl Compiler<'_> {
             let name = format!("{}/notes{MARKDOWN_SUFFIX}", self.id);
             self.text(|| root.key("notes"), || name, notes)
         });
-        let ledger_only = ["ledger".to_owned()];
         let suggest = spec
             .suggest
             .iter()
             .enumerate()
             .filter_map(|(n, s)| {
                 let path = || root.key("suggest").index(n).key("when");
-                let when = self.script(path, &s.when, true, &ledger_only)?;
+                let when = self.script(path, &s.when, true, Names::Ledger)?;
                 Some((when, s.reason.trim().to_owned()))
             })
             .collect();
@@ -344,10 +370,10 @@ impl Compiler<'_> {
             );
         }
         self.check_misplaced_keys(spec, path);
-        let when = spec.when.as_ref().and_then(|w| {
-            let names = self.script_names(false);
-            self.script(|| path.key("when"), w, true, &names)
-        });
+        let when = spec
+            .when
+            .as_ref()
+            .and_then(|w| self.script(|| path.key("when"), w, true, Names::Step));
         let goto = spec
             .goto
             .as_ref()
@@ -384,14 +410,13 @@ impl Compiler<'_> {
         if let Some(say) = &spec.say {
             StepKind::Say(self.text(|| path.key("say"), || format!("{base}/say"), say))
         } else if let Some(ask) = &spec.ask {
-            let check_names = self.script_names(true);
             let checks = spec
                 .check
                 .iter()
                 .enumerate()
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
-                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, &check_names);
+                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, Names::Check);
                     let hint =
                         self.text(|| cpath.key("hint"), || format!("{base}/check{n}"), &c.hint);
                     rule.map(|rule| Check {
@@ -420,8 +445,7 @@ impl Compiler<'_> {
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
-            let names = self.script_names(false);
-            self.script(|| path.key("set"), set, false, &names)
+            self.script(|| path.key("set"), set, false, Names::Step)
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
@@ -596,12 +620,12 @@ impl Compiler<'_> {
     }
 
     fn role(&mut self, name: &str, path: &YamlPath) -> Option<usize> {
-        if let Some(i) = self.role_names.iter().position(|r| r == name) {
+        if let Some(i) = self.role_names.iter().position(|r| *r == name) {
             return Some(i);
         }
         if self.check_roles {
-            let known: Vec<&str> = self.role_names.iter().map(String::as_str).collect();
-            let hint = match did_you_mean(name, &known) {
+            let known = &self.role_names;
+            let hint = match did_you_mean(name, known) {
                 Some(close) => format!("; did you mean `{close}`?"),
                 None => format!("; declared roles: {}", known.join(", ")),
             };
@@ -645,29 +669,23 @@ impl Compiler<'_> {
         Some(to)
     }
 
-    /// The names a script may read: the engine's own, plus one per role.
-    fn script_names(&self, with_answer: bool) -> Vec<String> {
-        let mut names: Vec<String> = SCRIPT_NAMES.iter().map(|s| (*s).to_owned()).collect();
-        if with_answer {
-            names.push("answer".to_owned());
-        }
-        names.extend(self.role_names.iter().cloned());
-        names
-    }
-
     /// `path` is joined only when there is an error to report.
     fn script(
         &mut self,
         path: impl FnOnce() -> YamlPath,
         text: &str,
         expression: bool,
-        names: &[String],
+        names: Names,
     ) -> Option<Script> {
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let names: &[&str] = match names {
+            Names::Step => &self.names,
+            Names::Check => &self.check_names,
+            Names::Ledger => &["ledger"],
+        };
         let compiled = if expression {
-            Script::expression(text, &names)
+            Script::expression(text, names)
         } else {
-            Script::statements(text, &names)
+            Script::statements(text, names)
         };
         compiled
             .map_err(
