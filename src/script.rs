@@ -32,6 +32,10 @@ pub struct ScriptError {
 
 thread_local! {
     static ENGINE: Engine = sandbox();
+    /// The scopes scripts were last compiled against, by their names: an
+    /// exercise compiles all its scripts against two or three name lists.
+    static COMPILE_SCOPES: RefCell<Vec<(Vec<String>, Scope<'static>)>> =
+        const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<BTreeMap<String, u32>> = const { RefCell::new(BTreeMap::new()) };
 }
@@ -72,30 +76,26 @@ impl Script {
     }
 
     fn compile(text: &str, names: &[&str], expression: bool) -> Result<Script, ScriptError> {
-        ENGINE.with(|engine| {
-            // Strict variables make a typo in a name a compile error, so the
-            // scope must declare every name a script may read.
-            let mut scope = Scope::new();
-            for name in names {
-                scope.push_dynamic(*name, Dynamic::UNIT);
-            }
-            let ast = if expression {
-                engine.compile_expression_with_scope(&scope, text)
-            } else {
-                engine.compile_with_scope(&scope, text)
-            };
-            ast.map(|ast| Script {
-                ast,
-                uses: Uses::scan_among(text, names),
-            })
-            .map_err(|e| {
-                let (line, column) = position(e.position());
-                ScriptError {
-                    message: compile_message(e.err_type()),
-                    line,
-                    column,
+        let ast = with_compile_scope(names, |scope| {
+            ENGINE.with(|engine| {
+                if expression {
+                    engine.compile_expression_with_scope(scope, text)
+                } else {
+                    engine.compile_with_scope(scope, text)
                 }
             })
+        });
+        ast.map(|ast| Script {
+            ast,
+            uses: Uses::scan_among(text, names),
+        })
+        .map_err(|e| {
+            let (line, column) = position(e.position());
+            ScriptError {
+                message: compile_message(e.err_type()),
+                line,
+                column,
+            }
         })
     }
 
@@ -133,6 +133,39 @@ impl Script {
             column: 1,
         })
     }
+}
+
+/// Runs `f` with a scope that declares `names`. Strict variables make a
+/// typo in a name a compile error, so the scope must declare every name a
+/// script may read; compiling only reads it, so one scope per list of names
+/// serves every script of an exercise instead of one built per script.
+fn with_compile_scope<T>(names: &[&str], f: impl FnOnce(&Scope) -> T) -> T {
+    const KEPT: usize = 4;
+    COMPILE_SCOPES.with(|scopes| {
+        let mut scopes = scopes.borrow_mut();
+        let found = scopes.iter().position(|(declared, _)| {
+            declared
+                .iter()
+                .map(String::as_str)
+                .eq(names.iter().copied())
+        });
+        let at = match found {
+            Some(at) => at,
+            None => {
+                if scopes.len() == KEPT {
+                    scopes.remove(0);
+                }
+                let mut scope = Scope::new();
+                for name in names {
+                    scope.push_dynamic(*name, Dynamic::UNIT);
+                }
+                let declared = names.iter().map(|n| (*n).to_owned()).collect();
+                scopes.push((declared, scope));
+                scopes.len() - 1
+            }
+        };
+        f(&scopes[at].1)
+    })
 }
 
 pub(crate) fn visits_of(step: &str) -> u32 {
