@@ -128,6 +128,16 @@ struct Compiler<'a> {
     check_roles: bool,
 }
 
+/// `exercise/step`, the start of a step's template names, written out only
+/// when a text turns out to be a template.
+struct NamePrefix<'n>(&'n str, &'n str);
+
+impl std::fmt::Display for NamePrefix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
 /// Which names a script may read.
 #[derive(Clone, Copy)]
 enum Names {
@@ -175,7 +185,7 @@ impl Compiler<'_> {
         }
         self.check_roles_section(spec);
         for name in spec.vars.keys() {
-            self.check_name(&root.key("vars").key(name), name, "variable");
+            self.check_name(|| root.key("vars").key(name), name, "variable");
         }
         if spec.steps.is_empty() && self.diagnostics.is_empty() {
             self.error(
@@ -244,13 +254,13 @@ impl Compiler<'_> {
             ),
         }
         for name in spec.roles.keys() {
-            self.check_name(&path.key(name), name, "role");
+            self.check_name(|| path.key(name), name, "role");
         }
     }
 
     /// Roles, variables and step ids are named in scripts and templates, so
     /// they must be plain identifiers that mend does not use itself.
-    fn check_name(&mut self, path: &YamlPath, name: &str, what: &str) -> bool {
+    fn check_name(&mut self, path: impl FnOnce() -> YamlPath, name: &str, what: &str) -> bool {
         let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && name
                 .chars()
@@ -262,14 +272,14 @@ impl Compiler<'_> {
         };
         if !plain {
             self.error(
-                path,
+                &path(),
                 point,
                 format!("{what} `{name}` must be lowercase letters, digits and underscores, starting with a letter (scripts and templates refer to it by name)"),
             );
             false
         } else if is_reserved(name) {
             self.error(
-                path,
+                &path(),
                 point,
                 format!("`{name}` is a name mend uses itself; choose another {what} name"),
             );
@@ -287,43 +297,38 @@ impl Compiler<'_> {
         out: &mut Vec<Flat<'s>>,
     ) {
         for (i, spec) in steps.iter().enumerate() {
-            let path = path.index(i);
             let at = out.len();
             out.push(Flat {
                 spec,
-                path: path.clone(),
+                path: path.index(i),
                 block,
                 end: at + 1,
             });
             if let Some(children) = &spec.steps {
+                let path = out[at].path.key("steps");
                 if block.is_some() {
                     self.error(
-                        &path.key("steps"),
+                        &path,
                         Point::Key,
                         "blocks cannot be nested; put this block's steps in the outer block",
                     );
                 }
                 if children.is_empty() {
-                    self.error(
-                        &path.key("steps"),
-                        Point::Value,
-                        "a block needs at least one step",
-                    );
+                    self.error(&path, Point::Value, "a block needs at least one step");
                 }
-                self.flatten(children, &path.key("steps"), Some(at), out);
+                self.flatten(children, &path, Some(at), out);
                 out[at].end = out.len();
             }
         }
     }
 
     fn index_ids(&mut self, flat: &[Flat]) -> HashMap<String, usize> {
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(flat.len());
         for (i, f) in flat.iter().enumerate() {
-            let path = f.path.key("id");
             if f.spec.id.is_empty() {
                 continue; // already reported as a missing or broken key
             }
-            if !self.check_name(&path, &f.spec.id, "step id") {
+            if !self.check_name(|| f.path.key("id"), &f.spec.id, "step id") {
                 continue;
             }
             if let Some(&first) = index.get(&f.spec.id) {
@@ -331,7 +336,7 @@ impl Compiler<'_> {
                     .source
                     .position(&flat[first].path.key("id"), Point::Value);
                 self.error(
-                    &path,
+                    &f.path.key("id"),
                     Point::Value,
                     format!(
                         "duplicate step id `{}`; it is first used on line {line}",
@@ -374,10 +379,9 @@ impl Compiler<'_> {
             .when
             .as_ref()
             .and_then(|w| self.script(|| path.key("when"), w, true, Names::Step));
-        let goto = spec
-            .goto
-            .as_ref()
-            .and_then(|target| self.resolve_goto(&path.key("goto"), target, f.block, flat, index));
+        let goto = spec.goto.as_ref().and_then(|target| {
+            self.resolve_goto(|| path.key("goto"), target, f.block, flat, index)
+        });
         let max_visits = spec.max_visits.unwrap_or(limits::DEFAULT_VISITS);
         if !(1..=limits::MAX_VISITS).contains(&max_visits) {
             self.error(
@@ -406,7 +410,7 @@ impl Compiler<'_> {
         index: &HashMap<String, usize>,
     ) -> StepKind {
         let (spec, path) = (f.spec, &f.path);
-        let base = format!("{}/{}", self.id, spec.id);
+        let base = NamePrefix(self.id, &spec.id);
         if let Some(say) = &spec.say {
             StepKind::Say(self.text(|| path.key("say"), || format!("{base}/say"), say))
         } else if let Some(ask) = &spec.ask {
@@ -513,33 +517,33 @@ impl Compiler<'_> {
         }
         let mut keys: Vec<&str> = Vec::new();
         let mut choices = Vec::new();
-        let base = format!("{}/{}", self.id, spec.id);
+        let base = NamePrefix(self.id, &spec.id);
         for (n, option) in spec.options.iter().enumerate() {
-            let opath = path.key("options").index(n);
+            let opath = || path.key("options").index(n);
             let key = option.key.trim();
             if key.is_empty() || key.chars().all(|c| c.is_ascii_digit()) || key.starts_with(':') {
                 self.error(
-                    &opath.key("key"),
+                    &opath().key("key"),
                     Point::Value,
                     "an option key is a word (numbers pick options by position, and `:` starts a command)",
                 );
             } else if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
                 self.error(
-                    &opath.key("key"),
+                    &opath().key("key"),
                     Point::Value,
                     format!("duplicate option key `{key}`"),
                 );
             }
             keys.push(key);
             let label = self.text(
-                || opath.key("label"),
+                || opath().key("label"),
                 || format!("{base}/option{n}"),
                 &option.label,
             );
             let goto = option
                 .goto
                 .as_ref()
-                .and_then(|t| self.resolve_goto(&opath.key("goto"), t, f.block, flat, index));
+                .and_then(|t| self.resolve_goto(|| opath().key("goto"), t, f.block, flat, index));
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
@@ -551,24 +555,25 @@ impl Compiler<'_> {
 
     fn swap(&mut self, spec: &StepSpec, path: &YamlPath) -> Option<(usize, usize)> {
         let swap = spec.swap.as_ref()?;
-        let spath = path.key("swap");
+        let spath = || path.key("swap");
         if swap.len() != 2 || swap[0] == swap[1] {
             self.error(
-                &spath,
+                &spath(),
                 Point::Value,
                 "`swap` names the two roles that change places, e.g. [speaker, listener]",
             );
             return None;
         }
-        let a = self.role(&swap[0], &spath.index(0));
-        let b = self.role(&swap[1], &spath.index(1));
+        let a = self.role(&swap[0], || spath().index(0));
+        let b = self.role(&swap[1], || spath().index(1));
         a.zip(b)
     }
 
     /// Keys that only make sense on another kind of step are errors: a
     /// misplaced `check` would otherwise silently never run.
     fn check_misplaced_keys(&mut self, spec: &StepSpec, path: &YamlPath) {
-        let is = |k: &str| spec.kinds().first() == Some(&k);
+        let kind = spec.kind();
+        let is = |k: &str| kind == Some(k);
         let misplaced = [
             (
                 "by",
@@ -606,9 +611,9 @@ impl Compiler<'_> {
 
     fn by(&mut self, spec: &StepSpec, path: &YamlPath) -> usize {
         match &spec.by {
-            Some(role) => self.role(role, &path.key("by")).unwrap_or(0),
+            Some(role) => self.role(role, || path.key("by")).unwrap_or(0),
             None => {
-                let kind = spec.kinds().first().copied().unwrap_or("ask");
+                let kind = spec.kind().unwrap_or("ask");
                 self.error(
                     &path.key(kind),
                     Point::Key,
@@ -619,7 +624,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn role(&mut self, name: &str, path: &YamlPath) -> Option<usize> {
+    fn role(&mut self, name: &str, path: impl FnOnce() -> YamlPath) -> Option<usize> {
         if let Some(i) = self.role_names.iter().position(|r| *r == name) {
             return Some(i);
         }
@@ -630,7 +635,7 @@ impl Compiler<'_> {
                 None => format!("; declared roles: {}", known.join(", ")),
             };
             self.error(
-                path,
+                &path(),
                 Point::Value,
                 format!("role `{name}` is not declared in `roles`{hint}"),
             );
@@ -640,7 +645,7 @@ impl Compiler<'_> {
 
     fn resolve_goto(
         &mut self,
-        path: &YamlPath,
+        path: impl Fn() -> YamlPath,
         target: &str,
         block: Option<usize>,
         flat: &[Flat],
@@ -652,7 +657,7 @@ impl Compiler<'_> {
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
             self.error(
-                path,
+                &path(),
                 Point::Value,
                 format!("goto names an unknown step `{target}`{hint}"),
             );
@@ -660,7 +665,7 @@ impl Compiler<'_> {
         };
         if flat[to].block != block {
             self.error(
-                path,
+                &path(),
                 Point::Value,
                 format!("goto `{target}` would jump into or out of a block; a goto stays within its own block"),
             );

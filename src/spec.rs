@@ -233,6 +233,15 @@ pub const STEP_KINDS: [&str; 8] = [
 impl StepSpec {
     /// The kind keys this step carries.
     pub fn kinds(&self) -> Vec<&'static str> {
+        self.present_kinds().collect()
+    }
+
+    /// The first kind key this step carries, without collecting the others.
+    pub fn kind(&self) -> Option<&'static str> {
+        self.present_kinds().next()
+    }
+
+    fn present_kinds(&self) -> impl Iterator<Item = &'static str> {
         let present = [
             self.say.is_some(),
             self.ask.is_some(),
@@ -244,9 +253,8 @@ impl StepSpec {
             self.steps.is_some(),
         ];
         STEP_KINDS
-            .iter()
+            .into_iter()
             .zip(present)
-            .filter_map(|(kind, here)| here.then_some(*kind))
-            .collect()
+            .filter_map(|(kind, here)| here.then_some(kind))
     }
 }

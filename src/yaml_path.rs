@@ -7,12 +7,66 @@
 //! diagnostic needs a position, never on the happy path.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
-    Key(String),
+    /// The keys of the exercise format are borrowed, so the many paths the
+    /// compiler keeps (one per step and check rule) copy no text.
+    Key(Cow<'static, str>),
     Index(usize),
+}
+
+/// Every key of the exercise format (`spec.rs`).
+const FORMAT_KEYS: [&str; 40] = [
+    "title",
+    "summary",
+    "minutes",
+    "tags",
+    "version",
+    "roles",
+    "vars",
+    "steps",
+    "notes",
+    "suggest",
+    "id",
+    "say",
+    "ask",
+    "choose",
+    "set",
+    "commit",
+    "agree",
+    "mark",
+    "swap",
+    "by",
+    "example",
+    "check",
+    "options",
+    "optional",
+    "when",
+    "goto",
+    "max_visits",
+    "rule",
+    "hint",
+    "strict",
+    "key",
+    "label",
+    "text",
+    "due",
+    "topic",
+    "revisit",
+    "commitment",
+    "status",
+    "description",
+    "reason",
+];
+
+fn key_seg(key: &str) -> Seg {
+    match FORMAT_KEYS.iter().find(|k| **k == key) {
+        Some(known) => Seg::Key(Cow::Borrowed(known)),
+        None => Seg::Key(Cow::Owned(key.to_owned())),
+    }
 }
 
 /// A path into the document, such as `steps[3].check[0].rule`.
@@ -25,14 +79,18 @@ impl YamlPath {
     }
 
     pub fn key(&self, key: &str) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.to_owned()));
-        YamlPath(segs)
+        self.with(key_seg(key))
     }
 
     pub fn index(&self, index: usize) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Index(index));
+        self.with(Seg::Index(index))
+    }
+
+    /// This path and `seg`, allocated once at its final size.
+    fn with(&self, seg: Seg) -> Self {
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(seg);
         YamlPath(segs)
     }
 
@@ -49,7 +107,7 @@ impl YamlPath {
         for part in text.split('.').filter(|p| !p.is_empty() && *p != "?") {
             let (name, rest) = part.split_once('[').unwrap_or((part, ""));
             if !name.is_empty() {
-                segs.push(Seg::Key(name.to_owned()));
+                segs.push(key_seg(name));
             }
             for index in rest.split('[') {
                 if let Ok(i) = index.trim_end_matches(']').parse() {
@@ -131,7 +189,7 @@ impl<'de> Visitor<'de> for Seek<'_> {
         };
         let stop_at_key = rest.is_empty() && self.point == Point::Key;
         while let Some(key) = map.next_key_seed(KeySeek {
-            wanted: stop_at_key.then_some(wanted.as_str()),
+            wanted: stop_at_key.then_some(wanted.as_ref()),
         })? {
             if key == *wanted {
                 map.next_value_seed(Seek {
