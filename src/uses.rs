@@ -164,6 +164,76 @@ mod tests {
         }
     }
 
+    /// The scan as first written: split into words, look each one up.
+    fn scan_by_words(text: &str, declared: &[&str]) -> Uses {
+        let mut bits = 0;
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if INDIRECT.contains(&word) {
+                return Uses::ALL;
+            }
+            if let Some(bit) = bit(word) {
+                bits |= bit;
+                continue;
+            }
+            if !word.is_empty() && word != "answer" && declared.contains(&word) {
+                bits |= ROLE_NAMES;
+            }
+        }
+        Uses(bits)
+    }
+
+    #[test]
+    fn finds_the_same_names_as_splitting_into_words() {
+        let pieces = [
+            "answers",
+            "answers_by",
+            "answer",
+            "by",
+            "round",
+            "ledger",
+            "visits",
+            "roles",
+            "speaker",
+            "listener",
+            "call",
+            "Fn",
+            "debug",
+            "x",
+            "_",
+            "1",
+            ".",
+            " ",
+            "{{",
+            "}}",
+            "é",
+            "—",
+            "\n",
+            "(",
+            "\"",
+        ];
+        let declared = ["answers", "answer", "by", "roles", "speaker", "listener"];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next() % 7 {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            for names in [&declared[..], &[]] {
+                assert_eq!(
+                    Uses::scan_among(&text, names),
+                    scan_by_words(&text, names),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn characters_beyond_ascii_separate_words() {
         let uses = Uses::scan("Liebe·answers—wörds ledgerü «round» visitsé");
