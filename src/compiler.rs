@@ -132,9 +132,14 @@ struct Compiler<'a> {
 /// when a text turns out to be a template.
 struct NamePrefix<'n>(&'n str, &'n str);
 
-impl std::fmt::Display for NamePrefix<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.0, self.1)
+impl NamePrefix<'_> {
+    /// `exercise/step/what`, allocated once.
+    fn name(&self, what: impl std::fmt::Display) -> String {
+        use std::fmt::Write;
+        let mut name = String::with_capacity(self.0.len() + self.1.len() + 16);
+        // Writing into a String cannot fail.
+        let _ = write!(name, "{}/{}/{what}", self.0, self.1);
+        name
     }
 }
 
@@ -412,7 +417,7 @@ impl Compiler<'_> {
         let (spec, path) = (f.spec, &f.path);
         let base = NamePrefix(self.id, &spec.id);
         if let Some(say) = &spec.say {
-            StepKind::Say(self.text(|| path.key("say"), || format!("{base}/say"), say))
+            StepKind::Say(self.text(|| path.key("say"), || base.name("say"), say))
         } else if let Some(ask) = &spec.ask {
             let checks = spec
                 .check
@@ -421,8 +426,11 @@ impl Compiler<'_> {
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
                     let rule = self.script(|| cpath.key("rule"), &c.rule, true, Names::Check);
-                    let hint =
-                        self.text(|| cpath.key("hint"), || format!("{base}/check{n}"), &c.hint);
+                    let hint = self.text(
+                        || cpath.key("hint"),
+                        || base.name(format_args!("check{n}")),
+                        &c.hint,
+                    );
                     rule.map(|rule| Check {
                         rule,
                         hint,
@@ -432,18 +440,18 @@ impl Compiler<'_> {
                 })
                 .collect();
             StepKind::Ask(Ask {
-                prompt: self.text(|| path.key("ask"), || format!("{base}/ask"), ask),
+                prompt: self.text(|| path.key("ask"), || base.name("ask"), ask),
                 by: self.by(spec, path),
                 example: spec
                     .example
                     .as_ref()
-                    .map(|e| self.text(|| path.key("example"), || format!("{base}/example"), e)),
+                    .map(|e| self.text(|| path.key("example"), || base.name("example"), e)),
                 checks,
                 optional: spec.optional,
             })
         } else if let Some(choose) = &spec.choose {
             StepKind::Choose(Choose {
-                prompt: self.text(|| path.key("choose"), || format!("{base}/choose"), choose),
+                prompt: self.text(|| path.key("choose"), || base.name("choose"), choose),
                 by: self.by(spec, path),
                 options: self.options(f, flat, index),
                 optional: spec.optional,
@@ -456,12 +464,12 @@ impl Compiler<'_> {
                 by: self.by(spec, path),
                 text: self.text(
                     || path.key("commit").key("text"),
-                    || format!("{base}/commit"),
+                    || base.name("commit"),
                     &commit.text,
                 ),
                 due: self.text(
                     || path.key("commit").key("due"),
-                    || format!("{base}/due"),
+                    || base.name("due"),
                     &commit.due,
                 ),
             })
@@ -469,14 +477,14 @@ impl Compiler<'_> {
             StepKind::Agree(Agree {
                 text: self.text(
                     || path.key("agree").key("text"),
-                    || format!("{base}/agree"),
+                    || base.name("agree"),
                     &agree.text,
                 ),
                 topic: agree.topic.clone(),
                 revisit: agree.revisit.as_ref().map(|r| {
                     self.text(
                         || path.key("agree").key("revisit"),
-                        || format!("{base}/revisit"),
+                        || base.name("revisit"),
                         r,
                     )
                 }),
@@ -486,14 +494,10 @@ impl Compiler<'_> {
             StepKind::Mark(Mark {
                 commitment: self.text(
                     || path.key("commitment"),
-                    || format!("{base}/mark"),
+                    || base.name("mark"),
                     &mark.commitment,
                 ),
-                status: self.text(
-                    || path.key("status"),
-                    || format!("{base}/status"),
-                    &mark.status,
-                ),
+                status: self.text(|| path.key("status"), || base.name("status"), &mark.status),
             })
         } else if spec.steps.is_some() {
             StepKind::Block {
@@ -537,7 +541,7 @@ impl Compiler<'_> {
             keys.push(key);
             let label = self.text(
                 || opath().key("label"),
-                || format!("{base}/option{n}"),
+                || base.name(format_args!("option{n}")),
                 &option.label,
             );
             let goto = option
@@ -726,7 +730,7 @@ impl Compiler<'_> {
         if !is_template(source) {
             return Text::Plain(source.to_owned());
         }
-        match self.templates.add(&name(), source) {
+        match self.templates.add(name(), source) {
             Ok(text) => text,
             Err(TemplateError {
                 message,

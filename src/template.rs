@@ -75,15 +75,16 @@ impl Templates {
 
     /// Compiles `source` under `name`. Text without template syntax is kept
     /// plain and never touches minijinja at run time.
-    pub fn add(&mut self, name: &str, source: &str) -> Result<Text, TemplateError> {
+    pub fn add(&mut self, name: impl Into<String>, source: &str) -> Result<Text, TemplateError> {
         if !is_template(source) {
             return Ok(Text::Plain(source.to_owned()));
         }
+        let name = name.into();
         self.env
-            .add_template_owned(name.to_owned(), source.to_owned())
+            .add_template_owned(name.clone(), source.to_owned())
             .map_err(|e| located(&e, source))?;
-        self.uses.insert(name.to_owned(), Uses::scan(source));
-        Ok(Text::Template(name.to_owned()))
+        self.uses.insert(name.clone(), Uses::scan(source));
+        Ok(Text::Template(name))
     }
 
     /// The engine names `text` may read when it is rendered.
