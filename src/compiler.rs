@@ -61,6 +61,7 @@ pub fn compile(id: &str, source: Source) -> Compiled {
         names: script_names(false, &role_names),
         check_names: script_names(true, &role_names),
         role_names,
+        repeated: Vec::new(),
         check_roles: !loaded.roles_failed,
     };
     let exercise = compiler.exercise(&spec);
@@ -125,6 +126,10 @@ struct Compiler<'a> {
     /// The names a `when` or `set` script may read, and a check rule.
     names: Vec<&'a str>,
     check_names: Vec<&'a str>,
+    /// Scripts whose text comes more than once with the same names (a
+    /// condition or rule repeated on several steps), compiled once: their
+    /// kind and text, and the script once compiled.
+    repeated: Vec<(Names, String, Option<Script>)>,
     check_roles: bool,
 }
 
@@ -144,7 +149,7 @@ impl NamePrefix<'_> {
 }
 
 /// Which names a script may read.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Names {
     /// `when` and `set`: the engine's names and the roles.
     Step,
@@ -215,6 +220,7 @@ impl Compiler<'_> {
             return None;
         }
         let index = self.index_ids(&flat);
+        self.find_repeated_scripts(&flat);
         let steps = flat
             .iter()
             .enumerate()
@@ -686,6 +692,16 @@ impl Compiler<'_> {
         expression: bool,
         names: Names,
     ) -> Option<Script> {
+        let kind = names;
+        // Only expressions (`when`, check rules) are shared; `set` is
+        // compiled as statements.
+        let repeated = self
+            .repeated
+            .iter()
+            .position(|(n, t, _)| expression && *n == kind && t == text);
+        if let Some((.., Some(script))) = repeated.map(|at| &self.repeated[at]) {
+            return Some(script.clone());
+        }
         let names: &[&str] = match names {
             Names::Step => &self.names,
             Names::Check => &self.check_names,
@@ -717,6 +733,33 @@ impl Compiler<'_> {
                 },
             )
             .ok()
+            .inspect(|script| {
+                if let Some(at) = repeated {
+                    self.repeated[at].2 = Some(script.clone());
+                }
+            })
+    }
+
+    /// Finds the scripts that come more than once with the same names.
+    fn find_repeated_scripts(&mut self, flat: &[Flat]) {
+        let mut all: Vec<(Names, &str)> = Vec::new();
+        for f in flat {
+            let spec = f.spec;
+            // `set` is compiled as statements, `when` as an expression: the
+            // same text would be two scripts, so only `when` is shared.
+            all.extend(spec.when.iter().map(|w| (Names::Step, w.as_str())));
+            all.extend(spec.check.iter().map(|c| (Names::Check, c.rule.as_str())));
+        }
+        for (i, (names, text)) in all.iter().enumerate() {
+            let again = all[i + 1..].contains(&(*names, *text));
+            let known = self
+                .repeated
+                .iter()
+                .any(|(n, t, _)| n == names && t == text);
+            if again && !known {
+                self.repeated.push((*names, (*text).to_owned(), None));
+            }
+        }
     }
 
     /// Plain text needs neither its template name nor its path (joined only
@@ -748,5 +791,32 @@ impl Compiler<'_> {
                 Text::Plain(String::new())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_steps_when(condition: &str) -> Compiled {
+        let text = format!(
+            "title: t\nsummary: s\nminutes: 1\nversion: 1\nroles:\n  a: A\nsteps:\n  - id: one\n    say: hi\n    when: {condition}\n  - id: two\n    say: ho\n    when: {condition}\n"
+        );
+        compile("x", Source::new("x.yaml", text))
+    }
+
+    #[test]
+    fn a_condition_on_two_steps_is_compiled_for_both() {
+        let compiled = two_steps_when("round == 1");
+        assert!(compiled.diagnostics.is_empty());
+        let exercise = compiled.exercise.expect("compiles");
+        assert!(exercise.steps.iter().all(|s| s.when.is_some()));
+    }
+
+    #[test]
+    fn a_broken_condition_on_two_steps_is_reported_on_both() {
+        let compiled = two_steps_when("round ==");
+        let lines: Vec<usize> = compiled.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [10, 13]);
     }
 }
