@@ -159,6 +159,14 @@ enum Names {
     Ledger,
 }
 
+/// Steps in file order with blocks unrolled, counted before they are.
+fn count_steps(steps: &[StepSpec]) -> usize {
+    steps
+        .iter()
+        .map(|s| 1 + s.steps.as_deref().map_or(0, count_steps))
+        .sum()
+}
+
 /// The names a script may read: the engine's own, plus one per role.
 fn script_names<'a>(with_answer: bool, role_names: &[&'a str]) -> Vec<&'a str> {
     let mut names: Vec<&str> = SCRIPT_NAMES.to_vec();
@@ -205,7 +213,7 @@ impl Compiler<'_> {
             );
         }
 
-        let mut flat = Vec::new();
+        let mut flat = Vec::with_capacity(count_steps(&spec.steps));
         self.flatten(&spec.steps, &root.key("steps"), None, &mut flat);
         if flat.len() > limits::STEPS {
             self.error(
@@ -364,17 +372,15 @@ impl Compiler<'_> {
     fn step(&mut self, i: usize, f: &Flat, flat: &[Flat], index: &HashMap<String, usize>) -> Step {
         let spec = f.spec;
         let path = &f.path;
-        let kinds = spec.kinds();
-        if kinds.len() > 1 {
+        let mut kinds = spec.present_kinds();
+        let (first, second) = (kinds.next(), kinds.next());
+        if let (Some(first), Some(second)) = (first, second) {
             self.error(
-                &path.key(kinds[1]),
+                &path.key(second),
                 Point::Key,
-                format!(
-                    "a step is one kind; this one has both `{}` and `{}`",
-                    kinds[0], kinds[1]
-                ),
+                format!("a step is one kind; this one has both `{first}` and `{second}`"),
             );
-        } else if kinds.is_empty() && spec.goto.is_none() {
+        } else if first.is_none() && spec.goto.is_none() {
             self.error(
                 path,
                 Point::Value,

@@ -231,17 +231,13 @@ pub const STEP_KINDS: [&str; 8] = [
 ];
 
 impl StepSpec {
-    /// The kind keys this step carries.
-    pub fn kinds(&self) -> Vec<&'static str> {
-        self.present_kinds().collect()
-    }
-
     /// The first kind key this step carries, without collecting the others.
     pub fn kind(&self) -> Option<&'static str> {
         self.present_kinds().next()
     }
 
-    fn present_kinds(&self) -> impl Iterator<Item = &'static str> {
+    /// The kind keys this step carries, in `STEP_KINDS` order.
+    pub fn present_kinds(&self) -> impl Iterator<Item = &'static str> {
         let present = [
             self.say.is_some(),
             self.ask.is_some(),
