@@ -17,11 +17,7 @@ pub fn register(engine: &mut Engine) {
         });
         contains_any(s, needles)
     });
-    engine.register_fn("is_due", |s: &str| {
-        // Any fixed day works: only whether the words name a date matters here.
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        crate::due::parse_due(s, today).is_some()
-    });
+    engine.register_fn("is_due", is_due);
     engine.register_fn("visits", |step: &str| crate::script::visits_of(step) as i64);
 }
 
@@ -49,6 +45,61 @@ fn each_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
     .filter(|w| w.chars().any(char::is_alphanumeric))
 }
 
+/// A text split into words once, for every helper that reads it: the check
+/// rules of one answer share one split (`fast_expr`).
+pub struct Words<'a>(Vec<Cow<'a, str>>);
+
+impl<'a> Words<'a> {
+    pub fn of(s: &'a str) -> Self {
+        Words(each_word(s).collect())
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn start_with_i(&self) -> bool {
+        self.0.first().is_some_and(|w| FIRST_PERSON.contains(&&**w))
+    }
+
+    pub fn have_absolutes(&self) -> bool {
+        self.0.iter().any(|w| ABSOLUTES.contains(&&**w))
+            || ABSOLUTE_PHRASES
+                .iter()
+                .any(|p| self.contain(&Phrase::new(p)))
+    }
+
+    pub fn name_feeling(&self) -> bool {
+        self.0.iter().any(|w| FEELINGS.contains(&&**w))
+    }
+
+    /// Whether the phrase's words appear here in a row.
+    pub fn contain(&self, phrase: &Phrase) -> bool {
+        match phrase.0.as_slice() {
+            [] => false,
+            [word] => self.0.iter().any(|w| w == word),
+            wanted => self.0.windows(wanted.len()).any(|w| w == wanted),
+        }
+    }
+}
+
+/// A needle of `contains_any`, split into words like the text it is sought in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase(Vec<String>);
+
+impl Phrase {
+    pub fn new(text: &str) -> Self {
+        Phrase(words(text))
+    }
+}
+
+/// True when the words name a date or a time from now ("by Friday").
+pub fn is_due(s: &str) -> bool {
+    // Any fixed day works: only whether the words name a date matters here.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    crate::due::parse_due(s, today).is_some()
+}
+
 pub fn word_count(s: &str) -> usize {
     each_word(s).count()
 }
@@ -58,9 +109,7 @@ const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive",
 /// True when the sentence starts from the speaker's own side:
 /// "I feel...", "I'm...", "I've...", "My ...".
 pub fn starts_with_i(s: &str) -> bool {
-    each_word(s)
-        .next()
-        .is_some_and(|w| FIRST_PERSON.contains(&&*w))
+    Words::of(s).start_with_i()
 }
 
 const ABSOLUTES: [&str; 10] = [
@@ -80,9 +129,7 @@ const ABSOLUTE_PHRASES: [&str; 4] = ["every time", "all the time", "no one", "ea
 /// True when the text generalises ("always", "never", "every time"), which
 /// turns a complaint about a moment into a verdict about a person.
 pub fn has_absolutes(s: &str) -> bool {
-    let words: Vec<Cow<str>> = each_word(s).collect();
-    words.iter().any(|w| ABSOLUTES.contains(&&**w))
-        || ABSOLUTE_PHRASES.iter().any(|p| contains_phrase(&words, p))
+    Words::of(s).have_absolutes()
 }
 
 /// Feeling words in the spirit of Nonviolent Communication's feelings list:
@@ -169,28 +216,15 @@ const FEELINGS: &[&str] = &[
 /// True when the text names a feeling word. "I feel that you..." names a
 /// thought, not a feeling, so it does not count on its own.
 pub fn names_feeling(s: &str) -> bool {
-    each_word(s).any(|w| FEELINGS.contains(&&*w))
+    Words::of(s).name_feeling()
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
 pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>) -> bool {
-    let words: Vec<Cow<str>> = each_word(s).collect();
+    let words = Words::of(s);
     needles
         .into_iter()
-        .any(|n| contains_phrase(&words, n.as_ref()))
-}
-
-fn contains_phrase(words: &[Cow<str>], phrase: &str) -> bool {
-    let mut wanted = each_word(phrase);
-    let Some(first) = wanted.next() else {
-        return false;
-    };
-    // Most needles are one word: no need to collect them.
-    let Some(second) = wanted.next() else {
-        return words.contains(&first);
-    };
-    let wanted: Vec<Cow<str>> = [first, second].into_iter().chain(wanted).collect();
-    words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+        .any(|n| words.contain(&Phrase::new(n.as_ref())))
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! its state wherever they like.
 
 use crate::event::{Event, Progress, Prompt, Reply};
-use crate::exercise::{Choose, Exercise, Mark, Step, StepKind};
+use crate::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
 use crate::ledger::{LedgerView, Status};
 use crate::limits;
+use crate::names::Names;
 use crate::run_error::{RunError, run_error};
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
@@ -14,7 +15,7 @@ use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunStat
 use crate::template::{TemplateError, Text};
 use crate::text::neutralize;
 use crate::uses::Uses;
-use crate::view::View;
+use crate::view::{RunNames, View};
 use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
@@ -155,7 +156,12 @@ impl<'e> Run<'e> {
                 return self.cached_prompt(i).map(|p| Event::Prompt(p.clone()));
             }
             if let Some(when) = &step.when
-                && !self.test(when, step, (&step.path, "when"), None)?
+                && !self.test(
+                    when,
+                    step,
+                    (&step.path, "when"),
+                    &RunNames::new(self, self.by_name(step), None),
+                )?
             {
                 let past = match step.kind {
                     StepKind::Block { end, .. } => end,
@@ -265,20 +271,14 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
-                // One shared string for every rule: rhai copies it only if a
-                // rule changes it in place.
-                let shared = rhai::ImmutableString::from(text.as_str());
-                for (n, check) in ask.checks.iter().enumerate() {
-                    let passed =
-                        self.test(&check.rule, step, (&check.path, "rule"), Some(&shared))?;
-                    if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
-                        self.state.cursor.nudged.push(n);
-                        let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
-                        return Ok(Reply::Retry {
-                            hint,
-                            check: Some(n),
-                        });
-                    }
+                if let Some(n) = self.refusing_check(ask, step, &text)? {
+                    self.state.cursor.nudged.push(n);
+                    let check = &ask.checks[n];
+                    let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
+                    return Ok(Reply::Retry {
+                        hint,
+                        check: Some(n),
+                    });
                 }
                 self.accept(i, Some(text), None, now)
             }
@@ -304,6 +304,26 @@ impl<'e> Run<'e> {
             }
             _ => Ok(retry("There is no question waiting for an answer.")),
         }
+    }
+
+    /// The first check rule that refuses `answer` and has not let it pass
+    /// already (a rule that is not strict nudges once).
+    fn refusing_check(
+        &self,
+        ask: &Ask,
+        step: &Step,
+        answer: &str,
+    ) -> Result<Option<usize>, RunError> {
+        // One view of the run for every rule, which splits the answer into
+        // words once.
+        let names = RunNames::new(self, self.by_name(step), Some(answer));
+        for (n, check) in ask.checks.iter().enumerate() {
+            let passed = self.test(&check.rule, step, (&check.path, "rule"), &names)?;
+            if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
     }
 
     /// Skips the waiting question if the exercise allows it.
@@ -588,17 +608,16 @@ impl<'e> Run<'e> {
     }
 
     fn render_at(&self, text: &Text, step: &Step, at: At) -> Result<String, RunError> {
-        if let Text::Plain(s) = text {
-            return Ok(s.clone());
-        }
-        self.exercise
-            .templates
-            .render_value(
+        let templates = &self.exercise.templates;
+        let by = self.by_name(step);
+        let rendered = match templates.render_fast(text, &RunNames::new(self, by, None)) {
+            Some(rendered) => rendered,
+            None => templates.render_value(
                 text,
-                View::of(self, self.by_name(step), self.exercise.templates.uses(text))
-                    .into_minijinja(),
-            )
-            .map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
+                View::of(self, by, templates.uses(text)).into_minijinja(),
+            ),
+        };
+        rendered.map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
     }
 
     fn scope(
@@ -625,14 +644,19 @@ impl<'e> Run<'e> {
         Ok(scope)
     }
 
+    /// Evaluates a condition or a check rule.
     fn test(
         &self,
         script: &Script,
         step: &Step,
         at: At,
-        answer: Option<&rhai::ImmutableString>,
+        names: &RunNames,
     ) -> Result<bool, RunError> {
-        let mut scope = self.scope(script.uses(), step, answer)?;
+        if let Some(passed) = script.test_fast(names) {
+            return Ok(passed);
+        }
+        let answer = names.answer().map(rhai::ImmutableString::from);
+        let mut scope = self.scope(script.uses(), step, answer.as_ref())?;
         script
             .test(&mut scope, &self.state.cursor.visits)
             .map_err(|e| self.script_error(step, &at.0.key(at.1), e))

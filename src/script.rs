@@ -3,7 +3,9 @@
 //! no `eval`, no printing, no clock, and hard limits on work and memory, so an
 //! exercise file can never read a file, hang the program or exhaust memory.
 
+use crate::fast_expr::FastExpr;
 use crate::limits;
+use crate::names::Names;
 use crate::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -20,6 +22,8 @@ use std::collections::BTreeMap;
 pub struct Script {
     ast: AST,
     uses: Uses,
+    /// The expression in its common shape, evaluated without rhai.
+    fast: Option<FastExpr>,
 }
 
 /// Where and why a script failed, with the position inside the script text.
@@ -87,6 +91,7 @@ impl Script {
             ast.map(|ast| Script {
                 ast,
                 uses: Uses::scan_among(text, names),
+                fast: expression.then(|| FastExpr::parse(text)).flatten(),
             })
             .map_err(|e| {
                 let (line, column) = position(e.position());
@@ -102,6 +107,16 @@ impl Script {
     /// The engine names this script may read; its scope needs no others.
     pub fn uses(&self) -> Uses {
         self.uses
+    }
+
+    /// Evaluates a condition or check rule without rhai, if it has the
+    /// common shape and reads only plain values; `None` when rhai must.
+    pub(crate) fn test_fast(&self, names: &dyn Names) -> Option<bool> {
+        let fast = self
+            .fast
+            .as_ref()
+            .filter(|_| crate::names::fast_paths_on())?;
+        fast.test(names)
     }
 
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
