@@ -4,13 +4,20 @@
 //! the exercise exactly as it was played); a `state` line holds the whole run
 //! state after every change, written and fsynced before the next prompt.
 //! docs/sessions.md describes the format.
+//!
+//! Because each `state` line is whole, every earlier state line of the same
+//! exercise is redundant: past `limits::JOURNAL_COMPACT_BYTES` the file is
+//! rewritten (atomically) with only what readers use, so its size follows
+//! what was said rather than how often it was saved.
 
-use crate::data::private_file;
+use crate::data::{private_file, write_atomic};
 use crate::ledger::LedgerView;
+use crate::limits;
 use crate::state::RunState;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -71,6 +78,51 @@ pub struct Snapshot {
 pub struct Journal {
     file: File,
     path: PathBuf,
+    /// Bytes in the file.
+    len: u64,
+    /// Past this size the file is compacted.
+    compact_at: u64,
+}
+
+/// A state line over `limits::JOURNAL_STATE_BYTES`: it was not written, so
+/// the journal still ends with the state before the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateTooLarge {
+    pub bytes: usize,
+}
+
+impl StateTooLarge {
+    /// What the couple reads when an answer is refused for it.
+    pub fn refusal(&self) -> String {
+        format!(
+            "That answer would make this exercise's record larger than mend can keep ({} for one exercise), so it was not taken; everything you said before it is saved. A shorter answer may fit, or type :quit and go on in a new exercise.",
+            state_limit()
+        )
+    }
+}
+
+impl fmt::Display for StateTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "this exercise's record would be {} bytes, more than the {} mend keeps for one exercise, so the last change was not saved; everything before it is",
+            self.bytes,
+            state_limit()
+        )
+    }
+}
+
+impl std::error::Error for StateTooLarge {}
+
+fn state_limit() -> String {
+    format!("{} MiB", limits::JOURNAL_STATE_BYTES / (1024 * 1024))
+}
+
+/// When to compact next: past the limit, and not before the file has doubled,
+/// so a journal whose needed lines are already large is not rewritten after
+/// every answer (the cost of compacting stays proportional to what was written).
+fn compact_after(len: u64) -> u64 {
+    (limits::JOURNAL_COMPACT_BYTES as u64).max(len.saturating_mul(2))
 }
 
 impl Journal {
@@ -84,6 +136,8 @@ impl Journal {
         Ok(Journal {
             file,
             path: path.to_owned(),
+            len: 0,
+            compact_at: compact_after(0),
         })
     }
 
@@ -101,17 +155,113 @@ impl Journal {
         Ok(Journal {
             file,
             path: path.to_owned(),
+            len: valid_len,
+            compact_at: compact_after(0),
         })
     }
 
+    /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
+    /// is refused with `StateTooLarge` and nothing is written.
     pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
         let mut bytes = serde_json::to_vec(line)?;
         bytes.push(b'\n');
+        if matches!(line, Line::State(_)) && bytes.len() > limits::JOURNAL_STATE_BYTES {
+            return Err(StateTooLarge { bytes: bytes.len() }.into());
+        }
         // One write per line: a crash leaves at most this line torn.
         self.file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data())
-            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))
+            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))?;
+        self.len += bytes.len() as u64;
+        if self.len > self.compact_at {
+            self.compact().with_context(|| {
+                format!(
+                    "the last change is saved, but session journal `{}` could not be compacted",
+                    self.path.display()
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the file with only the lines readers use (see `Folded`).
+    /// `write_atomic` makes a crash leave the old file or the new one, whole.
+    /// The session's lock is a separate file, so it holds throughout; the
+    /// journal itself is a new file afterwards, so it is opened again.
+    fn compact(&mut self) -> anyhow::Result<()> {
+        let read = read(&self.path)?;
+        let mut bytes = Vec::new();
+        for line in fold(read.lines).lines() {
+            serde_json::to_writer(&mut bytes, &line)?;
+            bytes.push(b'\n');
+        }
+        write_atomic(&self.path, &bytes)?;
+        self.file = private_file()
+            .append(true)
+            .open(&self.path)
+            .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
+        self.len = bytes.len() as u64;
+        self.compact_at = compact_after(self.len);
+        Ok(())
+    }
+}
+
+/// A journal as its readers see it: the start line, and for each exercise
+/// its header and its last state. Everything else in the file is redundant,
+/// since each state line is whole; `lines` is the compacted journal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Folded {
+    pub start: Option<Start>,
+    pub runs: Vec<FoldedRun>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldedRun {
+    /// The run's header; an `edited` header has replaced the one before it.
+    pub header: ExerciseHeader,
+    pub last: Option<Snapshot>,
+}
+
+/// Reads lines in order: the last start line counts, an `edited` header
+/// replaces the current run's header, a state line replaces the current
+/// run's state (one before any header belongs to no run and is dropped).
+pub fn fold(lines: Vec<Line>) -> Folded {
+    let mut folded = Folded::default();
+    for line in lines {
+        match line {
+            Line::Start(start) => folded.start = Some(start),
+            Line::Exercise(mut header) => {
+                let replaces = header.edited;
+                // Folded, the header is simply the run's own.
+                header.edited = false;
+                match folded.runs.last_mut() {
+                    Some(run) if replaces => run.header = *header,
+                    _ => folded.runs.push(FoldedRun {
+                        header: *header,
+                        last: None,
+                    }),
+                }
+            }
+            Line::State(snapshot) => {
+                if let Some(run) = folded.runs.last_mut() {
+                    run.last = Some(*snapshot);
+                }
+            }
+        }
+    }
+    folded
+}
+
+impl Folded {
+    /// The fewest lines that fold back to the same thing.
+    pub fn lines(self) -> Vec<Line> {
+        let mut lines: Vec<Line> = self.start.into_iter().map(Line::Start).collect();
+        for run in self.runs {
+            lines.push(Line::Exercise(Box::new(run.header)));
+            lines.extend(run.last.map(|s| Line::State(Box::new(s))));
+        }
+        lines
     }
 }
 
