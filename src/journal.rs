@@ -372,6 +372,96 @@ mod tests {
         );
     }
 
+    pub(super) fn header(id: &str, edited: bool) -> Line {
+        Line::Exercise(Box::new(ExerciseHeader {
+            exercise: ExerciseRef {
+                id: id.into(),
+                version: 1,
+                hash: "h".into(),
+            },
+            began: DateTime::<Utc>::UNIX_EPOCH,
+            path: None,
+            text: format!("title: {id}"),
+            ledger: LedgerView::default(),
+            edited,
+        }))
+    }
+
+    /// A state line whose one variable holds `said`.
+    pub(super) fn state(id: &str, said: &str) -> Line {
+        let cursor = crate::state::Cursor {
+            at: Some("ask".into()),
+            waiting: true,
+            round: 0,
+            vars: [("said".to_owned(), said.into())].into_iter().collect(),
+            visits: Default::default(),
+            nudged: Vec::new(),
+        };
+        Line::State(Box::new(Snapshot {
+            exercise: ExerciseRef {
+                id: id.into(),
+                version: 1,
+                hash: "h".into(),
+            },
+            saved: DateTime::<Utc>::UNIX_EPOCH,
+            state: RunState {
+                state_version: crate::state::STATE_VERSION,
+                exercise: id.into(),
+                exercise_version: 1,
+                partners: ["Alex".into(), "Sam".into()],
+                bindings: vec![0],
+                cursor,
+                answers: Vec::new(),
+                records: Vec::new(),
+                trail: Vec::new(),
+            },
+        }))
+    }
+
+    #[test]
+    fn a_journal_past_the_threshold_keeps_only_what_readers_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let mut journal = Journal::create(&path).unwrap();
+        let mut appended = vec![start(), header("a", false), state("a", "first")];
+        let big = "x".repeat(limits::JOURNAL_COMPACT_BYTES / 8);
+        appended.extend((0..6).map(|n| state("a", &format!("{n}{big}"))));
+        appended.extend([header("b", false), header("b", true)]);
+        appended.extend((0..6).map(|n| state("b", &format!("{n}{big}"))));
+        for line in &appended {
+            journal.append(line).unwrap();
+        }
+        let lines = read(&path).unwrap().lines;
+        assert!(lines.len() < appended.len(), "{} lines", lines.len());
+        assert_eq!(fold(lines), fold(appended.clone()));
+        // Appends after a compaction go to the new file.
+        appended.push(state("b", "last"));
+        journal.append(appended.last().unwrap()).unwrap();
+        assert_eq!(fold(read(&path).unwrap().lines), fold(appended));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_state_past_the_limit_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let mut journal = Journal::create(&path).unwrap();
+        journal.append(&start()).unwrap();
+        journal.append(&header("a", false)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let error = journal
+            .append(&state("a", &"x".repeat(limits::JOURNAL_STATE_BYTES)))
+            .unwrap_err();
+        assert!(error.downcast_ref::<StateTooLarge>().is_some(), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
     #[test]
     fn every_prefix_loads() {
         let bytes = text(&[start(), start(), start()]);
@@ -397,8 +487,26 @@ mod properties {
         })
     }
 
+    fn any_line() -> impl Strategy<Value = Line> {
+        prop_oneof![
+            "[a-c]".prop_map(|a| line(a, "b".into(), 0)),
+            ("[a-c]", any::<bool>()).prop_map(|(id, edited)| super::tests::header(&id, edited)),
+            ("[a-c]", "[x-z]{0,3}").prop_map(|(id, said)| super::tests::state(&id, &said)),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A compacted journal reads back as the whole one did, and
+        /// compacting it again changes nothing.
+        #[test]
+        fn a_compacted_journal_reads_the_same(lines in prop::collection::vec(any_line(), 0..24)) {
+            let folded = fold(lines);
+            let compacted = folded.clone().lines();
+            prop_assert_eq!(&fold(compacted.clone()), &folded);
+            prop_assert_eq!(fold(compacted.clone()).lines(), compacted);
+        }
 
         /// Any prefix of a journal loads: whole lines come back as written,
         /// a cut line is skipped, never an error.

@@ -34,6 +34,28 @@ fn only_journal(data: &Path) -> PathBuf {
     journals.remove(0)
 }
 
+/// Writes `name` into `dir`: an exercise with one speaker and these steps.
+fn exercise(dir: &Path, name: &str, steps: &str) {
+    let header = "title: Pasting\nsummary: Asks until a limit.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n";
+    std::fs::write(dir.join(name), format!("{header}{steps}")).unwrap();
+}
+
+/// `count` answers of `ANSWER_CHARS` four-byte characters: 64,000 bytes
+/// each to save.
+fn pasted(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|n| format!("paste {n:02} {}", "\u{1D11E}".repeat(ANSWER_CHARS - 9)))
+        .collect()
+}
+
+fn session_id(data: &Path) -> String {
+    only_journal(data)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
 fn state_lines(journal: &Path) -> usize {
     std::fs::read_to_string(journal)
         .unwrap()
@@ -85,7 +107,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
         output.stderr
     );
     let journal = only_journal(data.path());
-    let id = journal.file_stem().unwrap().to_string_lossy().into_owned();
+    let id = session_id(data.path());
     // Every change wrote the whole state, all the answers so far: without
     // compaction the journal would hold at least this much.
     let long_so_far = given.iter().scan(0, |long, answer| {
@@ -133,28 +155,12 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
 fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("paste.yaml"),
-        "\
-title: Pasting
-summary: One question, asked until the limit.
-minutes: 5
-version: 1
-roles:
-  speaker: Speaks.
-steps:
-  - id: again
-    ask: Say it again.
-    by: speaker
-    goto: again
-    max_visits: 100
-",
-    )
-    .unwrap();
-    // Each answer is 16,000 four-byte characters: 64,000 bytes to save.
-    let pasted: Vec<String> = (0..20)
-        .map(|n| format!("paste {n:02} {}", "\u{1D11E}".repeat(ANSWER_CHARS - 9)))
-        .collect();
+    exercise(
+        dir.path(),
+        "paste.yaml",
+        "  - id: again\n    ask: Say it again.\n    by: speaker\n    goto: again\n    max_visits: 100\n",
+    );
+    let pasted = pasted(20);
     let fit = JOURNAL_STATE_BYTES / (4 * ANSWER_CHARS);
     let output = mend(&["run", "paste.yaml", "--partners", "Alex,Sam"])
         .dir(dir.path())
@@ -180,9 +186,8 @@ steps:
         output.stdout
     );
 
-    let journal = only_journal(data.path());
-    assert_private(&journal);
-    let id = journal.file_stem().unwrap().to_string_lossy().into_owned();
+    assert_private(&only_journal(data.path()));
+    let id = session_id(data.path());
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for (n, answer) in pasted.iter().enumerate() {
         assert_eq!(
@@ -207,4 +212,48 @@ steps:
         resumed.stdout
     );
     assert!(!resumed.stdout.contains(refusal), "{}", resumed.stdout);
+}
+
+#[test]
+fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // After the answers, a `set` step keeps 128 KiB more than still fits.
+    exercise(
+        dir.path(),
+        "grow.yaml",
+        "  - id: again
+    ask: Say it again, or type enough.
+    by: speaker
+    max_visits: 100
+  - id: more
+    when: answers.again != \"enough\"
+    goto: again
+    max_visits: 100
+  - id: grow
+    set: |
+      let s = \"x\";
+      while s.len < 100000 { s += s; }
+      vars.big = s;
+",
+    );
+    let pasted = pasted(JOURNAL_STATE_BYTES / (4 * ANSWER_CHARS) - 1);
+    let output = mend(&["run", "grow.yaml", "--partners", "Alex,Sam"])
+        .dir(dir.path())
+        .data(data.path())
+        .stdin(&(pasted.join("\n") + "\nenough\n"))
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains(
+            "more than the 1 MiB mend keeps for one exercise, so the last change was not saved; everything before it is"
+        ),
+        "{}",
+        output.stderr
+    );
+    let id = session_id(data.path());
+    let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
+    for answer in pasted.iter().chain([&"enough".to_owned()]) {
+        assert!(notes.contains(&format!("> {answer}\n")), "{}", &answer[..6]);
+    }
 }
