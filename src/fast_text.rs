@@ -10,7 +10,11 @@ use crate::names::{Cursor, NamePath, Names, Plain};
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]
-pub struct FastText(Vec<Piece>);
+pub struct FastText {
+    pieces: Vec<Piece>,
+    /// The length of the text around the holes.
+    text_len: usize,
+}
 
 #[derive(Debug, Clone)]
 enum Piece {
@@ -45,13 +49,21 @@ impl FastText {
         if !rest.is_empty() {
             pieces.push(Piece::Text(rest.to_owned()));
         }
-        Some(FastText(pieces))
+        let text_len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Hole(_) => 0,
+            })
+            .sum();
+        Some(FastText { pieces, text_len })
     }
 
     /// The rendered text; `None` leaves it to minijinja.
     pub fn render(&self, names: &dyn Names) -> Option<String> {
-        let mut out = String::new();
-        for piece in &self.0 {
+        // Room for a name or a short answer in each hole.
+        let mut out = String::with_capacity(self.text_len + 32 * self.pieces.len());
+        for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Hole(path) => match names.plain(path)? {
