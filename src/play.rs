@@ -113,8 +113,8 @@ pub fn play(
                 Input::End => {
                     save(run)?;
                     return Ok(Outcome::InputEnded {
-                        step: prompt.step,
-                        name: prompt.name,
+                        step: prompt.step.clone(),
+                        name: prompt.name.clone(),
                     });
                 }
             };

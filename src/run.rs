@@ -20,6 +20,7 @@ use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub struct Run<'e> {
     exercise: &'e Exercise,
@@ -34,7 +35,7 @@ pub struct Run<'e> {
     /// front-end asks for it again and again while a partner types, and
     /// `accept` records its text. Not part of `RunState`; cleared by every
     /// change that could alter what it renders to (`forget_prompt`).
-    prompt: Option<(usize, Prompt)>,
+    prompt: Option<(usize, Arc<Prompt>)>,
 }
 
 impl<'e> Run<'e> {
@@ -153,7 +154,7 @@ impl<'e> Run<'e> {
             };
             let step = &ex.steps[i];
             if self.state.cursor.waiting {
-                return self.cached_prompt(i).map(|p| Event::Prompt(p.clone()));
+                return self.cached_prompt(i).map(|p| Event::Prompt(Arc::clone(p)));
             }
             if let Some(when) = &step.when
                 && !self.test(
@@ -173,7 +174,11 @@ impl<'e> Run<'e> {
             if let Some(entered) = self.entered.as_mut() {
                 entered[i] = true;
             }
-            let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
+            let visits = &mut self.state.cursor.visits;
+            let visits = match visits.get_mut(step.id.as_str()) {
+                Some(count) => count,
+                None => visits.entry(step.id.as_str().into()).or_insert(0),
+            };
             *visits += 1;
             if *visits > step.max_visits {
                 let message = format!(
@@ -390,7 +395,11 @@ impl<'e> Run<'e> {
     fn set_at(&mut self, index: usize) {
         self.forget_prompt();
         let cursor = &mut self.state.cursor;
-        cursor.at = self.exercise.steps.get(index).map(|s| s.id.clone());
+        // Reuses the string's room: the cursor moves after every step.
+        match (self.exercise.steps.get(index), &mut cursor.at) {
+            (Some(step), Some(at)) => step.id.clone_into(at),
+            (step, at) => *at = step.map(|s| s.id.clone()),
+        }
         cursor.waiting = false;
         cursor.nudged.clear();
     }
@@ -421,7 +430,7 @@ impl<'e> Run<'e> {
         let ex = self.exercise;
         if let StepKind::Block { end, .. } = ex.steps[block].kind {
             for step in &ex.steps[block + 1..end] {
-                self.state.cursor.visits.remove(&step.id);
+                self.state.cursor.visits.remove(step.id.as_str());
             }
         }
     }
@@ -434,6 +443,21 @@ impl<'e> Run<'e> {
         now: DateTime<Utc>,
     ) -> Result<Reply, RunError> {
         let prompt = self.take_prompt(i)?;
+        let label = text
+            .as_ref()
+            .and_then(|key| prompt.options.iter().find(|(k, _)| k == key))
+            .map(|(_, label)| label.clone());
+        let partner = prompt.partner;
+        // The front-end usually still holds the prompt it showed.
+        let (step, name, role, question) = match Arc::try_unwrap(prompt) {
+            Ok(p) => (p.step, p.name, p.role, p.text),
+            Err(p) => (
+                p.step.clone(),
+                p.name.clone(),
+                p.role.clone(),
+                p.text.clone(),
+            ),
+        };
         self.state.trail.push(Checkpoint {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
@@ -441,16 +465,13 @@ impl<'e> Run<'e> {
             records: self.state.records.len(),
         });
         self.state.answers.push(AnswerRecord {
-            step: prompt.step,
+            step,
             round: self.state.cursor.round,
-            partner: prompt.partner,
-            name: prompt.name,
-            role: prompt.role,
-            question: prompt.text,
-            label: text
-                .as_ref()
-                .and_then(|key| prompt.options.iter().find(|(k, _)| k == key))
-                .map(|(_, label)| label.clone()),
+            partner,
+            name,
+            role,
+            question,
+            label,
             text,
             at: now,
         });
@@ -524,16 +545,16 @@ impl<'e> Run<'e> {
     }
 
     /// The prompt of waiting step `i`, rendered once per wait.
-    fn cached_prompt(&mut self, i: usize) -> Result<&Prompt, RunError> {
+    fn cached_prompt(&mut self, i: usize) -> Result<&Arc<Prompt>, RunError> {
         let prompt = self.take_prompt(i)?;
         Ok(&self.prompt.insert((i, prompt)).1)
     }
 
     /// The stored prompt of step `i`, or a freshly rendered one.
-    fn take_prompt(&mut self, i: usize) -> Result<Prompt, RunError> {
+    fn take_prompt(&mut self, i: usize) -> Result<Arc<Prompt>, RunError> {
         match self.prompt.take() {
             Some((at, prompt)) if at == i => Ok(prompt),
-            _ => self.prompt(i),
+            _ => self.prompt(i).map(Arc::new),
         }
     }
 

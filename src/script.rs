@@ -6,6 +6,7 @@
 use crate::fast_expr::FastExpr;
 use crate::limits;
 use crate::names::Names;
+use crate::state::Visits;
 use crate::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -37,7 +38,7 @@ pub struct ScriptError {
 thread_local! {
     static ENGINE: Engine = sandbox();
     /// Visit counts of the run being evaluated, read by `visits(step)`.
-    static VISITS: RefCell<BTreeMap<String, u32>> = const { RefCell::new(BTreeMap::new()) };
+    static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
 }
 
 fn sandbox() -> Engine {
@@ -120,11 +121,7 @@ impl Script {
     }
 
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
-    pub fn eval(
-        &self,
-        scope: &mut Scope,
-        visits: &BTreeMap<String, u32>,
-    ) -> Result<Dynamic, ScriptError> {
+    pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
         if self.uses.has("visits") {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
@@ -136,11 +133,7 @@ impl Script {
     }
 
     /// Evaluates a condition, insisting on a true/false result.
-    pub fn test(
-        &self,
-        scope: &mut Scope,
-        visits: &BTreeMap<String, u32>,
-    ) -> Result<bool, ScriptError> {
+    pub fn test(&self, scope: &mut Scope, visits: &Visits) -> Result<bool, ScriptError> {
         let value = self.eval(scope, visits)?;
         value.as_bool().map_err(|type_name| ScriptError {
             message: format!("expected true or false, but the expression gave {type_name}"),

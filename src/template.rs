@@ -8,7 +8,7 @@ use crate::limits;
 use crate::names::Names;
 use crate::uses::Uses;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Text that is either shown as written or rendered from a compiled template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Templates {
         });
         Templates {
             env,
-            compiled: HashMap::new(),
+            compiled: HashMap::default(),
         }
     }
 
