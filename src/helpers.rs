@@ -103,7 +103,7 @@ impl<'a> Words<'a> {
     }
 
     pub fn name_feeling(&self) -> bool {
-        self.0.iter().any(|w| FEELINGS.contains(&&**w))
+        self.0.iter().any(|w| FEELINGS.binary_search(&&**w).is_ok())
     }
 
     /// Whether the phrase's words appear here in a row.
@@ -165,9 +165,11 @@ pub fn has_absolutes(s: &str) -> bool {
     Words::of(s).have_absolutes()
 }
 
+/// Sorted, for a binary search: a long answer has hundreds of words.
 /// Feeling words in the spirit of Nonviolent Communication's feelings list:
 /// what happens inside the speaker, not a judgement of the other.
 const FEELINGS: &[&str] = &[
+    "abandoned",
     "afraid",
     "alone",
     "angry",
@@ -175,10 +177,17 @@ const FEELINGS: &[&str] = &[
     "ashamed",
     "betrayed",
     "calm",
+    "close",
+    "cold",
     "confused",
+    "connected",
+    "content",
     "disappointed",
     "discouraged",
+    "dismissed",
+    "distant",
     "embarrassed",
+    "excited",
     "exhausted",
     "frightened",
     "frustrated",
@@ -190,7 +199,9 @@ const FEELINGS: &[&str] = &[
     "helpless",
     "hopeful",
     "hopeless",
+    "humiliated",
     "hurt",
+    "ignored",
     "insecure",
     "invisible",
     "irritated",
@@ -202,48 +213,37 @@ const FEELINGS: &[&str] = &[
     "numb",
     "overwhelmed",
     "panicked",
+    "peaceful",
+    "proud",
+    "raw",
+    "rejected",
     "relieved",
     "resentful",
     "sad",
+    "safe",
     "scared",
     "shaken",
     "shocked",
+    "shut",
+    "small",
     "sorry",
     "stressed",
     "tender",
     "tense",
+    "thankful",
     "tired",
+    "torn",
     "touched",
     "uncertain",
     "uneasy",
+    "unheard",
     "unimportant",
     "unsafe",
+    "unseen",
     "upset",
     "vulnerable",
-    "worried",
-    "dismissed",
-    "ignored",
-    "rejected",
-    "unseen",
-    "unheard",
-    "abandoned",
-    "humiliated",
-    "afraid",
-    "torn",
-    "raw",
-    "small",
-    "safe",
-    "close",
-    "connected",
-    "excited",
-    "proud",
     "warm",
-    "thankful",
-    "content",
-    "peaceful",
-    "shut",
-    "distant",
-    "cold",
+    "worried",
 ];
 
 /// True when the text names a feeling word. "I feel that you..." names a
@@ -316,6 +316,11 @@ mod tests {
     fn counts_words() {
         assert_eq!(word_count("I feel — hurt, when..."), 4);
         assert_eq!(word_count(""), 0);
+    }
+
+    #[test]
+    fn feelings_are_sorted_for_their_binary_search() {
+        assert!(FEELINGS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::script::{Script, ScriptError};
 use crate::source::Inner;
 use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
 use crate::template::{TemplateError, Text};
-use crate::text::neutralize;
+use crate::text::{neutralize, neutralized_len};
 use crate::uses::Uses;
 use crate::view::{RunNames, View};
 use crate::yaml_path::{Point, YamlPath};
@@ -257,14 +257,14 @@ impl<'e> Run<'e> {
             return Ok(retry("There is no question waiting for an answer."));
         };
         let step = &self.exercise.steps[i];
-        let text = neutralize(input.trim());
-        let length = text.chars().count();
+        let length = neutralized_len(input.trim());
         if length > limits::ANSWER_CHARS {
             return Ok(retry(&format!(
                 "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
                 limits::ANSWER_CHARS
             )));
         }
+        let text = neutralize(input.trim());
         match &step.kind {
             StepKind::Ask(ask) => {
                 if text.is_empty() {
