@@ -57,18 +57,24 @@ fn each_ascii_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
         let end = bytes.iter().rposition(|&b| keep(b))? + 1;
         w.get(start..end)
     }
-    s.split(separates_words).filter_map(|w| {
-        let w = trim(w, |b| b.is_ascii_alphanumeric() || b == b'\'')?;
-        let w = trim(w, |b| b != b'\'')?;
-        if !w.bytes().any(|b| b.is_ascii_alphanumeric()) {
-            return None;
-        }
-        Some(if w.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(w.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(w)
+    let bytes = s.as_bytes();
+    bytes
+        .split(|&b| b.is_ascii() && separates_words(char::from(b)))
+        .filter_map(move |w| {
+            // Where the word starts in `s`, to slice the `str` itself.
+            let start = w.as_ptr().addr() - bytes.as_ptr().addr();
+            let w = s.get(start..start + w.len())?;
+            let w = trim(w, |b| b.is_ascii_alphanumeric() || b == b'\'')?;
+            let w = trim(w, |b| b != b'\'')?;
+            if !w.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            Some(if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            })
         })
-    })
 }
 
 /// A text split into words once, for every helper that reads it: the check
