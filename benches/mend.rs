@@ -12,6 +12,11 @@ use divan::{Bencher, counter::ItemsCount};
 use mend::{Event, Run, Source, compile};
 use workload::{GOOD_STATEMENT, Rng};
 
+/// The allocator the `mend` binary uses (src/main.rs), so the figures are
+/// the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let Ok(task) = std::env::var(report::CHILD) {
         report::child(&task);

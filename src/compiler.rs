@@ -13,7 +13,7 @@ use crate::source::{Inner, Source};
 use crate::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use crate::yaml_path::{Point, YamlPath};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,
 /// and every diagnostic found either way.
@@ -342,7 +342,8 @@ impl Compiler<'_> {
     }
 
     fn index_ids(&mut self, flat: &[Flat]) -> HashMap<String, usize> {
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(flat.len());
+        let mut index: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(flat.len(), Default::default());
         for (i, f) in flat.iter().enumerate() {
             if f.spec.id.is_empty() {
                 continue; // already reported as a missing or broken key

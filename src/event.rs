@@ -1,13 +1,19 @@
 //! What the engine asks a front-end to show, and what it answers back.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The next thing to show. `Say` has already moved the run on; `Prompt` stays
 /// until it is answered, so asking again returns the same prompt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Event {
-    Say { step: String, text: String },
-    Prompt(Prompt),
+    Say {
+        step: String,
+        text: String,
+    },
+    /// Shared with the run, which hands out the same prompt until it is
+    /// answered.
+    Prompt(Arc<Prompt>),
     Finished,
 }
 

@@ -7,7 +7,7 @@ use crate::source::Source;
 use crate::template::{Templates, Text};
 use crate::yaml_path::YamlPath;
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug)]
 pub struct Exercise {
@@ -28,6 +28,9 @@ pub struct Exercise {
     /// FNV-1a of the file text: tells a resumed session whether the file changed.
     pub hash: String,
     pub(crate) templates: Templates,
+    /// Step ids to indexes, looked up at every step: Fx hashes short keys
+    /// several times faster than the default SipHash, and an exercise file
+    /// has no reason to choose colliding ids.
     pub(crate) index: HashMap<String, usize>,
 }
 

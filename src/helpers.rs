@@ -17,11 +17,7 @@ pub fn register(engine: &mut Engine) {
         });
         contains_any(s, needles)
     });
-    engine.register_fn("is_due", |s: &str| {
-        // Any fixed day works: only whether the words name a date matters here.
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        crate::due::parse_due(s, today).is_some()
-    });
+    engine.register_fn("is_due", is_due);
     engine.register_fn("visits", |step: &str| crate::script::visits_of(step) as i64);
 }
 
@@ -34,19 +30,113 @@ pub fn words(s: &str) -> Vec<String> {
 /// `words`, borrowing each word from `s` when it needs no change: the
 /// helpers run inside every check rule, so they avoid allocating.
 fn each_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    s.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '(' | ')' | '"')
-    })
-    .map(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}');
-        let ascii_lowercase = w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
-        if ascii_lowercase {
-            Cow::Borrowed(w.trim_matches('\''))
+    s.split(separates_words)
+        .map(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}');
+            let ascii_lowercase = w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            if ascii_lowercase {
+                Cow::Borrowed(w.trim_matches('\''))
+            } else {
+                Cow::Owned(w.replace('\u{2019}', "'").trim_matches('\'').to_lowercase())
+            }
+        })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+}
+
+fn separates_words(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '(' | ')' | '"')
+}
+
+/// `each_word` for ASCII text, trimming bytes instead of characters: the
+/// same words (a property test below compares them) at a fraction of the
+/// cost, and most answers are ASCII.
+fn each_ascii_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    fn trim(w: &str, keep: impl Fn(u8) -> bool) -> Option<&str> {
+        let bytes = w.as_bytes();
+        let start = bytes.iter().position(|&b| keep(b))?;
+        let end = bytes.iter().rposition(|&b| keep(b))? + 1;
+        w.get(start..end)
+    }
+    let bytes = s.as_bytes();
+    bytes
+        .split(|&b| b.is_ascii() && separates_words(char::from(b)))
+        .filter_map(move |w| {
+            // Where the word starts in `s`, to slice the `str` itself.
+            let start = w.as_ptr().addr() - bytes.as_ptr().addr();
+            let w = s.get(start..start + w.len())?;
+            let w = trim(w, |b| b.is_ascii_alphanumeric() || b == b'\'')?;
+            let w = trim(w, |b| b != b'\'')?;
+            if !w.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            Some(if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            })
+        })
+}
+
+/// A text split into words once, for every helper that reads it: the check
+/// rules of one answer share one split (`fast_expr`).
+pub struct Words<'a>(Vec<Cow<'a, str>>);
+
+impl<'a> Words<'a> {
+    pub fn of(s: &'a str) -> Self {
+        if s.is_ascii() {
+            // Room for words of three letters and a space: rarely regrown.
+            let mut words = Vec::with_capacity(s.len() / 4 + 1);
+            words.extend(each_ascii_word(s));
+            Words(words)
         } else {
-            Cow::Owned(w.replace('\u{2019}', "'").trim_matches('\'').to_lowercase())
+            Words(each_word(s).collect())
         }
-    })
-    .filter(|w| w.chars().any(char::is_alphanumeric))
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn start_with_i(&self) -> bool {
+        self.0.first().is_some_and(|w| FIRST_PERSON.contains(&&**w))
+    }
+
+    pub fn have_absolutes(&self) -> bool {
+        self.0.iter().any(|w| ABSOLUTES.contains(&&**w))
+            || ABSOLUTE_PHRASES
+                .iter()
+                .any(|p| self.contain(&Phrase::new(p)))
+    }
+
+    pub fn name_feeling(&self) -> bool {
+        self.0.iter().any(|w| FEELINGS.binary_search(&&**w).is_ok())
+    }
+
+    /// Whether the phrase's words appear here in a row.
+    pub fn contain(&self, phrase: &Phrase) -> bool {
+        match phrase.0.as_slice() {
+            [] => false,
+            [word] => self.0.iter().any(|w| w == word),
+            wanted => self.0.windows(wanted.len()).any(|w| w == wanted),
+        }
+    }
+}
+
+/// A needle of `contains_any`, split into words like the text it is sought in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase(Vec<String>);
+
+impl Phrase {
+    pub fn new(text: &str) -> Self {
+        Phrase(words(text))
+    }
+}
+
+/// True when the words name a date or a time from now ("by Friday").
+pub fn is_due(s: &str) -> bool {
+    // Any fixed day works: only whether the words name a date matters here.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    crate::due::parse_due(s, today).is_some()
 }
 
 pub fn word_count(s: &str) -> usize {
@@ -58,9 +148,7 @@ const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive",
 /// True when the sentence starts from the speaker's own side:
 /// "I feel...", "I'm...", "I've...", "My ...".
 pub fn starts_with_i(s: &str) -> bool {
-    each_word(s)
-        .next()
-        .is_some_and(|w| FIRST_PERSON.contains(&&*w))
+    Words::of(s).start_with_i()
 }
 
 const ABSOLUTES: [&str; 10] = [
@@ -80,14 +168,14 @@ const ABSOLUTE_PHRASES: [&str; 4] = ["every time", "all the time", "no one", "ea
 /// True when the text generalises ("always", "never", "every time"), which
 /// turns a complaint about a moment into a verdict about a person.
 pub fn has_absolutes(s: &str) -> bool {
-    let words: Vec<Cow<str>> = each_word(s).collect();
-    words.iter().any(|w| ABSOLUTES.contains(&&**w))
-        || ABSOLUTE_PHRASES.iter().any(|p| contains_phrase(&words, p))
+    Words::of(s).have_absolutes()
 }
 
+/// Sorted, for a binary search: a long answer has hundreds of words.
 /// Feeling words in the spirit of Nonviolent Communication's feelings list:
 /// what happens inside the speaker, not a judgement of the other.
 const FEELINGS: &[&str] = &[
+    "abandoned",
     "afraid",
     "alone",
     "angry",
@@ -95,10 +183,17 @@ const FEELINGS: &[&str] = &[
     "ashamed",
     "betrayed",
     "calm",
+    "close",
+    "cold",
     "confused",
+    "connected",
+    "content",
     "disappointed",
     "discouraged",
+    "dismissed",
+    "distant",
     "embarrassed",
+    "excited",
     "exhausted",
     "frightened",
     "frustrated",
@@ -110,7 +205,9 @@ const FEELINGS: &[&str] = &[
     "helpless",
     "hopeful",
     "hopeless",
+    "humiliated",
     "hurt",
+    "ignored",
     "insecure",
     "invisible",
     "irritated",
@@ -122,75 +219,51 @@ const FEELINGS: &[&str] = &[
     "numb",
     "overwhelmed",
     "panicked",
+    "peaceful",
+    "proud",
+    "raw",
+    "rejected",
     "relieved",
     "resentful",
     "sad",
+    "safe",
     "scared",
     "shaken",
     "shocked",
+    "shut",
+    "small",
     "sorry",
     "stressed",
     "tender",
     "tense",
+    "thankful",
     "tired",
+    "torn",
     "touched",
     "uncertain",
     "uneasy",
+    "unheard",
     "unimportant",
     "unsafe",
+    "unseen",
     "upset",
     "vulnerable",
-    "worried",
-    "dismissed",
-    "ignored",
-    "rejected",
-    "unseen",
-    "unheard",
-    "abandoned",
-    "humiliated",
-    "afraid",
-    "torn",
-    "raw",
-    "small",
-    "safe",
-    "close",
-    "connected",
-    "excited",
-    "proud",
     "warm",
-    "thankful",
-    "content",
-    "peaceful",
-    "shut",
-    "distant",
-    "cold",
+    "worried",
 ];
 
 /// True when the text names a feeling word. "I feel that you..." names a
 /// thought, not a feeling, so it does not count on its own.
 pub fn names_feeling(s: &str) -> bool {
-    each_word(s).any(|w| FEELINGS.contains(&&*w))
+    Words::of(s).name_feeling()
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
 pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>) -> bool {
-    let words: Vec<Cow<str>> = each_word(s).collect();
+    let words = Words::of(s);
     needles
         .into_iter()
-        .any(|n| contains_phrase(&words, n.as_ref()))
-}
-
-fn contains_phrase(words: &[Cow<str>], phrase: &str) -> bool {
-    let mut wanted = each_word(phrase);
-    let Some(first) = wanted.next() else {
-        return false;
-    };
-    // Most needles are one word: no need to collect them.
-    let Some(second) = wanted.next() else {
-        return words.contains(&first);
-    };
-    let wanted: Vec<Cow<str>> = [first, second].into_iter().chain(wanted).collect();
-    words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+        .any(|n| words.contain(&Phrase::new(n.as_ref())))
 }
 
 #[cfg(test)]
@@ -223,10 +296,37 @@ mod tests {
         assert!(!contains_any("the butter", &needles));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn ascii_text_splits_as_any_text_does(s in "[ -~\t\n\r\x0B\x0C]{0,40}") {
+            let general: Vec<Cow<str>> = each_word(&s).collect();
+            let ascii: Vec<Cow<str>> = each_ascii_word(&s).collect();
+            proptest::prop_assert_eq!(general, ascii);
+        }
+    }
+
+    #[test]
+    fn ascii_words_are_the_words() {
+        for s in [
+            "I'M hurt, 'really'  -- 'ok'-",
+            "'' a'b 'C' ",
+            "\x0bx\x0cY",
+            "",
+        ] {
+            let general: Vec<Cow<str>> = each_word(s).collect();
+            assert_eq!(general, each_ascii_word(s).collect::<Vec<_>>(), "{s:?}");
+        }
+    }
+
     #[test]
     fn counts_words() {
         assert_eq!(word_count("I feel — hurt, when..."), 4);
         assert_eq!(word_count(""), 0);
+    }
+
+    #[test]
+    fn feelings_are_sorted_for_their_binary_search() {
+        assert!(FEELINGS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

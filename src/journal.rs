@@ -4,13 +4,20 @@
 //! the exercise exactly as it was played); a `state` line holds the whole run
 //! state after every change, written and fsynced before the next prompt.
 //! docs/sessions.md describes the format.
+//!
+//! Because each `state` line is whole, every earlier state line of the same
+//! exercise is redundant: past `limits::JOURNAL_COMPACT_BYTES` the file is
+//! rewritten (atomically) with only what readers use, so its size follows
+//! what was said rather than how often it was saved.
 
-use crate::data::private_file;
+use crate::data::{private_file, write_atomic};
 use crate::ledger::LedgerView;
+use crate::limits;
 use crate::state::RunState;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -71,6 +78,51 @@ pub struct Snapshot {
 pub struct Journal {
     file: File,
     path: PathBuf,
+    /// Bytes in the file.
+    len: u64,
+    /// Past this size the file is compacted.
+    compact_at: u64,
+}
+
+/// A state line over `limits::JOURNAL_STATE_BYTES`: it was not written, so
+/// the journal still ends with the state before the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateTooLarge {
+    pub bytes: usize,
+}
+
+impl StateTooLarge {
+    /// What the couple reads when an answer is refused for it.
+    pub fn refusal(&self) -> String {
+        format!(
+            "That answer would make this exercise's record larger than mend can keep ({} for one exercise), so it was not taken; everything you said before it is saved. A shorter answer may fit, or type :quit and go on in a new exercise.",
+            state_limit()
+        )
+    }
+}
+
+impl fmt::Display for StateTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "this exercise's record would be {} bytes, more than the {} mend keeps for one exercise, so the last change was not saved; everything before it is",
+            self.bytes,
+            state_limit()
+        )
+    }
+}
+
+impl std::error::Error for StateTooLarge {}
+
+fn state_limit() -> String {
+    format!("{} MiB", limits::JOURNAL_STATE_BYTES / (1024 * 1024))
+}
+
+/// When to compact next: past the limit, and not before the file has doubled,
+/// so a journal whose needed lines are already large is not rewritten after
+/// every answer (the cost of compacting stays proportional to what was written).
+fn compact_after(len: u64) -> u64 {
+    (limits::JOURNAL_COMPACT_BYTES as u64).max(len.saturating_mul(2))
 }
 
 impl Journal {
@@ -84,6 +136,8 @@ impl Journal {
         Ok(Journal {
             file,
             path: path.to_owned(),
+            len: 0,
+            compact_at: compact_after(0),
         })
     }
 
@@ -101,17 +155,113 @@ impl Journal {
         Ok(Journal {
             file,
             path: path.to_owned(),
+            len: valid_len,
+            compact_at: compact_after(0),
         })
     }
 
+    /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
+    /// is refused with `StateTooLarge` and nothing is written.
     pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
         let mut bytes = serde_json::to_vec(line)?;
         bytes.push(b'\n');
+        if matches!(line, Line::State(_)) && bytes.len() > limits::JOURNAL_STATE_BYTES {
+            return Err(StateTooLarge { bytes: bytes.len() }.into());
+        }
         // One write per line: a crash leaves at most this line torn.
         self.file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data())
-            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))
+            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))?;
+        self.len += bytes.len() as u64;
+        if self.len > self.compact_at {
+            self.compact().with_context(|| {
+                format!(
+                    "the last change is saved, but session journal `{}` could not be compacted",
+                    self.path.display()
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the file with only the lines readers use (see `Folded`).
+    /// `write_atomic` makes a crash leave the old file or the new one, whole.
+    /// The session's lock is a separate file, so it holds throughout; the
+    /// journal itself is a new file afterwards, so it is opened again.
+    fn compact(&mut self) -> anyhow::Result<()> {
+        let read = read(&self.path)?;
+        let mut bytes = Vec::new();
+        for line in fold(read.lines).lines() {
+            serde_json::to_writer(&mut bytes, &line)?;
+            bytes.push(b'\n');
+        }
+        write_atomic(&self.path, &bytes)?;
+        self.file = private_file()
+            .append(true)
+            .open(&self.path)
+            .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
+        self.len = bytes.len() as u64;
+        self.compact_at = compact_after(self.len);
+        Ok(())
+    }
+}
+
+/// A journal as its readers see it: the start line, and for each exercise
+/// its header and its last state. Everything else in the file is redundant,
+/// since each state line is whole; `lines` is the compacted journal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Folded {
+    pub start: Option<Start>,
+    pub runs: Vec<FoldedRun>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldedRun {
+    /// The run's header; an `edited` header has replaced the one before it.
+    pub header: ExerciseHeader,
+    pub last: Option<Snapshot>,
+}
+
+/// Reads lines in order: the last start line counts, an `edited` header
+/// replaces the current run's header, a state line replaces the current
+/// run's state (one before any header belongs to no run and is dropped).
+pub fn fold(lines: Vec<Line>) -> Folded {
+    let mut folded = Folded::default();
+    for line in lines {
+        match line {
+            Line::Start(start) => folded.start = Some(start),
+            Line::Exercise(mut header) => {
+                let replaces = header.edited;
+                // Folded, the header is simply the run's own.
+                header.edited = false;
+                match folded.runs.last_mut() {
+                    Some(run) if replaces => run.header = *header,
+                    _ => folded.runs.push(FoldedRun {
+                        header: *header,
+                        last: None,
+                    }),
+                }
+            }
+            Line::State(snapshot) => {
+                if let Some(run) = folded.runs.last_mut() {
+                    run.last = Some(*snapshot);
+                }
+            }
+        }
+    }
+    folded
+}
+
+impl Folded {
+    /// The fewest lines that fold back to the same thing.
+    pub fn lines(self) -> Vec<Line> {
+        let mut lines: Vec<Line> = self.start.into_iter().map(Line::Start).collect();
+        for run in self.runs {
+            lines.push(Line::Exercise(Box::new(run.header)));
+            lines.extend(run.last.map(|s| Line::State(Box::new(s))));
+        }
+        lines
     }
 }
 
@@ -222,6 +372,96 @@ mod tests {
         );
     }
 
+    pub(super) fn header(id: &str, edited: bool) -> Line {
+        Line::Exercise(Box::new(ExerciseHeader {
+            exercise: ExerciseRef {
+                id: id.into(),
+                version: 1,
+                hash: "h".into(),
+            },
+            began: DateTime::<Utc>::UNIX_EPOCH,
+            path: None,
+            text: format!("title: {id}"),
+            ledger: LedgerView::default(),
+            edited,
+        }))
+    }
+
+    /// A state line whose one variable holds `said`.
+    pub(super) fn state(id: &str, said: &str) -> Line {
+        let cursor = crate::state::Cursor {
+            at: Some("ask".into()),
+            waiting: true,
+            round: 0,
+            vars: [("said".to_owned(), said.into())].into_iter().collect(),
+            visits: Default::default(),
+            nudged: Vec::new(),
+        };
+        Line::State(Box::new(Snapshot {
+            exercise: ExerciseRef {
+                id: id.into(),
+                version: 1,
+                hash: "h".into(),
+            },
+            saved: DateTime::<Utc>::UNIX_EPOCH,
+            state: RunState {
+                state_version: crate::state::STATE_VERSION,
+                exercise: id.into(),
+                exercise_version: 1,
+                partners: ["Alex".into(), "Sam".into()],
+                bindings: vec![0],
+                cursor,
+                answers: Vec::new(),
+                records: Vec::new(),
+                trail: Vec::new(),
+            },
+        }))
+    }
+
+    #[test]
+    fn a_journal_past_the_threshold_keeps_only_what_readers_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let mut journal = Journal::create(&path).unwrap();
+        let mut appended = vec![start(), header("a", false), state("a", "first")];
+        let big = "x".repeat(limits::JOURNAL_COMPACT_BYTES / 8);
+        appended.extend((0..6).map(|n| state("a", &format!("{n}{big}"))));
+        appended.extend([header("b", false), header("b", true)]);
+        appended.extend((0..6).map(|n| state("b", &format!("{n}{big}"))));
+        for line in &appended {
+            journal.append(line).unwrap();
+        }
+        let lines = read(&path).unwrap().lines;
+        assert!(lines.len() < appended.len(), "{} lines", lines.len());
+        assert_eq!(fold(lines), fold(appended.clone()));
+        // Appends after a compaction go to the new file.
+        appended.push(state("b", "last"));
+        journal.append(appended.last().unwrap()).unwrap();
+        assert_eq!(fold(read(&path).unwrap().lines), fold(appended));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_state_past_the_limit_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let mut journal = Journal::create(&path).unwrap();
+        journal.append(&start()).unwrap();
+        journal.append(&header("a", false)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let error = journal
+            .append(&state("a", &"x".repeat(limits::JOURNAL_STATE_BYTES)))
+            .unwrap_err();
+        assert!(error.downcast_ref::<StateTooLarge>().is_some(), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
     #[test]
     fn every_prefix_loads() {
         let bytes = text(&[start(), start(), start()]);
@@ -247,8 +487,26 @@ mod properties {
         })
     }
 
+    fn any_line() -> impl Strategy<Value = Line> {
+        prop_oneof![
+            "[a-c]".prop_map(|a| line(a, "b".into(), 0)),
+            ("[a-c]", any::<bool>()).prop_map(|(id, edited)| super::tests::header(&id, edited)),
+            ("[a-c]", "[x-z]{0,3}").prop_map(|(id, said)| super::tests::state(&id, &said)),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A compacted journal reads back as the whole one did, and
+        /// compacting it again changes nothing.
+        #[test]
+        fn a_compacted_journal_reads_the_same(lines in prop::collection::vec(any_line(), 0..24)) {
+            let folded = fold(lines);
+            let compacted = folded.clone().lines();
+            prop_assert_eq!(&fold(compacted.clone()), &folded);
+            prop_assert_eq!(fold(compacted.clone()).lines(), compacted);
+        }
 
         /// Any prefix of a journal loads: whole lines come back as written,
         /// a cut line is skipped, never an error.

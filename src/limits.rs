@@ -27,3 +27,14 @@ pub const TEMPLATE_RECURSION: usize = 50;
 pub const RENDERED_CHARS: usize = 256 * 1024;
 /// A partner's name, in characters.
 pub const NAME_CHARS: usize = 40;
+/// A session journal past this size is compacted: rewritten with only the
+/// start, each exercise's header and its last state. Twenty times a full
+/// `i-statements` journal, so ordinary sessions are never rewritten; small
+/// enough that reading every journal (for the couple's ledger) stays quick.
+pub const JOURNAL_COMPACT_BYTES: usize = 1024 * 1024;
+/// One exercise's saved state (one journal `state` line), which compaction
+/// cannot shrink. A change that would pass it is refused and nothing is
+/// written: an answer is asked again, like an over-long one. 1 MiB is about
+/// 65 answers of the longest kind (16,000 characters) in one exercise, and
+/// 200 times the state of a full `i-statements` run.
+pub const JOURNAL_STATE_BYTES: usize = 1024 * 1024;

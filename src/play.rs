@@ -3,6 +3,7 @@
 
 use crate::command::{BREAK_TEXT, Command};
 use crate::event::{Event, Prompt, Reply};
+use crate::journal::StateTooLarge;
 use crate::run::Run;
 use chrono::{DateTime, Utc};
 use std::io;
@@ -112,8 +113,8 @@ pub fn play(
                 Input::End => {
                     save(run)?;
                     return Ok(Outcome::InputEnded {
-                        step: prompt.step,
-                        name: prompt.name,
+                        step: prompt.step.clone(),
+                        name: prompt.name.clone(),
                     });
                 }
             };
@@ -164,7 +165,18 @@ pub fn play(
             };
             match reply {
                 Reply::Accepted => {
-                    save(run)?;
+                    if let Err(error) = save(run) {
+                        // Too large to journal: refused like an over-long
+                        // answer, undone, and the question asked again.
+                        let Some(too_large) = error.downcast_ref::<StateTooLarge>() else {
+                            return Err(error);
+                        };
+                        console.hint(&too_large.refusal())?;
+                        run.back();
+                        if Command::parse(&line).is_none() {
+                            prefill = line;
+                        }
+                    }
                     break;
                 }
                 Reply::Retry { hint, .. } => {

@@ -4,21 +4,23 @@
 //! its state wherever they like.
 
 use crate::event::{Event, Progress, Prompt, Reply};
-use crate::exercise::{Choose, Exercise, Mark, Step, StepKind};
+use crate::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
 use crate::ledger::{LedgerView, Status};
 use crate::limits;
+use crate::names::Names;
 use crate::run_error::{RunError, run_error};
 use crate::script::{Script, ScriptError};
 use crate::source::Inner;
 use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
 use crate::template::{TemplateError, Text};
-use crate::text::neutralize;
+use crate::text::{neutralize, neutralized_len};
 use crate::uses::Uses;
-use crate::view::View;
+use crate::view::{RunNames, View};
 use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub struct Run<'e> {
     exercise: &'e Exercise,
@@ -33,7 +35,7 @@ pub struct Run<'e> {
     /// front-end asks for it again and again while a partner types, and
     /// `accept` records its text. Not part of `RunState`; cleared by every
     /// change that could alter what it renders to (`forget_prompt`).
-    prompt: Option<(usize, Prompt)>,
+    prompt: Option<(usize, Arc<Prompt>)>,
 }
 
 impl<'e> Run<'e> {
@@ -152,10 +154,15 @@ impl<'e> Run<'e> {
             };
             let step = &ex.steps[i];
             if self.state.cursor.waiting {
-                return self.cached_prompt(i).map(|p| Event::Prompt(p.clone()));
+                return self.cached_prompt(i).map(|p| Event::Prompt(Arc::clone(p)));
             }
             if let Some(when) = &step.when
-                && !self.test(when, step, (&step.path, "when"), None)?
+                && !self.test(
+                    when,
+                    step,
+                    (&step.path, "when"),
+                    &RunNames::new(self, self.by_name(step), None),
+                )?
             {
                 let past = match step.kind {
                     StepKind::Block { end, .. } => end,
@@ -167,7 +174,11 @@ impl<'e> Run<'e> {
             if let Some(entered) = self.entered.as_mut() {
                 entered[i] = true;
             }
-            let visits = self.state.cursor.visits.entry(step.id.clone()).or_insert(0);
+            let visits = &mut self.state.cursor.visits;
+            let visits = match visits.get_mut(step.id.as_str()) {
+                Some(count) => count,
+                None => visits.entry(step.id.as_str().into()).or_insert(0),
+            };
             *visits += 1;
             if *visits > step.max_visits {
                 let message = format!(
@@ -246,14 +257,14 @@ impl<'e> Run<'e> {
             return Ok(retry("There is no question waiting for an answer."));
         };
         let step = &self.exercise.steps[i];
-        let text = neutralize(input.trim());
-        let length = text.chars().count();
+        let length = neutralized_len(input.trim());
         if length > limits::ANSWER_CHARS {
             return Ok(retry(&format!(
                 "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
                 limits::ANSWER_CHARS
             )));
         }
+        let text = neutralize(input.trim());
         match &step.kind {
             StepKind::Ask(ask) => {
                 if text.is_empty() {
@@ -265,20 +276,14 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
-                // One shared string for every rule: rhai copies it only if a
-                // rule changes it in place.
-                let shared = rhai::ImmutableString::from(text.as_str());
-                for (n, check) in ask.checks.iter().enumerate() {
-                    let passed =
-                        self.test(&check.rule, step, (&check.path, "rule"), Some(&shared))?;
-                    if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
-                        self.state.cursor.nudged.push(n);
-                        let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
-                        return Ok(Reply::Retry {
-                            hint,
-                            check: Some(n),
-                        });
-                    }
+                if let Some(n) = self.refusing_check(ask, step, &text)? {
+                    self.state.cursor.nudged.push(n);
+                    let check = &ask.checks[n];
+                    let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
+                    return Ok(Reply::Retry {
+                        hint,
+                        check: Some(n),
+                    });
                 }
                 self.accept(i, Some(text), None, now)
             }
@@ -304,6 +309,26 @@ impl<'e> Run<'e> {
             }
             _ => Ok(retry("There is no question waiting for an answer.")),
         }
+    }
+
+    /// The first check rule that refuses `answer` and has not let it pass
+    /// already (a rule that is not strict nudges once).
+    fn refusing_check(
+        &self,
+        ask: &Ask,
+        step: &Step,
+        answer: &str,
+    ) -> Result<Option<usize>, RunError> {
+        // One view of the run for every rule, which splits the answer into
+        // words once.
+        let names = RunNames::new(self, self.by_name(step), Some(answer));
+        for (n, check) in ask.checks.iter().enumerate() {
+            let passed = self.test(&check.rule, step, (&check.path, "rule"), &names)?;
+            if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
     }
 
     /// Skips the waiting question if the exercise allows it.
@@ -370,7 +395,11 @@ impl<'e> Run<'e> {
     fn set_at(&mut self, index: usize) {
         self.forget_prompt();
         let cursor = &mut self.state.cursor;
-        cursor.at = self.exercise.steps.get(index).map(|s| s.id.clone());
+        // Reuses the string's room: the cursor moves after every step.
+        match (self.exercise.steps.get(index), &mut cursor.at) {
+            (Some(step), Some(at)) => step.id.clone_into(at),
+            (step, at) => *at = step.map(|s| s.id.clone()),
+        }
         cursor.waiting = false;
         cursor.nudged.clear();
     }
@@ -401,7 +430,7 @@ impl<'e> Run<'e> {
         let ex = self.exercise;
         if let StepKind::Block { end, .. } = ex.steps[block].kind {
             for step in &ex.steps[block + 1..end] {
-                self.state.cursor.visits.remove(&step.id);
+                self.state.cursor.visits.remove(step.id.as_str());
             }
         }
     }
@@ -414,6 +443,21 @@ impl<'e> Run<'e> {
         now: DateTime<Utc>,
     ) -> Result<Reply, RunError> {
         let prompt = self.take_prompt(i)?;
+        let label = text
+            .as_ref()
+            .and_then(|key| prompt.options.iter().find(|(k, _)| k == key))
+            .map(|(_, label)| label.clone());
+        let partner = prompt.partner;
+        // The front-end usually still holds the prompt it showed.
+        let (step, name, role, question) = match Arc::try_unwrap(prompt) {
+            Ok(p) => (p.step, p.name, p.role, p.text),
+            Err(p) => (
+                p.step.clone(),
+                p.name.clone(),
+                p.role.clone(),
+                p.text.clone(),
+            ),
+        };
         self.state.trail.push(Checkpoint {
             cursor: self.state.cursor.clone(),
             bindings: self.state.bindings.clone(),
@@ -421,16 +465,13 @@ impl<'e> Run<'e> {
             records: self.state.records.len(),
         });
         self.state.answers.push(AnswerRecord {
-            step: prompt.step,
+            step,
             round: self.state.cursor.round,
-            partner: prompt.partner,
-            name: prompt.name,
-            role: prompt.role,
-            question: prompt.text,
-            label: text
-                .as_ref()
-                .and_then(|key| prompt.options.iter().find(|(k, _)| k == key))
-                .map(|(_, label)| label.clone()),
+            partner,
+            name,
+            role,
+            question,
+            label,
             text,
             at: now,
         });
@@ -504,16 +545,16 @@ impl<'e> Run<'e> {
     }
 
     /// The prompt of waiting step `i`, rendered once per wait.
-    fn cached_prompt(&mut self, i: usize) -> Result<&Prompt, RunError> {
+    fn cached_prompt(&mut self, i: usize) -> Result<&Arc<Prompt>, RunError> {
         let prompt = self.take_prompt(i)?;
         Ok(&self.prompt.insert((i, prompt)).1)
     }
 
     /// The stored prompt of step `i`, or a freshly rendered one.
-    fn take_prompt(&mut self, i: usize) -> Result<Prompt, RunError> {
+    fn take_prompt(&mut self, i: usize) -> Result<Arc<Prompt>, RunError> {
         match self.prompt.take() {
             Some((at, prompt)) if at == i => Ok(prompt),
-            _ => self.prompt(i),
+            _ => self.prompt(i).map(Arc::new),
         }
     }
 
@@ -588,17 +629,16 @@ impl<'e> Run<'e> {
     }
 
     fn render_at(&self, text: &Text, step: &Step, at: At) -> Result<String, RunError> {
-        if let Text::Plain(s) = text {
-            return Ok(s.clone());
-        }
-        self.exercise
-            .templates
-            .render_value(
+        let templates = &self.exercise.templates;
+        let by = self.by_name(step);
+        let rendered = match templates.render_fast(text, &RunNames::new(self, by, None)) {
+            Some(rendered) => rendered,
+            None => templates.render_value(
                 text,
-                View::of(self, self.by_name(step), self.exercise.templates.uses(text))
-                    .into_minijinja(),
-            )
-            .map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
+                View::of(self, by, templates.uses(text)).into_minijinja(),
+            ),
+        };
+        rendered.map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
     }
 
     fn scope(
@@ -625,14 +665,19 @@ impl<'e> Run<'e> {
         Ok(scope)
     }
 
+    /// Evaluates a condition or a check rule.
     fn test(
         &self,
         script: &Script,
         step: &Step,
         at: At,
-        answer: Option<&rhai::ImmutableString>,
+        names: &RunNames,
     ) -> Result<bool, RunError> {
-        let mut scope = self.scope(script.uses(), step, answer)?;
+        if let Some(passed) = script.test_fast(names) {
+            return Ok(passed);
+        }
+        let answer = names.answer().map(rhai::ImmutableString::from);
+        let mut scope = self.scope(script.uses(), step, answer.as_ref())?;
         script
             .test(&mut scope, &self.state.cursor.visits)
             .map_err(|e| self.script_error(step, &at.0.key(at.1), e))

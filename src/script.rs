@@ -3,7 +3,10 @@
 //! no `eval`, no printing, no clock, and hard limits on work and memory, so an
 //! exercise file can never read a file, hang the program or exhaust memory.
 
+use crate::fast_expr::FastExpr;
 use crate::limits;
+use crate::names::Names;
+use crate::state::Visits;
 use crate::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -20,6 +23,8 @@ use std::collections::BTreeMap;
 pub struct Script {
     ast: AST,
     uses: Uses,
+    /// The expression in its common shape, evaluated without rhai.
+    fast: Option<FastExpr>,
 }
 
 /// Where and why a script failed, with the position inside the script text.
@@ -37,7 +42,7 @@ thread_local! {
     static COMPILE_SCOPES: RefCell<Vec<(Vec<String>, Scope<'static>)>> =
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
-    static VISITS: RefCell<BTreeMap<String, u32>> = const { RefCell::new(BTreeMap::new()) };
+    static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
 }
 
 fn sandbox() -> Engine {
@@ -88,6 +93,7 @@ impl Script {
         ast.map(|ast| Script {
             ast,
             uses: Uses::scan_among(text, names),
+            fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
         .map_err(|e| {
             let (line, column) = position(e.position());
@@ -104,12 +110,18 @@ impl Script {
         self.uses
     }
 
+    /// Evaluates a condition or check rule without rhai, if it has the
+    /// common shape and reads only plain values; `None` when rhai must.
+    pub(crate) fn test_fast(&self, names: &dyn Names) -> Option<bool> {
+        let fast = self
+            .fast
+            .as_ref()
+            .filter(|_| crate::names::fast_paths_on())?;
+        fast.test(names)
+    }
+
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
-    pub fn eval(
-        &self,
-        scope: &mut Scope,
-        visits: &BTreeMap<String, u32>,
-    ) -> Result<Dynamic, ScriptError> {
+    pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
         if self.uses.has("visits") {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
@@ -121,11 +133,7 @@ impl Script {
     }
 
     /// Evaluates a condition, insisting on a true/false result.
-    pub fn test(
-        &self,
-        scope: &mut Scope,
-        visits: &BTreeMap<String, u32>,
-    ) -> Result<bool, ScriptError> {
+    pub fn test(&self, scope: &mut Scope, visits: &Visits) -> Result<bool, ScriptError> {
         let value = self.eval(scope, visits)?;
         value.as_bool().map_err(|type_name| ScriptError {
             message: format!("expected true or false, but the expression gave {type_name}"),

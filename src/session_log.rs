@@ -3,7 +3,7 @@
 //! every finished run in them.
 
 use crate::data::DataDir;
-use crate::journal::{self, ExerciseHeader, Line, Start};
+use crate::journal::{self, ExerciseHeader, Start};
 use crate::ledger::{Ledger, couple_key};
 use crate::state::RunState;
 use anyhow::bail;
@@ -50,25 +50,20 @@ impl SessionLog {
             warning: read.warning,
             valid_len: read.valid_len,
         };
-        for line in read.lines {
-            match line {
-                Line::Start(start) => log.start = Some(start),
-                Line::Exercise(header) => match log.runs.last_mut() {
-                    Some(run) if header.edited => run.header = *header,
-                    _ => log.runs.push(RunLog {
-                        header: *header,
-                        state: None,
-                        saved: None,
-                    }),
-                },
-                Line::State(snapshot) => {
-                    if let Some(run) = log.runs.last_mut() {
-                        run.state = Some(snapshot.state);
-                        run.saved = Some(snapshot.saved);
-                    }
+        let folded = journal::fold(read.lines);
+        log.start = folded.start;
+        log.runs = folded
+            .runs
+            .into_iter()
+            .map(|run| {
+                let (state, saved) = run.last.map(|s| (s.state, s.saved)).unzip();
+                RunLog {
+                    header: run.header,
+                    state,
+                    saved,
                 }
-            }
-        }
+            })
+            .collect();
         Ok(log)
     }
 

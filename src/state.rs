@@ -6,6 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Runs of each step by step id (saved as a plain map of strings).
+pub type Visits = BTreeMap<Arc<str>, u32>;
 
 /// Bumped whenever the shape below changes incompatibly.
 pub const STATE_VERSION: u32 = 1;
@@ -38,8 +42,9 @@ pub struct Cursor {
     /// 0 outside a swap block, else 1 or 2.
     pub round: u32,
     pub vars: IndexMap<String, serde_json::Value>,
-    /// Runs of each step in the current round.
-    pub visits: BTreeMap<String, u32>,
+    /// Runs of each step in the current round. Keys are shared, not
+    /// copied, when the cursor is saved for `:back` after every answer.
+    pub visits: Visits,
     /// Check rules (by index) that already nudged at the waiting step.
     pub nudged: Vec<usize>,
 }

@@ -3,10 +3,12 @@
 //! for notes, so a partner's words can never become headings, links or HTML.
 //! Answers are passed in as values, never compiled as templates.
 
+use crate::fast_text::FastText;
 use crate::limits;
+use crate::names::Names;
 use crate::uses::Uses;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Text that is either shown as written or rendered from a compiled template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +32,15 @@ pub const MARKDOWN_SUFFIX: &str = ".md";
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
-    uses: HashMap<String, Uses>,
+    compiled: HashMap<String, Compiled>,
+}
+
+/// What is known of a template once it is compiled.
+#[derive(Debug)]
+struct Compiled {
+    uses: Uses,
+    /// The template in its common shape, rendered without minijinja.
+    fast: Option<FastText>,
 }
 
 impl Default for Templates {
@@ -69,7 +79,7 @@ impl Templates {
         });
         Templates {
             env,
-            uses: HashMap::new(),
+            compiled: HashMap::default(),
         }
     }
 
@@ -83,7 +93,14 @@ impl Templates {
         self.env
             .add_template_owned(name.clone(), source.to_owned())
             .map_err(|e| located(&e, source))?;
-        self.uses.insert(name.clone(), Uses::scan(source));
+        let compiled = Compiled {
+            uses: Uses::scan(source),
+            // Markdown templates escape every value; only minijinja does that.
+            fast: (!name.ends_with(MARKDOWN_SUFFIX))
+                .then(|| FastText::parse(source))
+                .flatten(),
+        };
+        self.compiled.insert(name.clone(), compiled);
         Ok(Text::Template(name))
     }
 
@@ -91,7 +108,24 @@ impl Templates {
     pub fn uses(&self, text: &Text) -> Uses {
         match text {
             Text::Plain(_) => Uses::NONE,
-            Text::Template(name) => self.uses.get(name).copied().unwrap_or(Uses::ALL),
+            Text::Template(name) => self.compiled.get(name).map_or(Uses::ALL, |c| c.uses),
+        }
+    }
+
+    /// Renders `text` without minijinja if it has the common shape and every
+    /// name it reads is a plain value; `None` when minijinja must do it.
+    pub(crate) fn render_fast(
+        &self,
+        text: &Text,
+        names: &dyn Names,
+    ) -> Option<Result<String, TemplateError>> {
+        match text {
+            Text::Plain(s) => Some(Ok(s.clone())),
+            Text::Template(name) => {
+                let fast = self.compiled.get(name)?.fast.as_ref();
+                let fast = fast.filter(|_| crate::names::fast_paths_on())?;
+                Some(within_limit(fast.render(names)?))
+            }
         }
     }
 
@@ -120,19 +154,25 @@ impl Templates {
         let rendered = template
             .render(context)
             .map_err(|e| located(&e, template.source()))?;
-        if rendered.chars().count() > limits::RENDERED_CHARS {
-            return Err(TemplateError {
-                message: format!(
-                    "the text rendered to more than {} characters",
-                    limits::RENDERED_CHARS
-                ),
-                line: 1,
-                column: 1,
-                width: 1,
-            });
-        }
-        Ok(rendered)
+        within_limit(rendered)
     }
+}
+
+fn within_limit(rendered: String) -> Result<String, TemplateError> {
+    // Bytes are never fewer than characters: most texts need no count.
+    if rendered.len() > limits::RENDERED_CHARS && rendered.chars().count() > limits::RENDERED_CHARS
+    {
+        return Err(TemplateError {
+            message: format!(
+                "the text rendered to more than {} characters",
+                limits::RENDERED_CHARS
+            ),
+            line: 1,
+            column: 1,
+            width: 1,
+        });
+    }
+    Ok(rendered)
 }
 
 /// Whether `source` has template syntax; text without it is kept plain.

@@ -11,6 +11,7 @@ use crate::run_error::RunError;
 use crate::screen::Screen;
 use chrono::{DateTime, Utc};
 use std::fmt;
+use std::sync::Arc;
 
 /// Where a plan went wrong, and what it expected instead of what it saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,11 +80,11 @@ struct Driver<'e> {
     run: Run<'e>,
     /// Everything shown since the last input: says, questions, hints.
     seen: Vec<String>,
-    waiting: Option<Prompt>,
+    waiting: Option<Arc<Prompt>>,
     /// The hint the last input got, if it was refused.
     last_hint: Option<String>,
     /// The question the last input answered.
-    last_prompt: Option<Prompt>,
+    last_prompt: Option<Arc<Prompt>>,
     /// A refusal no `hint:` turn has acknowledged yet.
     refused: Option<String>,
     /// Who answered the last question shown, for the hand-off line a
@@ -93,7 +94,7 @@ struct Driver<'e> {
 
 impl Driver<'_> {
     /// Shows everything up to the next question; `None` when finished.
-    fn advance(&mut self, line: usize, place: &str) -> Result<Option<Prompt>, Failure> {
+    fn advance(&mut self, line: usize, place: &str) -> Result<Option<Arc<Prompt>>, Failure> {
         if let Some(prompt) = &self.waiting {
             return Ok(Some(prompt.clone()));
         }
@@ -136,12 +137,12 @@ impl Driver<'_> {
                         Ok(())
                     }
                     Some(hint) => Err(fail(
-                        prompt.as_ref(),
+                        prompt.as_deref(),
                         format!("a hint containing {text:?}"),
                         format!("the hint {hint:?}"),
                     )),
                     None => Err(fail(
-                        prompt.as_ref(),
+                        prompt.as_deref(),
                         format!("a hint containing {text:?}"),
                         "the answer was accepted".to_owned(),
                     )),
@@ -153,7 +154,7 @@ impl Driver<'_> {
                     Ok(())
                 } else {
                     Err(fail(
-                        prompt.as_ref(),
+                        prompt.as_deref(),
                         format!("text containing {text:?}"),
                         shown(&self.seen),
                     ))
@@ -163,7 +164,7 @@ impl Driver<'_> {
                 let prompt = self.advance(line, place)?;
                 if let Some(hint) = &self.refused {
                     return Err(fail(
-                        prompt.as_ref(),
+                        prompt.as_deref(),
                         "the previous answer to be accepted (or a `hint:` turn for its hint)"
                             .to_owned(),
                         format!("it was refused with the hint {hint:?}"),
@@ -236,7 +237,7 @@ impl Driver<'_> {
         let fail = |expected: String, seen: String| Failure {
             line,
             place: "expect".to_owned(),
-            step: prompt.as_ref().map(describe),
+            step: prompt.as_deref().map(describe),
             expected,
             seen,
         };

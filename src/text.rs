@@ -6,10 +6,7 @@
 /// stay; ESC becomes `^[`, other C0 controls `^X`, C1 controls and bidi
 /// overrides `<U+XXXX>`. Nothing is dropped, so no answer loses text.
 pub fn neutralize(s: &str) -> String {
-    // Printable ASCII (with newlines and tabs) needs nothing: checked by
-    // byte first, since most answers are that and some are long.
-    let plain = s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n' | b'\t'));
-    if plain || !s.chars().any(needs_neutralizing) {
+    if is_plain(s) || !s.chars().any(needs_neutralizing) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -26,6 +23,34 @@ pub fn neutralize(s: &str) -> String {
     out
 }
 
+/// How many characters `neutralize(s)` has, without making it: an answer
+/// too long to keep is refused before it is copied.
+pub fn neutralized_len(s: &str) -> usize {
+    if is_plain(s) {
+        return s.len();
+    }
+    s.chars()
+        .map(|c| match c {
+            _ if !needs_neutralizing(c) => 1,
+            '\u{0}'..='\u{1f}' | '\u{7f}' => 2,
+            _ => "<U+0000>".len(),
+        })
+        .sum()
+}
+
+/// Printable ASCII (with newlines and tabs) needs nothing: checked by byte
+/// first, since most answers are that and some are long.
+fn is_plain(s: &str) -> bool {
+    // A chunk at a time without stopping early inside it, which the
+    // compiler turns into vector instructions: long answers are scanned
+    // several times faster than byte by byte.
+    s.as_bytes().chunks(64).all(|chunk| {
+        chunk.iter().fold(true, |plain, &b| {
+            plain & matches!(b, b' '..=b'~' | b'\n' | b'\t')
+        })
+    })
+}
+
 /// Whether `neutralize` would replace `c`.
 pub fn needs_neutralizing(c: char) -> bool {
     match c {
@@ -39,7 +64,7 @@ pub fn needs_neutralizing(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::neutralize;
+    use super::{neutralize, neutralized_len};
 
     #[test]
     fn escapes_become_visible() {
@@ -48,5 +73,18 @@ mod tests {
         assert_eq!(neutralize("x\u{9b}y"), "x<U+009B>y");
         assert_eq!(neutralize("line\nnext\ttab"), "line\nnext\ttab");
         assert_eq!(neutralize("\u{202e}abc"), "<U+202E>abc");
+    }
+
+    #[test]
+    fn lengths_are_counted_as_neutralized() {
+        for s in [
+            "a\u{1b}[2Jb",
+            "x\u{9b}y\u{7f}",
+            "plain text\n",
+            "é\u{202e}😀",
+            "",
+        ] {
+            assert_eq!(neutralized_len(s), neutralize(s).chars().count(), "{s:?}");
+        }
     }
 }

@@ -1,11 +1,14 @@
 //! What scripts and templates see of a run: its answers, partners, roles,
 //! variables and records, as one map converted for rhai or minijinja.
 
+use crate::helpers::Words;
 use crate::ledger::LedgerView;
+use crate::names::{NamePath, Names, Plain, Segment};
 use crate::run::Run;
 use crate::state::{AnswerRecord, Record};
 use crate::uses::Uses;
 use serde::Serialize;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// Parts a script or template does not read are left out (`None`).
@@ -48,7 +51,7 @@ impl<'a> View<'a> {
             s.answers
                 .iter()
                 .filter(|a| round == 0 || a.round == 0 || a.round == round)
-                .map(|a| (a.step.as_str(), a.text.as_deref().unwrap_or("")))
+                .map(|a| (a.step.as_str(), answer_text(a)))
                 .collect()
         });
         let answers_by = uses.has("answers_by").then(|| {
@@ -57,7 +60,7 @@ impl<'a> View<'a> {
                 answers_by
                     .entry(a.name.as_str())
                     .or_default()
-                    .insert(a.step.as_str(), a.text.as_deref().unwrap_or(""));
+                    .insert(a.step.as_str(), answer_text(a));
             }
             for name in &s.partners {
                 answers_by.entry(name.as_str()).or_default();
@@ -215,6 +218,103 @@ impl View<'_> {
         }
         Value::from(map)
     }
+}
+
+/// The values of a `View`, looked up one name at a time for the fast paths
+/// (`fast_expr`, `fast_text`) instead of built whole: the same answers,
+/// partners, roles and variables, read straight from the run.
+pub(crate) struct RunNames<'a> {
+    run: &'a Run<'a>,
+    by: Option<&'a str>,
+    answer: Option<&'a str>,
+    words: OnceCell<Option<Words<'a>>>,
+}
+
+impl<'a> RunNames<'a> {
+    pub(crate) fn new(run: &'a Run<'a>, by: Option<&'a str>, answer: Option<&'a str>) -> Self {
+        RunNames {
+            run,
+            by,
+            answer,
+            words: OnceCell::new(),
+        }
+    }
+
+    /// The partner who plays the role called `name`.
+    fn role(&self, name: &str) -> Option<&'a str> {
+        let run = self.run;
+        let role = run.exercise().roles.iter().position(|r| r.name == name)?;
+        Some(run.state().partners[run.partner_for(role)].as_str())
+    }
+}
+
+impl Names for RunNames<'_> {
+    fn plain(&self, path: &NamePath) -> Option<Plain<'_>> {
+        use Segment::{Index, Key};
+        let s = self.run.state();
+        let round = s.cursor.round;
+        let value = match (path.root.as_str(), path.rest.as_slice()) {
+            // As in `View::of`: the latest answer of this round or outside
+            // a round.
+            ("answers", [Key(step)]) => s
+                .answers
+                .iter()
+                .rev()
+                .find(|a| a.step == *step && (round == 0 || a.round == 0 || a.round == round))
+                .map(answer_text)?,
+            ("answers_by", [Key(name), Key(step)]) => s
+                .answers
+                .iter()
+                .rev()
+                .find(|a| a.name == *name && a.step == *step)
+                .map(answer_text)?,
+            ("partners", [Index(i)]) => s.partners.get(*i)?,
+            ("roles", [Key(role)]) => self.role(role)?,
+            ("round", []) => return Some(Plain::Int(i64::from(round))),
+            ("by", []) => self.by.unwrap_or(""),
+            ("exercise", [Key(key)]) => match key.as_str() {
+                "id" => &self.run.exercise().id,
+                "title" => &self.run.exercise().title,
+                _ => return None,
+            },
+            ("vars", [Key(name)]) => {
+                return match s.cursor.vars.get(name)? {
+                    serde_json::Value::String(v) => Some(Plain::Str(v)),
+                    serde_json::Value::Bool(b) => Some(Plain::Bool(*b)),
+                    serde_json::Value::Number(n) => n.as_i64().map(Plain::Int),
+                    _ => None,
+                };
+            }
+            (name, []) if !crate::compiler::is_reserved(name) => self.role(name)?,
+            _ => return None,
+        };
+        Some(Plain::Str(value))
+    }
+
+    fn visits(&self, step: &str) -> u32 {
+        self.run
+            .state()
+            .cursor
+            .visits
+            .get(step)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn answer(&self) -> Option<&str> {
+        self.answer
+    }
+
+    fn answer_words(&self) -> Option<&Words<'_>> {
+        self.words
+            .get_or_init(|| self.answer.map(Words::of))
+            .as_ref()
+    }
+}
+
+/// What an answer reads as: a skipped question reads as "".
+fn answer_text(a: &AnswerRecord) -> &str {
+    a.text.as_deref().unwrap_or("")
 }
 
 #[derive(Serialize)]

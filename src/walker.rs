@@ -12,6 +12,7 @@ use crate::run::Run;
 use crate::tester::clock;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A small, fast, well-mixed generator (splitmix64); determinism is all we
 /// need from it.
@@ -316,7 +317,7 @@ impl Walker<'_> {
         let mut refused = 0;
         // A refused answer leaves the same question waiting; asking the
         // engine for it again would only render it again.
-        let mut waiting: Option<Prompt> = None;
+        let mut waiting: Option<Arc<Prompt>> = None;
         for _ in 0..budget {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,

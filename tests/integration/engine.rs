@@ -17,7 +17,7 @@ fn pair() -> [String; 2] {
 }
 
 /// Plays until the next prompt, returning what was said on the way.
-fn said_until_prompt(run: &mut Run) -> (Vec<String>, Option<mend::Prompt>) {
+fn said_until_prompt(run: &mut Run) -> (Vec<String>, Option<std::sync::Arc<mend::Prompt>>) {
     let mut said = Vec::new();
     loop {
         match run.next_event().unwrap() {

@@ -1,0 +1,325 @@
+//! Check rules and conditions in their common shape, evaluated without rhai:
+//! helper calls, names, literals, comparisons, `!`, `&&` and `||`
+//! (`words(answer) >= 4`, `answers.heard != "yes" && visits("heard") < 3`).
+//! Nine in ten of the shipped exercises' scripts have this shape, and rhai's
+//! per-evaluation setup (a scope, the view as `Dynamic`s, function
+//! resolution) cost far more than the rule itself (docs/performance.md).
+//!
+//! The shape is read from the script's text after rhai compiled it, so it is
+//! valid rhai. Anything outside the shape is left to rhai; so is any
+//! evaluation that meets a value or type the shape does not cover (a missing
+//! answer, a number compared with a string), which is where rhai's own
+//! result or error message is wanted. A fast result is therefore always the
+//! one rhai would give; `tests::agrees_with_rhai` checks it on every script
+//! of the shipped exercises and on generated ones.
+
+use crate::helpers::{Phrase, Words};
+use crate::names::{Cursor, NamePath, Names, Plain};
+
+#[derive(Debug, Clone)]
+pub struct FastExpr(Node);
+
+#[derive(Debug, Clone)]
+enum Node {
+    Literal(Literal),
+    Name(NamePath),
+    Not(Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Compare(Compare, Box<Node>, Box<Node>),
+    Words(Helper, Box<Node>),
+    ContainsAny(Box<Node>, Vec<Phrase>),
+    IsDue(Box<Node>),
+    Visits(String),
+}
+
+#[derive(Debug, Clone)]
+enum Literal {
+    Int(i64),
+    Str(String),
+    Bool(bool),
+}
+
+/// The helpers that read a text's words.
+#[derive(Debug, Clone, Copy)]
+enum Helper {
+    Count,
+    StartsWithI,
+    HasAbsolutes,
+    NamesFeeling,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Compare {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl FastExpr {
+    /// The expression, if all of it has the common shape.
+    pub fn parse(text: &str) -> Option<FastExpr> {
+        let mut cursor = Cursor::new(text);
+        let node = or(&mut cursor)?;
+        cursor.at_end().then_some(FastExpr(node))
+    }
+
+    /// Evaluates a condition or check rule; `None` leaves it to rhai.
+    pub fn test(&self, names: &dyn Names) -> Option<bool> {
+        match (Eval { names }).node(&self.0)? {
+            Plain::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+fn or(c: &mut Cursor) -> Option<Node> {
+    let mut node = and(c)?;
+    while c.eat("||") {
+        node = Node::Or(Box::new(node), Box::new(and(c)?));
+    }
+    Some(node)
+}
+
+fn and(c: &mut Cursor) -> Option<Node> {
+    let mut node = compare(c)?;
+    while c.eat("&&") {
+        node = Node::And(Box::new(node), Box::new(compare(c)?));
+    }
+    Some(node)
+}
+
+/// One comparison at most: rhai chains them (`a < b == c`) with precedences
+/// of their own, which the fast path does not follow.
+fn compare(c: &mut Cursor) -> Option<Node> {
+    let left = unary(c)?;
+    let op = [
+        ("==", Compare::Eq),
+        ("!=", Compare::Ne),
+        ("<=", Compare::Le),
+        (">=", Compare::Ge),
+        ("<", Compare::Lt),
+        (">", Compare::Gt),
+    ]
+    .into_iter()
+    .find(|(token, _)| c.eat(token));
+    match op {
+        Some((_, op)) => Some(Node::Compare(op, Box::new(left), Box::new(unary(c)?))),
+        None => Some(left),
+    }
+}
+
+fn unary(c: &mut Cursor) -> Option<Node> {
+    if c.eat("!") {
+        return Some(Node::Not(Box::new(unary(c)?)));
+    }
+    primary(c)
+}
+
+fn primary(c: &mut Cursor) -> Option<Node> {
+    if c.eat("(") {
+        let node = or(c)?;
+        return c.eat(")").then_some(node);
+    }
+    if let Some(s) = c.string() {
+        return Some(Node::Literal(Literal::Str(s.to_owned())));
+    }
+    if let Some(n) = c.int() {
+        return Some(Node::Literal(Literal::Int(n)));
+    }
+    let name = c.ident()?;
+    match name {
+        "true" | "false" => return Some(Node::Literal(Literal::Bool(name == "true"))),
+        _ if c.eat("(") => return call(c, name),
+        _ => {}
+    }
+    let path = c.name_path(name)?;
+    // A method call on a name (`ledger.open.len()`) is rhai's.
+    (!c.peek("(")).then_some(Node::Name(path))
+}
+
+fn call(c: &mut Cursor, name: &str) -> Option<Node> {
+    let helper = match name {
+        "words" => Some(Helper::Count),
+        "starts_with_i" => Some(Helper::StartsWithI),
+        "has_absolutes" => Some(Helper::HasAbsolutes),
+        "names_feeling" => Some(Helper::NamesFeeling),
+        _ => None,
+    };
+    let node = match (helper, name) {
+        (Some(helper), _) => Node::Words(helper, Box::new(or(c)?)),
+        (None, "is_due") => Node::IsDue(Box::new(or(c)?)),
+        (None, "visits") => Node::Visits(c.string()?.to_owned()),
+        (None, "contains_any") => {
+            let text = or(c)?;
+            if !(c.eat(",") && c.eat("[")) {
+                return None;
+            }
+            let mut needles = Vec::new();
+            while !c.eat("]") {
+                needles.push(Phrase::new(c.string()?));
+                if !c.eat(",") && !c.peek("]") {
+                    return None;
+                }
+            }
+            Node::ContainsAny(Box::new(text), needles)
+        }
+        _ => return None,
+    };
+    c.eat(")").then_some(node)
+}
+
+struct Eval<'n> {
+    names: &'n dyn Names,
+}
+
+impl<'n> Eval<'n> {
+    fn node(&self, node: &'n Node) -> Option<Plain<'n>> {
+        Some(match node {
+            Node::Literal(Literal::Int(n)) => Plain::Int(*n),
+            Node::Literal(Literal::Str(s)) => Plain::Str(s),
+            Node::Literal(Literal::Bool(b)) => Plain::Bool(*b),
+            Node::Name(path) if path.root == "answer" && path.rest.is_empty() => {
+                Plain::Str(self.names.answer()?)
+            }
+            Node::Name(path) => self.names.plain(path)?,
+            Node::Not(inner) => Plain::Bool(!self.bool(inner)?),
+            Node::And(l, r) => Plain::Bool(self.bool(l)? && self.bool(r)?),
+            Node::Or(l, r) => Plain::Bool(self.bool(l)? || self.bool(r)?),
+            Node::Compare(op, l, r) => {
+                Plain::Bool(compare_values(*op, self.node(l)?, self.node(r)?)?)
+            }
+            Node::Words(helper, text) => self.with_words(text, |words| match helper {
+                Helper::Count => Plain::Int(words.count() as i64),
+                Helper::StartsWithI => Plain::Bool(words.start_with_i()),
+                Helper::HasAbsolutes => Plain::Bool(words.have_absolutes()),
+                Helper::NamesFeeling => Plain::Bool(words.name_feeling()),
+            })?,
+            Node::ContainsAny(text, needles) => self.with_words(text, |words| {
+                Plain::Bool(needles.iter().any(|n| words.contain(n)))
+            })?,
+            Node::IsDue(text) => Plain::Bool(crate::helpers::is_due(self.str(text)?)),
+            Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
+        })
+    }
+
+    fn bool(&self, node: &'n Node) -> Option<bool> {
+        match self.node(node)? {
+            Plain::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn str(&self, node: &'n Node) -> Option<&'n str> {
+        match self.node(node)? {
+            Plain::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Runs `f` on the words of `text`; the answer's words are split once
+    /// for all the rules that read them.
+    fn with_words<T>(&self, text: &'n Node, f: impl FnOnce(&Words) -> T) -> Option<T> {
+        if let Node::Name(path) = text
+            && path.root == "answer"
+            && path.rest.is_empty()
+        {
+            return self.names.answer_words().map(f);
+        }
+        Some(f(&Words::of(self.str(text)?)))
+    }
+}
+
+/// Comparisons of two numbers, two strings or two truth values; any other
+/// pair is rhai's to judge.
+fn compare_values(op: Compare, left: Plain, right: Plain) -> Option<bool> {
+    use std::cmp::Ordering;
+    let order = match (left, right) {
+        (Plain::Int(a), Plain::Int(b)) => a.cmp(&b),
+        (Plain::Str(a), Plain::Str(b)) if matches!(op, Compare::Eq | Compare::Ne) => a.cmp(b),
+        (Plain::Bool(a), Plain::Bool(b)) if matches!(op, Compare::Eq | Compare::Ne) => a.cmp(&b),
+        _ => return None,
+    };
+    Some(match op {
+        Compare::Eq => order == Ordering::Equal,
+        Compare::Ne => order != Ordering::Equal,
+        Compare::Lt => order == Ordering::Less,
+        Compare::Le => order != Ordering::Greater,
+        Compare::Gt => order == Ordering::Greater,
+        Compare::Ge => order != Ordering::Less,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_shapes_are_taken() {
+        for text in [
+            "words(answer) >= 4",
+            "!contains_any(answer, [\"you always\", \"you never\",])",
+            "names_feeling(answer) || words(answer) <= 3",
+            "answers.heard != \"yes\" && visits(\"heard\") < 3",
+            "round == 2 && !vars.second_turn",
+            "(is_due(answer))",
+            "answers[\"plan_ok\"] == \"yes\" || partners[0] == speaker",
+        ] {
+            assert!(FastExpr::parse(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn other_shapes_are_left_to_rhai() {
+        for text in [
+            "ledger.open.len() > 0",
+            "!ledger.agreements.some(|a| a.topic == \"pacing\")",
+            "1 < 2 == true",
+            "words(answer) > -1",
+            "answer.len() > 3",
+            "contains_any(answer, names)",
+            "contains_any(answer, [\"a\", 1])",
+            "words(answer + \"x\") > 1",
+            "answer == 'x'",
+            "answer == \"a\\\"b\"",
+            "x = 1",
+            "a & b",
+            "if true { true } else { false }",
+            "words(answer) >= 1_000",
+        ] {
+            assert!(FastExpr::parse(text).is_none(), "{text}");
+        }
+    }
+
+    /// What share of the shipped scripts the fast path covers, as
+    /// docs/performance.md quotes it.
+    #[test]
+    fn most_shipped_conditions_and_rules_are_taken() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
+        let (mut taken, mut all) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines() {
+                let line = line.trim_start().trim_start_matches("- ");
+                let Some(script) = line
+                    .strip_prefix("rule: ")
+                    .or_else(|| line.strip_prefix("when: "))
+                else {
+                    continue;
+                };
+                let script = match script.strip_prefix('\'') {
+                    Some(quoted) => quoted.trim_end_matches('\'').replace("''", "'"),
+                    None => script.to_owned(),
+                };
+                all += 1;
+                taken += usize::from(FastExpr::parse(&script).is_some());
+            }
+        }
+        assert!(all > 100, "{all}");
+        eprintln!("fast path takes {taken} of {all} shipped scripts");
+        assert!(taken * 10 >= all * 9, "{taken} of {all}");
+    }
+}

@@ -1,0 +1,259 @@
+//! The journal's size limits (docs/limits.md, "Journal size"): a journal past
+//! `JOURNAL_COMPACT_BYTES` is compacted and still resumes and renders every
+//! answer; a change past `JOURNAL_STATE_BYTES` is refused at the keyboard
+//! and loses nothing said before it.
+
+use crate::common::mend;
+use mend::limits::{ANSWER_CHARS, JOURNAL_COMPACT_BYTES, JOURNAL_STATE_BYTES};
+use std::path::{Path, PathBuf};
+
+/// An answer of exactly `ANSWER_CHARS` characters that starts with `start`
+/// (plain words, so Markdown escaping leaves it as typed).
+fn longest(start: &str) -> String {
+    let mut text = start.to_owned();
+    while text.len() < ANSWER_CHARS {
+        text.push_str(" and it keeps coming back to me");
+    }
+    text.truncate(ANSWER_CHARS);
+    text.trim_end().to_owned()
+}
+
+/// The session folder's only journal, after checking nothing else (such as
+/// a compaction's temp file) was left beside it.
+fn only_journal(data: &Path) -> PathBuf {
+    let mut journals = Vec::new();
+    for entry in std::fs::read_dir(data.join("sessions")).unwrap() {
+        let path = entry.unwrap().path();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => journals.push(path),
+            Some("lock") => {}
+            _ => panic!("unexpected file in the sessions folder: {}", path.display()),
+        }
+    }
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    journals.remove(0)
+}
+
+/// Writes `name` into `dir`: an exercise with one speaker and these steps.
+fn exercise(dir: &Path, name: &str, steps: &str) {
+    let header = "title: Pasting\nsummary: Asks until a limit.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n";
+    std::fs::write(dir.join(name), format!("{header}{steps}")).unwrap();
+}
+
+/// `count` answers of `ANSWER_CHARS` four-byte characters: 64,000 bytes
+/// each to save.
+fn pasted(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|n| format!("paste {n:02} {}", "\u{1D11E}".repeat(ANSWER_CHARS - 9)))
+        .collect()
+}
+
+fn session_id(data: &Path) -> String {
+    only_journal(data)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn state_lines(journal: &Path) -> usize {
+    std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with(r#"{"t":"state""#))
+        .count()
+}
+
+#[cfg(unix)]
+fn assert_private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{}", path.display());
+}
+
+#[cfg(not(unix))]
+fn assert_private(_: &Path) {}
+
+#[test]
+fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
+    let data = tempfile::tempdir().unwrap();
+    // Both rounds of i-statements taking the longest path ("no", then the
+    // missed part and a second reflection), every written answer as long as
+    // mend takes.
+    let round = |speaker: &str, listener: &str| {
+        vec![
+            longest(&format!("{speaker} complaint")),
+            longest(&format!("{speaker} lonely")),
+            longest(&format!("I feel lonely, and I need {speaker} statement")),
+            longest(&format!("What I heard is {listener} reflection")),
+            "no".to_owned(),
+            longest(&format!("{speaker} missed part")),
+            longest(&format!("{listener} second reflection")),
+        ]
+    };
+    let mut answers = round("Alex", "Sam");
+    answers.extend(round("Sam", "Alex"));
+    let (last, given) = answers.split_last().unwrap();
+
+    let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&(given.join("\n") + "\n"))
+        .run();
+    assert!(
+        output
+            .stderr
+            .contains("input ended while step `reflect_again` was waiting for Alex's answer"),
+        "{}",
+        output.stderr
+    );
+    let journal = only_journal(data.path());
+    let id = session_id(data.path());
+    // Every change wrote the whole state, all the answers so far: without
+    // compaction the journal would hold at least this much.
+    let long_so_far = given.iter().scan(0, |long, answer| {
+        *long += usize::from(answer.len() > 2);
+        Some(*long)
+    });
+    let written: usize = long_so_far.sum::<usize>() * ANSWER_CHARS;
+    assert!(written > JOURNAL_COMPACT_BYTES);
+    let size = std::fs::metadata(&journal).unwrap().len() as usize;
+    assert!(
+        size < JOURNAL_COMPACT_BYTES,
+        "the journal is {size} bytes; {written} were written"
+    );
+    assert!(
+        state_lines(&journal) < given.len(),
+        "earlier states were dropped"
+    );
+    assert_private(&journal);
+
+    let resumed = mend(&["resume", &id])
+        .data(data.path())
+        .stdin(&format!("{last}\n"))
+        .ok();
+    assert!(
+        resumed
+            .stdout
+            .contains("Alex, try once more: what did you hear this time?"),
+        "{}",
+        resumed.stdout
+    );
+    assert!(resumed.stdout.contains("That's the end of I-statements."));
+    assert_private(&only_journal(data.path()));
+
+    let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
+    for answer in answers.iter().filter(|a| a.len() > 2) {
+        assert!(
+            notes.contains(&format!("> {answer}\n")),
+            "missing from the notes: {}...",
+            &answer[..40]
+        );
+    }
+}
+
+#[test]
+fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    exercise(
+        dir.path(),
+        "paste.yaml",
+        "  - id: again\n    ask: Say it again.\n    by: speaker\n    goto: again\n    max_visits: 100\n",
+    );
+    let pasted = pasted(20);
+    let fit = JOURNAL_STATE_BYTES / (4 * ANSWER_CHARS);
+    let output = mend(&["run", "paste.yaml", "--partners", "Alex,Sam"])
+        .dir(dir.path())
+        .data(data.path())
+        .stdin(&(pasted.join("\n") + "\n:quit\n"))
+        .ok();
+    let refusal = "That answer would make this exercise's record larger than mend can keep (1 MiB for one exercise), so it was not taken; everything you said before it is saved. A shorter answer may fit, or type :quit and go on in a new exercise.";
+    let refused = output.stdout.matches(refusal).count();
+    let kept = pasted.len() - refused;
+    assert!(
+        refused > 0 && kept + 1 >= fit && kept <= fit,
+        "{refused} refused; about {fit} fit"
+    );
+    // Refused like an over-long answer: the same question, asked again.
+    assert!(output.stdout.contains(&format!(
+        "{refusal}\nAlex (speaker) · question {} of {}\nSay it again.",
+        kept + 1,
+        kept + 1
+    )));
+    assert!(
+        output.stdout.contains("Saved as session "),
+        "{}",
+        output.stdout
+    );
+
+    assert_private(&only_journal(data.path()));
+    let id = session_id(data.path());
+    let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
+    for (n, answer) in pasted.iter().enumerate() {
+        assert_eq!(
+            notes.contains(&format!("> {answer}\n")),
+            n < kept,
+            "answer {n} of {kept} kept"
+        );
+    }
+    // The session goes on from the same question.
+    let resumed = mend(&["resume", &id])
+        .dir(dir.path())
+        .data(data.path())
+        .stdin("a short one\n:quit\n")
+        .ok();
+    assert!(
+        resumed.stdout.contains(&format!(
+            "question {} of {}\nSay it again.",
+            kept + 1,
+            kept + 1
+        )),
+        "{}",
+        resumed.stdout
+    );
+    assert!(!resumed.stdout.contains(refusal), "{}", resumed.stdout);
+}
+
+#[test]
+fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // After the answers, a `set` step keeps 128 KiB more than still fits.
+    exercise(
+        dir.path(),
+        "grow.yaml",
+        "  - id: again
+    ask: Say it again, or type enough.
+    by: speaker
+    max_visits: 100
+  - id: more
+    when: answers.again != \"enough\"
+    goto: again
+    max_visits: 100
+  - id: grow
+    set: |
+      let s = \"x\";
+      while s.len < 100000 { s += s; }
+      vars.big = s;
+",
+    );
+    let pasted = pasted(JOURNAL_STATE_BYTES / (4 * ANSWER_CHARS) - 1);
+    let output = mend(&["run", "grow.yaml", "--partners", "Alex,Sam"])
+        .dir(dir.path())
+        .data(data.path())
+        .stdin(&(pasted.join("\n") + "\nenough\n"))
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains(
+            "more than the 1 MiB mend keeps for one exercise, so the last change was not saved; everything before it is"
+        ),
+        "{}",
+        output.stderr
+    );
+    let id = session_id(data.path());
+    let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
+    for answer in pasted.iter().chain([&"enough".to_owned()]) {
+        assert!(notes.contains(&format!("> {answer}\n")), "{}", &answer[..6]);
+    }
+}
