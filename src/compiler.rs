@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind, content_hash,
+    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
 };
 use crate::limits;
 use crate::loader::{self, did_you_mean};
@@ -93,7 +93,6 @@ pub fn compile(id: &str, source: Source) -> Compiled {
             steps: parts.steps,
             notes: parts.notes,
             suggest: parts.suggest,
-            hash: content_hash(&source.text),
             source: source.clone(),
             templates,
             index: parts.index,

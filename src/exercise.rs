@@ -25,8 +25,6 @@ pub struct Exercise {
     /// `mend session`, each with its reason.
     pub suggest: Vec<(Script, String)>,
     pub source: Source,
-    /// FNV-1a of the file text: tells a resumed session whether the file changed.
-    pub hash: String,
     pub(crate) templates: Templates,
     /// Step ids to indexes, looked up at every step: Fx hashes short keys
     /// several times faster than the default SipHash, and an exercise file
@@ -127,6 +125,12 @@ pub struct Choice {
 }
 
 impl Exercise {
+    /// FNV-1a of the file text: tells a resumed session whether the file
+    /// changed. Computed when asked, since checking a library never asks.
+    pub fn hash(&self) -> String {
+        content_hash(&self.source.text)
+    }
+
     pub fn step_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }

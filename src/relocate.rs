@@ -26,7 +26,7 @@ pub fn relocate(old: Option<&Exercise>, new: &Exercise, state: &mut RunState) ->
     let Some(at) = state.cursor.at.clone() else {
         return Placement::Finished;
     };
-    if old.is_some_and(|old| old.hash == new.hash) {
+    if old.is_some_and(|old| old.hash() == new.hash()) {
         return Placement::Unchanged;
     }
     // `:back` must not land on a step that no longer exists.

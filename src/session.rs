@@ -270,7 +270,7 @@ impl Session {
         };
         let mut state = run.state.clone();
         let mut edited = false;
-        let exercise = if exercise.hash == saved.exercise.hash {
+        let exercise = if exercise.hash() == saved.exercise.hash {
             exercise
         } else {
             let old = journaled().ok();
@@ -338,7 +338,7 @@ fn header(
         exercise: ExerciseRef {
             id: exercise.id.clone(),
             version: exercise.version,
-            hash: exercise.hash.clone(),
+            hash: exercise.hash(),
         },
         began,
         path,
