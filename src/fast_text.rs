@@ -28,26 +28,33 @@ const LITERALS: [&str; 6] = ["true", "false", "none", "True", "False", "None"];
 impl FastText {
     /// The template, if all of it has the common shape.
     pub fn parse(source: &str) -> Option<FastText> {
-        if source.contains("{%") || source.contains("{#") {
-            return None;
-        }
         // minijinja drops one line break at the end of a template: a `\n`,
         // then a `\r` (its lexer, `keep_trailing_newline` off).
         let source = source.strip_suffix('\n').unwrap_or(source);
         let source = source.strip_suffix('\r').unwrap_or(source);
         let mut pieces = Vec::new();
-        let mut rest = source;
-        while let Some(open) = rest.find("{{") {
-            if open > 0 {
-                pieces.push(Piece::Text(rest[..open].to_owned()));
+        // One pass from brace to brace: a block or comment anywhere ends
+        // the fast path, a `{{` opens a hole.
+        let (mut text_from, mut from) = (0, 0);
+        while let Some(found) = source[from..].find('{') {
+            let open = from + found;
+            match source.as_bytes().get(open + 1) {
+                Some(b'%' | b'#') => return None,
+                Some(b'{') => {
+                    if open > text_from {
+                        pieces.push(Piece::Text(source[text_from..open].to_owned()));
+                    }
+                    let inside = &source[open + 2..];
+                    let close = inside.find("}}")?;
+                    pieces.push(Piece::Hole(hole(&inside[..close])?));
+                    text_from = open + 2 + close + 2;
+                    from = text_from;
+                }
+                _ => from = open + 1,
             }
-            let inside = &rest[open + 2..];
-            let close = inside.find("}}")?;
-            pieces.push(Piece::Hole(hole(&inside[..close])?));
-            rest = &inside[close + 2..];
         }
-        if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_owned()));
+        if text_from < source.len() {
+            pieces.push(Piece::Text(source[text_from..].to_owned()));
         }
         let text_len = pieces
             .iter()
@@ -121,6 +128,8 @@ mod tests {
             "{{ answers.x.y() }}",
             "{{ }}",
             "{{ unclosed",
+            "text {{ x }} then {% if y %}",
+            "{{{ x }}",
         ] {
             assert!(FastText::parse(source).is_none(), "{source}");
         }
