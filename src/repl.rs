@@ -36,6 +36,10 @@ pub struct Repl {
     at_gap: bool,
 }
 
+/// Said when earlier words are put back on the line.
+const EDITING: &str =
+    "Your words are still there to edit: Enter keeps them, Ctrl-U clears the line.";
+
 impl Repl {
     pub fn new(color: bool) -> io::Result<Repl> {
         let config = Config::builder()
@@ -136,6 +140,10 @@ impl Console for Repl {
     }
 
     fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input> {
+        // Typing straight after refused or earlier words would add to them.
+        if !prefill.is_empty() {
+            self.info(EDITING)?;
+        }
         let keys = prompt.options.iter().map(|(key, _)| key.clone()).collect();
         self.line(self.screen.input_prompt_styled(prompt), prefill, keys, true)
     }

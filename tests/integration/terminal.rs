@@ -39,6 +39,7 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
     see(&mut p, "Going back to the previous question.")?;
     // The earlier answer is back in the line editor; Enter keeps it.
     see(&mut p, "question 1 of 14")?;
+    see(&mut p, "Enter keeps them, Ctrl-U clears the line.")?;
     see(&mut p, "Alex › You never listen to me")?;
     p.send_line("")?;
     see(&mut p, "question 2 of 14")?;
@@ -47,6 +48,7 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
     p.send_line("You always ignore me")?;
     see(&mut p, "Try starting from your own side")?;
     // The refused answer waits to be edited; Ctrl-C clears it.
+    see(&mut p, "Ctrl-U clears the line.")?;
     see(&mut p, "Alex › You always ignore me")?;
     p.send_control('c')?;
     p.send_line("I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.")?;
