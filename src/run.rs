@@ -257,14 +257,15 @@ impl<'e> Run<'e> {
             return Ok(retry("There is no question waiting for an answer."));
         };
         let step = &self.exercise.steps[i];
-        let length = neutralized_len(input.trim());
+        let input = input.trim();
+        let length = neutralized_len(input);
         if length > limits::ANSWER_CHARS {
             return Ok(retry(&format!(
                 "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
                 limits::ANSWER_CHARS
             )));
         }
-        let text = neutralize(input.trim());
+        let text = neutralize(input);
         match &step.kind {
             StepKind::Ask(ask) => {
                 if text.is_empty() {

@@ -50,7 +50,7 @@ impl<'a> View<'a> {
         let answers = uses.has("answers").then(|| {
             s.answers
                 .iter()
-                .filter(|a| round == 0 || a.round == 0 || a.round == round)
+                .filter(|a| seen_in_round(a, round))
                 .map(|a| (a.step.as_str(), answer_text(a)))
                 .collect()
         });
@@ -254,13 +254,13 @@ impl Names for RunNames<'_> {
         let s = self.run.state();
         let round = s.cursor.round;
         let value = match (path.root.as_str(), path.rest.as_slice()) {
-            // As in `View::of`: the latest answer of this round or outside
-            // a round.
+            // The latest, as in `View::of`, where later answers replace
+            // earlier ones.
             ("answers", [Key(step)]) => s
                 .answers
                 .iter()
                 .rev()
-                .find(|a| a.step == *step && (round == 0 || a.round == 0 || a.round == round))
+                .find(|a| a.step == *step && seen_in_round(a, round))
                 .map(answer_text)?,
             ("answers_by", [Key(name), Key(step)]) => s
                 .answers
@@ -310,6 +310,12 @@ impl Names for RunNames<'_> {
             .get_or_init(|| self.answer.map(Words::of))
             .as_ref()
     }
+}
+
+/// Whether `answers` shows this answer during `round`: inside a swap block
+/// each round sees its own answers and those given outside the block.
+fn seen_in_round(a: &AnswerRecord, round: u32) -> bool {
+    round == 0 || a.round == 0 || a.round == round
 }
 
 /// What an answer reads as: a skipped question reads as "".
