@@ -8,7 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::exercise::{Exercise, Step, StepKind};
-use crate::loader::{self, did_you_mean};
+use crate::loader::did_you_mean;
 use crate::references::{self, Area, Reference};
 use crate::source::Inner;
 use crate::spec::StepSpec;
@@ -34,13 +34,15 @@ pub const CODES: [&str; 7] = [
     EXAMPLE_FAILS_CHECK,
 ];
 
-/// Every warning for `exercise`, in file order.
-pub fn analyze(exercise: &Exercise) -> Vec<Diagnostic> {
-    let Some(spec) = loader::load(&exercise.source).spec else {
-        return Vec::new();
-    };
+/// Every warning for `exercise`, in file order, from its steps and notes as
+/// written (the compiler passes them on, so the file is read once).
+pub(crate) fn analyze(
+    exercise: &Exercise,
+    steps: &[StepSpec],
+    notes: Option<&str>,
+) -> Vec<Diagnostic> {
     let mut specs = Vec::new();
-    flatten(&spec.steps, &mut specs);
+    flatten(steps, &mut specs);
     let same_steps = specs.len() == exercise.steps.len()
         && specs.iter().zip(&exercise.steps).all(|(s, t)| s.id == t.id);
     if !same_steps {
@@ -49,7 +51,7 @@ pub fn analyze(exercise: &Exercise) -> Vec<Diagnostic> {
     let graph = Graph::new(exercise);
     let mut analysis = Analysis {
         exercise,
-        code: code(exercise, &specs, spec.notes.as_deref()),
+        code: code(exercise, &specs, notes),
         graph,
         warnings: Vec::new(),
     };
@@ -509,18 +511,17 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiler::compile;
+    use crate::compiler::compile_and_analyze;
     use crate::source::Source;
 
     fn codes(steps: &str) -> Vec<(&'static str, usize)> {
         let text = format!(
             "title: T\nsummary: S\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nvars:\n  tries: 0\nsteps:\n{steps}"
         );
-        let compiled = compile("t", Source::new("t.yaml", text));
-        let exercise = compiled
-            .exercise
-            .unwrap_or_else(|| panic!("{:?}", compiled.diagnostics));
-        analyze(&exercise)
+        let compiled = compile_and_analyze("t", Source::new("t.yaml", text));
+        assert!(compiled.exercise.is_some(), "{:?}", compiled.diagnostics);
+        compiled
+            .diagnostics
             .iter()
             .map(|d| (d.code.unwrap_or_default(), d.line))
             .collect()

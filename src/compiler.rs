@@ -2,6 +2,7 @@
 //! compiles every script and template, and reports every problem it finds
 //! with the file, line and column it comes from.
 
+use crate::analysis;
 use crate::diagnostic::Diagnostic;
 use crate::exercise::{
     Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
@@ -45,6 +46,16 @@ pub fn is_reserved(name: &str) -> bool {
 }
 
 pub fn compile(id: &str, source: Source) -> Compiled {
+    build(id, source, false)
+}
+
+/// `compile`, then `mend check`'s static analysis (warnings) of the file as
+/// it was read for compiling, so the file is parsed once for both.
+pub fn compile_and_analyze(id: &str, source: Source) -> Compiled {
+    build(id, source, true)
+}
+
+fn build(id: &str, source: Source, analyze: bool) -> Compiled {
     let loaded = loader::load(&source);
     let Some(spec) = loaded.spec else {
         return Compiled {
@@ -72,7 +83,7 @@ pub fn compile(id: &str, source: Source) -> Compiled {
     } = compiler;
     diagnostics.sort_by_key(|d| (d.line, d.column));
     let failed = diagnostics.iter().any(Diagnostic::is_error);
-    Compiled {
+    let mut compiled = Compiled {
         exercise: exercise.filter(|_| !failed).map(|parts| Exercise {
             id: id.to_owned(),
             title: spec.title,
@@ -98,7 +109,12 @@ pub fn compile(id: &str, source: Source) -> Compiled {
             index: parts.index,
         }),
         diagnostics,
+    };
+    if analyze && let Some(exercise) = &compiled.exercise {
+        let warnings = analysis::analyze(exercise, &spec.steps, spec.notes.as_deref());
+        compiled.diagnostics.extend(warnings);
     }
+    compiled
 }
 
 struct Parts {

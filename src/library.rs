@@ -128,6 +128,14 @@ impl Library {
 
     /// Compiles every exercise in the library.
     pub fn compile_all(&self) -> Vec<(String, Compiled)> {
+        self.compile_all_with(compile)
+    }
+
+    /// `compile_all` with another compile step (`mend check` adds analysis).
+    pub fn compile_all_with(
+        &self,
+        compile: fn(&str, Source) -> Compiled,
+    ) -> Vec<(String, Compiled)> {
         self.ids
             .iter()
             .map(|id| {

@@ -41,6 +41,12 @@ pub fn child(task: &str) {
                 std::hint::black_box(value);
             }
         }
+        // Writes the generated library into the folder named by
+        // MEND_BENCH_DIR, to profile `mend check` on it.
+        "library" => {
+            let dir = std::env::var_os("MEND_BENCH_DIR").expect("MEND_BENCH_DIR names a folder");
+            workload::write_library(std::path::Path::new(&dir), LIBRARY);
+        }
         other => panic!("unknown bench child task {other}"),
     }
 }

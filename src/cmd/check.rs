@@ -1,6 +1,5 @@
-use crate::analysis::analyze;
 use crate::cmd::Status;
-use crate::compiler::{Compiled, compile};
+use crate::compiler::{Compiled, compile_and_analyze};
 use crate::diagnostic::{Diagnostics, plural};
 use crate::library::{Library, exercise_id, file_in, read_source};
 use std::io::Write;
@@ -22,20 +21,17 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let mut add = |compiled: Compiled| {
         files += 1;
         diagnostics.0.extend(compiled.diagnostics);
-        if let Some(exercise) = &compiled.exercise {
-            diagnostics.0.extend(analyze(exercise));
-        }
     };
     if args.paths.is_empty() {
         let library = Library::open(exercises)?;
-        for (_, compiled) in library.compile_all() {
+        for (_, compiled) in library.compile_all_with(compile_and_analyze) {
             add(compiled);
         }
     } else {
         for path in expand(&args.paths)? {
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
-                Ok(source) => add(compile(&id, source)),
+                Ok(source) => add(compile_and_analyze(&id, source)),
                 Err(d) => add(Compiled {
                     exercise: None,
                     diagnostics: vec![d],
