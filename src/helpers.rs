@@ -103,9 +103,7 @@ impl<'a> Words<'a> {
 
     pub fn have_absolutes(&self) -> bool {
         self.0.iter().any(|w| ABSOLUTES.contains(&&**w))
-            || ABSOLUTE_PHRASES
-                .iter()
-                .any(|p| self.contain(&Phrase::new(p)))
+            || ABSOLUTE_PHRASES.iter().any(|p| self.contain_words(p))
     }
 
     pub fn name_feeling(&self) -> bool {
@@ -114,10 +112,18 @@ impl<'a> Words<'a> {
 
     /// Whether the phrase's words appear here in a row.
     pub fn contain(&self, phrase: &Phrase) -> bool {
-        match phrase.0.as_slice() {
+        self.contain_words(&phrase.0)
+    }
+
+    fn contain_words<S: AsRef<str>>(&self, wanted: &[S]) -> bool {
+        let same = |w: &Cow<str>, word: &S| **w == *word.as_ref();
+        match wanted {
             [] => false,
-            [word] => self.0.iter().any(|w| w == word),
-            wanted => self.0.windows(wanted.len()).any(|w| w == wanted),
+            [word] => self.0.iter().any(|w| same(w, word)),
+            _ => self
+                .0
+                .windows(wanted.len())
+                .any(|w| w.iter().zip(wanted).all(|(w, word)| same(w, word))),
         }
     }
 }
@@ -163,7 +169,14 @@ const ABSOLUTES: [&str; 10] = [
     "forever",
     "ever",
 ];
-const ABSOLUTE_PHRASES: [&str; 4] = ["every time", "all the time", "no one", "each and every"];
+/// Already split into words (a test checks they split so), since
+/// `has_absolutes` looks for them in every answer it reads.
+const ABSOLUTE_PHRASES: [&[&str]; 4] = [
+    &["every", "time"],
+    &["all", "the", "time"],
+    &["no", "one"],
+    &["each", "and", "every"],
+];
 
 /// True when the text generalises ("always", "never", "every time"), which
 /// turns a complaint about a moment into a verdict about a person.
@@ -278,6 +291,13 @@ mod tests {
         assert!(!starts_with_i("You never listen"));
         assert!(!starts_with_i("Ideally we would"));
         assert!(!starts_with_i(""));
+    }
+
+    #[test]
+    fn absolute_phrases_are_split_as_words_splits_them() {
+        for phrase in ABSOLUTE_PHRASES {
+            assert_eq!(words(&phrase.join(" ")), phrase);
+        }
     }
 
     #[test]
