@@ -22,6 +22,8 @@ pub struct FastExpr(Node);
 #[derive(Debug, Clone)]
 enum Node {
     Literal(Literal),
+    /// The answer a check rule is testing.
+    Answer,
     Name(NamePath),
     Not(Box<Node>),
     And(Box<Node>, Box<Node>),
@@ -138,7 +140,13 @@ fn primary(c: &mut Cursor) -> Option<Node> {
     }
     let path = c.name_path(name)?;
     // A method call on a name (`ledger.open.len()`) is rhai's.
-    (!c.peek("(")).then_some(Node::Name(path))
+    if c.peek("(") {
+        return None;
+    }
+    Some(match (path.root.as_str(), path.rest.is_empty()) {
+        ("answer", true) => Node::Answer,
+        _ => Node::Name(path),
+    })
 }
 
 fn call(c: &mut Cursor, name: &str) -> Option<Node> {
@@ -182,9 +190,7 @@ impl<'n> Eval<'n> {
             Node::Literal(Literal::Int(n)) => Plain::Int(*n),
             Node::Literal(Literal::Str(s)) => Plain::Str(s),
             Node::Literal(Literal::Bool(b)) => Plain::Bool(*b),
-            Node::Name(path) if path.root == "answer" && path.rest.is_empty() => {
-                Plain::Str(self.names.answer()?)
-            }
+            Node::Answer => Plain::Str(self.names.answer()?),
             Node::Name(path) => self.names.plain(path)?,
             Node::Not(inner) => Plain::Bool(!self.bool(inner)?),
             Node::And(l, r) => Plain::Bool(self.bool(l)? && self.bool(r)?),
@@ -223,10 +229,7 @@ impl<'n> Eval<'n> {
     /// Runs `f` on the words of `text`; the answer's words are split once
     /// for all the rules that read them.
     fn with_words<T>(&self, text: &'n Node, f: impl FnOnce(&Words) -> T) -> Option<T> {
-        if let Node::Name(path) = text
-            && path.root == "answer"
-            && path.rest.is_empty()
-        {
+        if let Node::Answer = text {
             return self.names.answer_words().map(f);
         }
         Some(f(&Words::of(self.str(text)?)))
