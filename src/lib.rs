@@ -1,60 +1,38 @@
 //! mend: a guided conversation engine for couples rebuilding trust.
 //!
-//! Exercises are YAML files (`spec`) compiled once (`loader`, `compiler`) into
-//! an `Exercise`; a `Run` plays one as a pure state machine; front-ends
-//! (`scripted`, the terminal) drive it through `play`.
+//! The source tree follows the layers (docs/architecture.md); each folder's
+//! `mod.rs` says what it owns and what it may import, and
+//! `tests/integration/layers.rs` enforces it:
+//!
+//! - leaves: `limits`, `text`, `markdown`, `partners`
+//! - `diagnostic`: located errors, sources, YAML paths
+//! - `script`: rhai rules, minijinja templates, helpers, the names scripts read
+//! - `engine`: the exercise, the run as a pure state machine, the pure ledger
+//! - `format`: the YAML spec, loader, compiler, analysis, library
+//! - `store`: the data dir, locks, journals, sessions, the ledger's files
+//! - `notes`: session notes
+//! - `frontend`: the one play loop and the terminal and piped front-ends
+//! - `playtest`: test plans, their runner, the random walker
+//! - `cmd`: one file per subcommand
 
-pub mod analysis;
 pub mod cmd;
-pub mod command;
-pub mod compiler;
-pub mod console;
-pub mod data;
 pub mod diagnostic;
-pub mod due;
-pub mod event;
-pub mod exercise;
-mod fast_expr;
-mod fast_text;
-pub mod helpers;
-pub mod journal;
-pub mod ledger;
-pub mod library;
+pub mod engine;
+pub mod format;
+pub mod frontend;
 pub mod limits;
-pub mod loader;
-pub mod lock;
 pub mod markdown;
-mod names;
 pub mod notes;
 pub mod partners;
-pub mod plan;
-pub mod play;
-pub mod references;
-pub mod relocate;
-pub mod repl;
-pub mod run;
-pub mod run_error;
-pub mod screen;
+pub mod playtest;
 pub mod script;
-pub mod scripted;
-pub mod session;
-pub mod session_log;
-pub mod source;
-pub mod spec;
-pub mod state;
-pub mod suggest;
-pub mod template;
-pub mod tester;
+pub mod store;
 pub mod text;
-pub mod uses;
-mod view;
-pub mod walker;
-pub mod yaml_path;
 
-pub use compiler::{Compiled, compile};
-pub use diagnostic::{Diagnostic, Severity};
-pub use event::{Event, Prompt, Reply};
-pub use exercise::Exercise;
-pub use run::Run;
-pub use run_error::RunError;
-pub use source::Source;
+pub use diagnostic::report::{Diagnostic, Severity};
+pub use diagnostic::source::Source;
+pub use engine::error::RunError;
+pub use engine::event::{Event, Prompt, Reply};
+pub use engine::exercise::Exercise;
+pub use engine::run::Run;
+pub use format::compiler::{Compiled, compile};

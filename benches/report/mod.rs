@@ -303,7 +303,7 @@ fn walker_per_second() -> f64 {
     let start = Instant::now();
     let (mut runs, mut seed) = (0u64, 1);
     while start.elapsed() < Duration::from_secs(2) {
-        std::hint::black_box(mend::walker::walk(&exercise, 100, seed, &[]));
+        std::hint::black_box(mend::playtest::walker::walk(&exercise, 100, seed, &[]));
         runs += 100;
         seed += 1;
     }

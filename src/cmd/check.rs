@@ -1,7 +1,7 @@
 use crate::cmd::Status;
-use crate::compiler::{Compiled, compile_and_analyze};
-use crate::diagnostic::{Diagnostics, plural};
-use crate::library::{Library, exercise_id, file_in, read_source};
+use crate::diagnostic::report::{Diagnostics, plural};
+use crate::format::compiler::{Compiled, compile_and_analyze};
+use crate::format::library::{Library, exercise_id, file_in, read_source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,9 +1,9 @@
 use crate::cmd::Status;
-use crate::data::DataDir;
-use crate::ledger::{Commitment, CommitmentView, Ledger, Status as CommitmentStatus};
+use crate::engine::ledger::{Commitment, CommitmentView, Ledger, Status as CommitmentStatus};
 use crate::partners;
-use crate::session::couples;
-use crate::session::sync_ledger;
+use crate::store::data_dir::DataDir;
+use crate::store::session::couples;
+use crate::store::session::sync_ledger;
 use anyhow::bail;
 use chrono::NaiveDate;
 use std::fmt::Write as _;

@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::library::Library;
+use crate::format::library::Library;
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -88,7 +88,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         // A run error is already a located diagnostic (`file:line:col: error: ...`).
         Err(error) => {
-            match error.downcast_ref::<crate::run_error::RunError>() {
+            match error.downcast_ref::<crate::engine::error::RunError>() {
                 Some(located) => eprintln!("{located}"),
                 None => eprintln!("error: {error:#}"),
             }

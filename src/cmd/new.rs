@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::library::{Library, TEST_PLAN_SUFFIX};
+use crate::format::library::{Library, TEST_PLAN_SUFFIX};
 use anyhow::{Context, bail};
 use std::fs::OpenOptions;
 use std::io::Write;

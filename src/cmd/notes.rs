@@ -1,7 +1,7 @@
 use crate::cmd::Status;
-use crate::data::{DataDir, private_file};
-use crate::notes;
-use crate::session::{self, SessionLog};
+use crate::notes::render as notes;
+use crate::store::data_dir::{DataDir, private_file};
+use crate::store::session::{self, SessionLog};
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};

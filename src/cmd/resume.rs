@@ -1,8 +1,8 @@
 use crate::cmd::Status;
 use crate::cmd::run::{play_session, roles_text};
-use crate::console::open_console;
-use crate::data::DataDir;
-use crate::session::{self, Session};
+use crate::frontend::console::open_console;
+use crate::store::data_dir::DataDir;
+use crate::store::session::{self, Session};
 use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::spec::ExerciseSpec;
+use crate::format::spec::ExerciseSpec;
 use schemars::generate::SchemaSettings;
 use std::process::ExitCode;
 

@@ -4,16 +4,16 @@
 
 use crate::cmd::Status;
 use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
-use crate::command::Command;
-use crate::console::open_console;
-use crate::data::DataDir;
-use crate::exercise::Exercise;
-use crate::ledger::LedgerView;
-use crate::library::Library;
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
+use crate::engine::suggest::suggestions;
+use crate::format::library::Library;
+use crate::frontend::command::Command;
+use crate::frontend::console::open_console;
+use crate::frontend::play::{Console, Input, Outcome, play};
 use crate::partners;
-use crate::play::{Console, Input, Outcome, play};
-use crate::session::Session;
-use crate::suggest::suggestions;
+use crate::store::data_dir::DataDir;
+use crate::store::session::Session;
 use crate::text::neutralize;
 use anyhow::bail;
 use std::path::Path;

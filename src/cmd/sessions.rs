@@ -1,6 +1,6 @@
 use crate::cmd::Status;
-use crate::data::DataDir;
-use crate::session::{SessionLog, first_line, list};
+use crate::store::data_dir::DataDir;
+use crate::store::session::{SessionLog, first_line, list};
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -2,8 +2,8 @@
 //! (a static-analysis warning, a script error mid-session) can still point at
 //! the line it came from.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::yaml_path::{Point, YamlPath, locate};
+use crate::diagnostic::report::{Diagnostic, Severity};
+use crate::diagnostic::yaml_path::{Point, YamlPath, locate};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::report::Diagnostic;
 use std::fmt;
 
 /// A problem while running: a script or template failing on the data it got,

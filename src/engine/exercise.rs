@@ -2,10 +2,10 @@
 //! template compiled. Nothing here is parsed again while a couple is in the
 //! middle of a step.
 
-use crate::script::Script;
-use crate::source::Source;
-use crate::template::{Templates, Text};
-use crate::yaml_path::YamlPath;
+use crate::diagnostic::source::Source;
+use crate::diagnostic::yaml_path::YamlPath;
+use crate::script::rhai_script::Script;
+use crate::script::template::{Templates, Text};
 use indexmap::IndexMap;
 use rustc_hash::FxHashMap as HashMap;
 

@@ -4,9 +4,9 @@
 //! `:back` may still undo them); each finished run is added once.
 //! Stored per couple under the data folder as JSON, replaced atomically.
 
-use crate::data::{DataDir, private_file, write_atomic};
-use crate::exercise::content_hash;
-use crate::state::{Record, RecordKind};
+use crate::engine::exercise::content_hash;
+use crate::engine::state::{Record, RecordKind};
+use crate::store::data_dir::{DataDir, private_file, write_atomic};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,8 @@
 //! waiting is gone, the run continues at the next step of the old order that
 //! still exists, and says so. Pure: both exercises and the state come in.
 
-use crate::exercise::{Exercise, StepKind};
-use crate::state::RunState;
+use crate::engine::exercise::{Exercise, StepKind};
+use crate::engine::state::RunState;
 
 /// What happened to the saved position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,8 +121,8 @@ fn fit_round(old: Option<&Exercise>, new: &Exercise, state: &mut RunState, i: us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Run;
-    use crate::source::Source;
+    use crate::diagnostic::source::Source;
+    use crate::engine::run::Run;
     use chrono::{DateTime, Utc};
 
     const OLD: &str = "title: T\nsummary: S\nminutes: 1\nversion: 1\nroles:\n  one: One.\nsteps:\n  - id: a\n    ask: A?\n    by: one\n  - id: b\n    ask: B?\n    by: one\n  - id: c\n    ask: C?\n    by: one\n  - id: d\n    ask: D?\n    by: one\n";

@@ -3,20 +3,22 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::event::{Event, Progress, Prompt, Reply};
-use crate::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
-use crate::ledger::{LedgerView, Status};
+use crate::diagnostic::source::Inner;
+use crate::diagnostic::yaml_path::{Point, YamlPath};
+use crate::engine::error::{RunError, run_error};
+use crate::engine::event::{Event, Progress, Prompt, Reply};
+use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
+use crate::engine::ledger::{LedgerView, Status};
+use crate::engine::state::{
+    AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION,
+};
+use crate::engine::view::{RunNames, View};
 use crate::limits;
-use crate::names::Names;
-use crate::run_error::{RunError, run_error};
-use crate::script::{Script, ScriptError};
-use crate::source::Inner;
-use crate::state::{AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION};
-use crate::template::{TemplateError, Text};
+use crate::script::names::Names;
+use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::template::{TemplateError, Text};
+use crate::script::uses::Uses;
 use crate::text::{neutralize, neutralized_len};
-use crate::uses::Uses;
-use crate::view::{RunNames, View};
-use crate::yaml_path::{Point, YamlPath};
 use chrono::{DateTime, Utc};
 use rhai::{Dynamic, Scope};
 use std::collections::BTreeMap;
@@ -499,7 +501,7 @@ impl<'e> Run<'e> {
             .map_or(DateTime::<Utc>::UNIX_EPOCH, |a| a.at);
         let date = date_text
             .as_deref()
-            .and_then(|t| crate::due::parse_due(t, at.date_naive()));
+            .and_then(|t| crate::script::due::parse_due(t, at.date_naive()));
         self.state.records.push(Record {
             kind,
             step: step.id.clone(),

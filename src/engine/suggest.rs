@@ -2,8 +2,8 @@
 //! should come first (`suggest:` rules over the couple's ledger), so the
 //! order is the therapist's, written in the exercise files, not mend's.
 
-use crate::exercise::Exercise;
-use crate::ledger::LedgerView;
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
 use rhai::Scope;
 use std::collections::BTreeMap;
 

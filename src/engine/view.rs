@@ -1,12 +1,12 @@
 //! What scripts and templates see of a run: its answers, partners, roles,
 //! variables and records, as one map converted for rhai or minijinja.
 
-use crate::helpers::Words;
-use crate::ledger::LedgerView;
-use crate::names::{NamePath, Names, Plain, Segment};
-use crate::run::Run;
-use crate::state::{AnswerRecord, Record};
-use crate::uses::Uses;
+use crate::engine::ledger::LedgerView;
+use crate::engine::run::Run;
+use crate::engine::state::{AnswerRecord, Record};
+use crate::script::helpers::Words;
+use crate::script::names::{NamePath, Names, Plain, Segment};
+use crate::script::uses::Uses;
 use serde::Serialize;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -106,7 +106,7 @@ impl View<'_> {
     /// where a part is only strings: serde's detour copies every key and
     /// value through an intermediate serializer on every script run.
     pub(crate) fn into_rhai(self) -> Result<rhai::Map, Box<rhai::EvalAltResult>> {
-        use crate::script::string;
+        use crate::script::rhai_script::string;
         use rhai::serde::to_dynamic as dynamic;
         fn strings<'s>(pairs: impl IntoIterator<Item = (&'s str, &'s str)>) -> rhai::Map {
             pairs
@@ -285,7 +285,7 @@ impl Names for RunNames<'_> {
                     _ => None,
                 };
             }
-            (name, []) if !crate::compiler::is_reserved(name) => self.role(name)?,
+            (name, []) if !crate::format::compiler::is_reserved(name) => self.role(name)?,
             _ => return None,
         };
         Some(Plain::Str(value))
@@ -332,9 +332,9 @@ struct ExerciseView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiler::compile;
-    use crate::event::Event;
-    use crate::source::Source;
+    use crate::diagnostic::source::Source;
+    use crate::engine::event::Event;
+    use crate::format::compiler::compile;
     use chrono::{DateTime, Utc};
     use rhai::Dynamic;
 
@@ -342,7 +342,7 @@ mod tests {
     /// view before them, for a view with every part filled in.
     #[test]
     fn views_convert_as_serde_converts_them() {
-        let text = include_str!("../tests/exercises/every-name.yaml");
+        let text = include_str!("../../tests/exercises/every-name.yaml");
         let source = Source::new("every-name.yaml", text);
         let exercise = compile("every-name", source).exercise.unwrap();
         let mut run = Run::start(&exercise, ["Alex".into(), "Sam".into()]);

@@ -6,13 +6,13 @@
 //! the code of scripts and templates (`references`). It only warns where it
 //! is sure: an unknown path through the graph counts as a possible path.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::exercise::{Exercise, Step, StepKind};
-use crate::loader::did_you_mean;
-use crate::references::{self, Area, Reference};
-use crate::source::Inner;
-use crate::spec::StepSpec;
-use crate::yaml_path::{Point, YamlPath};
+use crate::diagnostic::report::{Diagnostic, Severity};
+use crate::diagnostic::source::Inner;
+use crate::diagnostic::yaml_path::{Point, YamlPath};
+use crate::engine::exercise::{Exercise, Step, StepKind};
+use crate::format::loader::did_you_mean;
+use crate::format::references::{self, Area, Reference};
+use crate::format::spec::StepSpec;
 use rhai::{Dynamic, Map, Scope};
 use std::collections::BTreeMap;
 
@@ -436,7 +436,7 @@ impl Analysis<'_, '_> {
             let StepKind::Ask(ask) = &step.kind else {
                 continue;
             };
-            let Some(crate::template::Text::Plain(example)) = &ask.example else {
+            let Some(crate::script::template::Text::Plain(example)) = &ask.example else {
                 continue;
             };
             // Strict rules check a form (a date, a length) and an example
@@ -511,8 +511,8 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compiler::compile_and_analyze;
-    use crate::source::Source;
+    use crate::diagnostic::source::Source;
+    use crate::format::compiler::compile_and_analyze;
 
     fn codes(steps: &str) -> Vec<(&'static str, usize)> {
         let text = format!(

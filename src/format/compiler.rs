@@ -2,18 +2,18 @@
 //! compiles every script and template, and reports every problem it finds
 //! with the file, line and column it comes from.
 
-use crate::analysis;
-use crate::diagnostic::Diagnostic;
-use crate::exercise::{
+use crate::diagnostic::report::Diagnostic;
+use crate::diagnostic::source::{Inner, Source};
+use crate::diagnostic::yaml_path::{Point, YamlPath};
+use crate::engine::exercise::{
     Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
 };
+use crate::format::analysis;
+use crate::format::loader::{self, did_you_mean};
+use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
-use crate::loader::{self, did_you_mean};
-use crate::script::{Script, ScriptError};
-use crate::source::{Inner, Source};
-use crate::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
-use crate::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
-use crate::yaml_path::{Point, YamlPath};
+use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,

@@ -1,10 +1,10 @@
 //! Where exercises come from: a folder of YAML files, or the library compiled
 //! into the binary.
 
-use crate::compiler::{Compiled, compile};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::report::Diagnostic;
+use crate::diagnostic::source::Source;
+use crate::format::compiler::{Compiled, compile};
 use crate::limits;
-use crate::source::Source;
 use anyhow::{Context, bail};
 use std::fs::File;
 use std::io::Read;
@@ -119,7 +119,7 @@ impl Library {
             return self.source(id).map_err(|d| anyhow::anyhow!("{d}"));
         }
         let known: Vec<&str> = self.ids.iter().map(String::as_str).collect();
-        let hint = match crate::loader::did_you_mean(id, &known) {
+        let hint = match crate::format::loader::did_you_mean(id, &known) {
             Some(close) => format!("; did you mean `{close}`?"),
             None => format!("; `mend list` shows the {} exercises there", known.len()),
         };

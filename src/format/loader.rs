@@ -6,11 +6,11 @@
 //! top-level key and each step on its own, so one typo does not hide the
 //! next and the therapist sees every problem at once.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::report::Diagnostic;
+use crate::diagnostic::source::Source;
+use crate::diagnostic::yaml_path::{Point, YamlPath};
+use crate::format::spec::{ExerciseSpec, StepSpec};
 use crate::limits;
-use crate::source::Source;
-use crate::spec::{ExerciseSpec, StepSpec};
-use crate::yaml_path::{Point, YamlPath};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 

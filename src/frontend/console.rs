@@ -1,9 +1,9 @@
 //! Picks the front-end for this process: the line editor when both partners
 //! are at a terminal, plain text over stdin and stdout when answers are piped.
 
-use crate::play::Console;
-use crate::repl::Repl;
-use crate::scripted::Scripted;
+use crate::frontend::play::Console;
+use crate::frontend::repl::Repl;
+use crate::frontend::scripted::Scripted;
 use std::io::{self, IsTerminal};
 
 pub fn open_console() -> anyhow::Result<Box<dyn Console>> {

@@ -1,10 +1,10 @@
 //! The loop every interactive front-end shares: show events, read a line,
 //! understand commands, hand answers to the engine, save after every change.
 
-use crate::command::{BREAK_TEXT, Command};
-use crate::event::{Event, Prompt, Reply};
-use crate::journal::StateTooLarge;
-use crate::run::Run;
+use crate::engine::event::{Event, Prompt, Reply};
+use crate::engine::run::Run;
+use crate::frontend::command::{BREAK_TEXT, Command};
+use crate::store::journal::StateTooLarge;
 use chrono::{DateTime, Utc};
 use std::io;
 

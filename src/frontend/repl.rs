@@ -4,10 +4,10 @@
 //! Ctrl-C / Ctrl-D handled as the issue describes. Everything it shows is
 //! formatted by `Screen`, so piped and terminal output say the same thing.
 
-use crate::command::COMMANDS;
-use crate::event::Prompt;
-use crate::play::{Console, Input};
-use crate::screen::Screen;
+use crate::engine::event::Prompt;
+use crate::frontend::command::COMMANDS;
+use crate::frontend::play::{Console, Input};
+use crate::frontend::screen::Screen;
 use crate::text::needs_neutralizing;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;

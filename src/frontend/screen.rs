@@ -1,7 +1,7 @@
 //! How events look as text: shared by the terminal and piped output, so both
 //! say the same thing and only colour and wrapping differ.
 
-use crate::event::Prompt;
+use crate::engine::event::Prompt;
 use crate::text::neutralize;
 
 #[derive(Debug, Clone, Copy, Default)]

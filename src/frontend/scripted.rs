@@ -1,9 +1,9 @@
 //! Plain-text play over any reader and writer: piped stdin, test harnesses.
 //! One answer per line; a line ending in `\` continues on the next.
 
-use crate::event::Prompt;
-use crate::play::{Console, Input};
-use crate::screen::Screen;
+use crate::engine::event::Prompt;
+use crate::frontend::play::{Console, Input};
+use crate::frontend::screen::Screen;
 use crate::text::neutralize;
 use std::io::{self, BufRead, Write};
 

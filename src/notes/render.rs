@@ -4,14 +4,14 @@
 //! inserted unescaped is an exercise's own `notes` fragment, which was
 //! rendered with the same escaping.
 
-use crate::compiler::compile;
-use crate::data::DataDir;
-use crate::library::builtin_templates;
-use crate::run::Run;
-use crate::session::{RunLog, SessionLog};
-use crate::source::Source;
-use crate::state::{Record, RecordKind};
-use crate::template::{MARKDOWN_SUFFIX, Templates};
+use crate::diagnostic::source::Source;
+use crate::engine::run::Run;
+use crate::engine::state::{Record, RecordKind};
+use crate::format::compiler::compile;
+use crate::format::library::builtin_templates;
+use crate::script::template::{MARKDOWN_SUFFIX, Templates};
+use crate::store::data_dir::DataDir;
+use crate::store::session::{RunLog, SessionLog};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -78,7 +78,7 @@ impl NotesTemplate {
         // The internal name ends in `.md`, so every value is escaped,
         // whatever the file is called.
         let internal = format!("session-notes{MARKDOWN_SUFFIX}");
-        let located = |e: crate::template::TemplateError| {
+        let located = |e: crate::script::template::TemplateError| {
             anyhow::anyhow!(
                 "notes template `{}`, line {}, column {}: {}",
                 self.name,
@@ -186,9 +186,9 @@ pub struct Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Revisit {
     /// Open commitments in the couple's ledger.
-    pub open: Vec<crate::ledger::CommitmentView>,
+    pub open: Vec<crate::engine::ledger::CommitmentView>,
     /// Agreements in the ledger with a revisit date.
-    pub agreements: Vec<crate::ledger::AgreementView>,
+    pub agreements: Vec<crate::engine::ledger::AgreementView>,
     /// Exercises of this session left unfinished (titles).
     pub unfinished: Vec<String>,
 }
@@ -256,7 +256,7 @@ impl NotesContext {
         }
         context.counts.commitments = context.commitments.len();
         context.counts.agreements = context.agreements.len();
-        let ledger = crate::session::sync_ledger(data, &partners)?.view(today);
+        let ledger = crate::store::session::sync_ledger(data, &partners)?.view(today);
         context.revisit.open = ledger.open;
         context.revisit.agreements = ledger
             .agreements

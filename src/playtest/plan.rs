@@ -2,13 +2,13 @@
 //! scripted playthrough (what each partner types, what must be seen).
 //! docs/authoring.md documents the format; `tester.rs` plays them.
 
-use crate::diagnostic::Diagnostic;
-use crate::exercise::Exercise;
-use crate::ledger::Seed;
-use crate::loader::{self, did_you_mean, unknown_key};
+use crate::diagnostic::report::Diagnostic;
+use crate::diagnostic::source::Source;
+use crate::diagnostic::yaml_path::{Point, YamlPath};
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::Seed;
+use crate::format::loader::{self, did_you_mean, unknown_key};
 use crate::partners::DEFAULT_PARTNERS;
-use crate::source::Source;
-use crate::yaml_path::{Point, YamlPath};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_yaml::Value;
@@ -352,7 +352,9 @@ impl Loader<'_> {
     /// Reports `id` unless it names a step (one with an answer, if `answered`).
     fn step_id(&mut self, path: &YamlPath, id: &str, answered: bool) {
         let ex = self.exercise;
-        let fits = |s: &&crate::exercise::Step| !answered || crate::analysis::is_question(s);
+        let fits = |s: &&crate::engine::exercise::Step| {
+            !answered || crate::format::analysis::is_question(s)
+        };
         if ex.steps.iter().filter(fits).any(|s| s.id == id) {
             return;
         }

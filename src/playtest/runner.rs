@@ -2,13 +2,13 @@
 //! way a couple at the keyboard would: each turn is typed after everything
 //! before it was shown.
 
-use crate::event::{Event, Prompt, Reply};
-use crate::exercise::Exercise;
-use crate::ledger::{Ledger, LedgerView};
-use crate::plan::{Action, Plan, Turn};
-use crate::run::Run;
-use crate::run_error::RunError;
-use crate::screen::Screen;
+use crate::engine::error::RunError;
+use crate::engine::event::{Event, Prompt, Reply};
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::{Ledger, LedgerView};
+use crate::engine::run::Run;
+use crate::frontend::screen::Screen;
+use crate::playtest::plan::{Action, Plan, Turn};
 use chrono::{DateTime, Utc};
 use std::fmt;
 use std::sync::Arc;

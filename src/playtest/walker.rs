@@ -4,12 +4,12 @@
 //! taken least so far, then reports which steps were never reached and which
 //! runs did not finish. The same seed plays the same runs.
 
-use crate::event::{Event, Prompt, Reply};
-use crate::exercise::Exercise;
-use crate::ledger::LedgerView;
+use crate::engine::event::{Event, Prompt, Reply};
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
+use crate::engine::run::Run;
 use crate::partners::DEFAULT_PARTNERS;
-use crate::run::Run;
-use crate::tester::clock;
+use crate::playtest::runner::clock;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -139,7 +139,8 @@ fn walk_on(
                 .map(|t| {
                     let (source, id) = (source.clone(), id.clone());
                     scope.spawn(move || {
-                        let Some(copy) = crate::compiler::compile(&id, source).exercise else {
+                        let Some(copy) = crate::format::compiler::compile(&id, source).exercise
+                        else {
                             return Vec::new();
                         };
                         (t as u64..chunks)
@@ -418,9 +419,9 @@ mod tests {
     use super::*;
 
     fn i_statements() -> Exercise {
-        let text = include_str!("../exercises/i-statements.yaml");
-        let source = crate::source::Source::new("i-statements.yaml", text);
-        crate::compiler::compile("i-statements", source)
+        let text = include_str!("../../exercises/i-statements.yaml");
+        let source = crate::diagnostic::source::Source::new("i-statements.yaml", text);
+        crate::format::compiler::compile("i-statements", source)
             .exercise
             .expect("the shipped exercise compiles")
     }

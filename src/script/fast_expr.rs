@@ -13,8 +13,8 @@
 //! one rhai would give; `tests::agrees_with_rhai` checks it on every script
 //! of the shipped exercises and on generated ones.
 
-use crate::helpers::{Phrase, Words};
-use crate::names::{Cursor, NamePath, Names, Plain};
+use crate::script::helpers::{Phrase, Words};
+use crate::script::names::{Cursor, NamePath, Names, Plain};
 
 #[derive(Debug, Clone)]
 pub struct FastExpr(Node);
@@ -207,7 +207,7 @@ impl<'n> Eval<'n> {
             Node::ContainsAny(text, needles) => self.with_words(text, |words| {
                 Plain::Bool(needles.iter().any(|n| words.contain(n)))
             })?,
-            Node::IsDue(text) => Plain::Bool(crate::helpers::is_due(self.str(text)?)),
+            Node::IsDue(text) => Plain::Bool(crate::script::helpers::is_due(self.str(text)?)),
             Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
         })
     }

@@ -6,7 +6,7 @@
 //! control, and any hole whose value is missing or not a string or number,
 //! where minijinja's own output or error is wanted.
 
-use crate::names::{Cursor, NamePath, Names, Plain};
+use crate::script::names::{Cursor, NamePath, Names, Plain};
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]

@@ -18,7 +18,9 @@ pub fn register(engine: &mut Engine) {
         contains_any(s, needles)
     });
     engine.register_fn("is_due", is_due);
-    engine.register_fn("visits", |step: &str| crate::script::visits_of(step) as i64);
+    engine.register_fn("visits", |step: &str| {
+        crate::script::rhai_script::visits_of(step) as i64
+    });
 }
 
 /// The words of `s`, lower-cased, with curly apostrophes made straight and
@@ -142,7 +144,7 @@ impl Phrase {
 pub fn is_due(s: &str) -> bool {
     // Any fixed day works: only whether the words name a date matters here.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    crate::due::parse_due(s, today).is_some()
+    crate::script::due::parse_due(s, today).is_some()
 }
 
 pub fn word_count(s: &str) -> usize {

@@ -6,7 +6,7 @@
 //! (`None`) wherever the outcome is anything but a plain string, number or
 //! true/false, so the slow path produces the same result or the same error.
 
-use crate::helpers::Words;
+use crate::script::helpers::Words;
 
 #[cfg(test)]
 thread_local! {
@@ -173,7 +173,7 @@ impl<'s> Cursor<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Event, Reply};
+    use crate::engine::event::{Event, Reply};
     use crate::{Run, Source, compile};
     use chrono::{DateTime, Utc};
 
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn fast_paths_agree_at_their_edges() {
-        let text = include_str!("../tests/exercises/fast-path-edges.yaml");
+        let text = include_str!("../../tests/exercises/fast-path-edges.yaml");
         for seed in 0..12 {
             both_ways_agree("fast-path-edges.yaml", text, &ANSWERS, seed);
         }

@@ -3,11 +3,11 @@
 //! no `eval`, no printing, no clock, and hard limits on work and memory, so an
 //! exercise file can never read a file, hang the program or exhaust memory.
 
-use crate::fast_expr::FastExpr;
+use crate::engine::state::Visits;
 use crate::limits;
-use crate::names::Names;
-use crate::state::Visits;
-use crate::uses::Uses;
+use crate::script::fast_expr::FastExpr;
+use crate::script::names::Names;
+use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
@@ -65,7 +65,7 @@ fn sandbox() -> Engine {
     engine.set_max_variables(limits::SCRIPT_VARIABLES);
     engine.set_max_functions(limits::SCRIPT_FUNCTIONS);
     engine.set_strict_variables(true);
-    crate::helpers::register(&mut engine);
+    crate::script::helpers::register(&mut engine);
     engine
 }
 
@@ -116,7 +116,7 @@ impl Script {
         let fast = self
             .fast
             .as_ref()
-            .filter(|_| crate::names::fast_paths_on())?;
+            .filter(|_| crate::script::names::fast_paths_on())?;
         fast.test(names)
     }
 

@@ -3,10 +3,10 @@
 //! for notes, so a partner's words can never become headings, links or HTML.
 //! Answers are passed in as values, never compiled as templates.
 
-use crate::fast_text::FastText;
 use crate::limits;
-use crate::names::Names;
-use crate::uses::Uses;
+use crate::script::fast_text::FastText;
+use crate::script::names::Names;
+use crate::script::uses::Uses;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -123,7 +123,7 @@ impl Templates {
             Text::Plain(s) => Some(Ok(s.clone())),
             Text::Template(name) => {
                 let fast = self.compiled.get(name)?.fast.as_ref();
-                let fast = fast.filter(|_| crate::names::fast_paths_on())?;
+                let fast = fast.filter(|_| crate::script::names::fast_paths_on())?;
                 Some(within_limit(fast.render(names)?))
             }
         }

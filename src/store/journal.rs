@@ -10,10 +10,10 @@
 //! rewritten (atomically) with only what readers use, so its size follows
 //! what was said rather than how often it was saved.
 
-use crate::data::{private_file, write_atomic};
-use crate::ledger::LedgerView;
+use crate::engine::ledger::LedgerView;
+use crate::engine::state::RunState;
 use crate::limits;
-use crate::state::RunState;
+use crate::store::data_dir::{private_file, write_atomic};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -389,7 +389,7 @@ mod tests {
 
     /// A state line whose one variable holds `said`.
     pub(super) fn state(id: &str, said: &str) -> Line {
-        let cursor = crate::state::Cursor {
+        let cursor = crate::engine::state::Cursor {
             at: Some("ask".into()),
             waiting: true,
             round: 0,
@@ -405,7 +405,7 @@ mod tests {
             },
             saved: DateTime::<Utc>::UNIX_EPOCH,
             state: RunState {
-                state_version: crate::state::STATE_VERSION,
+                state_version: crate::engine::state::STATE_VERSION,
                 exercise: id.into(),
                 exercise_version: 1,
                 partners: ["Alex".into(), "Sam".into()],

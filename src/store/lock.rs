@@ -4,7 +4,7 @@
 //! killed mend is never mistaken for a live one (a recycled pid cannot fool
 //! it), and the next mend takes over and says so.
 
-use crate::data::private_file;
+use crate::store::data_dir::private_file;
 use anyhow::{Context, bail};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -2,21 +2,21 @@
 //! front-end hands to `play`. `mend run`, `mend resume` and `mend session`
 //! all go through `Session`, so every run is journaled the same way.
 
-use crate::compiler::compile;
-use crate::data::DataDir;
-use crate::diagnostic::Diagnostics;
-use crate::exercise::Exercise;
-use crate::journal::{
+use crate::diagnostic::report::Diagnostics;
+use crate::diagnostic::source::Source;
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
+use crate::engine::relocate::{Placement, relocate};
+use crate::engine::run::Run;
+use crate::engine::state::RunState;
+use crate::format::compiler::compile;
+use crate::format::library::{Library, read_source};
+use crate::store::data_dir::DataDir;
+use crate::store::journal::{
     ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
 };
-use crate::ledger::LedgerView;
-use crate::library::{Library, read_source};
-use crate::lock::SessionLock;
-use crate::relocate::{Placement, relocate};
-use crate::run::Run;
-pub use crate::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
-use crate::source::Source;
-use crate::state::RunState;
+use crate::store::lock::SessionLock;
+pub use crate::store::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};

@@ -2,10 +2,10 @@
 //! resume` and `mend notes` see, and the couple's ledger that follows from
 //! every finished run in them.
 
-use crate::data::DataDir;
-use crate::journal::{self, ExerciseHeader, Start};
-use crate::ledger::{Ledger, couple_key};
-use crate::state::RunState;
+use crate::engine::ledger::{Ledger, couple_key};
+use crate::engine::state::RunState;
+use crate::store::data_dir::DataDir;
+use crate::store::journal::{self, ExerciseHeader, Start};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};

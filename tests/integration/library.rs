@@ -8,8 +8,8 @@
 //! of every `choose` step is taken, so each branch is played at least once.
 
 use crate::common::{mend, repo};
-use mend::exercise::StepKind;
-use mend::plan::{Action, Plan, Turn};
+use mend::engine::exercise::StepKind;
+use mend::playtest::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The exercises this library ships, each with a test plan.
@@ -32,7 +32,7 @@ const EXERCISES: [&str; 14] = [
 
 fn read(file: &str) -> mend::Source {
     let path = repo().join("exercises").join(file);
-    mend::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
+    mend::format::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
 }
 
 fn exercise(id: &str) -> mend::Exercise {
@@ -43,7 +43,8 @@ fn exercise(id: &str) -> mend::Exercise {
 
 /// The plans of exercise `id`, read by mend's own plan loader.
 fn plans(id: &str) -> Vec<Plan> {
-    let (plans, diagnostics) = mend::plan::load(&read(&format!("{id}.test.yaml")), &exercise(id));
+    let (plans, diagnostics) =
+        mend::playtest::plan::load(&read(&format!("{id}.test.yaml")), &exercise(id));
     assert!(diagnostics.is_empty(), "{id}'s plan: {diagnostics:?}");
     plans
 }
@@ -95,8 +96,8 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
         .collect();
     let data = tempfile::tempdir().expect("a temporary folder");
     if let Some(seed) = &plan.ledger {
-        let dir = mend::data::DataDir::open(Some(data.path())).expect("a data folder");
-        mend::ledger::Ledger::update(&dir, &partners, |ledger| {
+        let dir = mend::store::data_dir::DataDir::open(Some(data.path())).expect("a data folder");
+        mend::engine::ledger::Ledger::update(&dir, &partners, |ledger| {
             ledger.seed(seed, chrono::Utc::now());
             true
         })
@@ -154,7 +155,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     }
     for line in &plan.expect.notes {
         // `mend run` shows notes as plain text; plans give them as Markdown.
-        let shown = mend::screen::markdown_as_text(line);
+        let shown = mend::frontend::screen::markdown_as_text(line);
         if !output.stdout.contains(shown.trim()) {
             problems.push(format!("notes lack {line:?}"));
         }

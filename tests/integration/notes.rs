@@ -4,10 +4,10 @@
 use crate::common::{mend, repo};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use mend::Exercise;
-use mend::data::DataDir;
-use mend::event::Event;
-use mend::notes::{NotesContext, NotesTemplate};
-use mend::session::{Session, SessionLog};
+use mend::engine::event::Event;
+use mend::notes::render::{NotesContext, NotesTemplate};
+use mend::store::data_dir::DataDir;
+use mend::store::session::{Session, SessionLog};
 use std::path::Path;
 
 fn now() -> DateTime<Utc> {

@@ -303,7 +303,7 @@ fn every_prefix_of_a_real_journal_loads() {
         .stdin(&format!("{FIRST_TWO}{REST}"))
         .ok();
     let bytes = std::fs::read(journal(data.path())).unwrap();
-    let whole = mend::journal::parse("j", &bytes).unwrap();
+    let whole = mend::store::journal::parse("j", &bytes).unwrap();
     assert!(whole.lines.len() > 10 && whole.warning.is_none());
     // Every 97th cut, and each cut around every line end.
     let ends = bytes
@@ -315,7 +315,7 @@ fn every_prefix_of_a_real_journal_loads() {
         .step_by(97)
         .chain(ends.flat_map(|i| [i, i + 1]));
     for cut in cuts {
-        let read = mend::journal::parse("j", &bytes[..cut])
+        let read = mend::store::journal::parse("j", &bytes[..cut])
             .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
         assert_eq!(read.lines[..], whole.lines[..read.lines.len()]);
     }

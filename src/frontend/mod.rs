@@ -1,0 +1,11 @@
+//! Front-ends: the one play loop, the console trait, the REPL, piped input, the screen
+//! and the in-play commands.
+//!
+//! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
+
+pub mod command;
+pub mod console;
+pub mod play;
+pub mod repl;
+pub mod screen;
+pub mod scripted;

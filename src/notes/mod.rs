@@ -1,0 +1,5 @@
+//! Session notes: rendering the record of a finished or paused session.
+//!
+//! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
+
+pub mod render;

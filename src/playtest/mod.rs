@@ -1,0 +1,7 @@
+//! Play-testing: test plans, their runner and the random walker.
+//!
+//! May import: `frontend`, `store`, `format`, `engine`, `script`, `diagnostic` and the leaves.
+
+pub mod plan;
+pub mod runner;
+pub mod walker;

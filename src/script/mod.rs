@@ -1,0 +1,13 @@
+//! The script layer: rhai rules and minijinja templates, the helpers exercises call,
+//! word splitting, due dates, the fast paths, and the table of names a script can read.
+//!
+//! May import: `diagnostic` and the top-level leaves. Never storage, front-ends, notes or commands.
+
+pub mod due;
+pub mod fast_expr;
+pub mod fast_text;
+pub mod helpers;
+pub mod names;
+pub mod rhai_script;
+pub mod template;
+pub mod uses;
