@@ -6,7 +6,8 @@
 
 use crate::engine::exercise::content_hash;
 use crate::engine::state::{Record, RecordKind};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
+use crate::store::data_dir::{DataDir, write_atomic};
+use crate::store::private;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -213,7 +214,7 @@ impl Ledger {
 
     pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
         let path = Self::path(data, partners);
-        match std::fs::read(&path) {
+        match private::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
@@ -231,12 +232,7 @@ impl Ledger {
     ) -> anyhow::Result<Ledger> {
         data.ensure(&data.ledgers())?;
         let lock_path = Self::path(data, partners).with_extension("lock");
-        let lock = private_file()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
+        let lock = private::open_lock(&lock_path)
             .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
         lock.lock()
             .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;

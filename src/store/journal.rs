@@ -13,7 +13,8 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
-use crate::store::data_dir::{private_file, write_atomic};
+use crate::store::data_dir::write_atomic;
+use crate::store::private;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -128,10 +129,7 @@ fn compact_after(len: u64) -> u64 {
 impl Journal {
     /// Creates a new journal; fails if one is already there.
     pub fn create(path: &Path) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .create_new(true)
-            .open(path)
+        let file = private::create_new_append(path)
             .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
         Ok(Journal {
             file,
@@ -144,9 +142,7 @@ impl Journal {
     /// Opens an existing journal for appending, first cutting off a torn
     /// last line (at `valid_len`) so new lines never follow a broken one.
     pub fn reopen(path: &Path, valid_len: u64) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .open(path)
+        let file = private::open_append(path)
             .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
             file.set_len(valid_len)?;
@@ -197,9 +193,7 @@ impl Journal {
             bytes.push(b'\n');
         }
         write_atomic(&self.path, &bytes)?;
-        self.file = private_file()
-            .append(true)
-            .open(&self.path)
+        self.file = private::open_append(&self.path)
             .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
         self.compact_at = compact_after(self.len);
@@ -323,7 +317,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Read> {
-    let bytes = std::fs::read(path)
+    let bytes = private::read(path)
         .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
     parse(&path.display().to_string(), &bytes)
 }

@@ -5,5 +5,6 @@
 pub mod data_dir;
 pub mod journal;
 pub mod lock;
+pub mod private;
 pub mod session;
 pub mod session_log;

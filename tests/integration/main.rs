@@ -6,6 +6,7 @@ mod broken;
 mod check;
 mod common;
 mod engine;
+mod hostile;
 mod journal_size;
 mod ledger;
 mod library;
