@@ -712,6 +712,8 @@ impl<'e> Run<'e> {
             })?;
             updated.insert(name.to_string(), value);
         }
+        crate::script::value_bounds::check(updated.iter().map(|(k, v)| (k.as_str(), v)))
+            .map_err(|e| self.error(step, &path, e.to_string()))?;
         self.state.cursor.vars = updated;
         Ok(())
     }

@@ -220,6 +220,17 @@ impl Compiler<'_> {
         for name in spec.vars.keys() {
             self.check_name(|| root.key("vars").key(name), name, "variable");
         }
+        if let Err(e) =
+            crate::script::value_bounds::check(spec.vars.iter().map(|(k, v)| (k.as_str(), v)))
+        {
+            let at = match &e {
+                crate::script::value_bounds::OutOfBounds::TooDeep { name } => {
+                    root.key("vars").key(name)
+                }
+                crate::script::value_bounds::OutOfBounds::TooLarge { .. } => root.key("vars"),
+            };
+            self.error(&at, Point::Key, e.to_string());
+        }
         if spec.steps.is_empty() && self.diagnostics.is_empty() {
             self.error(
                 &root.key("steps"),

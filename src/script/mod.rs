@@ -11,3 +11,4 @@ pub mod names;
 pub mod rhai_script;
 pub mod template;
 pub mod uses;
+pub mod value_bounds;

@@ -228,3 +228,92 @@ mod data_dir {
         }
     }
 }
+
+/// Runs a hostile exercise with `stdin`, insisting it stops with exit code 1
+/// and `first` as the first line of its diagnostic.
+fn stops_with(file: &str, stdin: &str, first: &str) -> crate::common::Output {
+    let output = mend(&["run", &hostile(file), "--partners", "Alex,Sam"])
+        .stdin(stdin)
+        .run();
+    assert_eq!(output.code, 1, "{output:?}");
+    let expected = format!("{}:{first}\n", hostile(file));
+    assert!(
+        output.stderr.contains(&expected) || output.stdout.contains(&expected),
+        "expected {expected}\n{output:?}"
+    );
+    output
+}
+
+mod scripts {
+    use super::*;
+
+    #[test]
+    fn sleep_is_not_a_function_scripts_can_call() {
+        stops_with(
+            "sleep.yaml",
+            "anything\n",
+            "12:15: error: script error in step `say`: Function not found: sleep (i64)",
+        );
+    }
+
+    #[test]
+    fn costly_work_within_the_operations_limit_stops_on_time() {
+        let started = std::time::Instant::now();
+        let output = mend(&[
+            "run",
+            &hostile("costly-search.yaml"),
+            "--partners",
+            "Alex,Sam",
+        ])
+        .run();
+        assert_eq!(output.code, 1, "{output:?}");
+        // The column is wherever the deadline found the script: `+=` or the call.
+        let prefix = format!("{}:13:", hostile("costly-search.yaml"));
+        let message = ": error: script error in step `search`: the script ran for more than 2000 ms; is it doing the same costly work over and over?\n";
+        assert!(
+            output.stderr.starts_with(&prefix) && output.stderr.contains(message),
+            "{output:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_map_grown_key_by_key_across_steps_stops_at_the_run_bound() {
+        stops_with(
+            "grow-map.yaml",
+            "",
+            "12:10: error: the exercise's variables would take 262154 bytes together, more than the 256 KiB mend keeps for one exercise",
+        );
+    }
+
+    #[test]
+    fn a_value_nested_past_the_bound_by_a_script_stops_the_run() {
+        stops_with(
+            "deep-script.yaml",
+            "",
+            "9:10: error: variable `deep` nests more than 32 levels deep; mend keeps values at most that deep, so every saved session can be read back",
+        );
+    }
+
+    #[test]
+    fn values_nested_while_a_script_runs_stop_at_the_item_limit() {
+        stops_with(
+            "nested-while-running.yaml",
+            "",
+            "11:23: error: script error in step `nest`: the script built a value that is too large (Size of object map)",
+        );
+    }
+
+    #[test]
+    fn yaml_vars_nested_past_the_bound_are_refused_by_check() {
+        let output = mend(&["check", &hostile("deep-vars.yaml")]).run();
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(
+            output.stdout.starts_with(&format!(
+                "{}:8:3: error: variable `deep` nests more than 32 levels deep; mend keeps values at most that deep, so every saved session can be read back\n",
+                hostile("deep-vars.yaml")
+            )),
+            "{output:?}"
+        );
+    }
+}
