@@ -113,6 +113,9 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
     if analyze && let Some(exercise) = &compiled.exercise {
         let warnings = analysis::analyze(exercise, &spec.steps, spec.notes.as_deref());
         compiled.diagnostics.extend(warnings);
+        compiled
+            .diagnostics
+            .extend(crate::format::control_chars::warnings(&exercise.source));
     }
     compiled
 }
