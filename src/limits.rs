@@ -3,6 +3,9 @@
 
 /// An exercise file larger than this is rejected before it is parsed.
 pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
+/// An exercise file with its YAML aliases expanded (estimated from the
+/// text before parsing): four times the file limit.
+pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
 /// Steps in one exercise, counting the steps inside blocks.
 pub const STEPS: usize = 500;
 /// One answer, in characters. Longer answers are refused and asked again.

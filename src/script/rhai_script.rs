@@ -342,8 +342,9 @@ mod tests {
             "let m = #{}; loop { m = #{x: m}; }",
         ] {
             let error = eval(text).unwrap_err();
+            // A busy machine may meet the deadline first; both bound it.
             assert!(
-                error.message.contains("too large"),
+                error.message.contains("too large") || error.message.contains("ran for more than"),
                 "{text}: {}",
                 error.message
             );
