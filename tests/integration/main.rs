@@ -8,6 +8,7 @@ mod common;
 mod engine;
 mod hostile;
 mod journal_size;
+mod layers;
 mod ledger;
 mod library;
 mod limits;
