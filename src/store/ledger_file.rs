@@ -4,7 +4,8 @@
 
 use crate::engine::exercise::content_hash;
 use crate::engine::ledger::{Ledger, couple_key};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
+use crate::store::data_dir::{DataDir, write_atomic};
+use crate::store::private;
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
 
 pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
     let path = path(data, partners);
-    match std::fs::read(&path) {
+    match private::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
@@ -39,12 +40,7 @@ pub fn update(
 ) -> anyhow::Result<Ledger> {
     data.ensure(&data.ledgers())?;
     let lock_path = path(data, partners).with_extension("lock");
-    let lock = private_file()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
+    let lock = private::open_lock(&lock_path)
         .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
