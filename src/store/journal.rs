@@ -294,7 +294,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             .filter(|_| complete)
         {
             Some(line) => read.lines.push(line),
-            None if is_last => {
+            // A line cut off by a crash has no newline; a whole line that
+            // does not read is damage, and is never cut away on resuming.
+            None if is_last && !complete => {
                 read.warning = Some(format!(
                     "the last line of session journal `{name}` (line {number}) was cut off, probably by a crash while it was written; it was skipped, and everything before it is kept"
                 ));
@@ -302,7 +304,8 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             }
             None => {
                 let why = match serde_json::from_slice::<Line>(text) {
-                    Err(e) => e.to_string(),
+                    // serde_json counts lines within the line: only the column helps.
+                    Err(e) => e.to_string().replace(" at line 1 column ", " at column "),
                     Ok(_) => "the line is incomplete".to_owned(),
                 };
                 bail!(
