@@ -22,7 +22,7 @@ pub fn couple_id(partners: &[String; 2]) -> String {
 }
 
 /// Where earlier versions of mend kept the ledger: the names themselves.
-fn legacy_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
+pub fn legacy_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
     let key = couple_key(partners);
     let mut slugs: Vec<String> = key.split('\n').map(slug).collect();
     slugs.retain(|s| !s.is_empty());

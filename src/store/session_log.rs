@@ -171,7 +171,7 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
     }
 }
 
-fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
+pub fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         bail!("`{id}` is not a session id; `mend sessions` lists them");
     }
