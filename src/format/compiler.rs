@@ -3,7 +3,7 @@
 //! with the file, line and column it comes from.
 
 use crate::diagnostic::report::Diagnostic;
-use crate::diagnostic::source::{Inner, Source};
+use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
     Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
@@ -14,7 +14,7 @@ use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::{ScopeName, is_reserved, script_words};
-use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
+use crate::script::template::{MARKDOWN_SUFFIX, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,
@@ -711,25 +711,10 @@ impl Compiler<'_> {
             Script::statements(text, names)
         };
         compiled
-            .map_err(
-                |ScriptError {
-                     message,
-                     line,
-                     column,
-                 }| {
-                    let inner = Inner {
-                        line,
-                        column,
-                        width: 1,
-                    };
-                    let d = self.source.error_inside(
-                        &path(),
-                        inner,
-                        format!("script error: {message}"),
-                    );
-                    self.diagnostics.push(d);
-                },
-            )
+            .map_err(|e: ScriptError| {
+                let d = e.locate(self.source, &path(), |m| format!("script error: {m}"));
+                self.diagnostics.push(d);
+            })
             .ok()
             .inspect(|script| {
                 if let Some(at) = repeated {
@@ -773,18 +758,8 @@ impl Compiler<'_> {
         }
         match self.templates.add(name(), source) {
             Ok(text) => text,
-            Err(TemplateError {
-                message,
-                line,
-                column,
-                width,
-            }) => {
-                let inner = Inner {
-                    line,
-                    column,
-                    width,
-                };
-                let d = self.source.error_inside(&path(), inner, message);
+            Err(e) => {
+                let d = e.locate(self.source, &path(), str::to_owned);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }

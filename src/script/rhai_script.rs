@@ -7,6 +7,7 @@ use crate::limits;
 use crate::script::fast_expr::FastExpr;
 use crate::script::names::Names;
 use crate::script::scope_names::{ScopeName, Visits};
+use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -28,12 +29,7 @@ pub struct Script {
 }
 
 /// Where and why a script failed, with the position inside the script text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-}
+pub type ScriptError = TextError;
 
 thread_local! {
     static ENGINE: Engine = sandbox();
@@ -101,6 +97,7 @@ impl Script {
                 message: compile_message(e.err_type()),
                 line,
                 column,
+                width: 1,
             }
         })
     }
@@ -139,6 +136,7 @@ impl Script {
             message: format!("expected true or false, but the expression gave {type_name}"),
             line: 1,
             column: 1,
+            width: 1,
         })
     }
 }
@@ -223,6 +221,7 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         message,
         line,
         column,
+        width: 1,
     }
 }
 
