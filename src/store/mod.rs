@@ -9,6 +9,7 @@ pub mod journal;
 pub mod ledger_file;
 pub mod lock;
 pub mod private;
+pub mod save_error;
 pub mod sealed;
 pub mod session;
 pub mod session_log;
