@@ -17,7 +17,7 @@ use rhai::{
     AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
 };
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
@@ -40,6 +40,19 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
+    /// The names of every function the sandbox offers, so a call to any
+    /// other (`sleep`) is an error when the file is checked, not mid-session.
+    static FUNCTIONS: HashSet<String> = ENGINE.with(|engine| {
+        let mut names: HashSet<String> = engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|signature| signature.split('(').next())
+            .map(|name| name.trim_start_matches("fn ").to_owned())
+            .collect();
+        // Built into rhai's evaluator rather than registered.
+        names.extend(["type_of", "Fn", "call", "curry", "is_def_var", "is_def_fn", "is_shared"].map(str::to_owned));
+        names
+    });
     /// When the evaluation running now must stop.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
@@ -107,12 +120,7 @@ impl Script {
                 }
             })
         });
-        ast.map(|ast| Script {
-            ast,
-            uses: Uses::scan_among(text, names),
-            fast: expression.then(|| FastExpr::parse(text)).flatten(),
-        })
-        .map_err(|e| {
+        let ast = ast.map_err(|e| {
             let (line, column) = position(e.position());
             ScriptError {
                 message: compile_message(e.err_type()),
@@ -120,6 +128,12 @@ impl Script {
                 column,
                 width: 1,
             }
+        })?;
+        unknown_call(text, &ast)?;
+        Ok(Script {
+            ast,
+            uses: Uses::scan_among(text, names),
+            fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
     }
 
@@ -202,6 +216,77 @@ fn with_compile_scope<T>(names: &[&str], f: impl FnOnce(&Scope) -> T) -> T {
 
 pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
+}
+
+/// The first call in `text` to a function neither the sandbox nor the
+/// script itself defines, as an error at the call. rhai only finds these
+/// when the call runs, which may be mid-session.
+fn unknown_call(text: &str, ast: &AST) -> Result<(), ScriptError> {
+    let defined: Vec<&str> = ast.iter_functions().map(|f| f.name).collect();
+    for (at, name) in calls(text) {
+        let known = FUNCTIONS.with(|known| known.contains(name)) || defined.contains(&name);
+        if !known {
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+                .chars()
+                .count()
+                + 1;
+            return Err(ScriptError {
+                message: format!("`{name}` is not a function exercise scripts can call"),
+                line,
+                column,
+                width: name.chars().count(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `text` calls a function by name (`name(` or `.name(`), outside
+/// strings and comments, with the byte offset of each name.
+fn calls(text: &str) -> Vec<(usize, &str)> {
+    const KEYWORDS: [&str; 12] = [
+        "if", "while", "for", "loop", "switch", "return", "fn", "in", "do", "until", "throw",
+        "catch",
+    ];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let name = &text[start..i];
+                let after = text[i..].trim_start();
+                let defining = text[..start].trim_end().ends_with("fn");
+                let number = start > 0 && bytes[start - 1].is_ascii_digit();
+                if after.starts_with('(') && !defining && !number && !KEYWORDS.contains(&name) {
+                    out.push((start, name));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// rhai's words, except where a limit was hit: those say which limit.
@@ -314,11 +399,55 @@ mod tests {
         for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
             let error = eval(text).unwrap_err();
             assert!(
-                error.message.starts_with("Function not found"),
+                error
+                    .message
+                    .ends_with("is not a function exercise scripts can call"),
                 "{text}: {}",
                 error.message
             );
+            // Even were the check above fooled, the engine has no such function.
+            let ast = ENGINE.with(|engine| engine.compile(text)).unwrap();
+            let ran = ENGINE.with(|engine| engine.eval_ast::<Dynamic>(&ast));
+            assert!(
+                ran.unwrap_err()
+                    .to_string()
+                    .starts_with("Function not found"),
+                "{text}"
+            );
         }
+    }
+
+    #[test]
+    fn a_call_to_a_function_the_sandbox_lacks_fails_when_compiled() {
+        let error =
+            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap_err();
+        assert_eq!(
+            (
+                error.message.as_str(),
+                error.line,
+                error.column,
+                error.width
+            ),
+            (
+                "`sleep` is not a function exercise scripts can call",
+                1,
+                22,
+                5
+            )
+        );
+        let error = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap_err();
+        assert_eq!(
+            (error.message.as_str(), error.line, error.column),
+            ("`exit` is not a function exercise scripts can call", 3, 3)
+        );
+        // Strings, comments, keywords and the script's own functions are not calls.
+        assert!(
+            Script::statements(
+                "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
+                &[]
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -248,12 +248,21 @@ mod scripts {
     use super::*;
 
     #[test]
-    fn sleep_is_not_a_function_scripts_can_call() {
-        stops_with(
-            "sleep.yaml",
-            "anything\n",
-            "12:15: error: script error in step `say`: Function not found: sleep (i64)",
+    fn sleep_is_not_a_function_scripts_can_call_and_check_says_so() {
+        let expected = format!(
+            "{}:12:15: error: script error: `sleep` is not a function exercise scripts can call\n   |\n12 |       - rule: sleep(86400) == ()\n   |               ^^^^^\n",
+            hostile("sleep.yaml")
         );
+        let checked = mend(&["check", &hostile("sleep.yaml")]).run();
+        assert_eq!(checked.code, 1);
+        assert!(checked.stdout.starts_with(&expected), "{}", checked.stdout);
+        // Nothing starts: before, the rule hung the session on the first answer.
+        let ran = mend(&["run", &hostile("sleep.yaml"), "--partners", "Alex,Sam"])
+            .stdin("anything\n")
+            .run();
+        assert_eq!(ran.code, 1);
+        assert!(ran.stderr.contains(&expected), "{}", ran.stderr);
+        assert!(!ran.stdout.contains("Anything?"), "{}", ran.stdout);
     }
 
     #[test]
