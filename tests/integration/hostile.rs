@@ -515,7 +515,7 @@ mod files {
             let (code, out) = within_seconds(mend(&command).dir(dir.path()));
             assert_eq!(code, 1, "{out}");
             assert!(
-                out.contains("pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; an exercise is a YAML file (.yaml)\n"),
+                out.contains("pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
                 "{out}"
             );
         }
@@ -528,7 +528,7 @@ mod files {
         assert_eq!(code, 1, "{out}");
         assert_eq!(
             out,
-            "/dev/zero:1:1: error: this is a device, not a file; an exercise is a YAML file (.yaml)\n\n1 file checked: 1 error, 0 warnings\n"
+            "/dev/zero:1:1: error: this is a device, not a file; mend reads only regular files\n\n1 file checked: 1 error, 0 warnings\n"
         );
     }
 }
@@ -1010,4 +1010,28 @@ mod export_import_erase {
             ledger.stdout
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_notes_template_that_is_a_fifo_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    unfinished_session(&data);
+    let fifo = dir.path().join("notes.md.j2");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let output = mend(&["notes", "--template", fifo.to_str().unwrap()])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: cannot read notes template `{}`: this is a named pipe (FIFO), not a file; mend reads only regular files\n",
+            fifo.display()
+        )
+    );
 }
