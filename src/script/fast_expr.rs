@@ -15,9 +15,10 @@
 //! generated scripts, templates and answers.
 
 use crate::script::fast_scope::{FastScope, NamePath, Plain};
-use crate::script::helpers::{Phrase, Words};
+use crate::script::helpers::{names_a_feeling, opens_first_person, says_absolutes};
 use crate::script::scanner::Scanner;
 use crate::script::scope_names::ScopeName;
+use crate::script::words::{Phrase, Words};
 
 #[derive(Debug, Clone)]
 pub struct FastExpr(Node);
@@ -206,9 +207,9 @@ impl<'n> Eval<'n> {
             }
             Node::Words(helper, text) => self.with_words(text, |words| match helper {
                 Helper::Count => Plain::Int(words.count() as i64),
-                Helper::StartsWithI => Plain::Bool(words.start_with_i()),
-                Helper::HasAbsolutes => Plain::Bool(words.have_absolutes()),
-                Helper::NamesFeeling => Plain::Bool(words.name_feeling()),
+                Helper::StartsWithI => Plain::Bool(opens_first_person(words)),
+                Helper::HasAbsolutes => Plain::Bool(says_absolutes(words)),
+                Helper::NamesFeeling => Plain::Bool(names_a_feeling(words)),
             })?,
             Node::ContainsAny(text, needles) => self.with_words(text, |words| {
                 Plain::Bool(needles.iter().any(|n| words.contain(n)))

@@ -6,7 +6,7 @@
 //! (`None`) wherever the outcome is anything but a plain string, number or
 //! true/false, so the slow path produces the same result or the same error.
 
-use crate::script::helpers::Words;
+use crate::script::words::Words;
 use std::cell::Cell;
 
 thread_local! {

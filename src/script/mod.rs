@@ -14,3 +14,4 @@ pub mod scope_names;
 pub mod template;
 pub mod text_error;
 pub mod uses;
+pub mod words;
