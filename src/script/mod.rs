@@ -15,3 +15,4 @@ pub mod template;
 pub mod text_error;
 pub mod uses;
 pub mod words;
+pub mod value_bounds;
