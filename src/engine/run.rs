@@ -7,13 +7,13 @@ use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
-use crate::engine::ledger::{LedgerView, Status};
+use crate::engine::ledger::{CommitmentStatus, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION,
 };
 use crate::engine::view::{RunNames, View};
 use crate::limits;
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
@@ -518,12 +518,12 @@ impl<'e> Run<'e> {
         let id = self.render_at(&mark.commitment, step, (&path, "commitment"))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
-        let Some(status) = Status::parse_mark(&status) else {
+        let Some(status) = CommitmentStatus::parse_mark(&status) else {
             let message = format!(
                 "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
                 step.id,
                 status.trim(),
-                Status::MARKS.join(", ")
+                CommitmentStatus::MARKS.join(", ")
             );
             return Err(self.error(step, &path.key("status"), message));
         };
