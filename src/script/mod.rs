@@ -3,6 +3,7 @@
 //!
 //! May import: `diagnostic` and the top-level leaves. Never storage, front-ends, notes or commands.
 
+pub mod code_tokens;
 pub mod due;
 pub mod fast_expr;
 pub mod fast_scope;
@@ -14,5 +15,5 @@ pub mod scope_names;
 pub mod template;
 pub mod text_error;
 pub mod uses;
-pub mod words;
 pub mod value_bounds;
+pub mod words;

@@ -4,6 +4,7 @@
 //! exercise file can never read a file, hang the program or exhaust memory.
 
 use crate::limits;
+use crate::script::code_tokens::{Kind, tokens};
 use crate::script::fast_expr::FastExpr;
 use crate::script::fast_scope::FastScope;
 use crate::script::scope_names::{ScopeName, Visits};
@@ -250,40 +251,20 @@ fn calls(text: &str) -> Vec<(usize, &str)> {
         "if", "while", "for", "loop", "switch", "return", "fn", "in", "do", "until", "throw",
         "catch",
     ];
-    let bytes = text.as_bytes();
+    let tokens = tokens(text, 0);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            quote @ (b'"' | b'\'' | b'`') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
-            }
-            b if b.is_ascii_alphabetic() || b == b'_' => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                let name = &text[start..i];
-                let after = text[i..].trim_start();
-                let defining = text[..start].trim_end().ends_with("fn");
-                let number = start > 0 && bytes[start - 1].is_ascii_digit();
-                if after.starts_with('(') && !defining && !number && !KEYWORDS.contains(&name) {
-                    out.push((start, name));
-                }
-            }
-            _ => i += 1,
+    for (i, token) in tokens.iter().enumerate() {
+        let Kind::Name(name) = &token.kind else {
+            continue;
+        };
+        let called = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.kind == Kind::Punct('('));
+        let defined_here = i > 0 && tokens[i - 1].kind == Kind::Name("fn".to_owned());
+        // `1e5` reads as the digit `1` and the name `e5`.
+        let in_number = text[..token.start].ends_with(|c: char| c.is_ascii_digit());
+        if called && !defined_here && !in_number && !KEYWORDS.contains(&name.as_str()) {
+            out.push((token.start, &text[token.start..token.end]));
         }
     }
     out
