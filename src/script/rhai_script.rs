@@ -13,9 +13,7 @@ use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{
-    AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
-};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, ParseErrorType, Position, Scope};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -223,18 +221,6 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         column,
         width: 1,
     }
-}
-
-/// Builds the map a script sees as `answers` or `vars`.
-pub fn map_of<'a, I, V>(entries: I) -> Map
-where
-    I: IntoIterator<Item = (&'a str, V)>,
-    V: Into<Dynamic>,
-{
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
 }
 
 pub fn string(s: &str) -> Dynamic {
