@@ -3,8 +3,10 @@
 //!
 //! May import: `engine`, `script`, `diagnostic` and the top-level leaves. Never storage or front-ends.
 
+pub(crate) mod aliases;
 pub(crate) mod analysis;
 pub(crate) mod compiler;
+pub(crate) mod control_chars;
 pub(crate) mod library;
 pub(crate) mod loader;
 pub(crate) mod references;

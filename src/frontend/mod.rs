@@ -5,6 +5,7 @@
 
 pub(crate) mod command;
 pub(crate) mod console;
+pub(crate) mod passphrase;
 pub(crate) mod play;
 pub(crate) mod repl;
 pub(crate) mod screen;

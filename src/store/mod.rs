@@ -2,11 +2,15 @@
 //!
 //! May import: `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
+pub(crate) mod archive;
+pub(crate) mod couple_data;
 pub(crate) mod data_dir;
 pub mod journal;
 pub mod ledger_file;
 pub(crate) mod lock;
+pub(crate) mod private;
 pub(crate) mod save_error;
+pub(crate) mod sealed;
 pub(crate) mod session;
 pub(crate) mod session_log;
 
