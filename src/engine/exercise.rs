@@ -152,6 +152,8 @@ pub struct Agree {
 #[derive(Debug)]
 pub struct Mark {
     pub item: Text,
+    /// `item`, or `commitment` where the file uses the older name.
+    pub item_key: &'static str,
     pub status: Text,
     pub text: Option<Text>,
     pub due: Option<Text>,

@@ -630,7 +630,7 @@ impl<'e> Run<'e> {
     /// A mark of a ledger item in the run's snapshot of the ledger.
     fn mark(&self, mark: &Mark, step: &Step) -> Result<Record, RunError> {
         let path = step.path.key("mark");
-        let id = self.render_at(&mark.item, step, (&path, "item"))?;
+        let id = self.render_at(&mark.item, step, (&path, mark.item_key))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
         let Some(action) = Action::parse(&status) else {
@@ -647,7 +647,7 @@ impl<'e> Run<'e> {
                 "step `{}` marks item `{id}`, which is not in the couple's ledger",
                 step.id
             );
-            return Err(self.error(step, &path, message));
+            return Err(self.error(step, &path.key(mark.item_key), message));
         };
         if !crate::engine::ledger::ItemKind::ALL
             .iter()

@@ -563,6 +563,7 @@ impl Compiler<'_> {
             };
             StepKind::Mark(Mark {
                 item: self.text(|| path.key(key), || base.name("mark"), item),
+                item_key: key,
                 status: self.text(|| path.key("status"), || base.name("status"), &mark.status),
                 text: mark
                     .text
