@@ -173,6 +173,8 @@ pub struct Choice {
     pub key: String,
     pub label: Text,
     pub goto: Option<usize>,
+    /// Shown only when this condition holds.
+    pub when: Option<Script>,
 }
 
 impl Exercise {

@@ -639,10 +639,15 @@ impl Compiler<'_> {
                 .goto
                 .as_ref()
                 .and_then(|t| self.resolve_goto(|| opath().key("goto"), t, f.block, flat, index));
+            let when = option
+                .when
+                .as_ref()
+                .and_then(|w| self.script(|| opath().key("when"), w, true, Names::Step));
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
                 goto,
+                when,
             });
         }
         choices

@@ -207,6 +207,10 @@ pub struct OptionSpec {
     /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,
+    /// A rhai condition; the option is shown only when it holds (e.g. only
+    /// commitments can be marked kept).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// A commitment recorded into the couple's ledger.
