@@ -6,12 +6,12 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::{Inner, Source};
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Confirm, Defer, Exercise, Mark, Role, Step,
-    StepKind, Turns,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Role,
+    Step, StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
-use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
+use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::{SCRIPT_NAMES, is_reserved};
@@ -461,7 +461,10 @@ impl Compiler<'_> {
                     .map(|e| self.text(|| path.key("example"), || base.name("example"), e)),
                 checks,
                 optional: spec.optional,
-                date: spec.date,
+                date: spec.date.map(|d| match d {
+                    DateSpec::Required => DateMode::Required,
+                    DateSpec::Words => DateMode::Words,
+                }),
             })
         } else if let Some(choose) = &spec.choose {
             let by = self.turns(spec, path);

@@ -1,6 +1,7 @@
 //! Integration tests: each drives the real `mend` binary and asserts what a
 //! user sees: output, exit codes, error text with line numbers.
 
+mod agreements;
 mod authoring;
 mod broken;
 mod check;
