@@ -414,15 +414,11 @@ impl Analysis<'_, '_> {
     fn silent_roles(&mut self) {
         let ex = self.exercise;
         for (n, role) in ex.roles.iter().enumerate() {
-            let answers = ex
-                .steps
-                .iter()
-                .enumerate()
-                .any(|(i, s)| {
-                    self.graph.live[i]
-                        && is_question(s)
-                        && s.turns().is_some_and(|t| t.both || t.role == n)
-                });
+            let answers = ex.steps.iter().enumerate().any(|(i, s)| {
+                self.graph.live[i]
+                    && is_question(s)
+                    && s.turns().is_some_and(|t| t.both || t.role == n)
+            });
             if !answers {
                 self.warn(
                     &YamlPath::root().key("roles").key(&role.name),

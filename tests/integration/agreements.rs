@@ -18,7 +18,10 @@ fn the_living_agreements_plans_pass_and_the_random_walk_finishes() {
         "{walk:?}"
     );
     let check = mend(&["check", "--deny-warnings", EXERCISE]).ok();
-    assert!(check.stdout.ends_with("0 errors, 0 warnings\n"), "{check:?}");
+    assert!(
+        check.stdout.ends_with("0 errors, 0 warnings\n"),
+        "{check:?}"
+    );
 }
 
 /// A plan's `expect: ledger:` line that no item shows fails, and the
@@ -91,11 +94,12 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
         ledger.stdout
     );
     assert!(
-        ledger.stdout.contains(
-            "  a1   [pacing] Sam: one step at a time (revisit when I feel ready)\n"
-        ) && ledger
+        ledger
             .stdout
-            .contains("Kept open\n  o1   Sam: I need time to think (about: A walk after dinner)\n"),
+            .contains("  a1   [pacing] Sam: one step at a time (revisit when I feel ready)\n")
+            && ledger.stdout.contains(
+                "Kept open\n  o1   Sam: I need time to think (about: A walk after dinner)\n"
+            ),
         "{}",
         ledger.stdout
     );
@@ -106,11 +110,12 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
         .stdin("settled\nyes\nrenewed\nin a fortnight\nyes\nfine\nfine\nA film night\ntomorrow night\nyes\nyes\nsame pace\nin 4 weeks\nyes\n")
         .run();
     assert!(
-        second.stdout.contains(
-            "o1 (pending): Sam, \"I need time to think\" about A walk after dinner."
-        ) && second
+        second
             .stdout
-            .contains("a1 (words): Sam, \"one step at a time\"."),
+            .contains("o1 (pending): Sam, \"I need time to think\" about A walk after dinner.")
+            && second
+                .stdout
+                .contains("a1 (words): Sam, \"one step at a time\"."),
         "{second:?}"
     );
     assert!(
@@ -158,6 +163,10 @@ fn mistakes_in_the_new_keys_point_at_the_line() {
         "bad-both.yaml:24:14: error: goto names an unknown step `nowhere`",
         "bad-both.yaml:27:5: error: `date` belongs on ask steps",
     ] {
-        assert!(output.stdout.contains(expected), "{expected}\n{}", output.stdout);
+        assert!(
+            output.stdout.contains(expected),
+            "{expected}\n{}",
+            output.stdout
+        );
     }
 }

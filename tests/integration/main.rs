@@ -3,6 +3,7 @@
 
 mod agreements;
 mod authoring;
+mod both_partners;
 mod broken;
 mod check;
 mod common;
