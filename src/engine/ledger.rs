@@ -843,7 +843,7 @@ mod tests {
             )],
         );
         let view = ledger.view(day(30));
-        assert!(view.by_topic.get("pacing").is_none());
+        assert!(!view.by_topic.contains_key("pacing"));
         assert_eq!(view.items[0].status, "retired");
     }
 
