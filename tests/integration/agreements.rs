@@ -107,7 +107,7 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
     // The next sitting: the review walks o1 (pending) then a1 (words).
     let second = mend(&["run", file, "--partners", "Sam,Alex"])
         .data(&data)
-        .stdin("settled\nyes\nrenewed\nin a fortnight\nyes\nfine\nfine\nA film night\ntomorrow night\nyes\nyes\nsame pace\nin 4 weeks\nyes\n")
+        .stdin("settled\nyes\nrenewed\nin a fortnight\nyes\nfine\nfine\nA film night\nstarting tonight, every Friday\nyes\nyes\nsame pace\nin 4 weeks\nyes\n")
         .run();
     assert!(
         second
@@ -133,10 +133,11 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
         "{}",
         ledger.stdout
     );
+    // A habit both promised: a start, never "due today".
     assert!(
-        ledger
-            .stdout
-            .contains("  c1   Sam and Alex: A film night (due "),
+        ledger.stdout.contains(
+            "  c1   Sam and Alex: A film night (starting tonight, every Friday, since "
+        ) && !ledger.stdout.contains("DUE TODAY"),
         "{}",
         ledger.stdout
     );
