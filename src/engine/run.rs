@@ -3,9 +3,8 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
-use crate::engine::error::{RunError, run_error};
+use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, DateMode, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{Action, LedgerView};
@@ -17,6 +16,7 @@ use crate::limits;
 use crate::script::due::{Timing, read_timing, spoken};
 use crate::script::names::Names;
 use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
 use crate::script::uses::Uses;
 use crate::text::{neutralize, neutralized_len};
@@ -93,20 +93,19 @@ impl<'e> Run<'e> {
     }
 
     /// Continues from saved state. The step it was at must still exist.
-    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, String> {
+    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, RestoreError> {
         if let Some(at) = &state.cursor.at
             && exercise.step_index(at).is_none()
         {
-            return Err(format!(
-                "step `{at}` is no longer in exercise `{}`",
-                exercise.id
-            ));
+            return Err(RestoreError::StepGone {
+                step: at.clone(),
+                exercise: exercise.id.clone(),
+            });
         }
         if state.bindings.len() != exercise.roles.len() {
-            return Err(format!(
-                "exercise `{}` now has different roles",
-                exercise.id
-            ));
+            return Err(RestoreError::RolesChanged {
+                exercise: exercise.id.clone(),
+            });
         }
         Ok(Run {
             exercise,
@@ -919,7 +918,7 @@ impl<'e> Run<'e> {
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
         // `vars` is read back after every set script, so it is always there.
-        let mut scope = self.scope(script.uses().and("vars"), step, None)?;
+        let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits)
             .map(drop)
@@ -952,27 +951,18 @@ impl<'e> Run<'e> {
     }
 
     fn script_error(&self, step: &Step, path: &YamlPath, e: ScriptError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: 1,
-        };
-        let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(
-            &step.id,
-            self.exercise.source.error_inside(path, inner, message),
-        )
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("script error in step `{}`: {message}", step.id)
+        });
+        run_error(&step.id, diagnostic)
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: e.width,
-        };
         let id = step.map_or("notes", |s| s.id.as_str());
-        let message = format!("{} (in step `{id}`)", e.message);
-        run_error(id, self.exercise.source.error_inside(path, inner, message))
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("{message} (in step `{id}`)")
+        });
+        run_error(id, diagnostic)
     }
 }
 
