@@ -135,9 +135,10 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
     );
     // A habit both promised: a start, never "due today".
     assert!(
-        ledger.stdout.contains(
-            "  c1   Sam and Alex: A film night (starting tonight, every Friday, since "
-        ) && !ledger.stdout.contains("DUE TODAY"),
+        ledger
+            .stdout
+            .contains("  c1   Sam and Alex: A film night (starting tonight, every Friday, since ")
+            && !ledger.stdout.contains("DUE TODAY"),
         "{}",
         ledger.stdout
     );
