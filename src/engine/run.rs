@@ -11,7 +11,7 @@ use crate::engine::ledger::{Action, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
-use crate::engine::view::{RunNames, View};
+use crate::engine::view::{LedgerValues, RunNames, View};
 use crate::limits;
 use crate::script::due::{Timing, read_timing, spoken};
 use crate::script::names::Names;
@@ -31,6 +31,8 @@ pub struct Run<'e> {
     /// The couple's ledger as it was when the run began: an input, like the
     /// time, so the engine never reads files.
     ledger: LedgerView,
+    /// `ledger` as scripts and templates read it, made when first read.
+    ledger_values: LedgerValues,
     /// Which steps ran at least once, by index, when a tester asked for it
     /// (`track_steps`); visit counts alone forget a block's first round.
     entered: Option<Vec<bool>>,
@@ -66,6 +68,7 @@ impl<'e> Run<'e> {
                 trail: Vec::new(),
             },
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         }
@@ -74,12 +77,17 @@ impl<'e> Run<'e> {
     /// Gives the run the couple's ledger, seen by exercises as `ledger`.
     pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
         self.ledger = ledger;
+        self.ledger_values = LedgerValues::default();
         self.forget_prompt();
         self
     }
 
     pub fn ledger(&self) -> &LedgerView {
         &self.ledger
+    }
+
+    pub(crate) fn ledger_values(&self) -> &LedgerValues {
+        &self.ledger_values
     }
 
     /// Starts noting which steps run, for coverage reports.
@@ -111,6 +119,7 @@ impl<'e> Run<'e> {
             exercise,
             state,
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         })
