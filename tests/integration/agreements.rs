@@ -104,6 +104,28 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
         ledger.stdout
     );
 
+    // The notes keep the pause in Sam's words, and whose pace it is.
+    let session = first
+        .stdout
+        .split("Saved as session ")
+        .nth(1)
+        .and_then(|rest| rest.split('.').next())
+        .unwrap()
+        .to_owned();
+    let notes = mend(&["notes", &session]).data(&data).ok();
+    assert!(
+        notes.stdout.contains(
+            "## Kept open, in their words\n\n- **Sam**: I need time to think (about: A walk after dinner) (when I feel ready)\n"
+        ) && notes
+            .stdout
+            .contains("- pacing: **Sam**: one step at a time (revisit when I feel ready)\n")
+            && notes
+                .stdout
+                .contains("- **Sam**, kept open: I need time to think (about: A walk after dinner)"),
+        "{}",
+        notes.stdout
+    );
+
     // The next sitting: the review walks o1 (pending) then a1 (words).
     let second = mend(&["run", file, "--partners", "Sam,Alex"])
         .data(&data)
