@@ -194,3 +194,66 @@ fn mistakes_in_the_new_keys_point_at_the_line() {
         );
     }
 }
+
+/// The weekly check-in of docs/exercise-format.md runs as printed: every
+/// kind of item marked with the right partners' consent, a "no" kept open.
+#[test]
+fn the_guides_check_in_walk_runs_as_printed() {
+    let guide = std::fs::read_to_string(repo().join("docs/exercise-format.md")).unwrap();
+    let section = guide
+        .split("### A check-in that walks everything due")
+        .nth(1)
+        .unwrap();
+    let steps = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let header = "title: C\nsummary: C.\nminutes: 5\nversion: 1\nroles:\n  owner: Marks.\n  partner: Confirms.\n";
+    std::fs::write(dir.path().join("walk.yaml"), format!("{header}{steps}")).unwrap();
+    std::fs::write(dir.path().join("walk.test.yaml"), WALK_PLAN).unwrap();
+    let file = dir.path().join("walk.yaml");
+    let file = file.to_str().unwrap();
+    let check = mend(&["check", "--deny-warnings", file]).ok();
+    assert!(
+        check.stdout.ends_with("0 errors, 0 warnings\n"),
+        "{check:?}"
+    );
+    let plans = mend(&["test", file]).ok();
+    assert!(plans.stdout.ends_with("1 passed, 0 failed\n"), "{plans:?}");
+}
+
+const WALK_PLAN: &str = r#"plans:
+  - name: seeded
+    partners: [Alex, Sam]
+    today: 2026-12-01
+    ledger:
+      commitments:
+        - {owner: Alex, text: Text when late, due: 2026-11-28}
+        - {owner: both, text: A walk, words: every Sunday}
+      agreements:
+        - {text: Six check-ins, topic: milestone, revisit: 2026-11-30}
+      open:
+        - {owner: Sam, text: I need time, about: Phones}
+    turns:
+      - {answer: kept, by: Alex}
+      - {answer: "yes", by: Sam}
+      - {answer: missed, by: Alex}
+      - {answer: "yes", by: Alex}
+      - {answer: "no", by: Sam}
+      - {answer: I need us to talk about Sundays, by: Sam}
+      - {answer: reached, by: Alex}
+      - {answer: "yes", by: Alex}
+      - {answer: "yes", by: Sam}
+      - {answer: settled, by: Alex}
+      - {answer: "yes", by: Sam}
+    expect:
+      finished: true
+      ledger:
+        - "c1 [commitment, kept"
+        - "c2 [commitment, open]"
+        - "a1 [agreement, reached"
+        - "o1 [open, settled"
+        - 'o2 [open, open] Sam: "I need us to talk about Sundays"'
+"#;
