@@ -347,17 +347,22 @@ pub struct SeedItem {
 
 /// The ledger's key: both names, trimmed, case-folded, in either order.
 pub fn couple_key(partners: &[String; 2]) -> String {
-    let mut names: Vec<String> = partners
-        .iter()
-        .map(|n| {
-            n.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        })
-        .collect();
+    let mut names: Vec<String> = partners.iter().map(|n| normalized(n)).collect();
     names.sort();
     names.join("\n")
+}
+
+/// Whether two names are the same partner's, as the ledger's key reads
+/// names: spacing and case aside.
+pub fn same_partner(a: &str, b: &str) -> bool {
+    normalized(a) == normalized(b)
+}
+
+fn normalized(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Ledger {

@@ -735,8 +735,22 @@ impl Compiler<'_> {
                 role: 0,
                 both: true,
             },
+            // Who is asked is known only when the confirmation is; for
+            // counting questions and roles, either partner may be.
+            "other" => Turns {
+                role: 0,
+                both: true,
+            },
             role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
         };
+        let other = confirm.by == "other";
+        if other && matches!(spec.by.as_deref(), None | Some("both")) && spec.commit.is_some() {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`confirm: {by: other}` asks the partner who does not own the commitment; a commitment both make is confirmed `by: both`",
+            );
+        }
         let label = |this: &mut Self, key: &str, given: &Option<String>, default: &str| {
             let text = given.as_deref().unwrap_or(default);
             this.text(
@@ -747,6 +761,7 @@ impl Compiler<'_> {
         };
         Confirm {
             by,
+            other,
             prompt: confirm
                 .ask
                 .as_ref()
