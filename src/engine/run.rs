@@ -14,7 +14,7 @@ use crate::engine::state::{
 use crate::engine::view::{LedgerValues, RunNames, View};
 use crate::limits;
 use crate::script::due::{Timing, read_timing, spoken};
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
