@@ -744,6 +744,13 @@ impl Compiler<'_> {
             role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
         };
         let other = confirm.by == "other";
+        if other && self.role_names.iter().any(|r| *r == "other") {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`by: other` asks the partner who does not own what is saved, but this exercise also has a role called `other`; rename the role so the two cannot be confused",
+            );
+        }
         if other && matches!(spec.by.as_deref(), None | Some("both")) && spec.commit.is_some() {
             self.error(
                 &cpath.key("by"),

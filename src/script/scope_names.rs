@@ -243,13 +243,12 @@ pub fn script_words(check_rule: bool) -> impl Iterator<Item = &'static str> {
 
 /// Names the engine itself uses, so roles, variables and steps may not take
 /// them: every value of the table (`answer` included), `notes` (the
-/// exercise's notes template, named in errors like a step), `both` and
-/// `other` (`by: both`, `confirm: {by: other}`). Helpers such as `visits` are functions, which a variable
+/// exercise's notes template, named in errors like a step) and `both`
+/// (`by: both`). Helpers such as `visits` are functions, which a variable
 /// does not hide.
 pub fn is_reserved(name: &str) -> bool {
     name == "notes"
         || name == "both"
-        || name == "other"
         || SCOPE_NAMES
             .iter()
             .any(|e| e.kind != Kind::Helper && e.word == name)
@@ -303,7 +302,6 @@ mod tests {
             "answer",
             "notes",
             "both",
-            "other",
         ] {
             assert!(is_reserved(name), "{name}");
         }
