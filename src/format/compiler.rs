@@ -744,7 +744,7 @@ impl Compiler<'_> {
             role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
         };
         let other = confirm.by == "other";
-        if other && self.role_names.iter().any(|r| *r == "other") {
+        if other && self.role_names.contains(&"other") {
             self.error(
                 &cpath.key("by"),
                 Point::Value,
