@@ -102,7 +102,10 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// Options that never follow a link at the last component and create files
+/// Options that never follow a link at the last component, never wait on a
+/// FIFO planted under the name (`O_NONBLOCK`: opening one to write without a
+/// reader fails at once instead of blocking forever, and one opened anyway is
+/// refused by `verified`; regular files ignore the flag) and create files
 /// readable only by their owner.
 fn options() -> OpenOptions {
     let mut options = OpenOptions::new();
@@ -110,7 +113,7 @@ fn options() -> OpenOptions {
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
     options
 }
@@ -146,6 +149,13 @@ fn explain(error: io::Error, path: &Path) -> io::Error {
     if error.raw_os_error() == Some(libc::ELOOP) {
         return unsafe_path(format!(
             "`{}` is a link; mend does not write through links where it keeps a couple's words",
+            path.display()
+        ));
+    }
+    #[cfg(unix)]
+    if matches!(error.raw_os_error(), Some(libc::ENXIO | libc::EISDIR)) {
+        return unsafe_path(format!(
+            "`{}` is not a regular file; mend does not write to it",
             path.display()
         ));
     }
@@ -186,11 +196,6 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut options = options();
     options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK,
-    );
     let mut file = open(&options, path)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;

@@ -197,3 +197,30 @@ fn temp_files_a_crash_left_are_removed_at_the_next_start() {
         assert!(!file.exists(), "{} is still there", file.display());
     }
 }
+
+#[test]
+fn notes_and_exports_onto_a_fifo_are_refused_without_waiting_for_a_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    unfinished_session(&data);
+    let fifo = dir.path().join("pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let fifo = fifo.to_str().unwrap();
+    // Both hung before, waiting forever for a reader of the pipe.
+    for command in [
+        vec!["notes", "-o", fifo],
+        vec!["export", "--partners", "Alex,Sam", "-o", fifo],
+    ] {
+        let (code, out) = within_seconds(mend(&command).data(&data));
+        assert_eq!(code, 1, "{out}");
+        assert_eq!(
+            out,
+            format!(
+                "error: cannot write `{fifo}`: `{fifo}` is not a regular file; mend does not write to it\n"
+            )
+        );
+    }
+}
