@@ -118,3 +118,19 @@ fn a_notes_template_that_is_a_fifo_is_refused_without_waiting() {
         )
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn flow_collections_nested_far_past_the_bound_are_refused_before_parsing() {
+    // 60,000 `[` kept the parser busy for over a minute before it refused them.
+    let (code, out) = within_seconds(mend(&["check", &hostile("deep-flow.yaml")]));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{}:10:265: error: the YAML nests too deeply\n",
+            hostile("deep-flow.yaml")
+        )),
+        "{out}"
+    );
+    assert!(out.ends_with("\n1 file checked: 1 error, 0 warnings\n"), "{out}");
+}
