@@ -190,6 +190,35 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
     )
 }
 
+/// Opens a file to read only if it is a regular file of this user's and not
+/// a link (e.g. a notes template in the data folder, which decides what the
+/// notes say, so one planted by someone else must not be used).
+pub fn open_own(path: &Path) -> io::Result<File> {
+    let shown = path.display();
+    let file = options().read(true).open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return unsafe_path(format!("`{shown}` is a link; mend does not follow it here"));
+        }
+        e
+    })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(unsafe_path(format!("`{shown}` is not a regular file")));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(unsafe_path(format!(
+                "`{shown}` belongs to another user (uid {}), who could change what it says",
+                meta.uid()
+            )));
+        }
+    }
+    Ok(file)
+}
+
 /// Reads a file mend keeps, never through a link and never from anything
 /// but a regular file (a FIFO put in its place would block forever).
 pub fn read(path: &Path) -> io::Result<Vec<u8>> {

@@ -224,3 +224,75 @@ fn notes_and_exports_onto_a_fifo_are_refused_without_waiting_for_a_reader() {
         );
     }
 }
+
+#[test]
+fn a_notes_template_that_is_a_link_or_in_a_loose_folder_is_not_used_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    unfinished_session(&data);
+    let templates = data.join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::set_permissions(&templates, fs::Permissions::from_mode(0o777)).unwrap();
+    let outside = dir.path().join("outside.md.j2");
+    fs::write(&outside, "Nothing the partners said.\n").unwrap();
+    let planted = templates.join("planted.md.j2");
+    symlink(&outside, &planted).unwrap();
+    let output = mend(&["notes", "--template", "planted"])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(
+        output.stderr,
+        format!(
+            "note: others could write in `{0}` (mode 777); mend made it private (700) again\nerror: cannot read notes template `{1}`: `{1}` is a link; mend does not follow it here\n",
+            templates.display(),
+            planted.display()
+        )
+    );
+    assert_eq!(mode(&templates), 0o700);
+    // A FIFO under the name is named, not taken for a missing template.
+    fs::remove_file(&planted).unwrap();
+    if std::process::Command::new("mkfifo")
+        .arg(&planted)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let (code, out) =
+            within_seconds(mend(&["notes", "--template", "planted"]).data(&data));
+        assert_eq!(code, 1, "{out}");
+        assert_eq!(
+            out,
+            format!(
+                "error: cannot read notes template `{0}`: `{0}` is not a regular file\n",
+                planted.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn a_notes_template_another_user_planted_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    unfinished_session(&data);
+    let templates = data.join("templates");
+    fs::create_dir(&templates).unwrap();
+    let planted = templates.join("planted.md.j2");
+    fs::write(&planted, "Nothing the partners said.\n").unwrap();
+    // Only root can give a file away; as anyone else the case cannot arise here.
+    if std::os::unix::fs::chown(&planted, Some(65534), None).is_err() {
+        return;
+    }
+    let output = mend(&["notes", "--template", "planted"])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: cannot read notes template `{0}`: `{0}` belongs to another user (uid 65534), who could change what it says\n",
+            planted.display()
+        )
+    );
+    assert!(!output.stdout.contains("Nothing the partners said"));
+}
