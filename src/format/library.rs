@@ -296,7 +296,7 @@ fn open_regular(path: &Path, name: &str) -> Result<File, Diagnostic> {
     };
     Err(Diagnostic::error(
         name,
-        format!("this is {what}, not a file; an exercise is a YAML file (.yaml)"),
+        format!("this is {what}, not a file; mend reads only regular files"),
     ))
 }
 

@@ -3,6 +3,7 @@
 //!
 //! May import: `diagnostic` and the top-level leaves. Never storage, front-ends, notes or commands.
 
+pub(crate) mod code_tokens;
 pub(crate) mod due;
 pub(crate) mod fast_expr;
 pub(crate) mod fast_scope;
