@@ -300,6 +300,19 @@ const SENSIBLE: [&str; 10] = [
     "yes",
     "I will call you every evening at 7, starting tomorrow.",
 ];
+/// Timings as people say them: open words, habits, a date that could be
+/// two days, calendar forms and a day long past, so `date:` questions and
+/// records meet each kind.
+const TIMINGS: [&str; 8] = [
+    "when I feel ready",
+    "after our next therapy session",
+    "every evening",
+    "starting Monday",
+    "in a fortnight",
+    "Dec 15",
+    "03/04/2027",
+    "2020-01-01",
+];
 /// Answers the usual check rules refuse or nudge.
 const BREAKING: [&str; 4] = [
     "You always ignore me.",
@@ -442,7 +455,8 @@ impl<'e> Walker<'e> {
         let rng = &mut self.rng;
         match rng.below(100) {
             0..=34 => rng.pick(&GOOD).to_owned(),
-            35..=39 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            35..=37 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            38..=39 => rng.pick(&TIMINGS).to_owned(),
             40..=49 => prompt.example.clone().unwrap_or_default(),
             50..=59 => String::new(),
             60..=64 => "I feel ".repeat(if rng.below(2) == 0 { 300 } else { 3000 }),
