@@ -2,6 +2,7 @@
 //!
 //! May import: the top-level leaves (`limits`, `text`).
 
+pub mod did_you_mean;
 pub mod report;
 pub mod source;
 pub mod yaml_path;

@@ -1,5 +1,6 @@
 //! Problems found in an exercise file, each pointing at a line and column.
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,6 +33,8 @@ pub struct Diagnostic {
     pub message: String,
     /// The text of the offending line, for the caret display.
     pub source_line: Option<String>,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -45,7 +48,21 @@ impl Diagnostic {
             code: None,
             message: message.into(),
             source_line: None,
+            help: None,
         }
+    }
+
+    pub fn warning(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code: Some(code),
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize, width: usize) -> Self {
@@ -75,25 +92,42 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// The headline, then the line with a caret under the spot and the help,
+    /// drawn by annotate-snippets (the renderer rustc and cargo use): carets
+    /// follow display width, and a long line is cut around the spot.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.headline())?;
-        if let Some(line) = &self.source_line {
-            let number = self.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let shown = crate::text::neutralize(&line.replace('\t', " "));
-            let lead: String = shown
-                .chars()
-                .take(self.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(
-                f,
-                "\n{gutter} |\n{number} | {shown}\n{gutter} | {lead}{}",
-                "^".repeat(self.width)
-            )?;
+        let help = self.help.as_deref().map(crate::text::neutralize);
+        let shown = self
+            .source_line
+            .as_ref()
+            .map(|line| crate::text::neutralize(&line.replace('\t', " ")));
+        let mut group = Group::with_level(Level::ERROR);
+        if let Some(shown) = &shown {
+            let span = char_span(&shown, self.column - 1, self.width);
+            group = group.element(
+                Snippet::source(shown.as_str())
+                    .line_start(self.line)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        } else if help.is_none() {
+            return Ok(());
         }
-        Ok(())
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let drawn = Renderer::plain().render(&[group]);
+        write!(f, "\n{}", drawn.trim_end())
     }
+}
+
+/// The byte range of `width` characters from character `start` of `line`,
+/// kept inside the line (a caret past its end sits just after it).
+fn char_span(line: &str, start: usize, width: usize) -> std::ops::Range<usize> {
+    let offset = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    let from = offset(start);
+    let to = offset(start + width.max(1)).max(from);
+    from..to
 }
 
 /// Everything found while loading a set of files.

@@ -9,3 +9,4 @@ pub mod library;
 pub mod loader;
 pub mod references;
 pub mod spec;
+pub mod yaml_error;

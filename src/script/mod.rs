@@ -8,6 +8,7 @@ pub mod fast_expr;
 pub mod fast_text;
 pub mod helpers;
 pub mod names;
+pub mod parse_error;
 pub mod rhai_script;
 pub mod template;
 pub mod uses;

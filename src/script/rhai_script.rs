@@ -12,9 +12,7 @@ use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{
-    AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
-};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -31,6 +29,20 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptError {
     pub message: String,
+    pub line: usize,
+    pub column: usize,
+    /// How many characters to underline (at least 1).
+    pub width: usize,
+    /// How to fix it, when there is more to say.
+    pub help: Option<String>,
+}
+
+/// A function a script calls by name (`words(answer)`) or as a method
+/// (`answer.to_lower()`), where it is called (1-based, in the script text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub name: String,
+    pub method: bool,
     pub line: usize,
     pub column: usize,
 }
@@ -95,14 +107,37 @@ impl Script {
             uses: Uses::scan_among(text, names),
             fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
-        .map_err(|e| {
-            let (line, column) = position(e.position());
-            ScriptError {
-                message: compile_message(e.err_type()),
-                line,
-                column,
+        .map_err(|e| crate::script::parse_error::explain(text, names, &e))
+    }
+
+    /// The calls to functions that neither the sandbox nor the script itself
+    /// defines: rhai only finds those when the call runs, mid-session.
+    pub fn unknown_calls(&self) -> Vec<Call> {
+        let defined: Vec<String> = self.ast.iter_functions().map(|f| f.name.to_owned()).collect();
+        let mut unknown = Vec::new();
+        self.ast.walk(&mut |path: &[rhai::ASTNode]| {
+            let (call, method, pos) = match path.last() {
+                Some(rhai::ASTNode::Expr(rhai::Expr::FnCall(call, pos))) => (call, false, *pos),
+                Some(rhai::ASTNode::Expr(rhai::Expr::MethodCall(call, pos))) => (call, true, *pos),
+                _ => return true,
+            };
+            let name = call.name.as_str();
+            let is_name = name.starts_with(|c: char| c.is_alphabetic() || c == '_');
+            if call.is_operator_call() || !is_name || defined.iter().any(|d| d == name) {
+                return true;
             }
-        })
+            if !is_known_function(name) {
+                let (line, column) = position(pos);
+                unknown.push(Call {
+                    name: name.to_owned(),
+                    method,
+                    line,
+                    column,
+                });
+            }
+            true
+        });
+        unknown
     }
 
     /// The engine names this script may read; its scope needs no others.
@@ -139,6 +174,8 @@ impl Script {
             message: format!("expected true or false, but the expression gave {type_name}"),
             line: 1,
             column: 1,
+            width: 1,
+            help: None,
         })
     }
 }
@@ -180,19 +217,48 @@ pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
 }
 
-/// rhai's words, except where a limit was hit: those say which limit.
-fn compile_message(error: &ParseErrorType) -> String {
-    match error {
-        ParseErrorType::ExprTooDeep => format!(
-            "the script is nested too deeply (more than {} levels)",
-            limits::SCRIPT_EXPR_DEPTH
-        ),
-        ParseErrorType::TooManyFunctions => format!(
-            "the script defines too many functions (at most {})",
-            limits::SCRIPT_FUNCTIONS
-        ),
-        other => other.to_string(),
-    }
+/// Functions rhai handles itself, before looking for registered ones.
+const KEYWORD_FUNCTIONS: [&str; 7] = [
+    "Fn",
+    "call",
+    "curry",
+    "is_shared",
+    "is_def_fn",
+    "is_def_var",
+    "type_of",
+];
+
+thread_local! {
+    /// The names of every function the sandbox registers, sorted.
+    static FUNCTIONS: Vec<String> = ENGINE.with(|engine| {
+        let mut names: Vec<String> = engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|signature| signature.split('(').next())
+            .map(|name| name.rsplit(' ').next().unwrap_or(name).to_owned())
+            .chain(KEYWORD_FUNCTIONS.iter().map(|k| (*k).to_owned()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    });
+}
+
+/// Whether a script may call `name`: a helper, a rhai function or method
+/// of the sandbox, or one rhai handles itself.
+pub fn is_known_function(name: &str) -> bool {
+    FUNCTIONS.with(|names| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok())
+}
+
+/// Every function a script may call, for suggestions and completion.
+pub fn known_functions() -> Vec<String> {
+    FUNCTIONS.with(|names| {
+        names
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_alphabetic()))
+            .cloned()
+            .collect()
+    })
 }
 
 fn position(pos: Position) -> (usize, usize) {
@@ -223,6 +289,8 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         message,
         line,
         column,
+        width: 1,
+        help: None,
     }
 }
 

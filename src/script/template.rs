@@ -104,6 +104,25 @@ impl Templates {
         Ok(Text::Template(name))
     }
 
+    /// The names `text` reads that it does not set itself (`{% set %}`, loop
+    /// variables) and that are not minijinja's own globals (`range`,
+    /// `dict`...), sorted: each must be a name the engine provides.
+    pub fn undeclared(&self, text: &Text) -> Vec<String> {
+        let Text::Template(name) = text else {
+            return Vec::new();
+        };
+        let Ok(template) = self.env.get_template(name) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = template
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|n| self.env.globals().all(|(global, _)| global != n))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The engine names `text` may read when it is rendered.
     pub fn uses(&self, text: &Text) -> Uses {
         match text {
