@@ -38,6 +38,10 @@ pub struct Run<'e> {
     /// `accept` records its text. Not part of `RunState`; cleared by every
     /// change that could alter what it renders to (`forget_prompt`).
     prompt: Option<(usize, Arc<Prompt>)>,
+    /// Texts that failed to render and were shown with the names they could
+    /// not fill: a broken template never ends a sitting, but each failure
+    /// is kept for the front-end to report.
+    problems: std::sync::Mutex<Vec<RunError>>,
 }
 
 impl<'e> Run<'e> {
@@ -66,6 +70,7 @@ impl<'e> Run<'e> {
             ledger: LedgerView::default(),
             entered: None,
             prompt: None,
+            problems: Default::default(),
         }
     }
 
@@ -112,6 +117,7 @@ impl<'e> Run<'e> {
             ledger: LedgerView::default(),
             entered: None,
             prompt: None,
+            problems: Default::default(),
         })
     }
 
@@ -641,7 +647,29 @@ impl<'e> Run<'e> {
                 View::of(self, by, templates.uses(text)).into_minijinja(),
             ),
         };
-        rendered.map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
+        match rendered {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let context = View::of(self, by, Uses::ALL).into_minijinja();
+                let shown = templates.render_fallback(text, context, &e);
+                let problem = self.template_error(Some(step), &at.0.key(at.1), e);
+                if let Ok(mut problems) = self.problems.lock()
+                    && !problems.contains(&problem)
+                {
+                    problems.push(problem);
+                }
+                Ok(shown)
+            }
+        }
+    }
+
+    /// The texts that failed to render since the last call, each with the
+    /// line of the exercise file it comes from.
+    pub fn take_problems(&self) -> Vec<RunError> {
+        self.problems
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default()
     }
 
     fn scope(

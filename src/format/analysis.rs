@@ -23,13 +23,13 @@ pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
 pub const MAYBE_UNANSWERED: &str = "M008";
-/// Every code, in order; docs/diagnostics.md has a section for each.
-pub const CODES: [&str; 8] = [
+/// Every warning code, in order; docs/diagnostics.md has a section for
+/// each. (M005, an answer no step gives, is an error the compiler reports.)
+pub const CODES: [&str; 7] = [
     UNREACHABLE_STEP,
     ENDLESS_LOOP,
     READ_BEFORE_SET,
     DEAD_END_OPTION,
-    UNKNOWN_ANSWER,
     SILENT_ROLE,
     EXAMPLE_FAILS_CHECK,
     MAYBE_UNANSWERED,
@@ -356,8 +356,16 @@ impl Analysis<'_, '_> {
             // an error. A variable read early reads nothing: a warning.
             let error = code == READ_BEFORE_SET && r.area == Area::Answers;
             self.warn_inside(&path, &r, code, message);
-            if error && let Some(last) = self.warnings.last_mut() {
-                last.severity = Severity::Error;
+            if let Some(last) = self.warnings.last_mut() {
+                if error {
+                    last.severity = Severity::Error;
+                }
+                if code == MAYBE_UNANSWERED {
+                    last.help = Some(format!(
+                        "guard the read: `{{% if answers.{0} is defined %}}...{{% endif %}}` or `answers.{0} | default(\"\")`",
+                        r.name
+                    ));
+                }
             }
         }
     }

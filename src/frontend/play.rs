@@ -83,7 +83,11 @@ pub fn play(
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
     loop {
-        let prompt = match run.next_event()? {
+        let event = run.next_event()?;
+        for problem in run.take_problems() {
+            problems(&problem);
+        }
+        let prompt = match event {
             Event::Say { text, .. } => {
                 console.say(&text)?;
                 continue;
@@ -188,6 +192,13 @@ pub fn play(
             }
         }
     }
+}
+
+/// A text that failed to render: the session goes on, showing the name it
+/// could not fill, and the exercise's author learns where to look on the
+/// error stream (never the screen the couple reads).
+fn problems(problem: &crate::engine::error::RunError) {
+    eprintln!("note: {}", problem.diagnostic.headline());
 }
 
 /// What Ctrl-C on an empty line asks.
