@@ -1,4 +1,5 @@
 use crate::cmd::Status;
+use crate::diagnostic::json::CheckReport;
 use crate::diagnostic::report::{Diagnostics, plural};
 use crate::format::compiler::{Compiled, compile_and_analyze};
 use crate::format::library::{Library, exercise_id, file_in, read_source};
@@ -13,6 +14,18 @@ pub struct Args {
     /// Fail (exit 1) on warnings too, not only on errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// How to print: `text` (with the line and a caret), `short` (one
+    /// `file:line:col: severity[code]: message` line each, for editors'
+    /// problem matchers) or `json` (docs/check-output.schema.json)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Short,
+    Json,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
@@ -40,13 +53,26 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         }
     }
     let mut out = std::io::stdout().lock();
-    write!(out, "{diagnostics}")?;
-    writeln!(
-        out,
-        "{} checked: {}",
-        plural(files, "file"),
-        diagnostics.summary()
-    )?;
+    match args.format {
+        Format::Text => {
+            write!(out, "{diagnostics}")?;
+            writeln!(
+                out,
+                "{} checked: {}",
+                plural(files, "file"),
+                diagnostics.summary()
+            )?;
+        }
+        Format::Short => {
+            for d in &diagnostics.0 {
+                writeln!(out, "{}", d.headline())?;
+            }
+        }
+        Format::Json => {
+            let report = CheckReport::new(files, &diagnostics);
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        }
+    }
     let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warnings() > 0);
     Ok(if failed {
         ExitCode::FAILURE

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod ledger;
 pub mod list;
+pub mod lsp;
 pub mod new;
 pub mod notes;
 pub mod resume;
@@ -60,6 +61,8 @@ pub enum Command {
     Ledger(ledger::Args),
     /// Write a session's notes as Markdown
     Notes(notes::Args),
+    /// A language server for exercise files, over stdio (for editors)
+    Lsp(lsp::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
+        Command::Lsp(args) => lsp::execute(args),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 //! May import: the top-level leaves (`limits`, `text`).
 
 pub mod did_you_mean;
+pub mod json;
 pub mod report;
 pub mod source;
 pub mod yaml_path;

@@ -398,7 +398,7 @@ mod tests {
     fn a_failed_render_shows_the_name_it_could_not_fill() {
         let mut t = Templates::new();
         let text = t.add("a", "Hi {{ name }}, you said {{ answers.x }}.").unwrap();
-        let context = minijinja::Value::from_serialize(context! { name => "Sam", answers => context! {} });
+        let context = context! { name => "Sam", answers => context! {} };
         let e = t.render_value(&text, context.clone()).unwrap_err();
         assert_eq!(t.render_fallback(&text, context, &e), "Hi Sam, you said [answers.x].");
     }
@@ -407,7 +407,7 @@ mod tests {
     fn a_failed_tag_leaves_the_names_only() {
         let mut t = Templates::new();
         let text = t.add("a", "{% for a in nothing %}{{ a }}{% endfor %}Hi {{ name }}").unwrap();
-        let context = minijinja::Value::from_serialize(context! { name => "Sam" });
+        let context = context! { name => "Sam" };
         let e = t.render_value(&text, context.clone()).unwrap_err();
         assert_eq!(t.render_fallback(&text, context, &e), "[a]Hi [name]");
     }
