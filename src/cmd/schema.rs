@@ -9,8 +9,11 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print the schema of test plans (`ID.test.yaml`) instead
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check_output")]
     pub plan: bool,
+    /// Print the schema of `mend check --format json` instead
+    #[arg(long)]
+    pub check_output: bool,
     /// Write both schemas into DIR (exercise.schema.json, test-plan.schema.json),
     /// where the files' `$schema` modelines can find them
     #[arg(long, value_name = "DIR")]
@@ -62,7 +65,13 @@ pub fn execute(args: Args) -> Status {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let text = if args.plan { plan_schema()? } else { schema()? };
+    let text = if args.plan {
+        plan_schema()?
+    } else if args.check_output {
+        crate::diagnostic::json::CheckReport::schema()
+    } else {
+        schema()?
+    };
     std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

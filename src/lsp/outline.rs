@@ -108,12 +108,12 @@ mod tests {
         assert_eq!(outline.roles, ["speaker", "listener"]);
         let ids: Vec<(&str, bool)> = outline.steps.iter().map(|s| (s.id.as_str(), s.question)).collect();
         assert_eq!(ids, [("hello", false), ("feeling", true)]);
-        assert_eq!((outline.steps[1].line, outline.steps[1].character), (7, 10));
+        assert_eq!((outline.steps[1].line, outline.steps[1].character), (7, 8));
     }
 
     #[test]
     fn finds_the_word_under_the_cursor() {
         assert_eq!(word_at("    goto: reflect", 12), Some(("reflect".to_owned(), 10)));
-        assert_eq!(word_at("a.b", 1), None);
+        assert_eq!(word_at("a . b", 2), None);
     }
 }

@@ -4,6 +4,7 @@
 mod authoring;
 mod broken;
 mod check;
+mod check_format;
 mod common;
 mod engine;
 mod journal_size;
@@ -11,6 +12,7 @@ mod ledger;
 mod library;
 mod limits;
 mod list;
+mod lsp;
 mod notes;
 mod plans;
 mod properties;
