@@ -47,7 +47,8 @@ pub fn plan_schema() -> anyhow::Result<String> {
 pub fn write_schemas(dir: &Path) -> anyhow::Result<()> {
     for (name, text) in [(EXERCISE_SCHEMA, schema()?), (PLAN_SCHEMA, plan_schema()?)] {
         let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ impl From<&Diagnostic> for JsonDiagnostic {
             severity: d.severity.to_string(),
             code: d.code.map(str::to_owned),
             message: d.message.clone(),
-            help: d.help.clone(),
+            help: d.help.as_deref().cloned(),
         }
     }
 }

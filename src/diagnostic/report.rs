@@ -32,9 +32,10 @@ pub struct Diagnostic {
     pub code: Option<&'static str>,
     pub message: String,
     /// The text of the offending line, for the caret display.
-    pub source_line: Option<String>,
-    /// How to fix it, when there is more to say than the message.
-    pub help: Option<String>,
+    pub source_line: Option<Box<str>>,
+    /// How to fix it, when there is more to say than the message (boxed:
+    /// most diagnostics have none, and this keeps `Result<_, Diagnostic>` small).
+    pub help: Option<Box<String>>,
 }
 
 impl Diagnostic {
@@ -52,7 +53,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code: Some(code),
@@ -61,7 +66,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(Box::new(help.into()));
         self
     }
 
@@ -73,7 +78,7 @@ impl Diagnostic {
     }
 
     pub fn with_source_line(mut self, line: Option<&str>) -> Self {
-        self.source_line = line.map(str::to_owned);
+        self.source_line = line.map(Into::into);
         self
     }
 
@@ -97,14 +102,14 @@ impl fmt::Display for Diagnostic {
     /// follow display width, and a long line is cut around the spot.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.headline())?;
-        let help = self.help.as_deref().map(crate::text::neutralize);
+        let help = self.help.as_deref().map(|h| crate::text::neutralize(h));
         let shown = self
             .source_line
             .as_ref()
             .map(|line| crate::text::neutralize(&line.replace('\t', " ")));
         let mut group = Group::with_level(Level::ERROR);
         if let Some(shown) = &shown {
-            let span = char_span(&shown, self.column - 1, self.width);
+            let span = char_span(shown, self.column - 1, self.width);
             group = group.element(
                 Snippet::source(shown.as_str())
                     .line_start(self.line)

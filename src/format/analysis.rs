@@ -98,9 +98,8 @@ fn code<'s>(exercise: &Exercise, specs: &[&'s StepSpec], notes: Option<&'s str>)
         } else {
             references::in_script(text)
         };
-        let conditional = node < specs.len()
-            && specs[node].when.is_some()
-            && path.last_key() != Some("when");
+        let conditional =
+            node < specs.len() && specs[node].when.is_some() && path.last_key() != Some("when");
         out.push(Code {
             node,
             path,
@@ -361,10 +360,10 @@ impl Analysis<'_, '_> {
                     last.severity = Severity::Error;
                 }
                 if code == MAYBE_UNANSWERED {
-                    last.help = Some(format!(
+                    last.help = Some(Box::new(format!(
                         "guard the read: `{{% if answers.{0} is defined %}}...{{% endif %}}` or `answers.{0} | default(\"\")`",
                         r.name
-                    ));
+                    )));
                 }
             }
         }
@@ -380,7 +379,9 @@ impl Analysis<'_, '_> {
             Area::Answers if r.write => None,
             Area::Answers => {
                 // A name that is no question is the compiler's error (M005).
-                let w = ex.step_index(&r.name).filter(|&w| is_question(&ex.steps[w]))?;
+                let w = ex
+                    .step_index(&r.name)
+                    .filter(|&w| is_question(&ex.steps[w]))?;
                 if r.guarded {
                     return None;
                 }

@@ -10,9 +10,9 @@ use crate::engine::exercise::{
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
+use crate::format::references::{self, Area};
 use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
-use crate::format::references::{self, Area};
 use crate::script::helpers::HELPERS;
 use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
 use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
@@ -254,7 +254,12 @@ impl Compiler<'_> {
         let index = self.index_ids(&flat);
         self.answerable = flat
             .iter()
-            .map(|f| (f.spec.id.clone(), f.spec.ask.is_some() || f.spec.choose.is_some()))
+            .map(|f| {
+                (
+                    f.spec.id.clone(),
+                    f.spec.ask.is_some() || f.spec.choose.is_some(),
+                )
+            })
             .collect();
         self.find_repeated_scripts(&flat);
         let steps = flat

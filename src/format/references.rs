@@ -89,7 +89,9 @@ fn template_tokens(text: &str) -> Vec<Token> {
         if close != "#}" {
             let mut tag = tokens(&text[body..end], body);
             tag.iter_mut().for_each(|t| t.depth = depth);
-            let first = tag.iter().find(|t| t.kind != Kind::Punct('-') && t.kind != Kind::Punct('+'));
+            let first = tag
+                .iter()
+                .find(|t| t.kind != Kind::Punct('-') && t.kind != Kind::Punct('+'));
             if close == "%}" {
                 match first.map(|t| &t.kind) {
                     Some(Kind::Name(n)) if n == "if" => depth += 1,

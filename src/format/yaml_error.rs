@@ -20,7 +20,9 @@ pub fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnost
         .is_some_and(|(_, value)| value.trim_start().starts_with('{'));
     if value_starts_with_brace {
         message = "YAML reads a value that starts with `{` as a mapping, not text".to_owned();
-        help = Some("put a template that starts the text in quotes: ask: \"{{ speaker }}, how do you feel?\"");
+        help = Some(
+            "put a template that starts the text in quotes: ask: \"{{ speaker }}, how do you feel?\"",
+        );
     }
     let located = match (error.location(), context_position(&text)) {
         // "unexpected end of stream" points past the end; the context mark
@@ -32,10 +34,12 @@ pub fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnost
             let column = source.line(last).map_or(1, |t| t.chars().count() + 1);
             source.at(last, column, 1, message)
         }
-        (Some(l), _) => match duplicate_key(&parser_words).and_then(|k| second_key(source, l.line(), k)) {
-            Some((line, column, width)) => source.at(line, column, width, message),
-            None => source.at(l.line(), l.column(), 1, message),
-        },
+        (Some(l), _) => {
+            match duplicate_key(&parser_words).and_then(|k| second_key(source, l.line(), k)) {
+                Some((line, column, width)) => source.at(line, column, width, message),
+                None => source.at(l.line(), l.column(), 1, message),
+            }
+        }
         (None, _) => source.whole_file(message),
     };
     match help {
@@ -143,8 +147,8 @@ fn second_key(source: &Source, line: usize, key: &str) -> Option<(usize, usize, 
             .is_some_and(|after| after.trim_start().starts_with(':'))
             .then_some(column)
     };
-    let mut found = (line..=source.text.lines().count())
-        .filter_map(|n| Some((n, key_at(source.line(n)?)?)));
+    let mut found =
+        (line..=source.text.lines().count()).filter_map(|n| Some((n, key_at(source.line(n)?)?)));
     found.next()?;
     let (n, column) = found.next()?;
     Some((n, column, key.chars().count()))

@@ -42,7 +42,13 @@ pub fn complete(text: &str, line: usize, character: usize) -> Vec<Item> {
             .steps
             .iter()
             .filter(|s| s.question)
-            .map(|s| item(&s.id, REFERENCE, Some(format!("the answer given at step `{}`", s.id))))
+            .map(|s| {
+                item(
+                    &s.id,
+                    REFERENCE,
+                    Some(format!("the answer given at step `{}`", s.id)),
+                )
+            })
             .collect();
     }
     let key = lead.trim_start().trim_start_matches("- ").trim_end();
@@ -50,7 +56,13 @@ pub fn complete(text: &str, line: usize, character: usize) -> Vec<Item> {
         return outline
             .steps
             .iter()
-            .map(|s| item(&s.id, REFERENCE, Some(format!("step on line {}", s.line + 1))))
+            .map(|s| {
+                item(
+                    &s.id,
+                    REFERENCE,
+                    Some(format!("step on line {}", s.line + 1)),
+                )
+            })
             .collect();
     }
     if key == "by:" || key.starts_with("swap:") {
@@ -76,8 +88,19 @@ pub fn complete(text: &str, line: usize, character: usize) -> Vec<Item> {
         .iter()
         .map(|(name, doc)| item(name, FUNCTION, Some((*doc).to_owned())))
         .collect();
-    items.extend(SCRIPT_NAMES.iter().chain(&["answer"]).map(|n| item(n, VARIABLE, None)));
-    items.extend(outline.roles.iter().map(|r| item(r, VARIABLE, Some("role: the partner playing it now".to_owned()))));
+    items.extend(
+        SCRIPT_NAMES
+            .iter()
+            .chain(&["answer"])
+            .map(|n| item(n, VARIABLE, None)),
+    );
+    items.extend(outline.roles.iter().map(|r| {
+        item(
+            r,
+            VARIABLE,
+            Some("role: the partner playing it now".to_owned()),
+        )
+    }));
     items
 }
 
@@ -88,7 +111,10 @@ mod tests {
     const TEXT: &str = "title: T\nroles:\n  speaker: S\n  listener: L\nsteps:\n  - id: hello\n    say: Hi\n  - id: feeling\n    ask: How?\n    by: \n    goto: \n    when: answers.\n    ch\n";
 
     fn labels(line: usize, character: usize) -> Vec<String> {
-        complete(TEXT, line, character).into_iter().map(|i| i.label).collect()
+        complete(TEXT, line, character)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
     }
 
     #[test]

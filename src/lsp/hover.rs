@@ -7,17 +7,32 @@ use crate::script::helpers::HELPERS;
 /// What scripts and templates read, in a line each.
 const NAMES: [(&str, &str); 12] = [
     ("answer", "The answer being checked (check rules only)."),
-    ("answers", "Step id → answer text (or chosen key); this round's inside a swap block."),
-    ("answers_by", "Partner name → step id → that partner's latest answer."),
+    (
+        "answers",
+        "Step id → answer text (or chosen key); this round's inside a swap block.",
+    ),
+    (
+        "answers_by",
+        "Partner name → step id → that partner's latest answer.",
+    ),
     ("vars", "The exercise variables; `set` may change them."),
     ("partners", "The two names, in order."),
     ("roles", "Role → name of the partner playing it now."),
-    ("by", "The name of the partner whose turn it is at this step."),
+    (
+        "by",
+        "The name of the partner whose turn it is at this step.",
+    ),
     ("round", "0 outside a swap block, else 1 or 2."),
-    ("transcript", "Every answer so far: step, round, name, role, question, text (and label for choices)."),
+    (
+        "transcript",
+        "Every answer so far: step, round, name, role, question, text (and label for choices).",
+    ),
     ("records", "Commitments, agreements and marks made so far."),
     ("exercise", "The exercise's id and title."),
-    ("ledger", "The couple's ledger from earlier sessions: open, due, commitments, agreements, revisit, today."),
+    (
+        "ledger",
+        "The couple's ledger from earlier sessions: open, due, commitments, agreements, revisit, today.",
+    ),
 ];
 
 /// Markdown for the word under the cursor, if mend knows it.
@@ -38,12 +53,14 @@ pub fn hover(text: &str, line: usize, character: usize) -> Option<String> {
     }
     let outline = Outline::of(text);
     if let Some(step) = outline.step(&word) {
-        let what = if step.question { "a question" } else { "a step" };
+        let what = if step.question {
+            "a question"
+        } else {
+            "a step"
+        };
         return Some(format!("**{word}**: {what}, line {}", step.line + 1));
     }
-    outline
-        .roles
-        .iter()
-        .any(|r| *r == word)
-        .then(|| format!("**{word}**: a role; in scripts and templates, the partner playing it now"))
+    outline.roles.contains(&word).then(|| {
+        format!("**{word}**: a role; in scripts and templates, the partner playing it now")
+    })
 }

@@ -75,7 +75,10 @@ fn is_question(lines: &[&str], indent: usize) -> bool {
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let here = line.len() - trimmed.len();
-        if i > 0 && !trimmed.is_empty() && (here < indent || trimmed.starts_with("- ") && here <= indent) {
+        if i > 0
+            && !trimmed.is_empty()
+            && (here < indent || trimmed.starts_with("- ") && here <= indent)
+        {
             return false;
         }
         let key = trimmed.strip_prefix("- ").unwrap_or(trimmed);
@@ -92,8 +95,15 @@ pub fn word_at(line: &str, character: usize) -> Option<(String, usize)> {
     let chars: Vec<char> = line.chars().collect();
     let is_word = |c: &char| c.is_alphanumeric() || *c == '_';
     let at = character.min(chars.len());
-    let start = (0..at).rev().take_while(|&i| is_word(&chars[i])).last().unwrap_or(at);
-    let end = (at..chars.len()).take_while(|&i| is_word(&chars[i])).last().map_or(at, |i| i + 1);
+    let start = (0..at)
+        .rev()
+        .take_while(|&i| is_word(&chars[i]))
+        .last()
+        .unwrap_or(at);
+    let end = (at..chars.len())
+        .take_while(|&i| is_word(&chars[i]))
+        .last()
+        .map_or(at, |i| i + 1);
     (start < end).then(|| (chars[start..end].iter().collect(), start))
 }
 
@@ -106,14 +116,21 @@ mod tests {
         let text = "roles:\n  speaker: S\n  listener:\n    description: L\nsteps:\n  - id: hello\n    say: Hi\n  - id: feeling\n    ask: How?\n    by: speaker\n";
         let outline = Outline::of(text);
         assert_eq!(outline.roles, ["speaker", "listener"]);
-        let ids: Vec<(&str, bool)> = outline.steps.iter().map(|s| (s.id.as_str(), s.question)).collect();
+        let ids: Vec<(&str, bool)> = outline
+            .steps
+            .iter()
+            .map(|s| (s.id.as_str(), s.question))
+            .collect();
         assert_eq!(ids, [("hello", false), ("feeling", true)]);
         assert_eq!((outline.steps[1].line, outline.steps[1].character), (7, 8));
     }
 
     #[test]
     fn finds_the_word_under_the_cursor() {
-        assert_eq!(word_at("    goto: reflect", 12), Some(("reflect".to_owned(), 10)));
+        assert_eq!(
+            word_at("    goto: reflect", 12),
+            Some(("reflect".to_owned(), 10))
+        );
         assert_eq!(word_at("a . b", 2), None);
     }
 }

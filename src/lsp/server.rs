@@ -51,7 +51,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<()> {
                     );
                     connection.sender.send(Message::Notification(publish))?;
                 } else if note.method == "textDocument/didClose"
-                    && let Some(uri) = note.params.pointer("/textDocument/uri").and_then(Value::as_str)
+                    && let Some(uri) = note
+                        .params
+                        .pointer("/textDocument/uri")
+                        .and_then(Value::as_str)
                 {
                     open.remove(uri);
                 }
@@ -64,10 +67,19 @@ pub fn serve(connection: &Connection) -> anyhow::Result<()> {
 
 /// The uri and full text of a file opened or changed (full sync).
 fn changed_text(note: &Notification) -> Option<(String, String)> {
-    let uri = note.params.pointer("/textDocument/uri")?.as_str()?.to_owned();
+    let uri = note
+        .params
+        .pointer("/textDocument/uri")?
+        .as_str()?
+        .to_owned();
     let text = match note.method.as_str() {
         "textDocument/didOpen" => note.params.pointer("/textDocument/text")?,
-        "textDocument/didChange" => note.params.pointer("/contentChanges")?.as_array()?.last()?.get("text")?,
+        "textDocument/didChange" => note
+            .params
+            .pointer("/contentChanges")?
+            .as_array()?
+            .last()?
+            .get("text")?,
         _ => return None,
     };
     Some((uri, text.as_str()?.to_owned()))
@@ -76,7 +88,10 @@ fn changed_text(note: &Notification) -> Option<(String, String)> {
 fn answer(open: &HashMap<String, String>, request: &Request) -> Response {
     let id = request.id.clone();
     let params = &request.params;
-    let uri = params.pointer("/textDocument/uri").and_then(Value::as_str).unwrap_or("");
+    let uri = params
+        .pointer("/textDocument/uri")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let position = |key: &str| {
         params
             .pointer(&format!("/position/{key}"))
@@ -103,7 +118,10 @@ fn answer(open: &HashMap<String, String>, request: &Request) -> Response {
             Some(step) => {
                 let at = json!({ "line": step.line, "character": step.character });
                 let end = json!({ "line": step.line, "character": step.character + step.id.chars().count() });
-                Response::new_ok(id, json!({ "uri": uri, "range": { "start": at, "end": end } }))
+                Response::new_ok(
+                    id,
+                    json!({ "uri": uri, "range": { "start": at, "end": end } }),
+                )
             }
             None => Response::new_ok(id, Value::Null),
         },

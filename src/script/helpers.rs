@@ -7,13 +7,34 @@ use std::borrow::Cow;
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
 pub const HELPERS: [(&str, &str); 7] = [
-    ("words", "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`"),
-    ("starts_with_i", "`starts_with_i(s)`: true when `s` starts from the speaker's side: I, I'm, I've, I'd, I'll, my, me"),
-    ("has_absolutes", "`has_absolutes(s)`: true when `s` generalises: always, never, everyone, nobody, every time, ..."),
-    ("names_feeling", "`names_feeling(s)`: true when `s` names a feeling word (hurt, lonely, worried, tired, ...)"),
-    ("contains_any", "`contains_any(s, [\"a\", \"b c\"])`: true when `s` contains any of the words or phrases, as whole words, ignoring case"),
-    ("visits", "`visits(\"step_id\")`: how often that step has run in this round"),
-    ("is_due", "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\""),
+    (
+        "words",
+        "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
+    ),
+    (
+        "starts_with_i",
+        "`starts_with_i(s)`: true when `s` starts from the speaker's side: I, I'm, I've, I'd, I'll, my, me",
+    ),
+    (
+        "has_absolutes",
+        "`has_absolutes(s)`: true when `s` generalises: always, never, everyone, nobody, every time, ...",
+    ),
+    (
+        "names_feeling",
+        "`names_feeling(s)`: true when `s` names a feeling word (hurt, lonely, worried, tired, ...)",
+    ),
+    (
+        "contains_any",
+        "`contains_any(s, [\"a\", \"b c\"])`: true when `s` contains any of the words or phrases, as whole words, ignoring case",
+    ),
+    (
+        "visits",
+        "`visits(\"step_id\")`: how often that step has run in this round",
+    ),
+    (
+        "is_due",
+        "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\"",
+    ),
 ];
 
 pub fn register(engine: &mut Engine) {

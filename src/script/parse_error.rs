@@ -241,9 +241,15 @@ mod tests {
 
     #[test]
     fn word_operators_get_their_symbols() {
-        assert_eq!(error("answer == \"a\" and answer != \"b\"").0, "rhai writes `and` as `&&`");
+        assert_eq!(
+            error("answer == \"a\" and answer != \"b\"").0,
+            "rhai writes `and` as `&&`"
+        );
         assert_eq!(error("not answers.x").0, "rhai writes `not` as `!`");
-        assert_eq!(error("answer == \"a\" or true").0, "rhai writes `or` as `||`");
+        assert_eq!(
+            error("answer == \"a\" or true").0,
+            "rhai writes `or` as `||`"
+        );
     }
 
     #[test]

@@ -113,7 +113,11 @@ impl Script {
     /// The calls to functions that neither the sandbox nor the script itself
     /// defines: rhai only finds those when the call runs, mid-session.
     pub fn unknown_calls(&self) -> Vec<Call> {
-        let defined: Vec<String> = self.ast.iter_functions().map(|f| f.name.to_owned()).collect();
+        let defined: Vec<String> = self
+            .ast
+            .iter_functions()
+            .map(|f| f.name.to_owned())
+            .collect();
         let mut unknown = Vec::new();
         self.ast.walk(&mut |path: &[rhai::ASTNode]| {
             let (call, method, pos) = match path.last() {

@@ -183,7 +183,12 @@ impl Templates {
     /// (`[answers.feeling]`) and the rest rendered as usual; if that still
     /// fails, every expression is shown by name and every tag dropped. Never
     /// fails, so a broken template never ends a sitting.
-    pub fn render_fallback(&self, text: &Text, context: minijinja::Value, error: &TemplateError) -> String {
+    pub fn render_fallback(
+        &self,
+        text: &Text,
+        context: minijinja::Value,
+        error: &TemplateError,
+    ) -> String {
         let Text::Template(name) = text else {
             return String::new();
         };
@@ -244,9 +249,12 @@ fn names_only(source: &str) -> String {
             }
         };
         out.push_str(&rest[..open]);
-        let end = rest[open..].find(close).map_or(rest.len(), |i| open + i + 2);
+        let end = rest[open..]
+            .find(close)
+            .map_or(rest.len(), |i| open + i + 2);
         if close == "}}" {
-            let inner = rest[open + 2..end.saturating_sub(2).max(open + 2)].trim_matches(['-', ' ']);
+            let inner =
+                rest[open + 2..end.saturating_sub(2).max(open + 2)].trim_matches(['-', ' ']);
             out.push_str(&format!("[{inner}]"));
         }
         rest = &rest[end..];
@@ -397,16 +405,26 @@ mod tests {
     #[test]
     fn a_failed_render_shows_the_name_it_could_not_fill() {
         let mut t = Templates::new();
-        let text = t.add("a", "Hi {{ name }}, you said {{ answers.x }}.").unwrap();
+        let text = t
+            .add("a", "Hi {{ name }}, you said {{ answers.x }}.")
+            .unwrap();
         let context = context! { name => "Sam", answers => context! {} };
         let e = t.render_value(&text, context.clone()).unwrap_err();
-        assert_eq!(t.render_fallback(&text, context, &e), "Hi Sam, you said [answers.x].");
+        assert_eq!(
+            t.render_fallback(&text, context, &e),
+            "Hi Sam, you said [answers.x]."
+        );
     }
 
     #[test]
     fn a_failed_tag_leaves_the_names_only() {
         let mut t = Templates::new();
-        let text = t.add("a", "{% for a in nothing %}{{ a }}{% endfor %}Hi {{ name }}").unwrap();
+        let text = t
+            .add(
+                "a",
+                "{% for a in nothing %}{{ a }}{% endfor %}Hi {{ name }}",
+            )
+            .unwrap();
         let context = context! { name => "Sam" };
         let e = t.render_value(&text, context.clone()).unwrap_err();
         assert_eq!(t.render_fallback(&text, context, &e), "[a]Hi [name]");

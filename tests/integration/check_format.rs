@@ -13,9 +13,15 @@ fn json_output_follows_its_schema() {
         "docs/check-output.schema.json is out of date"
     );
     let schema: Value = serde_json::from_str(&written).unwrap();
-    let output = mend(&["check", "--format", "json", "broken/many-problems.yaml", "broken/script-word-operators.yaml"])
-        .dir(&repo().join("tests"))
-        .run();
+    let output = mend(&[
+        "check",
+        "--format",
+        "json",
+        "broken/many-problems.yaml",
+        "broken/script-word-operators.yaml",
+    ])
+    .dir(&repo().join("tests"))
+    .run();
     assert_eq!(output.code, 1);
     let report: Value = serde_json::from_str(&output.stdout).unwrap();
     conforms(&report, &schema, &schema);
@@ -23,7 +29,10 @@ fn json_output_follows_its_schema() {
     assert_eq!(report["errors"], 7);
     let first = &report["diagnostics"][0];
     assert_eq!(first["file"], "broken/many-problems.yaml");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(9), Some(31)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(9), Some(31))
+    );
     assert_eq!(first["end"]["column"], 32);
     assert_eq!(first["severity"], "error");
     let help = report["diagnostics"]
@@ -32,7 +41,12 @@ fn json_output_follows_its_schema() {
         .iter()
         .find(|d| d["message"] == "script error: rhai writes `and` as `&&`")
         .expect("the and diagnostic");
-    assert!(help["help"].as_str().unwrap().starts_with("combine conditions with &&"));
+    assert!(
+        help["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("combine conditions with &&")
+    );
 }
 
 /// A small JSON Schema check: required properties present, types as declared,
@@ -57,19 +71,27 @@ fn conforms(value: &Value, schema: &Value, root: &Value) {
         Value::Object(_) => "object",
     };
     assert!(
-        types.is_empty() || types.contains(&kind) || (kind == "integer" && types.contains(&"number")),
+        types.is_empty()
+            || types.contains(&kind)
+            || (kind == "integer" && types.contains(&"number")),
         "{value} is not {types:?}"
     );
     if let (Value::Object(map), Some(required)) = (value, schema["required"].as_array()) {
         for key in required {
-            assert!(map.contains_key(key.as_str().unwrap()), "{key} missing in {value}");
+            assert!(
+                map.contains_key(key.as_str().unwrap()),
+                "{key} missing in {value}"
+            );
         }
         for (key, property) in schema["properties"].as_object().unwrap() {
             if let Some(v) = map.get(key) {
                 conforms(v, property, root);
             }
         }
-        let extra: Vec<&String> = map.keys().filter(|k| !schema["properties"].as_object().unwrap().contains_key(*k)).collect();
+        let extra: Vec<&String> = map
+            .keys()
+            .filter(|k| !schema["properties"].as_object().unwrap().contains_key(*k))
+            .collect();
         assert!(extra.is_empty(), "{extra:?} not in the schema");
     }
     if let (Value::Array(items), Some(item)) = (value, schema.get("items")) {

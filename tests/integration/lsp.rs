@@ -27,9 +27,7 @@ const EXERCISE: &str = "title: T\nsummary: S\nminutes: 5\nversion: 1\nroles:\n  
 #[test]
 fn an_editor_gets_diagnostics_completion_hover_and_definitions() {
     let uri = "file:///tmp/gratitude.yaml";
-    let position = |line: u32, character: u32| {
-        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
-    };
+    let position = |line: u32, character: u32| json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
     let messages = [
         json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
         json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
@@ -54,7 +52,12 @@ fn an_editor_gets_diagnostics_completion_hover_and_definitions() {
     }
     drop(stdin);
     let mut output = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut output)
+        .unwrap();
     assert!(child.wait().unwrap().success());
     let replies = frames(&output);
     let reply = |id: u64| {
@@ -72,18 +75,37 @@ fn an_editor_gets_diagnostics_completion_hover_and_definitions() {
         .expect("diagnostics are published on open");
     let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
     let first = &diagnostics[0];
-    assert_eq!(first["range"]["start"], json!({ "line": 9, "character": 13 }));
+    assert_eq!(
+        first["range"]["start"],
+        json!({ "line": 9, "character": 13 })
+    );
     assert_eq!(first["severity"], json!(1));
     assert!(
-        first["message"].as_str().unwrap().starts_with("unknown name `speakr`; did you mean `speaker`?"),
+        first["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown name `speakr`; did you mean `speaker`?"),
         "{first}"
     );
 
     let labels = |result: Value| -> Vec<String> {
-        result.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_owned()).collect()
+        result
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(labels(reply(2)), ["feeling", "reflect"], "answers. offers the questions");
-    assert_eq!(labels(reply(3)), ["speaker", "listener"], "by: offers the roles");
+    assert_eq!(
+        labels(reply(2)),
+        ["feeling", "reflect"],
+        "answers. offers the questions"
+    );
+    assert_eq!(
+        labels(reply(3)),
+        ["speaker", "listener"],
+        "by: offers the roles"
+    );
     let hover = reply(4)["contents"]["value"].as_str().unwrap().to_owned();
     assert!(hover.starts_with("`words(s)`"), "{hover}");
     assert_eq!(
