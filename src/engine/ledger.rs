@@ -2,15 +2,12 @@
 //! weekly check-in can ask what was promised, what was delivered and what is
 //! still hard. A run's records enter it when the run finishes (until then
 //! `:back` may still undo them); each finished run is added once.
-//! Stored per couple under the data folder as JSON, replaced atomically.
+//! This is the pure half (types, `apply`, `view`); `store::ledger_file`
+//! keeps each couple's ledger on disk.
 
-use crate::engine::exercise::content_hash;
 use crate::engine::state::{Record, RecordKind};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 
 pub const LEDGER_VERSION: u32 = 1;
 
@@ -174,21 +171,6 @@ pub fn couple_key(partners: &[String; 2]) -> String {
     names.join("\n")
 }
 
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.chars().count() >= 20 {
-            break;
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
 impl Ledger {
     pub fn new(partners: &[String; 2]) -> Ledger {
         Ledger {
@@ -198,77 +180,6 @@ impl Ledger {
             agreements: Vec::new(),
             applied: Vec::new(),
         }
-    }
-
-    /// Where a couple's ledger lives: readable names plus a hash of the key,
-    /// so names that slug alike never share a file.
-    pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
-        let key = couple_key(partners);
-        let mut slugs: Vec<String> = key.split('\n').map(slug).collect();
-        slugs.retain(|s| !s.is_empty());
-        let hash = content_hash(&key);
-        data.ledgers()
-            .join(format!("{}-{}.json", slugs.join("+"), &hash[..8]))
-    }
-
-    pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-        let path = Self::path(data, partners);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
-            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-        }
-    }
-
-    /// Changes the couple's ledger under an exclusive lock, storing it when
-    /// `change` says it changed anything, so two mends finishing at once
-    /// each keep the other's additions.
-    pub fn update(
-        data: &DataDir,
-        partners: &[String; 2],
-        change: impl FnOnce(&mut Ledger) -> bool,
-    ) -> anyhow::Result<Ledger> {
-        data.ensure(&data.ledgers())?;
-        let lock_path = Self::path(data, partners).with_extension("lock");
-        let lock = private_file()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
-        let path = Self::path(data, partners);
-        let (mut ledger, rebuilt) = match Self::load(data, partners) {
-            Ok(ledger) => (ledger, false),
-            // Everything in a ledger comes from the session journals, so a
-            // damaged one is set aside and rebuilt, not a dead end.
-            Err(error) if path.is_file() => {
-                let aside = path.with_extension("json.damaged");
-                std::fs::rename(&path, &aside)
-                    .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
-                eprintln!(
-                    "note: {error:#}; it was moved to `{}` and is rebuilt from the session journals",
-                    aside.display()
-                );
-                (Ledger::new(partners), true)
-            }
-            Err(error) => return Err(error),
-        };
-        if change(&mut ledger) || rebuilt {
-            ledger.store(data)?;
-        }
-        Ok(ledger)
-    }
-
-    fn store(&self, data: &DataDir) -> anyhow::Result<()> {
-        let dir = data.ledgers();
-        data.ensure(&dir)?;
-        let mut bytes = serde_json::to_vec_pretty(self)?;
-        bytes.push(b'\n');
-        write_atomic(&Self::path(data, &self.partners), &bytes)
     }
 
     /// Adds a finished run's records. `run_key` identifies the run; adding the

@@ -15,6 +15,7 @@ use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::helpers::HELPERS;
 use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
+use crate::script::scope_names::{SCRIPT_NAMES, is_reserved};
 use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -23,28 +24,6 @@ use rustc_hash::FxHashMap as HashMap;
 pub struct Compiled {
     pub exercise: Option<Exercise>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 11] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "records",
-    "exercise",
-    "ledger",
-];
-
-/// Names the engine itself uses, so roles, variables and steps may not take
-/// them: everything in a script's scope, plus `answer` (check rules) and
-/// `notes` (the notes template).
-pub fn is_reserved(name: &str) -> bool {
-    SCRIPT_NAMES.contains(&name) || ["answer", "notes"].contains(&name)
 }
 
 pub fn compile(id: &str, source: Source) -> Compiled {

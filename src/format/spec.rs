@@ -1,5 +1,5 @@
 //! The exercise file format as therapists write it. These types mirror the YAML
-//! one to one; `compiler.rs` turns them into a runnable `Exercise`.
+//! one to one; `format/compiler.rs` turns them into a runnable `Exercise`.
 //! docs/exercise-format.md documents every key.
 
 use indexmap::IndexMap;

@@ -2,7 +2,7 @@
 //! `goto:` and `answers.`, roles after `by:` and in `swap:`, and the names and
 //! helpers a script or template can use elsewhere.
 
-use crate::format::compiler::SCRIPT_NAMES;
+use crate::script::scope_names::SCRIPT_NAMES;
 use crate::lsp::keys;
 use crate::lsp::outline::Outline;
 use crate::script::helpers::HELPERS;

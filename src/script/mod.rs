@@ -10,5 +10,6 @@ pub mod helpers;
 pub mod names;
 pub mod parse_error;
 pub mod rhai_script;
+pub mod scope_names;
 pub mod template;
 pub mod uses;

@@ -8,6 +8,7 @@ mod check_format;
 mod common;
 mod engine;
 mod journal_size;
+mod layers;
 mod ledger;
 mod library;
 mod limits;
