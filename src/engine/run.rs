@@ -16,6 +16,7 @@ use crate::engine::view::{RunNames, View};
 use crate::limits;
 use crate::script::names::Names;
 use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
 use crate::script::uses::Uses;
 use crate::text::{neutralize, neutralized_len};
@@ -717,7 +718,7 @@ impl<'e> Run<'e> {
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
         // `vars` is read back after every set script, so it is always there.
-        let mut scope = self.scope(script.uses().and("vars"), step, None)?;
+        let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits)
             .map(drop)

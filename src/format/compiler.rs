@@ -15,7 +15,7 @@ use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::helpers::HELPERS;
 use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
-use crate::script::scope_names::{SCRIPT_NAMES, is_reserved};
+use crate::script::scope_names::{ScopeName, is_reserved, script_words};
 use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -171,11 +171,8 @@ fn count_steps(steps: &[StepSpec]) -> usize {
 }
 
 /// The names a script may read: the engine's own, plus one per role.
-fn script_names<'a>(with_answer: bool, role_names: &[&'a str]) -> Vec<&'a str> {
-    let mut names: Vec<&str> = SCRIPT_NAMES.to_vec();
-    if with_answer {
-        names.push("answer");
-    }
+fn script_names<'a>(check_rule: bool, role_names: &[&'a str]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = script_words(check_rule).collect();
     names.extend_from_slice(role_names);
     names
 }
@@ -724,7 +721,7 @@ impl Compiler<'_> {
         let names: &[&str] = match names {
             Names::Step => &self.names,
             Names::Check => &self.check_names,
-            Names::Ledger => &["ledger"],
+            Names::Ledger => &[ScopeName::Ledger.word()],
         };
         let compiled = if expression {
             Script::expression(text, names)

@@ -2,7 +2,7 @@
 //! `goto:` and `answers.`, roles after `by:` and in `swap:`, and the names and
 //! helpers a script or template can use elsewhere.
 
-use crate::script::scope_names::SCRIPT_NAMES;
+use crate::script::scope_names::{Kind, SCOPE_NAMES};
 use crate::lsp::keys;
 use crate::lsp::outline::Outline;
 use crate::script::helpers::HELPERS;
@@ -89,10 +89,10 @@ pub fn complete(text: &str, line: usize, character: usize) -> Vec<Item> {
         .map(|(name, doc)| item(name, FUNCTION, Some((*doc).to_owned())))
         .collect();
     items.extend(
-        SCRIPT_NAMES
+        SCOPE_NAMES
             .iter()
-            .chain(&["answer"])
-            .map(|n| item(n, VARIABLE, None)),
+            .filter(|e| e.kind != Kind::Helper)
+            .map(|e| item(e.word, VARIABLE, Some(e.doc.to_owned()))),
     );
     items.extend(outline.roles.iter().map(|r| {
         item(

@@ -6,7 +6,7 @@
 use crate::limits;
 use crate::script::fast_expr::FastExpr;
 use crate::script::names::Names;
-use crate::script::scope_names::Visits;
+use crate::script::scope_names::{ScopeName, Visits};
 use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -161,7 +161,7 @@ impl Script {
 
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
     pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
-        if self.uses.has("visits") {
+        if self.uses.has(ScopeName::Visits) {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
         ENGINE.with(|engine| {
