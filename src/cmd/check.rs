@@ -29,29 +29,7 @@ pub enum Format {
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
-    let mut diagnostics = Diagnostics::default();
-    let mut files = 0;
-    let mut add = |compiled: Compiled| {
-        files += 1;
-        diagnostics.0.extend(compiled.diagnostics);
-    };
-    if args.paths.is_empty() {
-        let library = Library::open(exercises)?;
-        for (_, compiled) in library.compile_all_with(compile_and_analyze) {
-            add(compiled);
-        }
-    } else {
-        for path in expand(&args.paths)? {
-            let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
-            match read_source(&path) {
-                Ok(source) => add(compile_and_analyze(&id, source)),
-                Err(d) => add(Compiled {
-                    exercise: None,
-                    diagnostics: vec![d],
-                }),
-            }
-        }
-    }
+    let (diagnostics, files) = check(&args.paths, exercises)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => {
@@ -79,6 +57,35 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Every problem in the files (folders: the exercise files in them; none:
+/// the library), and how many files were read.
+pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Diagnostics, usize)> {
+    let mut diagnostics = Diagnostics::default();
+    let mut files = 0;
+    let mut add = |compiled: Compiled| {
+        files += 1;
+        diagnostics.0.extend(compiled.diagnostics);
+    };
+    if paths.is_empty() {
+        let library = Library::open(exercises)?;
+        for (_, compiled) in library.compile_all_with(compile_and_analyze) {
+            add(compiled);
+        }
+    } else {
+        for path in expand(paths)? {
+            let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
+            match read_source(&path) {
+                Ok(source) => add(compile_and_analyze(&id, source)),
+                Err(d) => add(Compiled {
+                    exercise: None,
+                    diagnostics: vec![d],
+                }),
+            }
+        }
+    }
+    Ok((diagnostics, files))
 }
 
 /// Files as given; folders become the exercise files inside them.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod graph;
 pub mod ledger;
 pub mod list;
 pub mod lsp;
@@ -18,6 +19,7 @@ pub mod session;
 pub mod sessions;
 pub mod sitting;
 pub mod test;
+pub mod watch;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -64,6 +66,10 @@ pub enum Command {
     Notes(notes::Args),
     /// A language server for exercise files, over stdio (for editors)
     Lsp(lsp::Args),
+    /// Draw an exercise's steps and branches (Mermaid, or DOT with --format dot)
+    Graph(graph::Args),
+    /// Re-check an exercise and replay its test plans each time it is saved
+    Watch(watch::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -88,6 +94,8 @@ pub fn main() -> ExitCode {
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
         Command::Lsp(args) => lsp::execute(args),
+        Command::Graph(args) => graph::execute(args, cli.exercises.as_deref()),
+        Command::Watch(args) => watch::execute(args, cli.exercises.as_deref()),
     };
     match result {
         Ok(code) => code,

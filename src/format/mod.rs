@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod compiler;
+pub mod graph;
 pub mod library;
 pub mod loader;
 pub mod references;

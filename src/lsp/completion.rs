@@ -2,10 +2,10 @@
 //! `goto:` and `answers.`, roles after `by:` and in `swap:`, and the names and
 //! helpers a script or template can use elsewhere.
 
-use crate::script::scope_names::{Kind, SCOPE_NAMES};
 use crate::lsp::keys;
 use crate::lsp::outline::Outline;
 use crate::script::helpers::HELPERS;
+use crate::script::scope_names::{Kind, SCOPE_NAMES};
 use serde::Serialize;
 
 /// An LSP `CompletionItem` (the fields mend fills).
