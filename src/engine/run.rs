@@ -286,6 +286,8 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
+                // `due_within` counts days from the day of this answer.
+                crate::script::helpers::set_today(now.date_naive());
                 if let Some(n) = self.refusing_check(ask, step, &text)? {
                     self.state.cursor.nudged.push(n);
                     let check = &ask.checks[n];

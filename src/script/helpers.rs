@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
-pub const HELPERS: [(&str, &str); 7] = [
+pub const HELPERS: [(&str, &str); 8] = [
     (
         "words",
         "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
@@ -35,6 +35,10 @@ pub const HELPERS: [(&str, &str); 7] = [
         "is_due",
         "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\"",
     ),
+    (
+        "due_within",
+        "`due_within(s, days)`: true when `s` names a date from the day of the answer to `days` days after it: `due_within(answer, 14)`",
+    ),
 ];
 
 pub fn register(engine: &mut Engine) {
@@ -51,6 +55,7 @@ pub fn register(engine: &mut Engine) {
         contains_any(s, needles)
     });
     engine.register_fn("is_due", is_due);
+    engine.register_fn("due_within", due_within);
     engine.register_fn("visits", |step: &str| {
         crate::script::rhai_script::visits_of(step) as i64
     });
@@ -178,6 +183,28 @@ pub fn is_due(s: &str) -> bool {
     // Any fixed day works: only whether the words name a date matters here.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
     crate::script::due::parse_due(s, today).is_some()
+}
+
+thread_local! {
+    /// The day `due_within` counts from: the day of the answer being
+    /// checked, set by the engine (scripts never read the clock).
+    static TODAY: std::cell::Cell<Option<chrono::NaiveDate>> = const { std::cell::Cell::new(None) };
+}
+
+/// Sets the day `due_within` counts from, for the answer about to be checked.
+pub fn set_today(today: chrono::NaiveDate) {
+    TODAY.set(Some(today));
+}
+
+/// True when the words name a date no later than `days` days after the
+/// day of the answer (and not before it).
+pub fn due_within(s: &str, days: i64) -> bool {
+    let today = TODAY
+        .get()
+        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
+    crate::script::due::parse_due(s, today)
+        .map(|date| (date - today).num_days())
+        .is_some_and(|ahead| (0..=days).contains(&ahead))
 }
 
 pub fn word_count(s: &str) -> usize {
@@ -317,6 +344,17 @@ pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn due_within_counts_from_the_day_of_the_answer() {
+        // 2026-11-25 is a Wednesday.
+        set_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        assert!(due_within("in 2 weeks", 14));
+        assert!(due_within("by Friday", 2));
+        assert!(!due_within("in 3 weeks", 14));
+        assert!(!due_within("2026-11-20", 14), "a date already past");
+        assert!(!due_within("soon", 14));
+    }
 
     #[test]
     fn first_person_openings() {
