@@ -395,6 +395,28 @@ impl<'e> Run<'e> {
             .map_err(|e| self.template_error(None, &YamlPath::root().key("notes"), e))
     }
 
+    /// The notes as shown at the end of a sitting: a template that fails
+    /// shows the names it could not fill, and the failure is kept for
+    /// `take_problems`, so the sitting still ends well. (`notes` is strict,
+    /// for `mend notes`.)
+    pub fn notes_in_session(&self) -> Option<String> {
+        let notes = self.exercise.notes.as_ref()?;
+        let templates = &self.exercise.templates;
+        let context = View::of(self, None, templates.uses(notes)).into_minijinja();
+        match templates.render_value(notes, context) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let context = View::of(self, None, Uses::ALL).into_minijinja();
+                let shown = templates.render_fallback(notes, context, &e);
+                let problem = self.template_error(None, &YamlPath::root().key("notes"), e);
+                if let Ok(mut problems) = self.problems.lock() {
+                    problems.push(problem);
+                }
+                Some(shown)
+            }
+        }
+    }
+
     fn position(&self) -> Option<usize> {
         let at = self.state.cursor.at.as_ref()?;
         self.exercise.step_index(at)

@@ -84,9 +84,7 @@ pub fn play(
     let mut prefill = String::new();
     loop {
         let event = run.next_event()?;
-        for problem in run.take_problems() {
-            problems(&problem);
-        }
+        report_problems(run);
         let prompt = match event {
             Event::Say { text, .. } => {
                 console.say(&text)?;
@@ -194,11 +192,13 @@ pub fn play(
     }
 }
 
-/// A text that failed to render: the session goes on, showing the name it
-/// could not fill, and the exercise's author learns where to look on the
-/// error stream (never the screen the couple reads).
-fn problems(problem: &crate::engine::error::RunError) {
-    eprintln!("note: {}", problem.diagnostic.headline());
+/// Texts that failed to render: the session goes on, showing the names they
+/// could not fill, and the exercise's author learns where to look from a
+/// located note on the error stream.
+pub fn report_problems(run: &Run) {
+    for problem in run.take_problems() {
+        eprintln!("note: {}", problem.diagnostic.headline());
+    }
 }
 
 /// What Ctrl-C on an empty line asks.

@@ -18,6 +18,7 @@ mod lsp;
 mod notes;
 mod plans;
 mod properties;
+mod render_failures;
 mod run;
 mod session;
 mod sessions;
