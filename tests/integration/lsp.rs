@@ -36,6 +36,7 @@ fn an_editor_gets_diagnostics_completion_hover_and_definitions() {
         json!({ "jsonrpc": "2.0", "id": 3, "method": "textDocument/completion", "params": position(13, 8) }),
         json!({ "jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": position(15, 12) }),
         json!({ "jsonrpc": "2.0", "id": 5, "method": "textDocument/definition", "params": position(14, 12) }),
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": EXERCISE.replace("speakr", "speaker").replace("words(answers.)", "words(answers.feeling)") }] } }),
         json!({ "jsonrpc": "2.0", "id": 6, "method": "shutdown" }),
         json!({ "jsonrpc": "2.0", "method": "exit" }),
     ];
@@ -69,10 +70,17 @@ fn an_editor_gets_diagnostics_completion_hover_and_definitions() {
     };
     assert_eq!(reply(1)["capabilities"]["hoverProvider"], json!(true));
 
-    let published = replies
+    let publications: Vec<&Value> = replies
         .iter()
-        .find(|r| r["method"] == json!("textDocument/publishDiagnostics"))
-        .expect("diagnostics are published on open");
+        .filter(|r| r["method"] == json!("textDocument/publishDiagnostics"))
+        .collect();
+    assert_eq!(publications.len(), 2, "on open and on change: {replies:?}");
+    assert_eq!(
+        publications[1]["params"]["diagnostics"],
+        json!([]),
+        "the change fixed every problem"
+    );
+    let published = publications[0];
     let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
     let first = &diagnostics[0];
     assert_eq!(
