@@ -3,9 +3,8 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
-use crate::engine::error::{RunError, run_error};
+use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{LedgerView, Status};
@@ -97,20 +96,19 @@ impl<'e> Run<'e> {
     }
 
     /// Continues from saved state. The step it was at must still exist.
-    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, String> {
+    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, RestoreError> {
         if let Some(at) = &state.cursor.at
             && exercise.step_index(at).is_none()
         {
-            return Err(format!(
-                "step `{at}` is no longer in exercise `{}`",
-                exercise.id
-            ));
+            return Err(RestoreError::StepGone {
+                step: at.clone(),
+                exercise: exercise.id.clone(),
+            });
         }
         if state.bindings.len() != exercise.roles.len() {
-            return Err(format!(
-                "exercise `{}` now has different roles",
-                exercise.id
-            ));
+            return Err(RestoreError::RolesChanged {
+                exercise: exercise.id.clone(),
+            });
         }
         Ok(Run {
             exercise,
@@ -775,27 +773,18 @@ impl<'e> Run<'e> {
     }
 
     fn script_error(&self, step: &Step, path: &YamlPath, e: ScriptError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: 1,
-        };
-        let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(
-            &step.id,
-            self.exercise.source.error_inside(path, inner, message),
-        )
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("script error in step `{}`: {message}", step.id)
+        });
+        run_error(&step.id, diagnostic)
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: e.width,
-        };
         let id = step.map_or("notes", |s| s.id.as_str());
-        let message = format!("{} (in step `{id}`)", e.message);
-        run_error(id, self.exercise.source.error_inside(path, inner, message))
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("{message} (in step `{id}`)")
+        });
+        run_error(id, diagnostic)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::limits;
 use crate::script::helpers::HELPERS;
 use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
 use crate::script::scope_names::{ScopeName, is_reserved, script_words};
-use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
+use crate::script::template::{MARKDOWN_SUFFIX, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,
@@ -772,18 +772,7 @@ impl Compiler<'_> {
                 )
                 .with_help(format!("quote the script: {key}: '{written}'"));
         }
-        let inner = Inner {
-            line: error.line,
-            column: error.column,
-            width: error.width,
-        };
-        let d = self
-            .source
-            .error_inside(path, inner, format!("script error: {}", error.message));
-        match error.help {
-            Some(help) => d.with_help(help),
-            None => d,
-        }
+        error.locate(self.source, path, |m| format!("script error: {m}"))
     }
 
     fn unknown_call(&self, path: &YamlPath, call: &Call) -> Diagnostic {
@@ -851,18 +840,8 @@ impl Compiler<'_> {
                 }
                 text
             }
-            Err(TemplateError {
-                message,
-                line,
-                column,
-                width,
-            }) => {
-                let inner = Inner {
-                    line,
-                    column,
-                    width,
-                };
-                let d = self.source.error_inside(&path(), inner, message);
+            Err(e) => {
+                let d = e.locate(self.source, &path(), str::to_owned);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }

@@ -12,4 +12,5 @@ pub mod parse_error;
 pub mod rhai_script;
 pub mod scope_names;
 pub mod template;
+pub mod text_error;
 pub mod uses;

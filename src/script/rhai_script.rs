@@ -7,6 +7,7 @@ use crate::limits;
 use crate::script::fast_expr::FastExpr;
 use crate::script::names::Names;
 use crate::script::scope_names::{ScopeName, Visits};
+use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -26,16 +27,7 @@ pub struct Script {
 }
 
 /// Where and why a script failed, with the position inside the script text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-    /// How many characters to underline (at least 1).
-    pub width: usize,
-    /// How to fix it, when there is more to say.
-    pub help: Option<String>,
-}
+pub type ScriptError = TextError;
 
 /// A function a script calls by name (`words(answer)`) or as a method
 /// (`answer.to_lower()`), where it is called (1-based, in the script text).

@@ -18,13 +18,7 @@ pub enum Text {
 }
 
 /// A template problem with its position inside the template text (1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-    pub width: usize,
-}
+pub type TemplateError = crate::script::text_error::TextError;
 
 /// Templates whose name ends in this are Markdown: values are escaped.
 pub const MARKDOWN_SUFFIX: &str = ".md";
@@ -275,6 +269,7 @@ fn within_limit(rendered: String) -> Result<String, TemplateError> {
             line: 1,
             column: 1,
             width: 1,
+            help: None,
         });
     }
     Ok(rendered)
@@ -304,6 +299,7 @@ fn located(error: &Error, source: &str) -> TemplateError {
         line,
         column,
         width,
+        help: None,
     }
 }
 
