@@ -18,13 +18,52 @@ pub fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnost
         .and_then(|l| source.line(l.line()))
         .and_then(|l| l.split_once(": "))
         .is_some_and(|(_, value)| value.trim_start().starts_with('{'));
+    // Name the character YAML cannot start a value with.
+    if parser_words.contains("cannot start any token")
+        && let Some(c) = error.location().and_then(|l| {
+            source
+                .line(l.line())?
+                .chars()
+                .nth(l.column().saturating_sub(1))
+        })
+    {
+        message = match c {
+            '\t' => "a tab where YAML expects a value or spaces".to_owned(),
+            '`' => "a value cannot start with a backtick".to_owned(),
+            c => format!("a value cannot start with `{c}`"),
+        };
+    }
+    // `title: 'it's fine'`: the apostrophe closes the quote.
+    let quote_closed_early = error
+        .location()
+        .and_then(|l| source.line(l.line()))
+        .and_then(|l| l.split_once(": "))
+        .map(|(_, value)| value.trim())
+        .is_some_and(|v| {
+            v.chars()
+                .next()
+                .filter(|q| *q == '\'' || *q == '"')
+                .is_some_and(|q| v.matches(q).count() > 2)
+        });
+    if quote_closed_early {
+        message = "the quoted text ends early: a quote inside it closes it".to_owned();
+        help = Some(
+            "inside '...' write an apostrophe twice ('it''s fine'), or put the text in \"...\"",
+        );
+    }
     if value_starts_with_brace {
         message = "YAML reads a value that starts with `{` as a mapping, not text".to_owned();
         help = Some(
             "put a template that starts the text in quotes: ask: \"{{ speaker }}, how do you feel?\"",
         );
     }
+    // An unclosed bracket, a key missing its colon or an alias is found
+    // past where it starts: point at the start.
+    let opened = parser_words.contains("did not find expected ',' or")
+        || parser_words.contains("could not find expected ':'")
+        || parser_words.contains("while scanning an alias");
     let located = match (error.location(), context_position(&text)) {
+        (Some(_), Some((line, column))) if opened => source.at(line, column, 1, message),
         // "unexpected end of stream" points past the end; the context mark
         // (where the unclosed quote or bracket began) is where to look.
         (Some(l), Some((line, column))) if l.line() > lines => source.at(line, column, 1, message),
@@ -51,7 +90,7 @@ pub fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnost
 /// What the parser meant, and the fix. Messages not in the table keep the
 /// parser's words after "invalid YAML:".
 fn in_authors_words(parser: &str) -> (String, Option<&'static str>) {
-    const TABLE: [(&str, &str, &str); 14] = [
+    const TABLE: [(&str, &str, &str); 15] = [
         (
             "repetition limit exceeded",
             "too many YAML aliases: the file would expand beyond a safe size",
@@ -104,8 +143,13 @@ fn in_authors_words(parser: &str) -> (String, Option<&'static str>) {
             "put text that starts with `*` in quotes",
         ),
         (
+            "while scanning an alias",
+            "a value starting with `*` is read as an alias (`*name`), not text",
+            "put text that starts with `*` in quotes",
+        ),
+        (
             "found character that cannot start any token",
-            "a value cannot start with this character (`@`, a backtick or a tab)",
+            "a value cannot start with this character",
             "put the text in quotes",
         ),
         (

@@ -178,14 +178,15 @@ fn unbalanced(tokens: &[Token]) -> Option<ScriptError> {
             Some(o) if o.text == closer => {}
             Some(o) => {
                 return Some(ScriptError {
-                    message: format!(
-                        "this `{}` is closed by `{}` on line {} column {}",
-                        o.text, t.text, t.line, t.column
-                    ),
+                    message: format!("this `{}` is closed by a `{}`", o.text, t.text),
                     line: o.line,
                     column: o.column,
                     width: 1,
-                    help: Some(format!("close it with `{}`", closing(&o.text))),
+                    help: Some(format!(
+                        "close it with `{}` before the `{}`",
+                        closing(&o.text),
+                        t.text
+                    )),
                 });
             }
             None => {
