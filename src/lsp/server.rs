@@ -99,10 +99,13 @@ fn answer(open: &HashMap<String, String>, request: &Request) -> Response {
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(0)
     };
-    let (line, character) = (position("line"), position("character"));
+    let line = position("line");
     let Some(text) = open.get(uri) else {
         return Response::new_ok(id, Value::Null);
     };
+    // Editors count UTF-16 units along a line; mend counts characters.
+    let line_text = text.lines().nth(line).unwrap_or("");
+    let character = characters(line_text, position("character"));
     match request.method.as_str() {
         "textDocument/completion" => {
             Response::new_ok(id, completion::complete(text, line, character))
@@ -116,8 +119,10 @@ fn answer(open: &HashMap<String, String>, request: &Request) -> Response {
         },
         "textDocument/definition" => match definition::definition(text, line, character) {
             Some(step) => {
-                let at = json!({ "line": step.line, "character": step.character });
-                let end = json!({ "line": step.line, "character": step.character + step.id.chars().count() });
+                let declared = text.lines().nth(step.line).unwrap_or("");
+                let start = utf16(declared, step.character);
+                let at = json!({ "line": step.line, "character": start });
+                let end = json!({ "line": step.line, "character": start + step.id.encode_utf16().count() });
                 Response::new_ok(
                     id,
                     json!({ "uri": uri, "range": { "start": at, "end": end } }),
@@ -141,9 +146,28 @@ fn diagnostics(uri: &str, text: &str) -> Vec<Value> {
     compiled.diagnostics.iter().map(lsp_diagnostic).collect()
 }
 
+/// The UTF-16 offset of character `chars` of `line`.
+fn utf16(line: &str, chars: usize) -> usize {
+    line.chars().take(chars).map(char::len_utf16).sum()
+}
+
+/// The character at UTF-16 offset `units` of `line`.
+fn characters(line: &str, units: usize) -> usize {
+    let mut seen = 0;
+    line.chars()
+        .take_while(|c| {
+            seen += c.len_utf16();
+            seen <= units
+        })
+        .count()
+}
+
 fn lsp_diagnostic(d: &Diagnostic) -> Value {
     let line = d.line - 1;
-    let start = d.column - 1;
+    let shown = d.source_line.as_deref().unwrap_or("");
+    let start = utf16(shown, d.column - 1);
+    let end = utf16(shown, d.column - 1 + d.width);
+    let end = if end <= start { start + d.width } else { end };
     let message = match &d.help {
         Some(help) => format!("{}\nhelp: {help}", d.message),
         None => d.message.clone(),
@@ -151,11 +175,24 @@ fn lsp_diagnostic(d: &Diagnostic) -> Value {
     json!({
         "range": {
             "start": { "line": line, "character": start },
-            "end": { "line": line, "character": start + d.width },
+            "end": { "line": line, "character": end },
         },
         "severity": if d.severity == Severity::Error { 1 } else { 2 },
         "code": d.code,
         "source": "mend",
         "message": message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_units_for_editors() {
+        let line = "say: 😀 {{ speakr }}";
+        assert_eq!(utf16(line, 8), 9, "the emoji is two units");
+        assert_eq!(characters(line, 9), 8);
+        assert_eq!(characters("abc", 99), 3);
+    }
 }
