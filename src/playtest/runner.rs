@@ -99,7 +99,13 @@ impl Driver<'_> {
             return Ok(Some(prompt.clone()));
         }
         loop {
-            match self.run.next_event() {
+            let event = self.run.next_event();
+            // A text that could not be rendered goes on in a session, but a
+            // test plan reports it (a hint's problem shows up here too).
+            if let Some(problem) = self.run.take_problems().into_iter().next() {
+                return Err(engine_failure(line, place, &problem));
+            }
+            match event {
                 Ok(Event::Say { text, .. }) => self.seen.push(text),
                 Ok(Event::Prompt(prompt)) => {
                     if self.last_partner.is_some_and(|p| p != prompt.partner) {

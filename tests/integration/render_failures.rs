@@ -78,3 +78,28 @@ fn notes_that_fail_make_mend_notes_fail_with_the_line() {
         notes.stderr
     );
 }
+
+#[test]
+fn test_plans_and_random_runs_still_report_what_could_not_be_rendered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(dir.path());
+    std::fs::write(
+        dir.path().join("maybe.test.yaml"),
+        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
+    )
+    .unwrap();
+    let plans = mend(&["test", &file]).run();
+    assert_eq!(plans.code, 1, "{}", plans.stdout);
+    assert!(
+        plans.stdout.contains("maybe.yaml:21:35: error: undefined value in template: `answers.feeling` is undefined (in step `done`)"),
+        "{}",
+        plans.stdout
+    );
+    let random = mend(&["test", "--random", "20", &file]).run();
+    assert_eq!(random.code, 1, "{}", random.stdout);
+    assert!(
+        random.stdout.contains("did not finish: "),
+        "{}",
+        random.stdout
+    );
+}
