@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod erase;
+pub mod export;
 pub mod graph;
+pub mod import;
 pub mod ledger;
 pub mod list;
 pub mod lsp;
@@ -72,6 +75,12 @@ pub enum Command {
     Graph(graph::Args),
     /// Re-check an exercise and replay its test plans each time it is saved
     Watch(watch::Args),
+    /// Write everything of one couple into one archive (optionally encrypted)
+    Export(export::Args),
+    /// Add a couple's sessions from an archive `mend export` wrote
+    Import(import::Args),
+    /// Remove everything mend keeps for one couple, after a confirmation
+    Erase(erase::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -98,6 +107,9 @@ pub fn main() -> ExitCode {
         Command::Lsp(args) => lsp::execute(args),
         Command::Graph(args) => graph::execute(args, cli.exercises.as_deref()),
         Command::Watch(args) => watch::execute(args, cli.exercises.as_deref()),
+        Command::Export(args) => export::execute(args, cli.data.as_deref()),
+        Command::Import(args) => import::execute(args, cli.data.as_deref()),
+        Command::Erase(args) => erase::execute(args, cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -22,7 +22,7 @@ pub fn play_session(
     if outcome == Outcome::Finished
         && let Some(notes) = run.notes_in_session()
     {
-        report_problems(run);
+        report_problems(run, console)?;
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {

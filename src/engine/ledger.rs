@@ -13,32 +13,32 @@ pub const LEDGER_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum CommitmentStatus {
     Open,
     Kept,
     Missed,
     Renegotiated,
 }
 
-impl Status {
+impl CommitmentStatus {
     /// The statuses a `mark` step may set.
     pub const MARKS: [&str; 3] = ["kept", "missed", "renegotiated"];
 
-    pub fn parse_mark(word: &str) -> Option<Status> {
+    pub fn parse_mark(word: &str) -> Option<CommitmentStatus> {
         match word.trim().to_lowercase().as_str() {
-            "kept" => Some(Status::Kept),
-            "missed" => Some(Status::Missed),
-            "renegotiated" => Some(Status::Renegotiated),
+            "kept" => Some(CommitmentStatus::Kept),
+            "missed" => Some(CommitmentStatus::Missed),
+            "renegotiated" => Some(CommitmentStatus::Renegotiated),
             _ => None,
         }
     }
 
     pub fn word(self) -> &'static str {
         match self {
-            Status::Open => "open",
-            Status::Kept => "kept",
-            Status::Missed => "missed",
-            Status::Renegotiated => "renegotiated",
+            CommitmentStatus::Open => "open",
+            CommitmentStatus::Kept => "kept",
+            CommitmentStatus::Missed => "missed",
+            CommitmentStatus::Renegotiated => "renegotiated",
         }
     }
 }
@@ -62,14 +62,14 @@ pub struct Commitment {
     pub due_text: Option<String>,
     pub made: DateTime<Utc>,
     pub session: String,
-    pub status: Status,
+    pub status: CommitmentStatus,
     /// Every change of status, oldest first.
     pub history: Vec<Change>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub status: Status,
+    pub status: CommitmentStatus,
     pub at: DateTime<Utc>,
     pub session: String,
 }
@@ -201,7 +201,7 @@ impl Ledger {
                         due_text: record.date_text.clone(),
                         made: record.at,
                         session: session.to_owned(),
-                        status: Status::Open,
+                        status: CommitmentStatus::Open,
                         history: Vec::new(),
                     });
                 }
@@ -218,7 +218,10 @@ impl Ledger {
                     });
                 }
                 RecordKind::Mark => {
-                    let status = record.status.as_deref().and_then(Status::parse_mark);
+                    let status = record
+                        .status
+                        .as_deref()
+                        .and_then(CommitmentStatus::parse_mark);
                     if let (Some(status), Some(c)) = (status, self.marked(record)) {
                         c.status = status;
                         c.history.push(Change {
@@ -292,7 +295,7 @@ impl Ledger {
                 due: date(c.due),
                 due_text: c.due_text.clone().unwrap_or_default(),
                 status: c.status.word().to_owned(),
-                overdue: c.status == Status::Open && c.due.is_some_and(|d| d < today),
+                overdue: c.status == CommitmentStatus::Open && c.due.is_some_and(|d| d < today),
                 made: c.made.date_naive().to_string(),
             })
             .collect();
@@ -385,7 +388,7 @@ mod tests {
         mark.commitment = Some("c1".into());
         mark.status = Some("kept".into());
         ledger.apply("s2#1", "s2", &[mark]);
-        assert_eq!(ledger.commitments[0].status, Status::Kept);
+        assert_eq!(ledger.commitments[0].status, CommitmentStatus::Kept);
         assert_eq!(ledger.commitments[0].history.len(), 1);
         assert!(ledger.view(today).open.is_empty());
     }

@@ -7,13 +7,13 @@ use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
-use crate::engine::ledger::{LedgerView, Status};
+use crate::engine::ledger::{CommitmentStatus, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION,
 };
 use crate::engine::view::{RunNames, View};
 use crate::limits;
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
@@ -267,10 +267,7 @@ impl<'e> Run<'e> {
         let input = input.trim();
         let length = neutralized_len(input);
         if length > limits::ANSWER_CHARS {
-            return Ok(retry(&format!(
-                "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
-                limits::ANSWER_CHARS
-            )));
+            return Ok(retry(&too_long(length)));
         }
         let text = neutralize(input);
         match &step.kind {
@@ -551,12 +548,12 @@ impl<'e> Run<'e> {
         let id = self.render_at(&mark.commitment, step, (&path, "commitment"))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
-        let Some(status) = Status::parse_mark(&status) else {
+        let Some(status) = CommitmentStatus::parse_mark(&status) else {
             let message = format!(
                 "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
                 step.id,
                 status.trim(),
-                Status::MARKS.join(", ")
+                CommitmentStatus::MARKS.join(", ")
             );
             return Err(self.error(step, &path.key("status"), message));
         };
@@ -763,6 +760,8 @@ impl<'e> Run<'e> {
             })?;
             updated.insert(name.to_string(), value);
         }
+        crate::script::value_bounds::check(updated.iter().map(|(k, v)| (k.as_str(), v)))
+            .map_err(|e| self.error(step, &path, e.to_string()))?;
         self.state.cursor.vars = updated;
         Ok(())
     }
@@ -791,6 +790,14 @@ impl<'e> Run<'e> {
 /// Where in the file a script or template sits: its parent's path and key,
 /// joined only when there is an error to report.
 type At<'a> = (&'a YamlPath, &'a str);
+
+/// What the couple reads when an answer of `length` characters is refused.
+pub fn too_long(length: usize) -> String {
+    format!(
+        "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
+        limits::ANSWER_CHARS
+    )
+}
 
 fn retry(hint: &str) -> Reply {
     Reply::Retry {

@@ -24,16 +24,18 @@ pub const DEAD_END_OPTION: &str = "M004";
 pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
-pub const MAYBE_UNANSWERED: &str = "M008";
+pub const CONTROL_CHARACTER: &str = "M008";
+pub const MAYBE_UNANSWERED: &str = "M009";
 /// Every warning code, in order; docs/diagnostics.md has a section for
 /// each. (M005, an answer no step gives, is an error the compiler reports.)
-pub const CODES: [&str; 7] = [
+pub const CODES: [&str; 8] = [
     UNREACHABLE_STEP,
     ENDLESS_LOOP,
     READ_BEFORE_SET,
     DEAD_END_OPTION,
     SILENT_ROLE,
     EXAMPLE_FAILS_CHECK,
+    CONTROL_CHARACTER,
     MAYBE_UNANSWERED,
 ];
 

@@ -98,6 +98,9 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
     if analyze && let Some(exercise) = &compiled.exercise {
         let warnings = analysis::analyze(exercise, &spec.steps, spec.notes.as_deref());
         compiled.diagnostics.extend(warnings);
+        compiled
+            .diagnostics
+            .extend(crate::format::control_chars::warnings(&exercise.source));
     }
     compiled
 }
@@ -129,7 +132,7 @@ struct Compiler<'a> {
     /// Scripts whose text comes more than once with the same names (a
     /// condition or rule repeated on several steps), compiled once: their
     /// kind and text, and the script once compiled.
-    repeated: Vec<(Names, String, Option<Script>)>,
+    repeated: Vec<(ScriptPlace, String, Option<Script>)>,
     check_roles: bool,
     /// Every step id, and whether the step is a question (has an answer),
     /// for checking each `answers.x` a script or template reads.
@@ -151,15 +154,15 @@ impl NamePrefix<'_> {
     }
 }
 
-/// Which names a script may read.
+/// Where a script sits, which decides the names it may read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Names {
+enum ScriptPlace {
     /// `when` and `set`: the engine's names and the roles.
     Step,
     /// Check rules: those and `answer`.
     Check,
     /// Suggestions, read before any run: only the ledger.
-    Ledger,
+    Suggestion,
 }
 
 /// Steps in file order with blocks unrolled, counted before they are.
@@ -204,6 +207,17 @@ impl Compiler<'_> {
         self.check_roles_section(spec);
         for name in spec.vars.keys() {
             self.check_name(|| root.key("vars").key(name), name, "variable");
+        }
+        if let Err(e) =
+            crate::script::value_bounds::check(spec.vars.iter().map(|(k, v)| (k.as_str(), v)))
+        {
+            let at = match &e {
+                crate::script::value_bounds::OutOfBounds::TooDeep { name } => {
+                    root.key("vars").key(name)
+                }
+                crate::script::value_bounds::OutOfBounds::TooLarge { .. } => root.key("vars"),
+            };
+            self.error(&at, Point::Key, e.to_string());
         }
         if spec.steps.is_empty() && self.diagnostics.is_empty() {
             self.error(
@@ -253,7 +267,7 @@ impl Compiler<'_> {
             .enumerate()
             .filter_map(|(n, s)| {
                 let path = || root.key("suggest").index(n).key("when");
-                let when = self.script(path, &s.when, true, Names::Ledger)?;
+                let when = self.script(path, &s.when, true, ScriptPlace::Suggestion)?;
                 Some((when, s.reason.trim().to_owned()))
             })
             .collect();
@@ -405,7 +419,7 @@ impl Compiler<'_> {
         let when = spec
             .when
             .as_ref()
-            .and_then(|w| self.script(|| path.key("when"), w, true, Names::Step));
+            .and_then(|w| self.script(|| path.key("when"), w, true, ScriptPlace::Step));
         let goto = spec.goto.as_ref().and_then(|target| {
             self.resolve_goto(|| path.key("goto"), target, f.block, flat, index)
         });
@@ -447,7 +461,7 @@ impl Compiler<'_> {
                 .enumerate()
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
-                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, Names::Check);
+                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, ScriptPlace::Check);
                     let hint = self.text(
                         || cpath.key("hint"),
                         || base.name(format_args!("check{n}")),
@@ -479,7 +493,7 @@ impl Compiler<'_> {
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
-            self.script(|| path.key("set"), set, false, Names::Step)
+            self.script(|| path.key("set"), set, false, ScriptPlace::Step)
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
@@ -706,9 +720,9 @@ impl Compiler<'_> {
         path: impl Fn() -> YamlPath,
         text: &str,
         expression: bool,
-        names: Names,
+        place: ScriptPlace,
     ) -> Option<Script> {
-        let kind = names;
+        let kind = place;
         // Only expressions (`when`, check rules) are shared; `set` is
         // compiled as statements.
         let repeated = self
@@ -718,10 +732,10 @@ impl Compiler<'_> {
         if let Some((.., Some(script))) = repeated.map(|at| &self.repeated[at]) {
             return Some(script.clone());
         }
-        let names: &[&str] = match names {
-            Names::Step => &self.names,
-            Names::Check => &self.check_names,
-            Names::Ledger => &[ScopeName::Ledger.word()],
+        let names: &[&str] = match place {
+            ScriptPlace::Step => &self.names,
+            ScriptPlace::Check => &self.check_names,
+            ScriptPlace::Suggestion => &[ScopeName::Ledger.word()],
         };
         let compiled = if expression {
             Script::expression(text, names)
@@ -798,13 +812,17 @@ impl Compiler<'_> {
 
     /// Finds the scripts that come more than once with the same names.
     fn find_repeated_scripts(&mut self, flat: &[Flat]) {
-        let mut all: Vec<(Names, &str)> = Vec::new();
+        let mut all: Vec<(ScriptPlace, &str)> = Vec::new();
         for f in flat {
             let spec = f.spec;
             // `set` is compiled as statements, `when` as an expression: the
             // same text would be two scripts, so only `when` is shared.
-            all.extend(spec.when.iter().map(|w| (Names::Step, w.as_str())));
-            all.extend(spec.check.iter().map(|c| (Names::Check, c.rule.as_str())));
+            all.extend(spec.when.iter().map(|w| (ScriptPlace::Step, w.as_str())));
+            all.extend(
+                spec.check
+                    .iter()
+                    .map(|c| (ScriptPlace::Check, c.rule.as_str())),
+            );
         }
         for (i, (names, text)) in all.iter().enumerate() {
             let again = all[i + 1..].contains(&(*names, *text));

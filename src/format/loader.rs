@@ -48,6 +48,20 @@ pub fn load(source: &Source) -> Loaded {
             REQUIRED_KEYS.join(", ")
         )));
     }
+    if let Some(at) = crate::format::aliases::past_limit(text) {
+        let line = text[..at].matches('\n').count() + 1;
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let column = text[line_start..at].chars().count() + 1;
+        return failed(source.at(
+            line,
+            column,
+            1,
+            format!(
+                "too many YAML aliases: with its aliases expanded the file would pass {} KiB, so it is not read",
+                limits::YAML_EXPANDED_BYTES / 1024
+            ),
+        ));
+    }
     // The fast path needs no error details: on any error the slow path
     // below finds and locates every problem.
     match serde_yaml::from_str::<ExerciseSpec>(text) {

@@ -73,12 +73,17 @@ pub fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnost
             let column = source.line(last).map_or(1, |t| t.chars().count() + 1);
             source.at(last, column, 1, message)
         }
-        (Some(l), _) => {
-            match duplicate_key(&parser_words).and_then(|k| second_key(source, l.line(), k)) {
-                Some((line, column, width)) => source.at(line, column, width, message),
-                None => source.at(l.line(), l.column(), 1, message),
-            }
-        }
+        (Some(l), _) => match duplicate_key(&parser_words)
+            .and_then(|key| Some((key, find_duplicate(source, l.line(), l.column(), key)?)))
+        {
+            Some((key, (first, line, column))) => source.at(
+                line,
+                column,
+                key.chars().count(),
+                format!("{message} (first at line {first})"),
+            ),
+            None => source.at(l.line(), l.column(), 1, message),
+        },
         (None, _) => source.whole_file(message),
     };
     match help {
@@ -166,7 +171,7 @@ fn in_authors_words(parser: &str) -> (String, Option<&'static str>) {
     if let Some(key) = duplicate_key(parser) {
         return (
             format!("`{key}` is given twice in the same mapping"),
-            Some("keep one of them; a later one would silently replace the first"),
+            Some("a mapping holds each key once: rename or remove one"),
         );
     }
     match TABLE.iter().find(|(words, ..)| parser.contains(words)) {
@@ -181,21 +186,51 @@ fn duplicate_key(parser: &str) -> Option<&str> {
     rest.split('"').next()
 }
 
-/// Where `key` is given the second time, from the mapping starting at `line`.
-fn second_key(source: &Source, line: usize, key: &str) -> Option<(usize, usize, usize)> {
-    let key_at = |text: &str| {
-        let indent = text.chars().take_while(|c| *c == ' ').count();
-        let rest = text.trim_start().trim_start_matches("- ");
-        let column = indent + text.trim_start().len() - rest.len() + 1;
-        rest.strip_prefix(key)
-            .is_some_and(|after| after.trim_start().starts_with(':'))
-            .then_some(column)
-    };
-    let mut found =
-        (line..=source.text.lines().count()).filter_map(|n| Some((n, key_at(source.line(n)?)?)));
-    found.next()?;
-    let (n, column) = found.next()?;
-    Some((n, column, key.chars().count()))
+/// Where `key` appears a second time in the block mapping whose first key
+/// is at `line`:`column` (where serde_yaml points): (first line, line,
+/// column). Only keys at the mapping's own indent count, and the search
+/// stops where the mapping ends. `None` for a flow mapping or anything
+/// unexpected, so the caller keeps serde_yaml's position.
+fn find_duplicate(
+    source: &Source,
+    line: usize,
+    column: usize,
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let indent = column.checked_sub(1)?;
+    let mut first = None;
+    for number in line.. {
+        let text = source.line(number)?;
+        // On the first line the mapping may follow `- ` of a sequence item.
+        let (lead, rest) = if number == line {
+            (indent, text.get(indent..)?)
+        } else {
+            let rest = text.trim_start_matches(' ');
+            (text.len() - rest.len(), rest)
+        };
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if lead < indent {
+            return None;
+        }
+        if lead > indent {
+            continue;
+        }
+        let named = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+            .iter()
+            .any(|k| {
+                rest.strip_prefix(k.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            });
+        if named {
+            match first {
+                None => first = Some(number),
+                Some(first) => return Some((first, number, indent + 1)),
+            }
+        }
+    }
+    None
 }
 
 /// The position in "..., while scanning a quoted scalar at line 9 column 10".

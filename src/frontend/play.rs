@@ -4,7 +4,7 @@
 use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{BREAK_TEXT, Command};
+use crate::frontend::command::{BREAK_TEXT, PlayCommand};
 use crate::store::save_error::SaveError;
 use chrono::{DateTime, Utc};
 use std::{fmt, io};
@@ -56,6 +56,13 @@ pub trait Console {
     /// a terminal treats Ctrl-D as `:break`.
     fn end_is_break(&self) -> bool {
         false
+    }
+    /// A text that failed to render: the session goes on, showing the names
+    /// it could not fill, and the exercise's author learns where to look from
+    /// a located note on the error stream. (A test plan fails on it.)
+    fn problem(&mut self, problem: &RunError) -> io::Result<()> {
+        eprintln!("note: {}", problem.diagnostic.headline());
+        Ok(())
     }
 }
 
@@ -134,7 +141,7 @@ pub fn play(
     let mut prefill = String::new();
     loop {
         let event = run.next_event()?;
-        report_problems(run);
+        report_problems(run, console)?;
         let prompt = match event {
             Event::Say { text, .. } => {
                 console.say(&text)?;
@@ -170,25 +177,25 @@ pub fn play(
                     });
                 }
             };
-            let reply = match Command::parse(&line) {
+            let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
-                Some(Command::Skip) => run.skip(clock())?,
-                Some(Command::Help) => {
+                Some(PlayCommand::Skip) => run.skip(clock())?,
+                Some(PlayCommand::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
-                        Command::help()
+                        PlayCommand::help()
                     ))?;
                     continue;
                 }
-                Some(Command::Repeat) => {
+                Some(PlayCommand::Repeat) => {
                     console.question(&prompt)?;
                     continue;
                 }
-                Some(Command::Where) => {
+                Some(PlayCommand::Where) => {
                     console.info(&where_text(run, &prompt))?;
                     continue;
                 }
-                Some(Command::Back) => {
+                Some(PlayCommand::Back) => {
                     match run.back() {
                         Some(previous) => {
                             save(run)?;
@@ -205,12 +212,12 @@ pub fn play(
                     }
                     break;
                 }
-                Some(Command::Break) => {
+                Some(PlayCommand::Break) => {
                     save(run)?;
                     console.info(BREAK_TEXT)?;
                     return Ok(Outcome::Paused);
                 }
-                Some(Command::Quit) => {
+                Some(PlayCommand::Quit) => {
                     save(run)?;
                     return Ok(Outcome::Quit);
                 }
@@ -224,7 +231,7 @@ pub fn play(
                         Err(SaveError::TooLarge(too_large)) => {
                             console.hint(&too_large.refusal())?;
                             run.back();
-                            if Command::parse(&line).is_none() {
+                            if PlayCommand::parse(&line).is_none() {
                                 prefill = line;
                             }
                         }
@@ -234,7 +241,7 @@ pub fn play(
                 }
                 Reply::Retry { hint, .. } => {
                     console.hint(&hint)?;
-                    if Command::parse(&line).is_none() {
+                    if PlayCommand::parse(&line).is_none() {
                         prefill = line;
                     }
                 }
@@ -243,13 +250,12 @@ pub fn play(
     }
 }
 
-/// Texts that failed to render: the session goes on, showing the names they
-/// could not fill, and the exercise's author learns where to look from a
-/// located note on the error stream.
-pub fn report_problems(run: &Run) {
+/// Hands the texts that failed to render since the last call to the console.
+pub fn report_problems(run: &Run, console: &mut dyn Console) -> io::Result<()> {
     for problem in run.take_problems() {
-        eprintln!("note: {}", problem.diagnostic.headline());
+        console.problem(&problem)?;
     }
+    Ok(())
 }
 
 /// What Ctrl-C on an empty line asks.

@@ -5,10 +5,10 @@
 
 use crate::common::{mend, repo};
 
-/// tests/warnings/M008-maybe-unanswered.yaml with a `say` after the branch
+/// tests/warnings/M009-maybe-unanswered.yaml with a `say` after the branch
 /// that reads the answer the branch can go around.
 fn exercise(dir: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(repo().join("tests/warnings/M008-maybe-unanswered.yaml"))
+    let text = std::fs::read_to_string(repo().join("tests/warnings/M009-maybe-unanswered.yaml"))
         .unwrap()
         .replace(
             "    say: Thank you.",
