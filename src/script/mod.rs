@@ -3,6 +3,7 @@
 //!
 //! May import: `diagnostic` and the top-level leaves. Never storage, front-ends, notes or commands.
 
+pub mod code_tokens;
 pub mod due;
 pub mod fast_expr;
 pub mod fast_scope;

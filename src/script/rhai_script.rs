@@ -135,6 +135,8 @@ impl Script {
         self.ast.walk(&mut |path: &[rhai::ASTNode]| {
             let (call, method, pos) = match path.last() {
                 Some(rhai::ASTNode::Expr(rhai::Expr::FnCall(call, pos))) => (call, false, *pos),
+                // A call on its own as a statement (`sleep(100);`).
+                Some(rhai::ASTNode::Stmt(rhai::Stmt::FnCall(call, pos))) => (call, false, *pos),
                 Some(rhai::ASTNode::Expr(rhai::Expr::MethodCall(call, pos))) => (call, true, *pos),
                 _ => return true,
             };
@@ -374,16 +376,51 @@ mod tests {
         assert!(error.message.contains("too large"), "{}", error.message);
     }
 
+    /// The names of the calls `unknown_calls` finds, with where each is.
+    fn unknown(script: &Script) -> Vec<(String, bool, usize, usize)> {
+        script
+            .unknown_calls()
+            .into_iter()
+            .map(|c| (c.name, c.method, c.line, c.column))
+            .collect()
+    }
+
     #[test]
     fn sleep_and_exit_are_not_available() {
-        for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
-            let error = eval(text).unwrap_err();
+        for (text, name) in [
+            ("sleep(100)", "sleep"),
+            ("exit()", "exit"),
+            ("parse_json(\"[]\")", "parse_json"),
+        ] {
+            // Found when the exercise is compiled...
+            let script = Script::statements(text, &[]).unwrap();
+            assert_eq!(unknown(&script), [(name.to_owned(), false, 1, 1)], "{text}");
+            // ...and even were that check fooled, the engine has no such function.
+            let error = script
+                .eval(&mut Scope::new(), &BTreeMap::new())
+                .unwrap_err();
             assert!(
                 error.message.starts_with("Function not found"),
                 "{text}: {}",
                 error.message
             );
         }
+    }
+
+    #[test]
+    fn a_call_to_a_function_the_sandbox_lacks_fails_when_compiled() {
+        let script =
+            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap();
+        assert_eq!(unknown(&script), [("sleep".to_owned(), false, 1, 22)]);
+        let script = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap();
+        assert_eq!(unknown(&script), [("exit".to_owned(), true, 3, 3)]);
+        // Strings, comments, keywords and the script's own functions are not calls.
+        let script = Script::statements(
+            "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(unknown(&script), []);
     }
 
     #[test]
