@@ -7,24 +7,24 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub mod check;
-pub mod erase;
-pub mod export;
-pub mod graph;
-pub mod import;
-pub mod ledger;
-pub mod list;
-pub mod lsp;
-pub mod new;
-pub mod notes;
-pub mod resume;
-pub mod run;
-pub mod schema;
-pub mod session;
-pub mod sessions;
-pub mod sitting;
-pub mod test;
-pub mod watch;
+pub(crate) mod check;
+pub(crate) mod erase;
+pub(crate) mod export;
+pub(crate) mod graph;
+pub(crate) mod import;
+pub(crate) mod ledger;
+pub(crate) mod list;
+pub(crate) mod lsp;
+pub(crate) mod new;
+pub(crate) mod notes;
+pub(crate) mod resume;
+pub(crate) mod run;
+pub(crate) mod schema;
+pub(crate) mod session;
+pub(crate) mod sessions;
+pub(crate) mod sitting;
+pub(crate) mod test;
+pub(crate) mod watch;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -2,8 +2,12 @@
 //!
 //! May import: the top-level leaves (`limits`, `text`).
 
-pub mod did_you_mean;
-pub mod json;
-pub mod report;
-pub mod source;
-pub mod yaml_path;
+pub(crate) mod did_you_mean;
+pub(crate) mod json;
+pub(crate) mod report;
+pub(crate) mod source;
+pub(crate) mod yaml_path;
+
+pub use json::CheckReport;
+pub use report::{Diagnostic, Diagnostics, Severity};
+pub use source::Source;

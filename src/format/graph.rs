@@ -76,6 +76,7 @@ fn describe(exercise: &Exercise, step: &Step) -> String {
         StepKind::Commit(_) => "commit",
         StepKind::Agree(_) => "agree",
         StepKind::Mark(_) => "mark",
+        StepKind::Defer(_) => "defer",
         StepKind::Block { .. } => "block",
         StepKind::Jump => "goto",
     };

@@ -5,9 +5,9 @@
 //! May import: `format`, `engine`, `script`, `diagnostic` and the top-level
 //! leaves. A front-end-level layer: nothing below imports it.
 
-pub mod completion;
-pub mod definition;
-pub mod hover;
-pub mod keys;
-pub mod outline;
-pub mod server;
+pub(crate) mod completion;
+pub(crate) mod definition;
+pub(crate) mod hover;
+pub(crate) mod keys;
+pub(crate) mod outline;
+pub(crate) mod server;

@@ -1,12 +1,13 @@
 //! Functions exercise scripts can call. Each works on the words a partner
 //! typed, case-insensitively, and never fails on odd input.
 
+use crate::script::due::Timing;
 use crate::script::words::{Phrase, Words, word_count};
 use rhai::{Array, Engine, ImmutableString};
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
-pub const HELPERS: [(&str, &str); 8] = [
+pub const HELPERS: [(&str, &str); 10] = [
     (
         "words",
         "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
@@ -33,7 +34,15 @@ pub const HELPERS: [(&str, &str); 8] = [
     ),
     (
         "is_due",
-        "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\"",
+        "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\", \"Dec 15\", \"in a fortnight\"",
+    ),
+    (
+        "is_ongoing",
+        "`is_ongoing(s)`: true when `s` names a habit: \"every evening\", \"starting today\", \"each Sunday\"",
+    ),
+    (
+        "is_ambiguous_date",
+        "`is_ambiguous_date(s)`: true when `s` is a numeric date whose day and month could be swapped (\"03/04/2026\")",
     ),
     (
         "due_within",
@@ -55,6 +64,8 @@ pub fn register(engine: &mut Engine) {
         contains_any(s, needles)
     });
     engine.register_fn("is_due", is_due);
+    engine.register_fn("is_ongoing", is_ongoing);
+    engine.register_fn("is_ambiguous_date", is_ambiguous_date);
     engine.register_fn("due_within", due_within);
     engine.register_fn("visits", |step: &str| {
         crate::script::rhai_script::visits_of(step) as i64
@@ -63,9 +74,24 @@ pub fn register(engine: &mut Engine) {
 
 /// True when the words name a date or a time from now ("by Friday").
 pub fn is_due(s: &str) -> bool {
-    // Any fixed day works: only whether the words name a date matters here.
+    matches!(timing(s), Timing::Day(_))
+}
+
+/// True when the words name a habit ("every evening", "starting today").
+pub fn is_ongoing(s: &str) -> bool {
+    matches!(timing(s), Timing::Ongoing { .. })
+}
+
+/// True when the words are a numeric date whose day and month could be
+/// swapped ("03/04/2026").
+pub fn is_ambiguous_date(s: &str) -> bool {
+    matches!(timing(s), Timing::Ambiguous(..))
+}
+
+fn timing(s: &str) -> Timing {
+    // Any fixed day works: only what kind of timing the words name matters.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    crate::script::due::parse_due(s, today).is_some()
+    crate::script::due::read_timing(s, today)
 }
 
 thread_local! {

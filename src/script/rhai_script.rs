@@ -13,7 +13,7 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position, Scope};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Position, Scope};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -320,18 +320,6 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         width: 1,
         help: None,
     }
-}
-
-/// Builds the map a script sees as `answers` or `vars`.
-pub fn map_of<'a, I, V>(entries: I) -> Map
-where
-    I: IntoIterator<Item = (&'a str, V)>,
-    V: Into<Dynamic>,
-{
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
 }
 
 pub fn string(s: &str) -> Dynamic {

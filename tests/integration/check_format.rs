@@ -9,7 +9,7 @@ fn json_output_follows_its_schema() {
     let written = std::fs::read_to_string(&schema_file).unwrap_or_default();
     assert_eq!(
         written,
-        mend::diagnostic::json::CheckReport::schema(),
+        mend::diagnostic::CheckReport::schema(),
         "docs/check-output.schema.json is out of date"
     );
     let schema: Value = serde_json::from_str(&written).unwrap();
