@@ -9,6 +9,7 @@ pub(crate) mod compiler;
 pub(crate) mod control_chars;
 pub(crate) mod graph;
 pub(crate) mod library;
+pub(crate) mod line_breaks;
 pub(crate) mod loader;
 pub(crate) mod references;
 pub(crate) mod spec;
