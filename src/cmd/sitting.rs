@@ -3,7 +3,7 @@
 //! with every change journaled, showing its notes, and saying goodbye.
 
 use crate::engine::run::Run;
-use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::play::{Console, Outcome, play, report_problems};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
@@ -21,8 +21,9 @@ pub fn play_session(
 ) -> anyhow::Result<Outcome> {
     let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
     if outcome == Outcome::Finished
-        && let Some(notes) = run.notes()?
+        && let Some(notes) = run.notes_in_session()
     {
+        report_problems(run, console)?;
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {
