@@ -2,8 +2,7 @@ use crate::cmd::Status;
 use crate::engine::ledger::{Commitment, CommitmentView, Ledger, Status as CommitmentStatus};
 use crate::partners;
 use crate::store::data_dir::DataDir;
-use crate::store::session::couples;
-use crate::store::session::sync_ledger;
+use crate::store::ledger_log::{self, couples};
 use anyhow::bail;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -42,7 +41,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
             }
         }
     };
-    let ledger = sync_ledger(&data, &partners)?;
+    let ledger = ledger_log::read(&data, &partners)?.ledger();
     print!("{}", describe(&ledger, chrono::Local::now().date_naive()));
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,6 @@ use crate::cmd::run::{play_session, roles_text};
 use crate::frontend::console::open_console;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{self, Session};
-use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -16,7 +15,7 @@ pub struct Args {
 pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
     let data = DataDir::open(data)?;
     let log = session::find(&data, args.session.as_deref())?;
-    let mut session = Session::reopen(&data, &log, Box::new(Utc::now))?;
+    let mut session = Session::reopen(&data, &log, Box::new(crate::store::session::now))?;
     for notice in session.take_notices() {
         eprintln!("note: {notice}");
     }

@@ -9,7 +9,6 @@ use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{Session, compile_or_explain};
 use anyhow::bail;
-use chrono::Utc;
 use std::io;
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +29,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     };
     let exercise = load(&args.exercise, exercises)?;
     let data = DataDir::open(data)?;
-    let mut session = Session::create(&data, partners, Box::new(Utc::now))?;
+    let mut session = Session::create(&data, partners, Box::new(crate::store::session::now))?;
     let mut run = session.start(&exercise, file_path(&args.exercise))?;
     let mut console = open_console()?;
     let console = console.as_mut();
@@ -47,7 +46,7 @@ pub fn play_session(
     session: &mut Session,
     run: &mut Run,
 ) -> anyhow::Result<Outcome> {
-    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    let outcome = play(run, console, &crate::store::session::now, &mut |run| session.save(run))?;
     if outcome == Outcome::Finished
         && let Some(notes) = run.notes()?
     {

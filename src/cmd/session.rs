@@ -67,7 +67,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
         },
     };
     let data = DataDir::open(data)?;
-    let mut session = Session::create(&data, partners.clone(), Box::new(chrono::Utc::now))?;
+    let mut session = Session::create(&data, partners.clone(), Box::new(crate::store::session::now))?;
     let mut played = Vec::new();
     while let Some(exercise) = pick(console, &choices, &session.ledger_view()?)? {
         let done = play_one(console, &mut session, exercise, &partners)?;
@@ -144,7 +144,7 @@ fn play_one(
             console.say(&roles_text(&run))?;
         }
     }
-    let outcome = play(&mut run, console, &chrono::Utc::now, &mut |run| {
+    let outcome = play(&mut run, console, &crate::store::session::now, &mut |run| {
         session.save(run)
     })?;
     farewell(console, &run, outcome.clone())?;

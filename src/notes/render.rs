@@ -256,7 +256,9 @@ impl NotesContext {
         }
         context.counts.commitments = context.commitments.len();
         context.counts.agreements = context.agreements.len();
-        let ledger = crate::store::session::sync_ledger(data, &partners)?.view(today);
+        let ledger = crate::store::ledger_log::read(data, &partners)?
+            .ledger()
+            .view(today);
         context.revisit.open = ledger.open;
         context.revisit.agreements = ledger
             .agreements

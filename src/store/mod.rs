@@ -4,6 +4,9 @@
 
 pub mod data_dir;
 pub mod journal;
+pub mod ledger_log;
 pub mod lock;
+pub mod moment;
 pub mod session;
 pub mod session_log;
+pub mod state_delta;

@@ -12,16 +12,25 @@ use crate::engine::state::RunState;
 use crate::format::compiler::compile;
 use crate::format::library::{Library, read_source};
 use crate::store::data_dir::DataDir;
-use crate::store::journal::{
-    ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
-};
+use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Start};
+use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
-pub use crate::store::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
+use crate::store::moment::Moment;
+pub use crate::store::session_log::{RunLog, SessionLog, find, list};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
+
+/// The time as journals keep it: to the millisecond (finer says nothing
+/// about a conversation and costs bytes on every line).
+pub fn now() -> DateTime<Utc> {
+    use chrono::DurationRound;
+    let now = Utc::now();
+    now.duration_trunc(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or(now)
+}
 
 pub struct Session {
     id: String,
@@ -54,6 +63,7 @@ pub struct Pending {
 impl Session {
     /// Starts a new session for two partners.
     pub fn create(data: &DataDir, partners: [String; 2], clock: Clock) -> anyhow::Result<Session> {
+        ledger_log::ensure_histories(data)?;
         let dir = data.sessions();
         data.ensure(&dir)?;
         let started = clock();
@@ -106,7 +116,9 @@ impl Session {
                 log.id
             );
         };
-        let journal = Journal::reopen(&log.path, log.valid_len)?;
+        ledger_log::ensure_histories(data)?;
+        let base = log.runs.last().and_then(|r| r.state.clone());
+        let journal = Journal::reopen(&log.path, log.valid_len, base)?;
         let mut notices: Vec<String> = note.into_iter().collect();
         notices.extend(log.warning.clone());
         Ok(Session {
@@ -142,7 +154,7 @@ impl Session {
 
     /// The couple's ledger as exercises see it today.
     pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
-        let ledger = sync_ledger(&self.data, &self.partners)?;
+        let ledger = ledger_log::read(&self.data, &self.partners)?.ledger();
         let mut view = ledger.view((self.clock)().date_naive());
         // Names are matched ignoring case; show them as typed today, so
         // `owner == speaker` holds in scripts.
@@ -190,7 +202,17 @@ impl Session {
             self.recorded = false;
         }
         self.current = Some(header.exercise.clone());
-        self.journal.append(&Line::Exercise(Box::new(header)))
+        self.journal.begin(header)
+    }
+
+    /// Records a moment of the sitting (a break, a nudge...) in the journal.
+    pub fn note(&mut self, moment: Moment) -> anyhow::Result<()> {
+        self.journal.moment(moment)
+    }
+
+    /// The time by this session's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     /// Continues the unfinished exercise of this session.
@@ -208,10 +230,11 @@ impl Session {
         Ok(run)
     }
 
-    /// The hook for `play`: journals the run's whole state and fsyncs it
+    /// The hook for `play`: journals what changed in the run and fsyncs it
     /// before returning. When the run has finished, its commitments,
-    /// agreements and marks go into the couple's ledger (with any other
-    /// finished run the ledger is missing), once.
+    /// agreements and marks go into the couple's ledger history, once (a
+    /// marker names the run from just before the journal says it finished
+    /// until the ledger has it, so a crash between the two loses nothing).
     pub fn save(&mut self, run: &Run) -> anyhow::Result<()> {
         let exercise = run.exercise();
         let reference = match &self.current {
@@ -222,13 +245,22 @@ impl Session {
                 exercise.id
             ),
         };
-        self.journal.append(&Line::State(Box::new(Snapshot {
-            exercise: reference,
-            saved: (self.clock)(),
-            state: run.state().clone(),
-        })))?;
-        if run.is_finished() && !self.recorded {
-            sync_ledger(&self.data, &self.partners)?;
+        let now = (self.clock)();
+        let finishing = run.is_finished() && !self.recorded;
+        if finishing && !run.state().records.is_empty() {
+            ledger_log::mark_pending(&self.data, &self.id, self.runs)?;
+        }
+        self.journal.save(&reference, now, run.state())?;
+        if finishing {
+            ledger_log::record(
+                &self.data,
+                &self.partners,
+                &self.id,
+                self.runs,
+                &exercise.id,
+                now,
+                &run.state().records,
+            )?;
             self.recorded = true;
         }
         Ok(())

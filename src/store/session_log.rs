@@ -1,9 +1,8 @@
 //! Sessions read back from their journals: what `mend sessions`, `mend
-//! resume` and `mend notes` see, and the couple's ledger that follows from
-//! every finished run in them.
+//! resume` and `mend notes` see.
 
-use crate::engine::ledger::{Ledger, couple_key};
 use crate::engine::state::RunState;
+use crate::store::moment::Moment;
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
 use anyhow::bail;
@@ -27,6 +26,8 @@ pub struct RunLog {
     pub header: ExerciseHeader,
     pub state: Option<RunState>,
     pub saved: Option<DateTime<Utc>>,
+    /// Breaks, resumes, nudges... during this exercise, oldest first.
+    pub moments: Vec<Moment>,
 }
 
 impl RunLog {
@@ -61,6 +62,7 @@ impl SessionLog {
                     header: run.header,
                     state,
                     saved,
+                    moments: run.moments,
                 }
             })
             .collect();
@@ -140,62 +142,3 @@ fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
     Ok(data.sessions().join(format!("{id}.jsonl")))
 }
 
-/// A run's key in the ledger: the session and the run's number in it.
-pub(crate) fn run_key(session: &str, run: usize) -> String {
-    format!("{session}#{run}")
-}
-
-/// The couple's ledger with every finished run of their sessions in it.
-/// The journals are the record and the ledger follows them, so a crash
-/// between finishing a run and storing the ledger loses nothing: the next
-/// look at the ledger adds what is missing (each run once).
-pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-    let couple = couple_key(partners);
-    let logs: Vec<SessionLog> = list(data)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
-        .collect();
-    // In the order the runs finished, as they were first added, so a mark
-    // always finds the commitment it marks.
-    let mut finished: Vec<(DateTime<Utc>, String, &RunState)> = Vec::new();
-    for log in &logs {
-        for (n, run) in log.runs.iter().enumerate() {
-            if let (Some(state), Some(saved)) =
-                (run.state.as_ref().filter(|_| run.finished()), run.saved)
-            {
-                finished.push((saved, run_key(&log.id, n + 1), state));
-            }
-        }
-    }
-    finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    Ledger::update(data, partners, |ledger| {
-        let mut changed = false;
-        for (_, key, state) in &finished {
-            let session = key.split('#').next().unwrap_or_default();
-            changed |= ledger.apply(key, session, &state.records);
-        }
-        changed
-    })
-}
-
-/// Every couple with something for a ledger: a finished run that made a
-/// commitment, agreement or mark. Read from the journals, which the ledgers
-/// follow. Names as the couple's first such session gave them.
-pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
-    let mut couples: Vec<[String; 2]> = Vec::new();
-    for log in list(data).into_iter().filter_map(Result::ok) {
-        let recorded = log
-            .runs
-            .iter()
-            .any(|r| r.finished() && r.state.as_ref().is_some_and(|s| !s.records.is_empty()));
-        if let Some(partners) = log.partners().filter(|_| recorded)
-            && !couples
-                .iter()
-                .any(|c| couple_key(c) == couple_key(partners))
-        {
-            couples.push(partners.clone());
-        }
-    }
-    couples
-}
