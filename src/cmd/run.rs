@@ -46,7 +46,7 @@ pub fn play_session(
     session: &mut Session,
     run: &mut Run,
 ) -> anyhow::Result<Outcome> {
-    let outcome = play(run, console, &crate::store::session::now, &mut |run| session.save(run))?;
+    let outcome = play(run, console, &crate::store::session::now, session)?;
     if outcome == Outcome::Finished
         && let Some(notes) = run.notes()?
     {

@@ -26,13 +26,10 @@ pub struct Args {
     pub partners: Option<String>,
 }
 
-/// Shown before anything else, every session.
-pub const SAFETY_NOTE: &str = "mend supports, and does not replace, guidance from a professional. \
-If there is violence, coercion or fear for anyone's safety in your relationship, \
-couples exercises are not the right tool: please reach out to a local domestic-abuse service, \
-a doctor or an individual therapist first.";
+pub use crate::frontend::safety::SAFETY_NOTE;
 
 /// One exercise of the session, as the summary shows it.
+#[derive(Debug, Clone)]
 pub struct Played {
     pub title: String,
     pub outcome: Outcome,
@@ -67,18 +64,43 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
         },
     };
     let data = DataDir::open(data)?;
-    let mut session = Session::create(&data, partners.clone(), Box::new(crate::store::session::now))?;
-    let mut played = Vec::new();
-    while let Some(exercise) = pick(console, &choices, &session.ledger_view()?)? {
-        let done = play_one(console, &mut session, exercise, &partners)?;
-        let go_on = done.outcome == Outcome::Finished;
-        played.push(done);
-        if !go_on || !console.confirm("Would you like to do another exercise?")? {
-            break;
-        }
-    }
-    offer_notes(console, &played, session.id())?;
+    let mut session = Session::create(&data, partners, Box::new(crate::store::session::now))?;
+    sit(console, &mut session, &choices, Vec::new())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rest of a sitting: exercises one after another while the couple
+/// wants another, then the summary and how to write the notes. `played`
+/// are the exercises already played (a resumed one).
+pub fn sit(
+    console: &mut dyn Console,
+    session: &mut Session,
+    choices: &[Exercise],
+    mut played: Vec<Played>,
+) -> anyhow::Result<()> {
+    let partners = session.partners().clone();
+    let mut go_on = played.last().is_none_or(|p| p.outcome == Outcome::Finished)
+        && (played.is_empty() || console.confirm("Would you like to do another exercise?")?);
+    while go_on {
+        let Some(exercise) = pick(console, choices, &session.ledger_view()?)? else {
+            break;
+        };
+        let done = play_one(console, session, exercise, &partners)?;
+        go_on = done.outcome == Outcome::Finished;
+        played.push(done);
+        go_on = go_on && console.confirm("Would you like to do another exercise?")?;
+    }
+    offer_notes(console, &played, session.id())
+}
+
+/// Every exercise of the library that compiles, for the menu.
+pub fn playable(exercises: Option<&Path>) -> anyhow::Result<Vec<Exercise>> {
+    let library = Library::open(exercises)?;
+    Ok(library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect())
 }
 
 /// The end of a session: a summary on screen, and how to write the notes.
@@ -144,9 +166,7 @@ fn play_one(
             console.say(&roles_text(&run))?;
         }
     }
-    let outcome = play(&mut run, console, &crate::store::session::now, &mut |run| {
-        session.save(run)
-    })?;
+    let outcome = play(&mut run, console, &crate::store::session::now, session)?;
     farewell(console, &run, outcome.clone())?;
     let notes = match outcome {
         Outcome::Finished => run.notes()?,

@@ -3,8 +3,11 @@
 
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{BREAK_TEXT, Command};
+use crate::frontend::command::{Command, break_text};
+use crate::frontend::safety::{SAFETY_NOTE, safety_words};
 use crate::store::journal::StateTooLarge;
+use crate::store::moment::{Moment, MomentKind};
+use crate::store::session::Session;
 use chrono::{DateTime, Utc};
 use std::io;
 
@@ -71,17 +74,41 @@ pub enum Outcome {
     },
 }
 
-/// Called after every change to the run, before the next prompt appears.
-pub type Save<'a> = dyn FnMut(&Run) -> anyhow::Result<()> + 'a;
+/// Where play keeps the record: `save` after every change to the run,
+/// before the next prompt appears; `note` for what happened besides the
+/// answers (breaks, nudges, `:back`...).
+pub trait Recorder {
+    fn save(&mut self, run: &Run) -> anyhow::Result<()>;
+    fn note(&mut self, moment: Moment) -> anyhow::Result<()>;
+}
+
+impl Recorder for Session {
+    fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+        Session::save(self, run)
+    }
+
+    fn note(&mut self, moment: Moment) -> anyhow::Result<()> {
+        Session::note(self, moment)
+    }
+}
+
+/// What happened at `prompt`, by whose turn it was.
+fn at_prompt(kind: MomentKind, prompt: &Prompt, at: DateTime<Utc>) -> Moment {
+    Moment::new(kind, at)
+        .by(&prompt.name)
+        .at_question(&prompt.step, &prompt.text)
+}
 
 pub fn play(
     run: &mut Run,
     console: &mut dyn Console,
     clock: &dyn Fn() -> DateTime<Utc>,
-    save: &mut Save,
+    record: &mut dyn Recorder,
 ) -> anyhow::Result<Outcome> {
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
+    // `:private` typed before answering: the next answer stays out of the notes.
+    let mut private_next = false;
     loop {
         let prompt = match run.next_event()? {
             Event::Say { text, .. } => {
@@ -89,7 +116,7 @@ pub fn play(
                 continue;
             }
             Event::Finished => {
-                save(run)?;
+                record.save(run)?;
                 return Ok(Outcome::Finished);
             }
             Event::Prompt(prompt) => prompt,
@@ -104,14 +131,23 @@ pub fn play(
                 Input::Line(line) => line,
                 Input::Interrupted => {
                     if console.confirm(QUIT_QUESTION)? {
-                        save(run)?;
+                        record.save(run)?;
+                        record.note(at_prompt(MomentKind::Quit, &prompt, clock()))?;
                         return Ok(Outcome::Quit);
                     }
                     continue;
                 }
-                Input::End if console.end_is_break() => ":break".to_owned(),
+                // Ctrl-D can be pressed by accident: a break is asked for.
+                Input::End if console.end_is_break() => {
+                    if console.confirm(BREAK_QUESTION)? {
+                        ":break".to_owned()
+                    } else {
+                        console.question(&prompt)?;
+                        continue;
+                    }
+                }
                 Input::End => {
-                    save(run)?;
+                    record.save(run)?;
                     return Ok(Outcome::InputEnded {
                         step: prompt.step.clone(),
                         name: prompt.name.clone(),
@@ -121,6 +157,33 @@ pub fn play(
             let reply = match Command::parse(&line) {
                 None => run.answer(&line, clock())?,
                 Some(Command::Skip) => run.skip(clock())?,
+                Some(Command::Private) => {
+                    private_next = true;
+                    console.info(&format!(
+                        "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
+                        prompt.name
+                    ))?;
+                    continue;
+                }
+                Some(Command::PrivateLast) => {
+                    match run.state().answers.len().checked_sub(1) {
+                        Some(index) => {
+                            let answer = &run.state().answers[index];
+                            record.note(
+                                Moment::new(MomentKind::Private, clock())
+                                    .by(&answer.name)
+                                    .at_question(&answer.step, &answer.question)
+                                    .answer(index),
+                            )?;
+                            console.info(&format!(
+                                "{}'s last answer will stay out of the session notes.",
+                                answer.name
+                            ))?;
+                        }
+                        None => console.info("There is no answer yet to keep private.")?,
+                    }
+                    continue;
+                }
                 Some(Command::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
@@ -137,9 +200,17 @@ pub fn play(
                     continue;
                 }
                 Some(Command::Back) => {
+                    let taken_back = run.state().answers.last().cloned();
                     match run.back() {
                         Some(previous) => {
-                            save(run)?;
+                            record.save(run)?;
+                            if let Some(answer) = taken_back {
+                                record.note(
+                                    Moment::new(MomentKind::Back, clock())
+                                        .by(&answer.name)
+                                        .at_question(&answer.step, &answer.question),
+                                )?;
+                            }
                             console.info("Going back to the previous question. The earlier answer is ready to edit.")?;
                             prefill = previous;
                             last_partner = None;
@@ -154,18 +225,21 @@ pub fn play(
                     break;
                 }
                 Some(Command::Break) => {
-                    save(run)?;
-                    console.info(BREAK_TEXT)?;
+                    record.save(run)?;
+                    record.note(at_prompt(MomentKind::Break, &prompt, clock()))?;
+                    console.info(&break_text(run.exercise()))?;
                     return Ok(Outcome::Paused);
                 }
                 Some(Command::Quit) => {
-                    save(run)?;
+                    record.save(run)?;
+                    record.note(at_prompt(MomentKind::Quit, &prompt, clock()))?;
                     return Ok(Outcome::Quit);
                 }
             };
             match reply {
                 Reply::Accepted => {
-                    if let Err(error) = save(run) {
+                    let index = run.state().answers.len().saturating_sub(1);
+                    if let Err(error) = record.save(run) {
                         // Too large to journal: refused like an over-long
                         // answer, undone, and the question asked again.
                         let Some(too_large) = error.downcast_ref::<StateTooLarge>() else {
@@ -176,10 +250,23 @@ pub fn play(
                         if Command::parse(&line).is_none() {
                             prefill = line;
                         }
+                        break;
+                    }
+                    let answered = |kind| {
+                        at_prompt(kind, &prompt, clock()).answer(index)
+                    };
+                    if std::mem::take(&mut private_next) {
+                        record.note(answered(MomentKind::Private))?;
+                    }
+                    let flagged = safety_words(&line);
+                    if Command::parse(&line).is_none() && !flagged.is_empty() {
+                        record.note(answered(MomentKind::Safety).detail(&flagged.join(", ")))?;
+                        console.info(SAFETY_NOTE)?;
                     }
                     break;
                 }
                 Reply::Retry { hint, .. } => {
+                    record.note(at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint))?;
                     console.hint(&hint)?;
                     if Command::parse(&line).is_none() {
                         prefill = line;
@@ -192,6 +279,9 @@ pub fn play(
 
 /// What Ctrl-C on an empty line asks.
 pub const QUIT_QUESTION: &str = "Leave now? Everything you have answered so far is saved.";
+
+/// What Ctrl-D asks.
+pub const BREAK_QUESTION: &str = "Take a break now? Everything you have answered so far is saved.";
 
 fn where_text(run: &Run, prompt: &Prompt) -> String {
     let ex = run.exercise();

@@ -31,8 +31,11 @@ pub struct Moment {
 pub enum MomentKind {
     /// `:break` or Ctrl-D: a time-out, to be resumed.
     Break,
-    /// The couple came back (`mend resume`).
+    /// The couple came back (`mend resume`) and said they were ready.
     Resume,
+    /// Back from a break, a partner said not yet.
+    #[serde(rename = "not-ready")]
+    NotReady,
     /// `:quit` or Ctrl-C: stopped, to be resumed.
     Quit,
     /// A check refused an answer with a hint.

@@ -1,8 +1,13 @@
 //! Sessions read back from their journals: what `mend sessions`, `mend
 //! resume` and `mend notes` see.
 
+use crate::diagnostic::source::Source;
+use crate::engine::event::Event;
+use crate::engine::exercise::Exercise;
+use crate::engine::run::Run;
 use crate::engine::state::RunState;
-use crate::store::moment::Moment;
+use crate::format::compiler::compile;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
 use anyhow::bail;
@@ -33,6 +38,50 @@ pub struct RunLog {
 impl RunLog {
     pub fn finished(&self) -> bool {
         self.state.as_ref().is_some_and(|s| s.cursor.at.is_none())
+    }
+
+    /// The exercise as it was played, compiled from the saved copy.
+    pub fn exercise(&self) -> Option<Exercise> {
+        let id = &self.header.exercise.id;
+        compile(id, Source::new(id.clone(), self.header.text.clone())).exercise
+    }
+
+    /// The exercise's title as it was played (its id if the copy no longer
+    /// compiles).
+    pub fn title(&self) -> String {
+        self.exercise()
+            .map_or_else(|| self.header.exercise.id.clone(), |e| e.title)
+    }
+
+    /// The question waiting when the run stopped, in words: as a break
+    /// recorded it, else rendered again from the saved copy.
+    pub fn waiting_question(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        let step = state.cursor.at.as_deref()?;
+        let recorded = self
+            .moments
+            .iter()
+            .rev()
+            .find(|m| m.step.as_deref() == Some(step) && m.question.is_some());
+        if let Some(question) = recorded.and_then(|m| m.question.clone()) {
+            return Some(question);
+        }
+        let exercise = self.exercise()?;
+        let mut run = Run::restore(&exercise, state.clone())
+            .ok()?
+            .with_ledger(self.header.ledger.clone());
+        match run.next_event().ok()? {
+            Event::Prompt(prompt) => Some(prompt.text.clone()),
+            _ => None,
+        }
+    }
+
+    /// The last break or stop, if the journal recorded one.
+    pub fn last_stop(&self) -> Option<&Moment> {
+        self.moments
+            .iter()
+            .rev()
+            .find(|m| matches!(m.kind, MomentKind::Break | MomentKind::Quit))
     }
 }
 
@@ -88,18 +137,49 @@ impl SessionLog {
     }
 }
 
-/// Every session under `data`, oldest first. A journal that cannot be read
-/// is returned as its error, so one damaged file hides no others.
-pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>> {
+pub type Listed = Result<SessionLog, (PathBuf, anyhow::Error)>;
+
+/// The journals under `data`, by name: a session id starts with its start
+/// time, so the newest is last.
+fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(data.sessions()) else {
         return Vec::new();
     };
-    let paths: Vec<PathBuf> = entries
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
-    let mut sessions: Vec<_> = paths
+    paths.sort();
+    paths
+}
+
+/// The newest sessions, newest first, reading no other journal (what
+/// `mend sessions` and `mend notes --last` show, whatever the history).
+/// `keep` says which to count; reading stops at `limit` of them.
+pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
+    let mut found = Vec::new();
+    let mut kept = 0;
+    for path in journal_paths(data).into_iter().rev() {
+        if kept >= limit {
+            break;
+        }
+        match SessionLog::read(&path) {
+            Ok(log) if keep(&log) => {
+                kept += 1;
+                found.push(Ok(log));
+            }
+            Ok(_) => {}
+            Err(e) => found.push(Err((path, e))),
+        }
+    }
+    found
+}
+
+/// Every session under `data`, oldest first. A journal that cannot be read
+/// is returned as its error, so one damaged file hides no others.
+pub fn list(data: &DataDir) -> Vec<Listed> {
+    let mut sessions: Vec<_> = journal_paths(data)
         .into_iter()
         .map(|p| SessionLog::read(&p).map_err(|e| (p, e)))
         .collect();
@@ -122,16 +202,15 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
             }
             SessionLog::read(&path)
         }
-        None => {
-            for entry in list(data).into_iter().rev() {
-                if let Ok(log) = entry
-                    && log.unfinished().is_some()
-                {
-                    return Ok(log);
-                }
-            }
-            bail!("there is no unfinished session to resume; `mend sessions` lists them all")
-        }
+        None => match newest(data, 1, |log| log.unfinished().is_some())
+            .into_iter()
+            .find_map(Result::ok)
+        {
+            Some(log) => Ok(log),
+            None => bail!(
+                "there is no unfinished session to resume; `mend sessions` lists them all"
+            ),
+        },
     }
 }
 
