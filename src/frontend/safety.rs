@@ -12,43 +12,56 @@ couples exercises are not the right tool: please reach out to a local domestic-a
 a doctor or an individual therapist first. \
 If anyone is in danger right now, call your local emergency number.";
 
-/// Words and phrases, matched as whole words ignoring case; a trailing `*`
-/// matches any ending ("threat*" matches "threatened").
-pub const SAFETY_WORDS: &[&str] = &[
-    // violence
+/// Words and phrases by what they name, matched as whole words ignoring
+/// case; a trailing `*` matches any ending ("threat*" matches "threatened").
+pub const SAFETY_WORDS: [(&str, &[&str]); 3] = [
+    ("violence", VIOLENCE),
+    ("fear", FEAR),
+    ("self-harm", SELF_HARM),
+];
+
+const VIOLENCE: &[&str] = &[
     "hit me", "hits me", "hit him", "hit her", "hit you", "hitting me", "hurt me", "hurts me",
     "slap*", "punched", "punches", "punching", "kicked me", "kicks me", "chok*", "strangl*", "shove*", "shoving", "push me", "pushed me",
     "beat me", "beats me", "beaten", "violen*", "abus*", "weapon*", "gun", "knife",
     "threat*", "rape*", "forced me", "force me",
-    // fear
+];
+
+const FEAR: &[&str] = &[
     "afraid of him", "afraid of her", "afraid of you", "scared of him", "scared of her",
     "scared of you", "fear for my life", "fear for my safety", "frighten*", "terrified",
     "not safe", "unsafe",
-    // self-harm
+];
+
+const SELF_HARM: &[&str] = &[
     "kill myself", "killing myself", "suicid*", "self-harm*", "self harm*", "harm myself",
     "hurt myself", "hurting myself", "end my life", "end it all", "want to die",
     "better off dead", "cut myself", "cutting myself", "overdose*",
 ];
 
-/// The safety words an answer contains, as listed (empty when none).
+/// What an answer names ("violence", "fear", "self-harm"; empty when none).
 pub fn safety_words(answer: &str) -> Vec<&'static str> {
     let words: Vec<String> = answer
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    SAFETY_WORDS
-        .iter()
-        .filter(|entry| {
-            let parts: Vec<&str> = entry.split(' ').collect();
-            words.windows(parts.len()).any(|window| {
-                window.iter().zip(&parts).all(|(word, part)| match part.strip_suffix('*') {
+    let matches = |entry: &&str| {
+        let parts: Vec<&str> = entry.split(' ').collect();
+        words.windows(parts.len()).any(|window| {
+            window
+                .iter()
+                .zip(&parts)
+                .all(|(word, part)| match part.strip_suffix('*') {
                     Some(stem) => word.starts_with(stem),
                     None => word == part,
                 })
-            })
         })
-        .copied()
+    };
+    SAFETY_WORDS
+        .iter()
+        .filter(|(_, list)| list.iter().any(|entry| matches(&entry)))
+        .map(|(what, _)| *what)
         .collect()
 }
 
@@ -58,10 +71,13 @@ mod tests {
 
     #[test]
     fn whole_words_and_stems_match_ignoring_case() {
-        assert_eq!(safety_words("He THREATENED me last night"), ["threat*"]);
-        assert_eq!(safety_words("Sometimes I want to die."), ["want to die"]);
-        assert_eq!(safety_words("I'm scared of him"), ["scared of him"]);
-        assert_eq!(safety_words("When you hit me, I froze"), ["hit me"]);
+        assert_eq!(safety_words("He THREATENED me last night"), ["violence"]);
+        assert_eq!(safety_words("Sometimes I want to die."), ["self-harm"]);
+        assert_eq!(safety_words("I'm scared of him"), ["fear"]);
+        assert_eq!(
+            safety_words("When you hit me, I was terrified"),
+            ["violence", "fear"]
+        );
         assert!(safety_words("We hit a rough patch").is_empty());
         assert!(safety_words("I feel lonely at dinner").is_empty());
         assert!(safety_words("the whitening kit").is_empty());
