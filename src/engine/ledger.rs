@@ -159,6 +159,37 @@ pub struct SeedAgreement {
     pub revisit: Option<NaiveDate>,
 }
 
+impl Seed {
+    /// The seed as records made at `at`, as a run would have made them.
+    pub fn records(&self, at: DateTime<Utc>) -> Vec<Record> {
+        let record = |kind, owner: Option<&str>, text: &str, date, topic: Option<&String>| Record {
+            kind,
+            step: "seed".to_owned(),
+            owner: owner.map(str::to_owned),
+            text: text.to_owned(),
+            date,
+            date_text: None,
+            topic: topic.cloned(),
+            at,
+            commitment: None,
+            status: None,
+        };
+        self.commitments
+            .iter()
+            .map(|c| record(RecordKind::Commitment, Some(&c.owner), &c.text, c.due, None))
+            .chain(self.agreements.iter().map(|a| {
+                record(
+                    RecordKind::Agreement,
+                    None,
+                    &a.text,
+                    a.revisit,
+                    a.topic.as_ref(),
+                )
+            }))
+            .collect()
+    }
+}
+
 /// The ledger's key: both names, trimmed, case-folded, in either order.
 pub fn couple_key(partners: &[String; 2]) -> String {
     let mut names: Vec<String> = partners
@@ -324,33 +355,7 @@ impl Ledger {
 
     /// Adds a seed's commitments and agreements, as made at `at`.
     pub fn seed(&mut self, seed: &Seed, at: DateTime<Utc>) {
-        let record = |kind, owner: Option<&str>, text: &str, date, topic: Option<&String>| Record {
-            kind,
-            step: "seed".to_owned(),
-            owner: owner.map(str::to_owned),
-            text: text.to_owned(),
-            date,
-            date_text: None,
-            topic: topic.cloned(),
-            at,
-            commitment: None,
-            status: None,
-        };
-        let records: Vec<Record> = seed
-            .commitments
-            .iter()
-            .map(|c| record(RecordKind::Commitment, Some(&c.owner), &c.text, c.due, None))
-            .chain(seed.agreements.iter().map(|a| {
-                record(
-                    RecordKind::Agreement,
-                    None,
-                    &a.text,
-                    a.revisit,
-                    a.topic.as_ref(),
-                )
-            }))
-            .collect();
-        self.apply("seed", "seed", &records);
+        self.apply("seed", "seed", &seed.records(at));
     }
 
     /// The commitment a mark is about: its id, when the text still matches

@@ -89,7 +89,7 @@ fn history_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
 }
 
 fn pending_dir(data: &DataDir) -> PathBuf {
-    data.ledgers().join("pending")
+    data.root().join("pending")
 }
 
 fn pending_path(data: &DataDir, session: &str, run: usize) -> PathBuf {
@@ -100,8 +100,21 @@ fn pending_path(data: &DataDir, session: &str, run: usize) -> PathBuf {
 /// and, in a data folder from an earlier version, what only the journals
 /// hold are added in memory (`record` and `Session` store them).
 pub fn read(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
-    let mut log = read_file(data, partners)?;
-    let mut missing = if migrated(data) {
+    let (mut log, damaged) = match read_file(data, partners) {
+        Ok(log) => (log, false),
+        // The journals are the record: a damaged history is read from them.
+        Err(error) => {
+            eprintln!(
+                "note: {error:#}; reading the couple's ledger from the session journals instead"
+            );
+            let log = LedgerLog {
+                partners: partners.clone(),
+                entries: Vec::new(),
+            };
+            (log, true)
+        }
+    };
+    let mut missing = if migrated(data) && !damaged {
         pending_entries(data, partners)
             .into_iter()
             .map(|(entry, _)| entry)
@@ -313,7 +326,10 @@ pub fn record(
 ) -> anyhow::Result<()> {
     ensure_histories(data)?;
     let _lock = lock(data, partners)?;
-    let stored = read_file(data, partners)?;
+    let stored = match read_file(data, partners) {
+        Ok(stored) => stored,
+        Err(error) => rebuild(data, partners, error)?,
+    };
     let pending = pending_entries(data, partners);
     let mut entries: Vec<Entry> = pending.iter().map(|(e, _)| e.clone()).collect();
     if !records.is_empty() {
@@ -338,6 +354,47 @@ pub fn record(
     }
     let _ = std::fs::remove_file(pending_path(data, session, run));
     Ok(())
+}
+
+/// Starts (or adds to) a couple's history with a test plan's seed, as made
+/// at `at`, so a check-in can be played without earlier sessions.
+pub fn seed(
+    data: &DataDir,
+    partners: &[String; 2],
+    seed: &crate::engine::ledger::Seed,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    ensure_histories(data)?;
+    let _lock = lock(data, partners)?;
+    let entry = Entry {
+        run: "seed".to_owned(),
+        session: "seed".to_owned(),
+        exercise: String::new(),
+        at,
+        records: seed.records(at),
+    };
+    append(data, partners, &[entry])
+}
+
+/// A damaged history is moved aside (`….jsonl.damaged`) and written again
+/// from the journals, which are the record.
+fn rebuild(
+    data: &DataDir,
+    partners: &[String; 2],
+    error: anyhow::Error,
+) -> anyhow::Result<LedgerLog> {
+    let path = history_path(data, partners);
+    let aside = path.with_extension("jsonl.damaged");
+    std::fs::rename(&path, &aside)
+        .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
+    eprintln!(
+        "note: {error:#}; it was moved to `{}` and is written again from the session journals",
+        aside.display()
+    );
+    let mut entries = journal_entries(data, partners);
+    entries.sort_by_key(|e| e.at);
+    append(data, partners, &entries)?;
+    read_file(data, partners)
 }
 
 /// In a data folder from an earlier version, writes every couple's history

@@ -3,7 +3,7 @@
 //! answer; a change past `JOURNAL_STATE_BYTES` is refused at the keyboard
 //! and loses nothing said before it.
 
-use crate::common::mend;
+use crate::common::{READY, mend};
 use mend::limits::{ANSWER_CHARS, JOURNAL_COMPACT_BYTES, JOURNAL_STATE_BYTES};
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
 
     let resumed = mend(&["resume", &id])
         .data(data.path())
-        .stdin(&format!("{last}\n"))
+        .stdin(&format!("{READY}{last}\n"))
         .ok();
     assert!(
         resumed
@@ -200,7 +200,7 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     let resumed = mend(&["resume", &id])
         .dir(dir.path())
         .data(data.path())
-        .stdin("a short one\n:quit\n")
+        .stdin(&format!("{READY}a short one\n:quit\n"))
         .ok();
     assert!(
         resumed.stdout.contains(&format!(

@@ -1,6 +1,6 @@
 //! The couple's ledger across sessions, and the weekly check-in that reads it.
 
-use crate::common::mend;
+use crate::common::{READY, mend};
 use std::path::Path;
 
 pub const PROMISE: &str = r#"
@@ -60,7 +60,7 @@ fn commitments_enter_the_ledger_when_the_run_finishes() {
 
     mend(&["resume"])
         .data(&data)
-        .stdin("A walk together twice a week\n")
+        .stdin(&format!("{READY}A walk together twice a week\n"))
         .ok();
     // Names in either order and case find the same ledger.
     let shown = mend(&["ledger", "--partners", "sam,ALEX"]).data(&data).ok();
@@ -85,7 +85,7 @@ fn the_ledger_is_private_to_the_user() {
     assert!(
         files
             .iter()
-            .any(|p| p.extension().is_some_and(|e| e == "json")),
+            .any(|p| p.extension().is_some_and(|e| e == "jsonl")),
         "{files:?}"
     );
     for file in files {
@@ -152,22 +152,22 @@ in 1 week
         "{shown}"
     );
 
-    // A damaged ledger is set aside and rebuilt from the journals, marks and all.
+    // A damaged ledger history is read from the journals, marks and all.
     let ledger_file = std::fs::read_dir(data.join("ledgers"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .unwrap();
-    std::fs::write(&ledger_file, "{ not json").unwrap();
+    let history = std::fs::read_to_string(&ledger_file).unwrap();
+    std::fs::write(&ledger_file, format!("{{ not json\n{history}")).unwrap();
     let rebuilt = mend(&["ledger"]).data(&data).run();
     assert!(
-        rebuilt.stderr.contains("cannot be read")
+        rebuilt.stderr.contains("is damaged at line 1")
             && rebuilt
                 .stderr
-                .contains("is rebuilt from the session journals"),
+                .contains("reading the couple's ledger from the session journals instead"),
         "{rebuilt:?}"
     );
-    let rebuilt = mend(&["ledger"]).data(&data).ok();
     assert_eq!(rebuilt.stdout, shown);
 }
 

@@ -97,11 +97,8 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let data = tempfile::tempdir().expect("a temporary folder");
     if let Some(seed) = &plan.ledger {
         let dir = mend::store::data_dir::DataDir::open(Some(data.path())).expect("a data folder");
-        mend::engine::ledger::Ledger::update(&dir, &partners, |ledger| {
-            ledger.seed(seed, chrono::Utc::now());
-            true
-        })
-        .expect("the ledger is written");
+        mend::store::ledger_log::seed(&dir, &partners, seed, chrono::Utc::now())
+            .expect("the ledger is written");
     }
     let output = mend(&["run", id, "--partners", &partners.join(",")])
         .data(data.path())

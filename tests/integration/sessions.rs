@@ -1,6 +1,6 @@
 //! Sessions on disk: journaled, killed, resumed, edited, damaged, locked.
 
-use crate::common::{Output, mend};
+use crate::common::{Output, READY, mend};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -107,7 +107,7 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     child.wait().unwrap();
     drop(stdin);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
     assert!(
         resumed
             .stderr
@@ -152,7 +152,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
         .unwrap();
     drop(file);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
     assert!(
         resumed
             .stderr
@@ -227,7 +227,7 @@ fn an_edited_exercise_resumes_at_the_same_step_and_says_so() {
     paused(&data, file.to_str().unwrap());
     edited_copy(work.path(), |t| t.replace("Welcome, {{", "Hello, {{"));
 
-    let resumed = mend(&["resume"]).data(&data).stdin(REST).ok();
+    let resumed = mend(&["resume"]).data(&data).stdin(&format!("{READY}{REST}")).ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` changed since you started; continuing at `statement`."),
@@ -254,7 +254,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         "I feel tired when I do the dishes alone after work, and I need us to share them.\n",
         "",
     );
-    let resumed = mend(&["resume"]).data(&data).stdin(&rest).ok();
+    let resumed = mend(&["resume"]).data(&data).stdin(&format!("{READY}{rest}")).ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` (version 1, now 2) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
@@ -280,7 +280,7 @@ fn back_still_works_after_a_resume() {
     paused(data.path(), "i-statements");
     let resumed = mend(&["resume"])
         .data(data.path())
-        .stdin(":back\nsad\n")
+        .stdin(&format!("{READY}:back\nsad\n"))
         .run();
     assert_eq!(resumed.code, 1, "{resumed:?}");
     let out = &resumed.stdout;
@@ -367,7 +367,7 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         "{played:?}"
     );
     // The swap chosen before the first answer is kept.
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
     assert!(
         resumed.stdout.contains("Sam (speaker) · question 3 of 14"),
         "{resumed:?}"
