@@ -268,15 +268,19 @@ pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
     couples
 }
 
+/// Whose history a file is: its first `couple` line (a damaged line
+/// before it is passed over).
 fn first_line_partners(path: &Path) -> Option<[String; 2]> {
     use std::io::BufRead;
     let file = File::open(path).ok()?;
-    let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).ok()?;
-    match serde_json::from_str(&line).ok()? {
-        LedgerLine::Couple { partners, .. } => Some(partners),
-        LedgerLine::Run(_) => None,
-    }
+    std::io::BufReader::new(file)
+        .lines()
+        .take(3)
+        .map_while(Result::ok)
+        .find_map(|line| match serde_json::from_str(&line) {
+            Ok(LedgerLine::Couple { partners, .. }) => Some(partners),
+            _ => None,
+        })
 }
 
 fn legacy_couples(data: &DataDir) -> Vec<[String; 2]> {

@@ -144,7 +144,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for answer in answers.iter().filter(|a| a.len() > 2) {
         assert!(
-            notes.contains(&format!("> {answer}\n")),
+            notes.contains(&format!("): {answer}\n")),
             "missing from the notes: {}...",
             &answer[..40]
         );
@@ -191,7 +191,7 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for (n, answer) in pasted.iter().enumerate() {
         assert_eq!(
-            notes.contains(&format!("> {answer}\n")),
+            notes.contains(&format!("): {answer}\n")),
             n < kept,
             "answer {n} of {kept} kept"
         );
@@ -254,6 +254,6 @@ fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_sa
     let id = session_id(data.path());
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for answer in pasted.iter().chain([&"enough".to_owned()]) {
-        assert!(notes.contains(&format!("> {answer}\n")), "{}", &answer[..6]);
+        assert!(notes.contains(&format!("): {answer}\n")), "{}", &answer[..6]);
     }
 }

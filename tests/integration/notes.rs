@@ -206,15 +206,21 @@ fn notes_show_what_a_partner_chose_not_the_options_key() {
     );
     for template in ["session-notes", "dap"] {
         let notes = render(&data, &log, template);
-        assert!(notes.contains("> Yes, that's it."), "{template}: {notes}");
         assert!(
-            notes.contains("> We argued about the dishes"),
+            notes.contains("Alex (speaker): Yes, that's it.\n"),
             "{template}: {notes}"
         );
-        assert!(!notes.contains("> yes"), "{template}: {notes}");
+        assert!(
+            notes.contains("Alex (speaker): We argued about the dishes\n"),
+            "{template}: {notes}"
+        );
+        assert!(!notes.contains(": yes\n"), "{template}: {notes}");
     }
-    // The exercise's own notes read the label from `transcript`.
-    let notes = render(&data, &log, "session-notes");
+    // The exercise's own notes read the label from `transcript`; a template
+    // of one's own can show them.
+    let file = dir.path().join("fragments.md.j2");
+    std::fs::write(&file, "{% for e in exercises %}{{ e.notes | safe }}{% endfor %}").unwrap();
+    let notes = render(&data, &log, file.to_str().unwrap());
     assert!(notes.contains("Alex: Yes, that's it."), "{notes}");
     assert!(
         notes.contains("Alex: We argued about the dishes"),
@@ -298,7 +304,7 @@ fn notes_written_to_a_file_are_private() {
     );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("# DAP note, "), "{text}");
-    assert!(text.contains("> Hard day"), "{text}");
+    assert!(text.contains("Alex (speaker): Hard day\n"), "{text}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

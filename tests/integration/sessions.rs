@@ -115,10 +115,18 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
         "{resumed:?}"
     );
     let out = &resumed.stdout;
+    // Without a terminal it says where answers come from, then welcomes
+    // the couple back with the answers so far, as written.
     assert!(
-        out.starts_with("Welcome back, Alex and Sam\nPicking up I-statements where you left off"),
+        out.starts_with("Reading answers from stdin (not a terminal): one answer per line.\nWelcome back, Alex and Sam\nI-statements stopped on "),
         "{out}"
     );
+    assert!(
+        out.contains("So far in I-statements:\n  Alex: Alex, what has been hard lately?"),
+        "{out}"
+    );
+    assert!(out.contains("\n    You never listen to me\n"), "{out}");
+    assert!(out.contains("Alex, is now a good time to go on? [y/N]"), "{out}");
     // The waiting question, with the answer given before the kill in it.
     let first_question = out.find("·").map(|i| &out[i..]).unwrap();
     assert!(
@@ -132,9 +140,11 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     assert!(out.contains(". Thank you both.\n"), "{out}");
 
     let listed = mend(&["sessions"]).data(data.path()).ok();
-    assert!(listed.stdout.contains(&format!("{id}  ")), "{listed:?}");
+    assert!(listed.stdout.starts_with(&format!("{id} · ")), "{listed:?}");
     assert!(
-        listed.stdout.contains("Alex, Sam  i-statements  finished"),
+        listed
+            .stdout
+            .contains(" · Alex and Sam\n  I-statements: finished\n"),
         "{listed:?}"
     );
 }
@@ -163,7 +173,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
     // The torn bytes were cut off before new lines were added: the journal reads cleanly.
     let listed = mend(&["sessions"]).data(data.path()).ok();
     assert!(
-        listed.stdout.contains("i-statements  finished\n"),
+        listed.stdout.contains("\n  I-statements: finished\n"),
         "{listed:?}"
     );
 }
@@ -331,20 +341,19 @@ fn sessions_lists_each_with_its_state_and_a_finished_one_cannot_be_resumed() {
     let finished = session_id(data.path());
     paused(data.path(), "i-statements");
     let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
-    let lines: Vec<&str> = listed.lines().collect();
-    assert_eq!(lines.len(), 3, "{listed}");
+    let blocks: Vec<&str> = listed.trim_end().split("\n\n").collect();
+    assert_eq!(blocks.len(), 2, "{listed}");
     assert!(
-        lines[0].starts_with("ID  ") && lines[0].ends_with("  STATUS"),
+        blocks[0].starts_with(&format!("{finished} · "))
+            && blocks[0].ends_with(" · Alex and Sam\n  I-statements: finished"),
         "{listed}"
     );
+    // Where it stopped, in words: the question, never a step id.
     assert!(
-        lines[1].starts_with(&finished) && lines[1].ends_with("Alex, Sam  i-statements  finished"),
+        blocks[1].ends_with(" · Alex and Sam\n  I-statements: not finished, waiting at: Now put it together as an I-statement:"),
         "{listed}"
     );
-    assert!(
-        lines[2].ends_with("Alex, Sam  i-statements  paused at `statement`"),
-        "{listed}"
-    );
+    assert!(!listed.contains('`'), "{listed}");
 
     let again = mend(&["resume", &finished]).data(data.path()).run();
     assert_eq!(again.code, 1);
@@ -373,6 +382,9 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         "{resumed:?}"
     );
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
-    assert!(notes.contains("**Sam** (speaker), asked: "), "{notes}");
-    assert!(notes.contains("> You never listen to me\n"), "{notes}");
+    assert!(
+        notes.contains("**Sam, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nSam (speaker): You never listen to me\n"),
+        "{notes}"
+    );
+    assert!(notes.contains("- 16:") || notes.contains("Sam asked for a break"), "{notes}");
 }
