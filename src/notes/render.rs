@@ -20,7 +20,7 @@ use crate::store::ledger_log;
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{RunLog, SessionLog};
 use anyhow::{Context, bail};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use serde::Serialize;
 use std::path::Path;
 
@@ -265,12 +265,19 @@ pub struct Revisit {
     pub unfinished: Vec<String>,
 }
 
-fn clock(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%H:%M").to_string()
-}
+/// Times in the notes are local to where the session was held (the
+/// offset at its start), so a clinician reads the clock the couple saw.
+#[derive(Debug, Clone, Copy)]
+struct Zone(FixedOffset);
 
-fn day(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).date_naive().to_string()
+impl Zone {
+    fn clock(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).format("%H:%M").to_string()
+    }
+
+    fn day(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).date_naive().to_string()
+    }
 }
 
 fn duration(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
@@ -285,7 +292,21 @@ fn duration(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
 }
 
 impl NotesContext {
+    /// The context with times in this machine's local time.
     pub fn new(data: &DataDir, log: &SessionLog, today: NaiveDate) -> anyhow::Result<NotesContext> {
+        let started = log.started().unwrap_or_default();
+        let offset = Local.offset_from_utc_datetime(&started.naive_utc()).fix();
+        Self::with_offset(data, log, today, offset)
+    }
+
+    /// The context with times at `offset` from UTC.
+    pub fn with_offset(
+        data: &DataDir,
+        log: &SessionLog,
+        today: NaiveDate,
+        offset: FixedOffset,
+    ) -> anyhow::Result<NotesContext> {
+        let zone = Zone(offset);
         let Some(partners) = log.partners().cloned() else {
             bail!(
                 "session {} has no partners recorded; there is nothing to write notes from",
@@ -300,13 +321,13 @@ impl NotesContext {
             .max()
             .unwrap_or(started)
             .max(started);
-        let session_day = day(started);
+        let session_day = zone.day(started);
         let mut context = NotesContext {
             session: SessionView {
                 id: log.id.clone(),
                 date: session_day.clone(),
-                start: clock(started),
-                end: clock(ended),
+                start: zone.clock(started),
+                end: zone.clock(ended),
                 duration: duration(started, ended),
                 finished: log.finished(),
             },
@@ -332,7 +353,7 @@ impl NotesContext {
             },
         };
         for run in &log.runs {
-            let exercise = exercise_notes(run, &session_day);
+            let exercise = exercise_notes(run, &session_day, zone);
             let records = run
                 .state
                 .as_ref()
@@ -389,7 +410,7 @@ impl NotesContext {
         context.indicators.extend(nudge_kinds(&context.exercises));
         // The ledger as it stood when the session ended, dated that day.
         let history = ledger_log::read(data, &partners)?;
-        let as_of = ended.with_timezone(&Local).date_naive();
+        let as_of = ended.with_timezone(&offset).date_naive();
         let ledger = history.ledger_until(Some(ended)).view(as_of);
         let made_here: Vec<&str> = history
             .entries
@@ -440,7 +461,7 @@ fn indicators(run: &RunLog, exercise: &ExerciseNotes) -> Vec<String> {
         }
     }
     if exercise.outcome == "declined" {
-        out.push(format!("{}: {}.", exercise.title, exercise.outcome_text));
+        out.push(format!("{}: {}", exercise.title, exercise.outcome_text));
     } else if let Some(pace) = run.exercise().and_then(|e| e.pace) {
         // The pace partner's choices, as they answered them.
         let name = run
@@ -538,7 +559,7 @@ fn without_private(state: &RunState, moments: &[Moment]) -> RunState {
     state
 }
 
-fn moment_view(moment: &Moment, exercise: &str, session_day: &str) -> MomentView {
+fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -> MomentView {
     let by = moment.by.clone().unwrap_or_default();
     let text = match moment.kind {
         MomentKind::Break if by.is_empty() => "A break".to_owned(),
@@ -555,9 +576,9 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str) -> MomentView
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let mut at = clock(moment.at);
-    if day(moment.at) != session_day {
-        at = format!("{} {at}", day(moment.at));
+    let mut at = zone.clock(moment.at);
+    if zone.day(moment.at) != session_day {
+        at = format!("{} {at}", zone.day(moment.at));
     }
     MomentView {
         kind,
@@ -584,7 +605,7 @@ fn declined(run: &RunLog, state: &RunState) -> Option<(String, String)> {
 
 /// One exercise as it was played: the saved copy of its file is compiled
 /// again, so the notes match what the couple saw even if the file changed.
-fn exercise_notes(run: &RunLog, session_day: &str) -> ExerciseNotes {
+fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes {
     let id = run.header.exercise.id.clone();
     let compiled = run.exercise();
     let title = compiled
@@ -616,7 +637,7 @@ fn exercise_notes(run: &RunLog, session_day: &str) -> ExerciseNotes {
                         skipped: a.text.is_none(),
                         private,
                         flagged: is_flagged(moments, i),
-                        at: clock(a.at),
+                        at: zone.clock(a.at),
                     }
                 })
                 .collect()
@@ -657,8 +678,11 @@ fn exercise_notes(run: &RunLog, session_day: &str) -> ExerciseNotes {
         ),
         (None, false, _) => ("stopped", format!("stopped at: {first_line}")),
     };
-    let began = clock(run.header.began);
-    let ended = run.saved.map(clock).unwrap_or_else(|| began.clone());
+    let began = zone.clock(run.header.began);
+    let ended = run
+        .saved
+        .map(|at| zone.clock(at))
+        .unwrap_or_else(|| began.clone());
     ExerciseNotes {
         id,
         title: title.clone(),
@@ -672,7 +696,7 @@ fn exercise_notes(run: &RunLog, session_day: &str) -> ExerciseNotes {
         answers,
         moments: moments
             .iter()
-            .map(|m| moment_view(m, &title, session_day))
+            .map(|m| moment_view(m, &title, session_day, zone))
             .collect(),
         notes: without_heading(&fragment, &title),
     }
