@@ -236,3 +236,48 @@ fn a_mark_with_an_unknown_status_names_the_statuses() {
         "{output:?}"
     );
 }
+
+/// Every file under `dir` with its size and modification time.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::metadata(&path).unwrap();
+        if meta.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push((path, meta.len(), meta.modified().unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    let answers = "I texted every time I was late\nIt helped. Evenings still feel tense.\nkept\nI only managed one walk\n\n3\nOne walk on Sunday mornings\nin 1 week\n\n\n";
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(answers)
+        .ok();
+    let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
+    let made = history.find("  made      c1   Alex: Text you when I am running late (due 2099-01-05)\n");
+    let marked = history.find("  marked    c1   Alex: Text you when I am running late: kept\n");
+    assert!(made.is_some() && marked.is_some() && made < marked, "{history}");
+    assert!(history.contains("  agreed    a1   No phones at dinner (revisit 2020-02-01)\n"), "{history}");
+    assert!(history.contains("  marked    c2   Sam: A walk together twice a week: renegotiated\n"), "{history}");
+    assert!(history.contains("  made      c3   Sam: One walk on Sunday mornings (in 1 week)\n"), "{history}");
+    assert_eq!(history.matches(" · session ").count(), 2, "{history}");
+
+    // Notes read and render only.
+    let before = files(&data);
+    for template in ["session-notes", "dap"] {
+        mend(&["notes", "--last", "--template", template]).data(&data).ok();
+    }
+    mend(&["ledger"]).data(&data).ok();
+    mend(&["sessions"]).data(&data).ok();
+    assert_eq!(files(&data), before);
+}
