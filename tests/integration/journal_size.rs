@@ -257,3 +257,53 @@ fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_sa
         assert!(notes.contains(&format!("): {answer}\n")), "{}", &answer[..6]);
     }
 }
+
+#[test]
+fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
+    // A full i-statements run, both partners heard the first time.
+    let data = tempfile::tempdir().unwrap();
+    let answers = [
+        "We never eat together any more.",
+        "lonely",
+        "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
+        "What I heard is that you feel lonely at dinner when the phones are out.",
+        "yes",
+        "I come home and nobody says hello.",
+        "invisible",
+        "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
+        "What I heard is that you want a real hello when you come home.",
+        "1",
+    ];
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&(answers.join("\n") + "\n"))
+        .ok();
+    let size = std::fs::metadata(only_journal(data.path())).unwrap().len();
+    assert!(size < 10_000, "a full i-statements journal is {size} bytes");
+
+    // The same answer again and again: each costs the same few bytes, not
+    // more as the exercise goes on.
+    let dir = tempfile::tempdir().unwrap();
+    exercise(
+        dir.path(),
+        "again.yaml",
+        "  - id: again\n    ask: Say it again.\n    by: speaker\n    goto: again\n    max_visits: 100\n",
+    );
+    let size_after = |count: usize| {
+        let data = tempfile::tempdir().unwrap();
+        let said = vec!["the same words each time"; count].join("\n");
+        mend(&["run", "again.yaml", "--partners", "Alex,Sam"])
+            .dir(dir.path())
+            .data(data.path())
+            .stdin(&format!("{said}\n:quit\n"))
+            .ok();
+        std::fs::metadata(only_journal(data.path())).unwrap().len() as f64
+    };
+    let (s20, s60, s100) = (size_after(10), size_after(50), size_after(90));
+    let early = (s60 - s20) / 40.0; // answers 10 to 50
+    let late = (s100 - s60) / 40.0; // answers 50 to 90
+    assert!(
+        late < early * 1.1,
+        "{early:.0} bytes per answer early on, {late:.0} later"
+    );
+}
