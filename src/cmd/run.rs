@@ -33,6 +33,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let mut run = session.start(&exercise, file_path(&args.exercise))?;
     let mut console = open_console()?;
     let console = console.as_mut();
+    console.say(crate::frontend::safety::SAFETY_NOTE)?;
     introduce(console, &run)?;
     play_session(console, &mut session, &mut run)?;
     Ok(ExitCode::SUCCESS)

@@ -10,7 +10,9 @@ use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
 use crate::frontend::command::Command;
 use crate::frontend::console::open_console;
-use crate::frontend::play::{Console, Input, Outcome, play};
+use crate::frontend::command::break_text;
+use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
+use crate::store::moment::{Moment, MomentKind};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::Session;
@@ -66,6 +68,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let data = DataDir::open(data)?;
     let mut session = Session::create(&data, partners, Box::new(crate::store::session::now))?;
     sit(console, &mut session, &choices, Vec::new())?;
+    session.close()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -162,8 +165,35 @@ fn play_one(
             name(0),
             second.label
         );
-        if console.confirm(&question)? && run.swap_roles() {
-            console.say(&roles_text(&run))?;
+        match console.yes_no(&question)? {
+            YesNo::Yes => {
+                if run.swap_roles() {
+                    console.say(&roles_text(&run))?;
+                }
+            }
+            YesNo::No => {}
+            // A time-out before the first question: saved, to resume.
+            stop @ (YesNo::Break | YesNo::Quit) => {
+                session.save(&run)?;
+                let kind = if stop == YesNo::Break {
+                    MomentKind::Break
+                } else {
+                    MomentKind::Quit
+                };
+                session.note(Moment::new(kind, session.now()))?;
+                let outcome = if stop == YesNo::Break {
+                    console.info(&break_text(exercise))?;
+                    Outcome::Paused
+                } else {
+                    Outcome::Quit
+                };
+                farewell(console, &run, outcome.clone())?;
+                return Ok(Played {
+                    title: exercise.title.clone(),
+                    outcome,
+                    notes: None,
+                });
+            }
         }
     }
     let outcome = play(&mut run, console, &crate::store::session::now, session)?;
@@ -217,8 +247,10 @@ fn ask_name(
     }
 }
 
-/// The exercise list, suggested ones first, and the one the partners
-/// choose; `None` when they stop.
+/// The exercise list, suggested ones first, one line each so a library of
+/// twenty fits a 24-line terminal, and the one the partners choose (by
+/// number, id, title, the start of either, or a close spelling); `None`
+/// when they stop.
 fn pick<'a>(
     console: &mut dyn Console,
     choices: &'a [Exercise],
@@ -240,51 +272,123 @@ fn pick<'a>(
         .iter()
         .enumerate()
         .map(|(i, ex)| {
-            let why = reason(ex).map_or(String::new(), |r| format!("\n     Suggested now: {r}"));
+            let star = if reason(ex).is_some() { " *" } else { "" };
             format!(
-                "  {}. {} (about {} minutes)\n     {}{why}",
+                "{:>3}. {} ({} min) · {}{star}",
                 i + 1,
                 ex.title,
                 ex.minutes,
-                ex.summary.trim()
+                ex.id
             )
         })
         .collect();
-    console.say(&format!(
-        "Which exercise would you like to do?\n{}",
-        list.join("\n")
-    ))?;
+    let why: Vec<String> = suggested
+        .iter()
+        .map(|s| format!("* {}: {}", s.exercise.title, s.reason))
+        .collect();
+    let mut menu = format!("Which exercise would you like to do?\n{}", list.join("\n"));
+    if !why.is_empty() {
+        menu.push_str(&format!("\n{}", why.join("\n")));
+    }
+    console.say(&menu)?;
     let ids: Vec<String> = order.iter().map(|ex| ex.id.clone()).collect();
     loop {
         let line = match console.ask("Type its number or name (or :quit to stop).", &ids)? {
             Input::Line(line) => line,
-            Input::End | Input::Interrupted => return Ok(None),
+            Input::End => return Ok(None),
+            Input::Interrupted => {
+                if console.confirm(crate::frontend::play::QUIT_QUESTION)? {
+                    return Ok(None);
+                }
+                continue;
+            }
         };
-        if Command::parse(&line) == Some(Command::Quit) {
-            return Ok(None);
+        match Command::parse(&line) {
+            Some(Command::Quit | Command::Break) => return Ok(None),
+            Some(Command::Help | Command::Where) => {
+                console.info("You are choosing the next exercise: type its number, its id or the start of its title. :quit (or :break) stops here; everything so far is saved.")?;
+                continue;
+            }
+            Some(Command::Repeat) => {
+                console.say(&menu)?;
+                continue;
+            }
+            _ => {}
         }
         let typed = line.trim();
-        if let Some(exercise) = find(&order, typed) {
-            return Ok(Some(exercise));
+        match find(&order, typed) {
+            Found::One(exercise) => return Ok(Some(exercise)),
+            Found::Several(titles) => console.hint(&format!(
+                "\"{}\" could be {}. Type a little more, or its number.",
+                neutralize(typed),
+                titles.join(" or ")
+            ))?,
+            Found::Close(exercise) => {
+                let question = format!("Did you mean {} ({})?", exercise.title, exercise.id);
+                if console.confirm(&question)? {
+                    return Ok(Some(exercise));
+                }
+            }
+            Found::None => console.hint(&format!(
+                "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
+                neutralize(typed),
+                order.len()
+            ))?,
         }
-        console.hint(&format!(
-            "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
-            neutralize(typed),
-            order.len()
-        ))?;
     }
 }
 
-/// By number in the list, id or title.
-fn find<'a>(order: &[&'a Exercise], typed: &str) -> Option<&'a Exercise> {
+enum Found<'a> {
+    One(&'a Exercise),
+    Several(Vec<String>),
+    Close(&'a Exercise),
+    None,
+}
+
+/// By number in the list, id or title (ignoring case), the start of one
+/// when only one starts so, or a close spelling to confirm.
+fn find<'a>(order: &[&'a Exercise], typed: &str) -> Found<'a> {
     if let Ok(n) = typed.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| order.get(i)).copied();
+        return match n.checked_sub(1).and_then(|i| order.get(i)) {
+            Some(ex) => Found::One(ex),
+            None => Found::None,
+        };
     }
     let typed = typed.to_lowercase();
+    if typed.is_empty() {
+        return Found::None;
+    }
+    let names = |ex: &Exercise| [ex.id.to_lowercase(), ex.title.to_lowercase()];
+    if let Some(ex) = order.iter().find(|ex| names(ex).contains(&typed)) {
+        return Found::One(ex);
+    }
+    let starting: Vec<&&Exercise> = order
+        .iter()
+        .filter(|ex| names(ex).iter().any(|n| n.starts_with(&typed)))
+        .collect();
+    match starting.as_slice() {
+        [one] => return Found::One(one),
+        [] => {}
+        many => return Found::Several(many.iter().map(|ex| ex.title.clone()).collect()),
+    }
+    let distance = |ex: &Exercise| {
+        names(ex)
+            .iter()
+            .map(|n| {
+                // "apology" is close to "apology-ritual": compare with a
+                // start of the same length too.
+                let start: String = n.chars().take(typed.chars().count()).collect();
+                strsim::damerau_levenshtein(&typed, n).min(strsim::damerau_levenshtein(&typed, &start))
+            })
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     order
         .iter()
-        .find(|ex| ex.id.to_lowercase() == typed || ex.title.to_lowercase() == typed)
-        .copied()
+        .map(|ex| (distance(ex), *ex))
+        .filter(|(d, _)| *d <= 2.max(typed.chars().count() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map_or(Found::None, |(_, ex)| Found::Close(ex))
 }
 
 /// "a name cannot be empty" → "A name cannot be empty."

@@ -39,17 +39,32 @@ pub trait Console {
         self.say(text)
     }
     /// A yes-or-no question where saying nothing (or running out of input)
-    /// means no, and a second Ctrl-C means yes.
+    /// means no, and a second Ctrl-C means yes. `:break` and `:quit` count
+    /// as no here; `yes_no` tells them apart.
     fn confirm(&mut self, question: &str) -> io::Result<bool> {
+        Ok(self.yes_no(question)? == YesNo::Yes)
+    }
+    /// A yes-or-no question that also understands `:help`, `:where`,
+    /// `:break` and `:quit`.
+    fn yes_no(&mut self, question: &str) -> io::Result<YesNo> {
         loop {
             let answer = match self.ask(&format!("{question} [y/N]"), &[])? {
                 Input::Line(line) => line.trim().to_lowercase(),
-                Input::Interrupted => return Ok(true),
-                Input::End => return Ok(false),
+                Input::Interrupted => return Ok(YesNo::Yes),
+                Input::End => return Ok(YesNo::No),
             };
+            match Command::parse(&answer) {
+                Some(Command::Break) => return Ok(YesNo::Break),
+                Some(Command::Quit) => return Ok(YesNo::Quit),
+                Some(Command::Help | Command::Where) => {
+                    self.info("This is a yes-or-no question: type y for yes, or n (or just Enter) for no. :break takes a time-out; :quit stops here.")?;
+                    continue;
+                }
+                _ => {}
+            }
             match answer.as_str() {
-                "y" | "yes" => return Ok(true),
-                "" | "n" | "no" => return Ok(false),
+                "y" | "yes" => return Ok(YesNo::Yes),
+                "" | "n" | "no" => return Ok(YesNo::No),
                 _ => self.hint("Please type y for yes or n for no.")?,
             }
         }
@@ -59,6 +74,15 @@ pub trait Console {
     fn end_is_break(&self) -> bool {
         false
     }
+}
+
+/// An answer to a yes-or-no question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YesNo {
+    Yes,
+    No,
+    Break,
+    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,9 +271,6 @@ pub fn play(
                         };
                         console.hint(&too_large.refusal())?;
                         run.back();
-                        if Command::parse(&line).is_none() {
-                            prefill = line;
-                        }
                         break;
                     }
                     let answered = |kind| {
@@ -268,13 +289,23 @@ pub fn play(
                 Reply::Retry { hint, .. } => {
                     record.note(at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint))?;
                     console.hint(&hint)?;
-                    if Command::parse(&line).is_none() {
-                        prefill = line;
+                    // The refused words are shown, never left on the line
+                    // where typing would join them to new ones.
+                    if Command::parse(&line).is_none() && !line.trim().is_empty() {
+                        console.info(&refused_words(&line))?;
                     }
                 }
             }
         }
     }
+}
+
+/// Refused words, shown above an empty prompt (↑ brings them back to edit).
+pub fn refused_words(line: &str) -> String {
+    format!(
+        "You wrote: {}\n(↑ brings it back to edit.)",
+        crate::text::neutralize(line.trim())
+    )
 }
 
 /// What Ctrl-C on an empty line asks.

@@ -205,6 +205,20 @@ impl Session {
         self.journal.begin(header)
     }
 
+    /// Closes a session; one in which no exercise began leaves nothing
+    /// behind (no "not started" row in `mend sessions`).
+    pub fn close(self) -> anyhow::Result<()> {
+        let empty = self.runs == 0;
+        let (data, id) = (self.data.clone(), self.id.clone());
+        drop(self);
+        if empty {
+            let dir = data.sessions();
+            std::fs::remove_file(dir.join(format!("{id}.jsonl")))?;
+            let _ = std::fs::remove_file(dir.join(format!("{id}.lock")));
+        }
+        Ok(())
+    }
+
     /// Records a moment of the sitting (a break, a nudge...) in the journal.
     pub fn note(&mut self, moment: Moment) -> anyhow::Result<()> {
         self.journal.moment(moment)

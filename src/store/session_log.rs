@@ -70,10 +70,16 @@ impl RunLog {
         let mut run = Run::restore(&exercise, state.clone())
             .ok()?
             .with_ledger(self.header.ledger.clone());
-        match run.next_event().ok()? {
-            Event::Prompt(prompt) => Some(prompt.text.clone()),
-            _ => None,
+        // Steps that only speak may come first (a run stopped before its
+        // first question); bounded, as a loop of them would be an error.
+        for _ in 0..crate::limits::STEPS {
+            match run.next_event().ok()? {
+                Event::Prompt(prompt) => return Some(prompt.text.clone()),
+                Event::Say { .. } => continue,
+                Event::Finished => return None,
+            }
         }
+        None
     }
 
     /// The last break or stop, if the journal recorded one.

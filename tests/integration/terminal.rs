@@ -53,10 +53,19 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
     see(&mut p, "question 3 of 14")?;
     p.send_line("You always ignore me")?;
     see(&mut p, "Try starting from your own side")?;
-    // The refused answer waits to be edited; Ctrl-C clears it.
-    see(&mut p, "Ctrl-U clears the line.")?;
-    see(&mut p, "Alex › You always ignore me")?;
-    p.send_control('c')?;
+    // The refused words are shown above an empty prompt, never left where
+    // new typing would join them.
+    see(&mut p, "You wrote: You always ignore me")?;
+    see(&mut p, "(↑ brings it back to edit.)")?;
+    see(&mut p, "Alex › ")?;
+    // ↑ holds answers only: the refused words, not a command typed since.
+    p.send_line(":where")?;
+    see(&mut p, "It is Alex's turn")?;
+    see(&mut p, "Alex › ")?;
+    // Ctrl-P is ↑ in the line editor.
+    p.send_control('p')?;
+    see(&mut p, "You always ignore me")?;
+    p.send_control('u')?;
     p.send_line("I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.")?;
     see(&mut p, "── Over to Sam ──")?;
     see(&mut p, "Sam (listener) · question 4 of 14")?;
