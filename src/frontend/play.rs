@@ -133,20 +133,41 @@ pub fn play(
     let mut prefill = String::new();
     // `:private` typed before answering: the next answer stays out of the notes.
     let mut private_next = false;
+    // What the exercise says before the next question, held until it is
+    // known whose question that is.
+    let mut said: Vec<String> = Vec::new();
     loop {
-        let prompt = match run.next_event()? {
+        let event = match run.next_event() {
+            Ok(event) => event,
+            // What was said before a failing step is still shown.
+            Err(error) => {
+                for text in said.drain(..) {
+                    console.say(&text)?;
+                }
+                return Err(error.into());
+            }
+        };
+        let prompt = match event {
             Event::Say { text, .. } => {
-                console.say(&text)?;
+                said.push(text);
                 continue;
             }
             Event::Finished => {
+                for text in said.drain(..) {
+                    console.say(&text)?;
+                }
                 record.save(run)?;
                 return Ok(Outcome::Finished);
             }
             Event::Prompt(prompt) => prompt,
         };
+        // The banner first, then what is said to the partner now at the
+        // keyboard, then their question.
         if last_partner.is_some_and(|p| p != prompt.partner) {
             console.handoff(&prompt)?;
+        }
+        for text in said.drain(..) {
+            console.say(&text)?;
         }
         last_partner = Some(prompt.partner);
         console.question(&prompt)?;
@@ -237,7 +258,9 @@ pub fn play(
                             }
                             console.info("Going back to the previous question. The earlier answer is ready to edit.")?;
                             prefill = previous;
-                            last_partner = None;
+                            // The question goes back to whoever answered it:
+                            // a banner when that is the other partner.
+                            last_partner = Some(prompt.partner);
                         }
                         None => {
                             console.info(

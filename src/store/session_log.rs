@@ -179,6 +179,11 @@ pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) 
             Err(e) => found.push(Err((path, e))),
         }
     }
+    // Ids order sessions to the second; within one, by start time.
+    found.sort_by(|a, b| match (a, b) {
+        (Ok(a), Ok(b)) => (b.started(), &b.id).cmp(&(a.started(), &a.id)),
+        _ => std::cmp::Ordering::Equal,
+    });
     found
 }
 
