@@ -108,7 +108,11 @@ fn history(count: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let data = DataDir::open(Some(dir.path())).expect("a data folder");
     let mut first = Session::create(&data, partners(), Box::new(|| at(0))).expect("created");
-    play(&mut first, &exercise("promise", PROMISE), &["Text when late"]);
+    play(
+        &mut first,
+        &exercise("promise", PROMISE),
+        &["Text when late"],
+    );
     drop(first);
     let mut model = Session::create(&data, partners(), Box::new(|| at(1))).expect("created");
     play(&mut model, &library("i-statements"), &I_STATEMENTS);
@@ -121,9 +125,10 @@ fn history(count: usize) -> tempfile::TempDir {
     for n in 1..count {
         let start = at(60 * n as i64);
         let id = format!("{}-{:04x}", start.format("%Y%m%d-%H%M%S"), n & 0xffff);
-        let copy = text
-            .replace(&model_id, &id)
-            .replace("2020-01-01T09:01:00Z", &start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let copy = text.replace(&model_id, &id).replace(
+            "2020-01-01T09:01:00Z",
+            &start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
         std::fs::write(sessions.join(format!("{id}.jsonl")), copy).expect("written");
     }
     dir
@@ -152,7 +157,8 @@ fn measure(dir: &Path) -> Vec<(&'static str, Duration)> {
     let mut finish = || {
         clock += 1;
         let now = at(clock);
-        let mut session = Session::create(&data, partners(), Box::new(move || now)).expect("created");
+        let mut session =
+            Session::create(&data, partners(), Box::new(move || now)).expect("created");
         let mut run = session.start(&promise, None).expect("starts");
         let Ok(Event::Prompt(_)) = run.next_event() else {
             panic!("a question")
@@ -199,7 +205,8 @@ fn measure(dir: &Path) -> Vec<(&'static str, Duration)> {
         (
             "start of `mend session`",
             median(runs, || {
-                let session = Session::create(&data, partners(), Box::new(|| at(0))).expect("created");
+                let session =
+                    Session::create(&data, partners(), Box::new(|| at(0))).expect("created");
                 std::hint::black_box(session.ledger_view().expect("ledger"));
             }),
         ),

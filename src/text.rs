@@ -136,7 +136,10 @@ mod wrapping {
     fn widths_count_columns_and_words_are_never_broken() {
         assert_eq!(display_width("会話"), 4);
         assert_eq!(display_width("ok"), 2);
-        let wrapped = wrap_block("  話し合い 話し合い 話し合い 話し合い 話し合い 話し合い", Some(24));
+        let wrapped = wrap_block(
+            "  話し合い 話し合い 話し合い 話し合い 話し合い 話し合い",
+            Some(24),
+        );
         for line in wrapped.lines() {
             assert!(display_width(line) <= 24, "{line:?}");
         }

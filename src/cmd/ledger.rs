@@ -49,7 +49,10 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         print!("{}", history(&log));
         return Ok(ExitCode::SUCCESS);
     }
-    print!("{}", describe(&log.ledger(), chrono::Local::now().date_naive()));
+    print!(
+        "{}",
+        describe(&log.ledger(), chrono::Local::now().date_naive())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -117,7 +120,11 @@ fn history(log: &ledger_log::LedgerLog) -> String {
                 (Some(date), None) => format!(" (revisit {date})"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "  agreed    {:<4} {}{revisit}", agreement.id, agreement.text);
+            let _ = writeln!(
+                out,
+                "  agreed    {:<4} {}{revisit}",
+                agreement.id, agreement.text
+            );
         }
         before = after;
     }

@@ -45,8 +45,14 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     let title_width = rows.iter().map(|r| display_width(&r.1)).max().unwrap_or(0);
     let width = terminal_width();
     for (id, title, minutes, summary) in &rows {
-        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(display_width(s))));
-        let head = format!("{}  {}  {:>3} min  ", pad(id, id_width), pad(title, title_width), minutes);
+        let pad =
+            |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(display_width(s))));
+        let head = format!(
+            "{}  {}  {:>3} min  ",
+            pad(id, id_width),
+            pad(title, title_width),
+            minutes
+        );
         // The summary wraps under itself, never breaking a word.
         let line = match width.filter(|w| *w > display_width(&head) + 20) {
             Some(w) => {

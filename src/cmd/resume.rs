@@ -130,10 +130,7 @@ fn pick(console: &mut dyn Console, data: &DataDir) -> anyhow::Result<Option<Sess
         }
         match typed.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
             Some(n) if n < waiting.len() => return Ok(waiting.into_iter().nth(n)),
-            _ => console.hint(&format!(
-                "Type a number from 1 to {}.",
-                waiting.len()
-            ))?,
+            _ => console.hint(&format!("Type a number from 1 to {}.", waiting.len()))?,
         }
     }
 }
@@ -142,7 +139,11 @@ fn pick(console: &mut dyn Console, data: &DataDir) -> anyhow::Result<Option<Sess
 pub fn describe(log: &SessionLog) -> String {
     let started = log
         .started()
-        .map(|t| t.with_timezone(&Local).format("%a %-d %b %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&Local)
+                .format("%a %-d %b %H:%M")
+                .to_string()
+        })
         .unwrap_or_default();
     let partners = log
         .partners()
@@ -189,10 +190,9 @@ fn when_you_stopped(
     });
     let mut text = match stop {
         Some(m) if m.kind == MomentKind::Break => {
-            let who = m
-                .by
-                .as_deref()
-                .map_or(String::new(), |b| format!(" {} asked for it.", neutralize(b)));
+            let who = m.by.as_deref().map_or(String::new(), |b| {
+                format!(" {} asked for it.", neutralize(b))
+            });
             format!("You took a break in {title}{when}.{who}")
         }
         Some(_) => format!("You stopped {title}{when}."),

@@ -9,12 +9,12 @@ use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
 use crate::frontend::command::Command;
-use crate::frontend::console::open_console;
 use crate::frontend::command::break_text;
+use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
-use crate::store::moment::{Moment, MomentKind};
 use crate::partners;
 use crate::store::data_dir::DataDir;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::Session;
 use crate::text::neutralize;
 use anyhow::bail;
@@ -182,7 +182,7 @@ fn play_one(
                 };
                 session.note(Moment::new(kind, session.now()))?;
                 let outcome = if stop == YesNo::Break {
-                    console.info(&break_text(exercise))?;
+                    console.info(break_text(exercise))?;
                     Outcome::Paused
                 } else {
                     Outcome::Quit
@@ -378,7 +378,8 @@ fn find<'a>(order: &[&'a Exercise], typed: &str) -> Found<'a> {
                 // "apology" is close to "apology-ritual": compare with a
                 // start of the same length too.
                 let start: String = n.chars().take(typed.chars().count()).collect();
-                strsim::damerau_levenshtein(&typed, n).min(strsim::damerau_levenshtein(&typed, &start))
+                strsim::damerau_levenshtein(&typed, n)
+                    .min(strsim::damerau_levenshtein(&typed, &start))
             })
             .min()
             .unwrap_or(usize::MAX)

@@ -75,7 +75,10 @@ fn describe(log: &SessionLog) -> String {
         .unwrap_or_default();
     let mut out = format!("{} · {started} · {partners}", log.id);
     if let Some(warning) = &log.warning {
-        out.push_str(&format!("\n  (the last line was cut off: {})", first_line(&anyhow::anyhow!("{warning}"))));
+        out.push_str(&format!(
+            "\n  (the last line was cut off: {})",
+            first_line(&anyhow::anyhow!("{warning}"))
+        ));
     }
     if log.runs.is_empty() {
         out.push_str("\n  no exercise begun");

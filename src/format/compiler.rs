@@ -304,15 +304,16 @@ impl Compiler<'_> {
                 );
                 continue;
             };
-            let options: Option<Vec<&str>> = parts
-                .index
-                .get(step)
-                .and_then(|&i| match &parts.steps[i].kind {
-                    StepKind::Choose(choose) => {
-                        Some(choose.options.iter().map(|c| c.key.as_str()).collect())
-                    }
-                    _ => None,
-                });
+            let options: Option<Vec<&str>> =
+                parts
+                    .index
+                    .get(step)
+                    .and_then(|&i| match &parts.steps[i].kind {
+                        StepKind::Choose(choose) => {
+                            Some(choose.options.iter().map(|c| c.key.as_str()).collect())
+                        }
+                        _ => None,
+                    });
             match options {
                 None => self.error(
                     &at,

@@ -274,7 +274,7 @@ pub fn play(
                 Some(Command::Break) => {
                     record.save(run)?;
                     record.note(at_prompt(MomentKind::Break, &prompt, clock()))?;
-                    console.info(&break_text(run.exercise()))?;
+                    console.info(break_text(run.exercise()))?;
                     return Ok(Outcome::Paused);
                 }
                 Some(Command::Quit) => {
@@ -296,9 +296,7 @@ pub fn play(
                         run.back();
                         break;
                     }
-                    let answered = |kind| {
-                        at_prompt(kind, &prompt, clock()).answer(index)
-                    };
+                    let answered = |kind| at_prompt(kind, &prompt, clock()).answer(index);
                     if std::mem::take(&mut private_next) {
                         record.note(answered(MomentKind::Private))?;
                     }

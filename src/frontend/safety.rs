@@ -21,22 +21,71 @@ pub const SAFETY_WORDS: [(&str, &[&str]); 3] = [
 ];
 
 const VIOLENCE: &[&str] = &[
-    "hit me", "hits me", "hit him", "hit her", "hit you", "hitting me", "hurt me", "hurts me",
-    "slap*", "punched", "punches", "punching", "kicked me", "kicks me", "chok*", "strangl*", "shove*", "shoving", "push me", "pushed me",
-    "beat me", "beats me", "beaten", "violen*", "abus*", "weapon*", "gun", "knife",
-    "threat*", "rape*", "forced me", "force me",
+    "hit me",
+    "hits me",
+    "hit him",
+    "hit her",
+    "hit you",
+    "hitting me",
+    "hurt me",
+    "hurts me",
+    "slap*",
+    "punched",
+    "punches",
+    "punching",
+    "kicked me",
+    "kicks me",
+    "chok*",
+    "strangl*",
+    "shove*",
+    "shoving",
+    "push me",
+    "pushed me",
+    "beat me",
+    "beats me",
+    "beaten",
+    "violen*",
+    "abus*",
+    "weapon*",
+    "gun",
+    "knife",
+    "threat*",
+    "rape*",
+    "forced me",
+    "force me",
 ];
 
 const FEAR: &[&str] = &[
-    "afraid of him", "afraid of her", "afraid of you", "scared of him", "scared of her",
-    "scared of you", "fear for my life", "fear for my safety", "frighten*", "terrified",
-    "not safe", "unsafe",
+    "afraid of him",
+    "afraid of her",
+    "afraid of you",
+    "scared of him",
+    "scared of her",
+    "scared of you",
+    "fear for my life",
+    "fear for my safety",
+    "frighten*",
+    "terrified",
+    "not safe",
+    "unsafe",
 ];
 
 const SELF_HARM: &[&str] = &[
-    "kill myself", "killing myself", "suicid*", "self-harm*", "self harm*", "harm myself",
-    "hurt myself", "hurting myself", "end my life", "end it all", "want to die",
-    "better off dead", "cut myself", "cutting myself", "overdose*",
+    "kill myself",
+    "killing myself",
+    "suicid*",
+    "self-harm*",
+    "self harm*",
+    "harm myself",
+    "hurt myself",
+    "hurting myself",
+    "end my life",
+    "end it all",
+    "want to die",
+    "better off dead",
+    "cut myself",
+    "cutting myself",
+    "overdose*",
 ];
 
 /// What an answer names ("violence", "fear", "self-harm"; empty when none).
@@ -60,7 +109,7 @@ pub fn safety_words(answer: &str) -> Vec<&'static str> {
     };
     SAFETY_WORDS
         .iter()
-        .filter(|(_, list)| list.iter().any(|entry| matches(&entry)))
+        .filter(|(_, list)| list.iter().any(&matches))
         .map(|(what, _)| *what)
         .collect()
 }

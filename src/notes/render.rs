@@ -599,7 +599,12 @@ fn declined(run: &RunLog, state: &RunState) -> Option<(String, String)> {
         pace.declines
             .iter()
             .any(|(step, key)| *step == a.step && key == chosen)
-            .then(|| (a.name.clone(), a.label.clone().unwrap_or_else(|| chosen.to_owned())))
+            .then(|| {
+                (
+                    a.name.clone(),
+                    a.label.clone().unwrap_or_else(|| chosen.to_owned()),
+                )
+            })
     })
 }
 
@@ -632,8 +637,16 @@ fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes 
                             .map_or_else(|| a.role.clone(), |r| r.label.clone()),
                         round: a.round,
                         question: a.question.clone(),
-                        text: if private { String::new() } else { said.unwrap_or_default() },
-                        label: if private { String::new() } else { a.label.clone().unwrap_or_default() },
+                        text: if private {
+                            String::new()
+                        } else {
+                            said.unwrap_or_default()
+                        },
+                        label: if private {
+                            String::new()
+                        } else {
+                            a.label.clone().unwrap_or_default()
+                        },
                         skipped: a.text.is_none(),
                         private,
                         flagged: is_flagged(moments, i),
@@ -644,17 +657,15 @@ fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes 
         })
         .unwrap_or_default();
     let fragment = match (&compiled, &run.state) {
-        (Some(exercise), Some(state)) => {
-            Run::restore(exercise, without_private(state, moments))
-                .ok()
-                .and_then(|r| {
-                    r.with_ledger(run.header.ledger.clone())
-                        .notes()
-                        .ok()
-                        .flatten()
-                })
-                .unwrap_or_default()
-        }
+        (Some(exercise), Some(state)) => Run::restore(exercise, without_private(state, moments))
+            .ok()
+            .and_then(|r| {
+                r.with_ledger(run.header.ledger.clone())
+                    .notes()
+                    .ok()
+                    .flatten()
+            })
+            .unwrap_or_default(),
         _ => String::new(),
     };
     let finished = run.finished();
@@ -665,17 +676,20 @@ fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes 
     };
     let first_line = paused_at.lines().next().unwrap_or_default().trim();
     let stop = run.last_stop().map(|m| m.kind);
-    let declined = run.state.as_ref().filter(|_| finished).and_then(|s| declined(run, s));
+    let declined = run
+        .state
+        .as_ref()
+        .filter(|_| finished)
+        .and_then(|s| declined(run, s));
     let (outcome, outcome_text) = match (&declined, finished, stop) {
         (Some((name, words)), _, _) => (
             "declined",
             format!("declined by {name}: \u{201c}{}\u{201d}", words.trim()),
         ),
         (None, true, _) => ("finished", "finished".to_owned()),
-        (None, false, Some(MomentKind::Break)) => (
-            "paused",
-            format!("paused for a break at: {first_line}"),
-        ),
+        (None, false, Some(MomentKind::Break)) => {
+            ("paused", format!("paused for a break at: {first_line}"))
+        }
         (None, false, _) => ("stopped", format!("stopped at: {first_line}")),
     };
     let began = zone.clock(run.header.began);

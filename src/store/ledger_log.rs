@@ -245,7 +245,9 @@ pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
     paths.sort();
     for path in paths {
         if let Some(partners) = first_line_partners(&path)
-            && !couples.iter().any(|c| couple_key(c) == couple_key(&partners))
+            && !couples
+                .iter()
+                .any(|c| couple_key(c) == couple_key(&partners))
         {
             couples.push(partners);
         }
@@ -259,7 +261,9 @@ pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
             };
             if let Ok(log) = SessionLog::read(&data.sessions().join(format!("{session}.jsonl")))
                 && let Some(partners) = log.partners()
-                && !couples.iter().any(|c| couple_key(c) == couple_key(partners))
+                && !couples
+                    .iter()
+                    .any(|c| couple_key(c) == couple_key(partners))
             {
                 couples.push(partners.clone());
             }
@@ -457,7 +461,7 @@ fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::
     let path = history_path(data, partners);
     let existing = std::fs::read(&path).unwrap_or_default();
     let mut bytes = Vec::new();
-    if !existing.iter().any(|&b| b == b'\n') {
+    if !existing.contains(&b'\n') {
         serde_json::to_writer(
             &mut bytes,
             &LedgerLine::Couple {

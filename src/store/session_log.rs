@@ -7,9 +7,9 @@ use crate::engine::exercise::Exercise;
 use crate::engine::run::Run;
 use crate::engine::state::RunState;
 use crate::format::compiler::compile;
-use crate::store::moment::{Moment, MomentKind};
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
+use crate::store::moment::{Moment, MomentKind};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -218,9 +218,9 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
             .find_map(Result::ok)
         {
             Some(log) => Ok(log),
-            None => bail!(
-                "there is no unfinished session to resume; `mend sessions` lists them all"
-            ),
+            None => {
+                bail!("there is no unfinished session to resume; `mend sessions` lists them all")
+            }
         },
     }
 }
@@ -231,4 +231,3 @@ fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
     }
     Ok(data.sessions().join(format!("{id}.jsonl")))
 }
-

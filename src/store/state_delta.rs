@@ -25,11 +25,7 @@ pub struct Tail<T> {
 
 impl<T: Clone + PartialEq> Tail<T> {
     fn between(before: &[T], after: &[T]) -> Option<Tail<T>> {
-        let keep = before
-            .iter()
-            .zip(after)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let keep = before.iter().zip(after).take_while(|(a, b)| a == b).count();
         if keep == before.len() && keep == after.len() {
             return None;
         }
@@ -233,7 +229,10 @@ pub fn apply(before: &RunState, change: &StateChange) -> RunState {
         for point in &trail.add {
             state.trail.push(Checkpoint {
                 cursor: point.cursor.onto(&state.cursor),
-                bindings: point.bindings.clone().unwrap_or_else(|| state.bindings.clone()),
+                bindings: point
+                    .bindings
+                    .clone()
+                    .unwrap_or_else(|| state.bindings.clone()),
                 answers: point.answers,
                 records: point.records,
             });
@@ -252,7 +251,7 @@ mod properties {
     fn cursor(at: u8, vars: &[(u8, u8)], visits: &[(u8, u32)]) -> Cursor {
         Cursor {
             at: (at > 0).then(|| format!("s{at}")),
-            waiting: at % 2 == 0,
+            waiting: at.is_multiple_of(2),
             round: u32::from(at % 3),
             vars: vars
                 .iter()

@@ -254,7 +254,11 @@ fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_sa
     let id = session_id(data.path());
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for answer in pasted.iter().chain([&"enough".to_owned()]) {
-        assert!(notes.contains(&format!("): {answer}\n")), "{}", &answer[..6]);
+        assert!(
+            notes.contains(&format!("): {answer}\n")),
+            "{}",
+            &answer[..6]
+        );
     }
 }
 

@@ -264,18 +264,33 @@ fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
         .stdin(answers)
         .ok();
     let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
-    let made = history.find("  made      c1   Alex: Text you when I am running late (due 2099-01-05)\n");
+    let made =
+        history.find("  made      c1   Alex: Text you when I am running late (due 2099-01-05)\n");
     let marked = history.find("  marked    c1   Alex: Text you when I am running late: kept\n");
-    assert!(made.is_some() && marked.is_some() && made < marked, "{history}");
-    assert!(history.contains("  agreed    a1   No phones at dinner (revisit 2020-02-01)\n"), "{history}");
-    assert!(history.contains("  marked    c2   Sam: A walk together twice a week: renegotiated\n"), "{history}");
-    assert!(history.contains("  made      c3   Sam: One walk on Sunday mornings (in 1 week)\n"), "{history}");
+    assert!(
+        made.is_some() && marked.is_some() && made < marked,
+        "{history}"
+    );
+    assert!(
+        history.contains("  agreed    a1   No phones at dinner (revisit 2020-02-01)\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  marked    c2   Sam: A walk together twice a week: renegotiated\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  made      c3   Sam: One walk on Sunday mornings (in 1 week)\n"),
+        "{history}"
+    );
     assert_eq!(history.matches(" · session ").count(), 2, "{history}");
 
     // Notes read and render only.
     let before = files(&data);
     for template in ["session-notes", "dap"] {
-        mend(&["notes", "--last", "--template", template]).data(&data).ok();
+        mend(&["notes", "--last", "--template", template])
+            .data(&data)
+            .ok();
     }
     mend(&["ledger"]).data(&data).ok();
     mend(&["sessions"]).data(&data).ok();

@@ -221,7 +221,11 @@ fn notes_show_what_a_partner_chose_not_the_options_key() {
     // The exercise's own notes read the label from `transcript`; a template
     // of one's own can show them.
     let file = dir.path().join("fragments.md.j2");
-    std::fs::write(&file, "{% for e in exercises %}{{ e.notes | safe }}{% endfor %}").unwrap();
+    std::fs::write(
+        &file,
+        "{% for e in exercises %}{{ e.notes | safe }}{% endfor %}",
+    )
+    .unwrap();
     let notes = render(&data, &log, file.to_str().unwrap());
     assert!(notes.contains("Alex: Yes, that's it."), "{notes}");
     assert!(
@@ -359,7 +363,10 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
     play(
         &mut first,
         &exercise("promise", crate::ledger::PROMISE),
-        &["Text you when I am running late", "A walk together twice a week"],
+        &[
+            "Text you when I am running late",
+            "A walk together twice a week",
+        ],
     );
     drop(first);
 
@@ -382,7 +389,10 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
         .note(
             Moment::new(MomentKind::Private, at)
                 .by("Alex")
-                .at_question("appreciation", "Alex, one thing you appreciated about Sam today, however small.")
+                .at_question(
+                    "appreciation",
+                    "Alex, one thing you appreciated about Sam today, however small.",
+                )
                 .answer(0),
         )
         .unwrap();
@@ -390,12 +400,19 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
         .note(
             Moment::new(MomentKind::Safety, at)
                 .by("Alex")
-                .at_question("need", "Alex, one thing you need today or tomorrow, as a small request.")
+                .at_question(
+                    "need",
+                    "Alex, one thing you need today or tomorrow, as a small request.",
+                )
                 .answer(1)
                 .detail("fear"),
         )
         .unwrap();
-    play(&mut second, &library("i-statements"), &["You never listen to me", "lonely"]);
+    play(
+        &mut second,
+        &library("i-statements"),
+        &["You never listen to me", "lonely"],
+    );
     let at = second.now();
     second
         .note(

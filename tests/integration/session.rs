@@ -29,7 +29,10 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
         out.contains("› alex\n\n  The two names need to differ"),
         "{out}"
     );
-    assert!(out.contains(". I-statements (15 min) · i-statements\n"), "{out}");
+    assert!(
+        out.contains(". I-statements (15 min) · i-statements\n"),
+        "{out}"
+    );
     assert!(
         out.contains("There is no exercise called \"breathing\" here. Type a number from 1 to"),
         "{out}"
@@ -168,7 +171,10 @@ fn the_menu_fits_a_small_terminal_and_finds_a_start_or_a_close_name() {
         out.contains("Did you mean Apology with corrective action (apology-ritual)? [y/N]"),
         "{out}"
     );
-    assert!(out.contains("Apology with corrective action · about 20 minutes"), "{out}");
+    assert!(
+        out.contains("Apology with corrective action · about 20 minutes"),
+        "{out}"
+    );
     // The swap question understands :where and :break.
     assert!(out.contains("This is a yes-or-no question"), "{out}");
     assert!(out.contains("Take at least 20 minutes apart"), "{out}");
@@ -222,7 +228,10 @@ fn mend_run_shows_the_safety_note_and_an_answer_naming_violence_shows_it_again()
     assert!(out.contains("call your local emergency number"), "{out}");
     assert_eq!(out.matches("does not replace").count(), 2, "{out}");
     let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
-    assert!(notes.contains("## For the clinician: safety words"), "{notes}");
+    assert!(
+        notes.contains("## For the clinician: safety words"),
+        "{notes}"
+    );
     assert!(notes.contains("(violence)"), "{notes}");
 }
 
@@ -238,22 +247,40 @@ fn refused_words_are_shown_above_an_empty_prompt_and_private_answers_stay_out_of
         out.contains("You wrote: You always ignore me\n(↑ brings it back to edit.)"),
         "{out}"
     );
-    assert!(out.contains("Alex's answer to this question will stay out of the session notes."), "{out}");
-    assert!(out.contains("Alex's last answer will stay out of the session notes."), "{out}");
+    assert!(
+        out.contains("Alex's answer to this question will stay out of the session notes."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Alex's last answer will stay out of the session notes."),
+        "{out}"
+    );
     let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
     assert!(!notes.contains("We never talk"), "{notes}");
     assert!(!notes.contains("phones away"), "{notes}");
-    assert_eq!(notes.matches("*kept private at Alex's request*").count(), 2, "{notes}");
+    assert_eq!(
+        notes.matches("*kept private at Alex's request*").count(),
+        2,
+        "{notes}"
+    );
     assert!(notes.contains("Alex (speaker): lonely\n"), "{notes}");
-    let dap = mend(&["notes", "--last", "--template", "dap"]).data(data.path()).ok().stdout;
-    assert!(dap.contains("Nudged 1 time (Alex): “Try starting from your own side"), "{dap}");
+    let dap = mend(&["notes", "--last", "--template", "dap"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("Nudged 1 time (Alex): “Try starting from your own side"),
+        "{dap}"
+    );
 }
 
 #[test]
 fn list_says_when_no_exercise_has_a_tag() {
     let output = mend(&["list", "--tag", "nosuch"]).ok();
     assert!(
-        output.stdout.starts_with("No exercise has the tag \"nosuch\". The tags in use: "),
+        output
+            .stdout
+            .starts_with("No exercise has the tag \"nosuch\". The tags in use: "),
         "{}",
         output.stdout
     );

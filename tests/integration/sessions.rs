@@ -107,7 +107,10 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     child.wait().unwrap();
     drop(stdin);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed
             .stderr
@@ -126,7 +129,10 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
         "{out}"
     );
     assert!(out.contains("\n    You never listen to me\n"), "{out}");
-    assert!(out.contains("Alex, is now a good time to go on? [y/N]"), "{out}");
+    assert!(
+        out.contains("Alex, is now a good time to go on? [y/N]"),
+        "{out}"
+    );
     // The waiting question, with the answer given before the kill in it.
     let first_question = out.find("·").map(|i| &out[i..]).unwrap();
     assert!(
@@ -162,7 +168,10 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
         .unwrap();
     drop(file);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed
             .stderr
@@ -237,7 +246,10 @@ fn an_edited_exercise_resumes_at_the_same_step_and_says_so() {
     paused(&data, file.to_str().unwrap());
     edited_copy(work.path(), |t| t.replace("Welcome, {{", "Hello, {{"));
 
-    let resumed = mend(&["resume"]).data(&data).stdin(&format!("{READY}{REST}")).ok();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` changed since you started; continuing at `statement`."),
@@ -264,7 +276,10 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         "I feel tired when I do the dishes alone after work, and I need us to share them.\n",
         "",
     );
-    let resumed = mend(&["resume"]).data(&data).stdin(&format!("{READY}{rest}")).ok();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{rest}"))
+        .ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` (version 1, now 2) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
@@ -376,7 +391,10 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         "{played:?}"
     );
     // The swap chosen before the first answer is kept.
-    let resumed = mend(&["resume"]).data(data.path()).stdin(&format!("{READY}{REST}")).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed.stdout.contains("Sam (speaker) · question 3 of 14"),
         "{resumed:?}"
@@ -386,5 +404,8 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         notes.contains("**Sam, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nSam (speaker): You never listen to me\n"),
         "{notes}"
     );
-    assert!(notes.contains("- 16:") || notes.contains("Sam asked for a break"), "{notes}");
+    assert!(
+        notes.contains("- 16:") || notes.contains("Sam asked for a break"),
+        "{notes}"
+    );
 }

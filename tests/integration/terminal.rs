@@ -75,7 +75,10 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
     see(&mut p, "Sam › ")?;
     // Ctrl-D is a time-out, asked first (it is easy to press by accident).
     p.send_control('d')?;
-    see(&mut p, "Take a break now? Everything you have answered so far is saved. [y/N]")?;
+    see(
+        &mut p,
+        "Take a break now? Everything you have answered so far is saved. [y/N]",
+    )?;
     p.send_line("y")?;
     see(&mut p, "Take at least 20 minutes apart")?;
     see(&mut p, "mend resume")?;
@@ -112,7 +115,10 @@ fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::E
 #[test]
 fn a_break_and_a_resume_welcome_the_couple_back_with_care() -> Result<(), rexpect::error::Error> {
     let data = tempfile::tempdir().unwrap();
-    let mut p = terminal_in(&["run", "i-statements", "--partners", "Alex,Sam"], data.path());
+    let mut p = terminal_in(
+        &["run", "i-statements", "--partners", "Alex,Sam"],
+        data.path(),
+    );
     see(&mut p, "Alex › ")?;
     p.send_line("We never eat together any more.")?;
     see(&mut p, "question 2 of 14")?;
@@ -126,7 +132,10 @@ fn a_break_and_a_resume_welcome_the_couple_back_with_care() -> Result<(), rexpec
     see(&mut p, "Welcome back, Alex and Sam")?;
     see(&mut p, "You took a break in I-statements on ")?;
     see(&mut p, "Alex asked for it.")?;
-    see(&mut p, "The question waiting: Now put it together as an I-statement:")?;
+    see(
+        &mut p,
+        "The question waiting: Now put it together as an I-statement:",
+    )?;
     // The answers so far, as written, each under whose it was.
     see(&mut p, "So far in I-statements:")?;
     see(&mut p, "We never eat together any more.")?;
@@ -143,10 +152,13 @@ fn a_break_and_a_resume_welcome_the_couple_back_with_care() -> Result<(), rexpec
 }
 
 #[test]
-fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet(
-) -> Result<(), rexpect::error::Error> {
+fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
+-> Result<(), rexpect::error::Error> {
     let data = tempfile::tempdir().unwrap();
-    let mut p = terminal_in(&["run", "apology-ritual", "--partners", "Alex,Sam"], data.path());
+    let mut p = terminal_in(
+        &["run", "apology-ritual", "--partners", "Alex,Sam"],
+        data.path(),
+    );
     see(&mut p, "Alex › ")?;
     p.send_line("1")?;
     see(&mut p, "Sam › ")?;
@@ -155,15 +167,24 @@ fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet(
 
     let mut p = terminal_in(&["resume"], data.path());
     see(&mut p, "Sam asked for it.")?;
-    see(&mut p, "Alex: Alex, is now a good time for you to hear this?")?;
+    see(
+        &mut p,
+        "Alex: Alex, is now a good time for you to hear this?",
+    )?;
     see(&mut p, "Yes, I'm ready to listen.")?;
     // Only the hurt partner is asked.
     see(&mut p, "Alex, is now a good time to go on? [y/N]")?;
     p.send_line("n")?;
     see(&mut p, "That's all right, Alex. Nothing is lost.")?;
     p.exp_eof()?;
-    let notes = crate::common::mend(&["notes", "--last"]).data(data.path()).ok().stdout;
+    let notes = crate::common::mend(&["notes", "--last"])
+        .data(data.path())
+        .ok()
+        .stdout;
     assert!(notes.contains("Sam asked for a break"), "{notes}");
-    assert!(notes.contains("Alex said not yet, after a break"), "{notes}");
+    assert!(
+        notes.contains("Alex said not yet, after a break"),
+        "{notes}"
+    );
     Ok(())
 }
