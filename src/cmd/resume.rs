@@ -90,10 +90,12 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
         Outcome::Finished => run.notes().ok().flatten(),
         _ => None,
     };
+    let declined = crate::cmd::session::declined_by(&run);
     let played = vec![Played {
         title,
         outcome,
         notes,
+        declined,
     }];
     drop(run);
     sit(console, &mut session, &playable(exercises)?, played)?;

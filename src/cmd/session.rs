@@ -37,6 +37,8 @@ pub struct Played {
     pub outcome: Outcome,
     /// What the exercise contributes to notes, when it was finished.
     pub notes: Option<String>,
+    /// Who declined it, in their words, when a partner did.
+    pub declined: Option<String>,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
@@ -115,10 +117,11 @@ fn offer_notes(console: &mut dyn Console, played: &[Played], session: &str) -> a
     let done: Vec<String> = played
         .iter()
         .map(|exercise| {
-            let how = match exercise.outcome {
-                Outcome::Finished => "finished",
-                Outcome::Paused => "paused for a break",
-                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
+            let how = match (&exercise.outcome, &exercise.declined) {
+                (Outcome::Finished, Some(declined)) => declined.as_str(),
+                (Outcome::Finished, None) => "finished",
+                (Outcome::Paused, _) => "paused for a break",
+                (Outcome::Quit | Outcome::InputEnded { .. }, _) => "stopped before the end",
             };
             format!("  {}: {how}", exercise.title)
         })
@@ -192,12 +195,14 @@ fn play_one(
                     title: exercise.title.clone(),
                     outcome,
                     notes: None,
+                    declined: None,
                 });
             }
         }
     }
     let outcome = play(&mut run, console, &crate::store::session::now, session)?;
     farewell(console, &run, outcome.clone())?;
+    let declined = declined_by(&run);
     let notes = match outcome {
         Outcome::Finished => run.notes()?,
         _ => None,
@@ -206,6 +211,23 @@ fn play_one(
         title: exercise.title.clone(),
         outcome,
         notes,
+        declined,
+    })
+}
+
+/// "declined by Alex: “Not today.”" when a choice the exercise's `pace`
+/// names as declining was made.
+pub fn declined_by(run: &crate::engine::run::Run) -> Option<String> {
+    let pace = run.exercise().pace.as_ref()?;
+    run.state().answers.iter().find_map(|a| {
+        let chosen = a.text.as_deref()?;
+        pace.declines
+            .iter()
+            .any(|(step, key)| *step == a.step && key == chosen)
+            .then(|| {
+                let words = a.label.as_deref().unwrap_or(chosen);
+                format!("declined by {}: \u{201c}{}\u{201d}", a.name, words.trim())
+            })
     })
 }
 

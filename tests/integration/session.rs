@@ -285,3 +285,24 @@ fn list_says_when_no_exercise_has_a_tag() {
         output.stdout
     );
 }
+
+#[test]
+fn a_declined_exercise_reads_declined_in_the_summary_and_the_notes() {
+    let data = tempfile::tempdir().unwrap();
+    let output = mend(&["session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin("apology-ritual\nn\nlater\nn\n")
+        .ok();
+    assert!(
+        output.stdout.contains(
+            "What you did today\n  Apology with corrective action: declined by Alex: “Not today.”\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
+    assert!(
+        notes.contains("## Apology with corrective action: declined by Alex: “Not today.”\n"),
+        "{notes}"
+    );
+}
