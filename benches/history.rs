@@ -17,6 +17,7 @@ use mend::store::ledger_log;
 use mend::store::session::Session;
 use mend::store::session_log::newest;
 use mend::{Exercise, Source};
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -94,7 +95,7 @@ fn play(session: &mut Session, exercise: &Exercise, answers: &[&str]) {
             }
             Event::Prompt(_) => {
                 let Some(answer) = answers.next() else { return };
-                run.answer(answer, at(0)).expect("answered");
+                run.answer(answer, at(1)).expect("answered");
                 session.save(&run).expect("saved");
             }
         }
@@ -122,6 +123,12 @@ fn history(count: usize) -> tempfile::TempDir {
     let text = std::fs::read_to_string(sessions.join(format!("{model_id}.jsonl"))).expect("read");
     std::fs::remove_file(sessions.join(format!("{model_id}.jsonl"))).expect("removed");
     let _ = std::fs::remove_file(sessions.join(format!("{model_id}.lock")));
+    // Each session as `Session::create` leaves it: its id in the index,
+    // then its journal.
+    let mut index = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("sessions.index"))
+        .expect("the index");
     for n in 1..count {
         let start = at(60 * n as i64);
         let id = format!("{}-{:04x}", start.format("%Y%m%d-%H%M%S"), n & 0xffff);
@@ -130,6 +137,7 @@ fn history(count: usize) -> tempfile::TempDir {
             &start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
         std::fs::write(sessions.join(format!("{id}.jsonl")), copy).expect("written");
+        writeln!(index, "{id}").expect("indexed");
     }
     dir
 }

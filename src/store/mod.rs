@@ -8,5 +8,6 @@ pub mod ledger_log;
 pub mod lock;
 pub mod moment;
 pub mod session;
+pub mod session_index;
 pub mod session_log;
 pub mod state_delta;

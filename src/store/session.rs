@@ -80,6 +80,11 @@ impl Session {
                 continue;
             }
             let (lock, _) = SessionLock::acquire(&dir.join(format!("{id}.lock")), &id)?;
+            // Listed before it exists: an id without a journal is passed
+            // over, a journal missing from the index would be hard to find.
+            crate::store::session_index::add(data, &id, || {
+                crate::store::session_log::journal_ids(data)
+            })?;
             let journal = Journal::create(&path)?;
             let mut session = Session {
                 id: id.clone(),

@@ -10,6 +10,7 @@ use crate::format::compiler::compile;
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
 use crate::store::moment::{Moment, MomentKind};
+use crate::store::session_index;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -145,6 +146,14 @@ impl SessionLog {
 
 pub type Listed = Result<SessionLog, (PathBuf, anyhow::Error)>;
 
+/// The ids of the journals under `data`, oldest first.
+pub fn journal_ids(data: &DataDir) -> Vec<String> {
+    journal_paths(data)
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
+
 /// The journals under `data`, by name: a session id starts with its start
 /// time, so the newest is last.
 fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
@@ -164,9 +173,30 @@ fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
 /// `mend sessions` and `mend notes --last` show, whatever the history).
 /// `keep` says which to count; reading stops at `limit` of them.
 pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
+    // From the index when it has enough; else (a data folder from before
+    // it, or a search that goes far back) from the folder.
+    if let Some((ids, whole)) = session_index::newest(data) {
+        let paths = ids
+            .iter()
+            .map(|id| data.sessions().join(format!("{id}.jsonl")))
+            .filter(|p| p.is_file());
+        let found = newest_of(paths, limit, &keep);
+        if whole || found.iter().filter(|f| f.is_ok()).count() >= limit {
+            return found;
+        }
+    }
+    newest_of(journal_paths(data).into_iter().rev(), limit, &keep)
+}
+
+/// Reads `paths` (newest first) until `limit` sessions are kept.
+fn newest_of(
+    paths: impl Iterator<Item = PathBuf>,
+    limit: usize,
+    keep: &impl Fn(&SessionLog) -> bool,
+) -> Vec<Listed> {
     let mut found = Vec::new();
     let mut kept = 0;
-    for path in journal_paths(data).into_iter().rev() {
+    for path in paths {
         if kept >= limit {
             break;
         }
