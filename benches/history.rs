@@ -160,7 +160,7 @@ fn median(runs: usize, mut work: impl FnMut()) -> Duration {
 fn measure(dir: &Path) -> Vec<(&'static str, Duration)> {
     let data = DataDir::open(Some(dir)).expect("a data folder");
     let promise = exercise("promise", PROMISE);
-    let runs = 21;
+    let runs = 41;
     let mut clock = 10_000_000i64;
     let mut finish = || {
         clock += 1;
@@ -192,7 +192,7 @@ fn measure(dir: &Path) -> Vec<(&'static str, Duration)> {
         (
             "`mend sessions`",
             median(runs, || {
-                for log in newest(&data, 21, |_| true).into_iter().flatten() {
+                for log in newest(&data, 11, |_| true).into_iter().flatten() {
                     for run in &log.runs {
                         std::hint::black_box((run.title(), run.waiting_question()));
                     }

@@ -23,7 +23,8 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         if args.tag.as_ref().is_some_and(|t| !ex.tags.contains(t)) {
             continue;
         }
-        rows.push((id, ex.title.clone(), ex.minutes, ex.summary.clone()));
+        let shown = crate::text::neutralize;
+        rows.push((id, shown(&ex.title), ex.minutes, shown(&ex.summary)));
     }
     if let Some(tag) = args.tag.as_ref().filter(|_| rows.is_empty()) {
         let mut tags: Vec<String> = library

@@ -3,12 +3,12 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
+use crate::cmd::sitting::{farewell, introduce, roles_text, show_notes};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
-use crate::frontend::command::Command;
+use crate::frontend::command::PlayCommand;
 use crate::frontend::command::break_text;
 use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
@@ -255,7 +255,7 @@ fn ask_name(
             Input::End if console.end_is_break() => return Ok(None),
             Input::End => bail!("input ended before both names were given"),
         };
-        if Command::parse(&line) == Some(Command::Quit) {
+        if PlayCommand::parse(&line) == Some(PlayCommand::Quit) {
             return Ok(None);
         }
         match partners::name(&line) {
@@ -325,13 +325,13 @@ fn pick<'a>(
                 continue;
             }
         };
-        match Command::parse(&line) {
-            Some(Command::Quit | Command::Break) => return Ok(None),
-            Some(Command::Help | Command::Where) => {
+        match PlayCommand::parse(&line) {
+            Some(PlayCommand::Quit | PlayCommand::Break) => return Ok(None),
+            Some(PlayCommand::Help | PlayCommand::Where) => {
                 console.info("You are choosing the next exercise: type its number, its id or the start of its title. :quit (or :break) stops here; everything so far is saved.")?;
                 continue;
             }
-            Some(Command::Repeat) => {
+            Some(PlayCommand::Repeat) => {
                 console.say(&menu)?;
                 continue;
             }

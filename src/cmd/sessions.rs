@@ -10,11 +10,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// How many sessions `mend sessions` shows without `--all`.
-pub const RECENT: usize = 20;
+pub const RECENT: usize = 10;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Every session, not only the newest 20 (reads every journal)
+    /// Every session, not only the newest 10 (reads every journal)
     #[arg(long)]
     pub all: bool,
 }

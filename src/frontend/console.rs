@@ -11,7 +11,7 @@ pub fn input_is_terminal() -> bool {
     io::stdin().is_terminal() && io::stdout().is_terminal()
 }
 
-pub fn open_console() -> anyhow::Result<Box<dyn Console>> {
+pub fn open_console() -> io::Result<Box<dyn Console>> {
     if input_is_terminal() {
         quiet_panics();
         return Ok(Box::new(Repl::new(wants_color())?));

@@ -1,15 +1,16 @@
 //! The loop every interactive front-end shares: show events, read a line,
 //! understand commands, hand answers to the engine, save after every change.
 
+use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{Command, break_text};
+use crate::frontend::command::{PlayCommand, break_text};
 use crate::frontend::safety::{SAFETY_NOTE, safety_words};
-use crate::store::journal::StateTooLarge;
+use crate::store::save_error::SaveError;
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::Session;
 use chrono::{DateTime, Utc};
-use std::io;
+use std::{fmt, io};
 
 /// A line from the partners, or the end of input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +54,10 @@ pub trait Console {
                 Input::Interrupted => return Ok(YesNo::Yes),
                 Input::End => return Ok(YesNo::No),
             };
-            match Command::parse(&answer) {
-                Some(Command::Break) => return Ok(YesNo::Break),
-                Some(Command::Quit) => return Ok(YesNo::Quit),
-                Some(Command::Help | Command::Where) => {
+            match PlayCommand::parse(&answer) {
+                Some(PlayCommand::Break) => return Ok(YesNo::Break),
+                Some(PlayCommand::Quit) => return Ok(YesNo::Quit),
+                Some(PlayCommand::Help | PlayCommand::Where) => {
                     self.info("This is a yes-or-no question: type y for yes, or n (or just Enter) for no. :break takes a time-out; :quit stops here.")?;
                     continue;
                 }
@@ -98,20 +99,80 @@ pub enum Outcome {
     },
 }
 
+/// Why play stopped before the run ended or paused.
+#[derive(Debug)]
+pub enum PlayError {
+    /// The exercise failed on the data it got (a located diagnostic).
+    Run(RunError),
+    /// The console could not be read or written.
+    Console(io::Error),
+    /// A change could not be saved.
+    Save(SaveError),
+}
+
+impl fmt::Display for PlayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlayError::Run(error) => error.fmt(f),
+            PlayError::Console(error) => error.fmt(f),
+            PlayError::Save(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PlayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PlayError::Run(error) => error.source(),
+            PlayError::Console(error) => error.source(),
+            PlayError::Save(error) => error.source(),
+        }
+    }
+}
+
+impl From<RunError> for PlayError {
+    fn from(error: RunError) -> Self {
+        PlayError::Run(error)
+    }
+}
+
+impl From<io::Error> for PlayError {
+    fn from(error: io::Error) -> Self {
+        PlayError::Console(error)
+    }
+}
+
+impl From<SaveError> for PlayError {
+    fn from(error: SaveError) -> Self {
+        PlayError::Save(error)
+    }
+}
+
 /// Where play keeps the record: `save` after every change to the run,
 /// before the next prompt appears; `note` for what happened besides the
 /// answers (breaks, nudges, `:back`...).
 pub trait Recorder {
-    fn save(&mut self, run: &Run) -> anyhow::Result<()>;
-    fn note(&mut self, moment: Moment) -> anyhow::Result<()>;
+    fn save(&mut self, run: &Run) -> Result<(), SaveError>;
+    fn note(&mut self, moment: Moment) -> Result<(), SaveError>;
+}
+
+/// A plain save hook (a test-plan runner's, say) keeps no moments.
+impl<F: FnMut(&Run) -> Result<(), SaveError>> Recorder for F {
+    fn save(&mut self, run: &Run) -> Result<(), SaveError> {
+        self(run)
+    }
+
+    fn note(&mut self, _: Moment) -> Result<(), SaveError> {
+        Ok(())
+    }
 }
 
 impl Recorder for Session {
-    fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+    fn save(&mut self, run: &Run) -> Result<(), SaveError> {
         Session::save(self, run)
     }
 
-    fn note(&mut self, moment: Moment) -> anyhow::Result<()> {
+    fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
         Session::note(self, moment)
     }
 }
@@ -128,7 +189,7 @@ pub fn play(
     console: &mut dyn Console,
     clock: &dyn Fn() -> DateTime<Utc>,
     record: &mut dyn Recorder,
-) -> anyhow::Result<Outcome> {
+) -> Result<Outcome, PlayError> {
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
     // `:private` typed before answering: the next answer stays out of the notes.
@@ -199,10 +260,10 @@ pub fn play(
                     });
                 }
             };
-            let reply = match Command::parse(&line) {
+            let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
-                Some(Command::Skip) => run.skip(clock())?,
-                Some(Command::Private) => {
+                Some(PlayCommand::Skip) => run.skip(clock())?,
+                Some(PlayCommand::Private) => {
                     private_next = true;
                     console.info(&format!(
                         "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
@@ -210,7 +271,7 @@ pub fn play(
                     ))?;
                     continue;
                 }
-                Some(Command::PrivateLast) => {
+                Some(PlayCommand::PrivateLast) => {
                     match run.state().answers.len().checked_sub(1) {
                         Some(index) => {
                             let answer = &run.state().answers[index];
@@ -229,22 +290,22 @@ pub fn play(
                     }
                     continue;
                 }
-                Some(Command::Help) => {
+                Some(PlayCommand::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
-                        Command::help()
+                        PlayCommand::help()
                     ))?;
                     continue;
                 }
-                Some(Command::Repeat) => {
+                Some(PlayCommand::Repeat) => {
                     console.question(&prompt)?;
                     continue;
                 }
-                Some(Command::Where) => {
+                Some(PlayCommand::Where) => {
                     console.info(&where_text(run, &prompt))?;
                     continue;
                 }
-                Some(Command::Back) => {
+                Some(PlayCommand::Back) => {
                     let taken_back = run.state().answers.last().cloned();
                     match run.back() {
                         Some(previous) => {
@@ -271,13 +332,13 @@ pub fn play(
                     }
                     break;
                 }
-                Some(Command::Break) => {
+                Some(PlayCommand::Break) => {
                     record.save(run)?;
                     record.note(at_prompt(MomentKind::Break, &prompt, clock()))?;
                     console.info(break_text(run.exercise()))?;
                     return Ok(Outcome::Paused);
                 }
-                Some(Command::Quit) => {
+                Some(PlayCommand::Quit) => {
                     record.save(run)?;
                     record.note(at_prompt(MomentKind::Quit, &prompt, clock()))?;
                     return Ok(Outcome::Quit);
@@ -286,22 +347,23 @@ pub fn play(
             match reply {
                 Reply::Accepted => {
                     let index = run.state().answers.len().saturating_sub(1);
-                    if let Err(error) = record.save(run) {
+                    match record.save(run) {
+                        Ok(()) => {}
                         // Too large to journal: refused like an over-long
                         // answer, undone, and the question asked again.
-                        let Some(too_large) = error.downcast_ref::<StateTooLarge>() else {
-                            return Err(error);
-                        };
-                        console.hint(&too_large.refusal())?;
-                        run.back();
-                        break;
+                        Err(SaveError::TooLarge(too_large)) => {
+                            console.hint(&too_large.refusal())?;
+                            run.back();
+                            break;
+                        }
+                        Err(error) => return Err(error.into()),
                     }
                     let answered = |kind| at_prompt(kind, &prompt, clock()).answer(index);
                     if std::mem::take(&mut private_next) {
                         record.note(answered(MomentKind::Private))?;
                     }
                     let flagged = safety_words(&line);
-                    if Command::parse(&line).is_none() && !flagged.is_empty() {
+                    if PlayCommand::parse(&line).is_none() && !flagged.is_empty() {
                         record.note(answered(MomentKind::Safety).detail(&flagged.join(", ")))?;
                         console.info(SAFETY_NOTE)?;
                     }
@@ -312,7 +374,7 @@ pub fn play(
                     console.hint(&hint)?;
                     // The refused words are shown, never left on the line
                     // where typing would join them to new ones.
-                    if Command::parse(&line).is_none() && !line.trim().is_empty() {
+                    if PlayCommand::parse(&line).is_none() && !line.trim().is_empty() {
                         console.info(&refused_words(&line))?;
                     }
                 }

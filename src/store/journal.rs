@@ -16,8 +16,10 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
-use crate::store::data_dir::{private_file, write_atomic};
+use crate::store::data_dir::write_atomic;
 use crate::store::moment::Moment;
+use crate::store::private;
+use crate::store::save_error::SaveError;
 use crate::store::state_delta::{self, StateChange};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
@@ -152,10 +154,7 @@ fn compact_after(len: u64) -> u64 {
 impl Journal {
     /// Creates a new journal; fails if one is already there.
     pub fn create(path: &Path) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .create_new(true)
-            .open(path)
+        let file = private::create_new_append(path)
             .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
         Ok(Journal {
             file,
@@ -171,9 +170,7 @@ impl Journal {
     /// last line (at `valid_len`) so new lines never follow a broken one.
     /// `base` is the last exercise's state as the journal holds it.
     pub fn reopen(path: &Path, valid_len: u64, base: Option<RunState>) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .open(path)
+        let file = private::open_append(path)
             .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
             file.set_len(valid_len)?;
@@ -190,7 +187,7 @@ impl Journal {
     }
 
     /// Begins an exercise: its header, after which states are its own.
-    pub fn begin(&mut self, header: ExerciseHeader) -> anyhow::Result<()> {
+    pub fn begin(&mut self, header: ExerciseHeader) -> Result<(), SaveError> {
         if !header.edited {
             self.base = None;
             self.revised = false;
@@ -206,7 +203,7 @@ impl Journal {
         exercise: &ExerciseRef,
         saved: DateTime<Utc>,
         state: &RunState,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), SaveError> {
         let whole = || {
             Line::State(Box::new(Snapshot {
                 exercise: exercise.clone(),
@@ -235,7 +232,12 @@ impl Journal {
         // The whole state is what the limit is about, however it is written.
         let whole_bytes = match &line {
             Line::State(_) => None,
-            _ => Some(serde_json::to_vec(&whole())?.len() + 1),
+            _ => Some(
+                serde_json::to_vec(&whole())
+                    .map_err(|e| SaveError::Io(e.into()))?
+                    .len()
+                    + 1,
+            ),
         };
         if let Some(bytes) = whole_bytes.filter(|&b| b > limits::JOURNAL_STATE_BYTES) {
             return Err(StateTooLarge { bytes }.into());
@@ -244,25 +246,26 @@ impl Journal {
         self.base = Some(state.clone());
         // An exercise over: what `:back` replaced is not kept.
         if state.cursor.at.is_none() && std::mem::take(&mut self.revised) {
-            self.compact().with_context(|| {
+            let compacted = self.compact().with_context(|| {
                 format!(
                     "the last change is saved, but session journal `{}` could not be compacted",
                     self.path.display()
                 )
-            })?;
+            });
+            compacted?;
         }
         Ok(())
     }
 
     /// Records a moment of the sitting (a break, a nudge...).
-    pub fn moment(&mut self, moment: Moment) -> anyhow::Result<()> {
+    pub fn moment(&mut self, moment: Moment) -> Result<(), SaveError> {
         self.append(&Line::Moment(Box::new(moment)))
     }
 
     /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
     /// is refused with `StateTooLarge` and nothing is written.
-    pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
-        let mut bytes = serde_json::to_vec(line)?;
+    pub fn append(&mut self, line: &Line) -> Result<(), SaveError> {
+        let mut bytes = serde_json::to_vec(line).map_err(|e| SaveError::Io(e.into()))?;
         bytes.push(b'\n');
         if matches!(line, Line::State(_)) && bytes.len() > limits::JOURNAL_STATE_BYTES {
             return Err(StateTooLarge { bytes: bytes.len() }.into());
@@ -296,9 +299,7 @@ impl Journal {
             bytes.push(b'\n');
         }
         write_atomic(&self.path, &bytes)?;
-        self.file = private_file()
-            .append(true)
-            .open(&self.path)
+        self.file = private::open_append(&self.path)
             .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
         self.compact_at = compact_after(self.len);
@@ -425,7 +426,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             .filter(|_| complete)
         {
             Some(line) => read.lines.push(line),
-            None if is_last => {
+            // A line cut off by a crash has no newline; a whole line that
+            // does not read is damage, and is never cut away on resuming.
+            None if is_last && !complete => {
                 read.warning = Some(format!(
                     "the last line of session journal `{name}` (line {number}) was cut off, probably by a crash while it was written; it was skipped, and everything before it is kept"
                 ));
@@ -433,7 +436,8 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             }
             None => {
                 let why = match serde_json::from_slice::<Line>(text) {
-                    Err(e) => e.to_string(),
+                    // serde_json counts lines within the line: only the column helps.
+                    Err(e) => e.to_string().replace(" at line 1 column ", " at column "),
                     Ok(_) => "the line is incomplete".to_owned(),
                 };
                 bail!(
@@ -448,7 +452,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Read> {
-    let bytes = std::fs::read(path)
+    let bytes = private::read(path)
         .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
     parse(&path.display().to_string(), &bytes)
 }
@@ -583,7 +587,7 @@ mod tests {
         let error = journal
             .append(&state("a", &"x".repeat(limits::JOURNAL_STATE_BYTES)))
             .unwrap_err();
-        assert!(error.downcast_ref::<StateTooLarge>().is_some(), "{error}");
+        assert!(matches!(error, SaveError::TooLarge(_)), "{error}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 

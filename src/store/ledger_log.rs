@@ -14,8 +14,10 @@
 
 use crate::engine::ledger::{Ledger, couple_key};
 use crate::engine::state::Record;
-use crate::store::data_dir::{DataDir, private_file};
-use crate::store::session_log::{SessionLog, list};
+use crate::store::data_dir::DataDir;
+use crate::store::private;
+use crate::store::ledger_file;
+use crate::store::session_log::{SessionLog, list, readable};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -84,12 +86,19 @@ pub fn run_key(session: &str, run: usize) -> String {
     format!("{session}#{run}")
 }
 
-fn history_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
-    Ledger::path(data, partners).with_extension("jsonl")
+/// `couple-<hash>.jsonl`: named by a hash of the couple, never by their
+/// names (see `ledger_file`).
+pub fn history_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
+    ledger_file::path(data, partners).with_extension("jsonl")
 }
 
 fn pending_dir(data: &DataDir) -> PathBuf {
     data.root().join("pending")
+}
+
+/// The marker of run `run` of `session` finishing (see the module's doc).
+pub fn pending_marker(data: &DataDir, session: &str, run: usize) -> PathBuf {
+    pending_path(data, session, run)
 }
 
 fn pending_path(data: &DataDir, session: &str, run: usize) -> PathBuf {
@@ -129,12 +138,17 @@ pub fn read(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog>
 }
 
 fn read_file(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
-    let path = history_path(data, partners);
+    read_history(&history_path(data, partners), partners)
+}
+
+/// A history file as it is (nothing pending or from the journals added).
+pub fn read_history(path: &Path, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
+    let path = path.to_owned();
     let mut log = LedgerLog {
         partners: partners.clone(),
         entries: Vec::new(),
     };
-    let bytes = match std::fs::read(&path) {
+    let bytes = match private::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(log),
         Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
@@ -216,9 +230,8 @@ fn finished_entry(log: &SessionLog, run: usize) -> Option<Entry> {
 /// data folder from before histories is read.
 fn journal_entries(data: &DataDir, partners: &[String; 2]) -> Vec<Entry> {
     let couple = couple_key(partners);
-    list(data)
+    readable(list(data), "what it holds is not in the ledger")
         .into_iter()
-        .filter_map(Result::ok)
         .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
         .flat_map(|log| {
             (1..=log.runs.len())
@@ -289,7 +302,7 @@ fn first_line_partners(path: &Path) -> Option<[String; 2]> {
 
 fn legacy_couples(data: &DataDir) -> Vec<[String; 2]> {
     let mut couples: Vec<[String; 2]> = Vec::new();
-    for log in list(data).into_iter().filter_map(Result::ok) {
+    for log in readable(list(data), "what it holds is not in the ledger") {
         let recorded = (1..=log.runs.len()).any(|n| finished_entry(&log, n).is_some());
         if let Some(partners) = log.partners().filter(|_| recorded)
             && !couples
@@ -309,13 +322,8 @@ pub fn mark_pending(data: &DataDir, session: &str, run: usize) -> anyhow::Result
     data.ensure(&data.ledgers())?;
     data.ensure(&dir)?;
     let path = pending_path(data, session, run);
-    let file = private_file()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&path)
+    private::write_private(&path, b"")
         .with_context(|| format!("cannot write `{}`", path.display()))?;
-    file.sync_all()?;
     sync_dir(&dir);
     Ok(())
 }
@@ -362,6 +370,21 @@ pub fn record(
     }
     let _ = std::fs::remove_file(pending_path(data, session, run));
     Ok(())
+}
+
+/// Adds every finished run of the couple's journals that the history lacks
+/// (after an import): reads their journals, so only for that.
+pub fn catch_up(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<()> {
+    ensure_histories(data)?;
+    let _lock = lock(data, partners)?;
+    let stored = match read_file(data, partners) {
+        Ok(stored) => stored,
+        Err(error) => rebuild(data, partners, error)?,
+    };
+    let mut entries = journal_entries(data, partners);
+    entries.retain(|e| !stored.entries.iter().any(|s| s.run == e.run));
+    entries.sort_by_key(|e| e.at);
+    append(data, partners, &entries)
 }
 
 /// Starts (or adds to) a couple's history with a test plan's seed, as made
@@ -421,13 +444,8 @@ pub fn ensure_histories(data: &DataDir) -> anyhow::Result<()> {
 
 fn lock_folder(data: &DataDir) -> anyhow::Result<File> {
     let path = data.ledgers().join(format!("{MIGRATED}.lock"));
-    let file = private_file()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("cannot open `{}`", path.display()))?;
+    let file =
+        private::open_lock(&path).with_context(|| format!("cannot open `{}`", path.display()))?;
     file.lock()
         .with_context(|| format!("cannot lock `{}`", path.display()))?;
     Ok(file)
@@ -443,12 +461,7 @@ fn migrate(data: &DataDir) -> anyhow::Result<()> {
         append(data, &partners, &entries)?;
     }
     let marker = data.ledgers().join(MIGRATED);
-    private_file()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&marker)
-        .and_then(|f| f.sync_all())
+    private::write_private(&marker, b"")
         .with_context(|| format!("cannot write `{}`", marker.display()))?;
     Ok(())
 }
@@ -459,7 +472,7 @@ fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::
     }
     data.ensure(&data.ledgers())?;
     let path = history_path(data, partners);
-    let existing = std::fs::read(&path).unwrap_or_default();
+    let existing = private::read(&path).unwrap_or_default();
     let mut bytes = Vec::new();
     if !existing.contains(&b'\n') {
         serde_json::to_writer(
@@ -475,11 +488,7 @@ fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::
         serde_json::to_writer(&mut bytes, &LedgerLine::Run(entry.clone()))?;
         bytes.push(b'\n');
     }
-    let mut file = private_file()
-        .append(true)
-        .create(true)
-        .open(&path)
-        .with_context(|| format!("cannot open `{}`", path.display()))?;
+    let mut file = open_or_create_append(&path)?;
     // A torn last line (a crash mid-write) is cut off first, so a new line
     // never follows a broken one.
     if !existing.is_empty() && !existing.ends_with(b"\n") {
@@ -498,14 +507,9 @@ fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::
 /// other's lines.
 fn lock(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<File> {
     data.ensure(&data.ledgers())?;
-    let path = Ledger::path(data, partners).with_extension("lock");
-    let file = private_file()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("cannot open `{}`", path.display()))?;
+    let path = ledger_file::path(data, partners).with_extension("lock");
+    let file =
+        private::open_lock(&path).with_context(|| format!("cannot open `{}`", path.display()))?;
     file.lock()
         .with_context(|| format!("cannot lock `{}`", path.display()))?;
     Ok(file)
@@ -515,4 +519,14 @@ fn sync_dir(dir: &Path) {
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
+}
+
+/// A file of mend's opened for appending, created (private) if missing;
+/// never through a link.
+pub(crate) fn open_or_create_append(path: &Path) -> anyhow::Result<File> {
+    let opened = match private::open_append(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => private::create_new_append(path),
+        other => other,
+    };
+    opened.with_context(|| format!("cannot open `{}`", path.display()))
 }

@@ -16,6 +16,7 @@ use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journa
 use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
 use crate::store::moment::Moment;
+use crate::store::save_error::SaveError;
 pub use crate::store::session_log::{RunLog, SessionLog, find, list};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
@@ -207,7 +208,7 @@ impl Session {
             self.recorded = false;
         }
         self.current = Some(header.exercise.clone());
-        self.journal.begin(header)
+        Ok(self.journal.begin(header)?)
     }
 
     /// Closes a session; one in which no exercise began leaves nothing
@@ -225,7 +226,7 @@ impl Session {
     }
 
     /// Records a moment of the sitting (a break, a nudge...) in the journal.
-    pub fn note(&mut self, moment: Moment) -> anyhow::Result<()> {
+    pub fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
         self.journal.moment(moment)
     }
 
@@ -254,15 +255,16 @@ impl Session {
     /// agreements and marks go into the couple's ledger history, once (a
     /// marker names the run from just before the journal says it finished
     /// until the ledger has it, so a crash between the two loses nothing).
-    pub fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+    pub fn save(&mut self, run: &Run) -> Result<(), SaveError> {
         let exercise = run.exercise();
         let reference = match &self.current {
             Some(current) if current.id == exercise.id => current.clone(),
-            _ => bail!(
-                "session {} was saving exercise `{}` that it never began",
-                self.id,
-                exercise.id
-            ),
+            _ => {
+                return Err(SaveError::Io(std::io::Error::other(format!(
+                    "session {} was saving exercise `{}` that it never began",
+                    self.id, exercise.id
+                ))));
+            }
         };
         let now = (self.clock)();
         let finishing = run.is_finished() && !self.recorded;
@@ -305,8 +307,10 @@ impl Session {
             )
         };
         let current = match &saved.path {
-            Some(path) => read_source(path).map_err(|d| anyhow::anyhow!("{d}")),
-            None => Library::open(exercises).and_then(|l| l.find(&id)),
+            Some(path) => read_source(path).map_err(anyhow::Error::from),
+            None => Library::open(exercises)
+                .and_then(|l| l.find(&id))
+                .map_err(anyhow::Error::from),
         }
         .and_then(|source| compile_or_explain(&id, source));
         let exercise = match current {

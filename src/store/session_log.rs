@@ -175,15 +175,12 @@ fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
 pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
     // From the index when it has enough; else (a data folder from before
     // it, or a search that goes far back) from the folder.
-    if let Some((ids, whole)) = session_index::newest(data) {
-        let paths = ids
-            .iter()
+    if let Some(index) = session_index::read(data) {
+        let paths = index
+            .ids()
             .map(|id| data.sessions().join(format!("{id}.jsonl")))
             .filter(|p| p.is_file());
-        let found = newest_of(paths, limit, &keep);
-        if whole || found.iter().filter(|f| f.is_ok()).count() >= limit {
-            return found;
-        }
+        return newest_of(paths, limit, &keep);
     }
     newest_of(journal_paths(data).into_iter().rev(), limit, &keep)
 }
@@ -233,6 +230,41 @@ pub fn list(data: &DataDir) -> Vec<Listed> {
     sessions
 }
 
+/// The sessions that could be read. Each one that could not is named on
+/// stderr with its line and what to do, with `consequence` (what leaving
+/// it out means here): a damaged journal is never skipped in silence.
+pub(crate) fn readable(
+    entries: Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>,
+    consequence: &str,
+) -> Vec<SessionLog> {
+    let mut logs = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match entry {
+            Ok(log) => logs.push(log),
+            Err((path, error)) => {
+                // Once per file and process: `mend ledger` looks twice.
+                static REPORTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+                let mut reported = REPORTED.lock().unwrap_or_else(|e| e.into_inner());
+                if reported.contains(&path) {
+                    continue;
+                }
+                reported.push(path.clone());
+                let id = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let why = format!("{error:#}");
+                let why = why.lines().next().unwrap_or_default();
+                eprintln!(
+                    "note: session {id} cannot be read, so {consequence}: {why}. Keep a copy of `{}`, then remove that line from it and the session loads again.",
+                    path.display()
+                );
+            }
+        }
+    }
+    logs
+}
+
 /// The journal of session `id` (or the latest unfinished one).
 pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
     match id {
@@ -255,7 +287,7 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
     }
 }
 
-fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
+pub fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         bail!("`{id}` is not a session id; `mend sessions` lists them");
     }

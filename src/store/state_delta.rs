@@ -8,7 +8,8 @@
 //! the change to the state it was taken from gives `after` exactly (a
 //! property test checks it).
 
-use crate::engine::state::{AnswerRecord, Checkpoint, Cursor, Record, RunState, Visits};
+use crate::engine::state::{AnswerRecord, Checkpoint, Cursor, Record, RunState};
+use crate::script::scope_names::Visits;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -411,22 +411,22 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
 }
 
 #[test]
-fn sessions_shows_the_newest_twenty_from_the_index_and_all_with_all() {
+fn sessions_shows_the_newest_ten_from_the_index_and_all_with_all() {
     let data = tempfile::tempdir().unwrap();
-    for _ in 0..21 {
+    for _ in 0..11 {
         mend(&["run", "i-statements", "--partners", "Alex,Sam"])
             .data(data.path())
             .stdin(":quit\n")
             .ok();
     }
     let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
-    assert_eq!(listed.matches(" · Alex and Sam\n").count(), 20, "{listed}");
+    assert_eq!(listed.matches(" · Alex and Sam\n").count(), 10, "{listed}");
     assert!(
         listed.ends_with("Older sessions are not shown; `mend sessions --all` lists every one.\n"),
         "{listed}"
     );
     let all = mend(&["sessions", "--all"]).data(data.path()).ok().stdout;
-    assert_eq!(all.matches(" · Alex and Sam\n").count(), 21, "{all}");
+    assert_eq!(all.matches(" · Alex and Sam\n").count(), 11, "{all}");
     // A data folder from before the index is listed from its folder.
     std::fs::remove_file(data.path().join("sessions.index")).unwrap();
     let again = mend(&["sessions"]).data(data.path()).ok().stdout;
