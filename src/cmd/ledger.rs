@@ -44,6 +44,8 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
             }
         }
     };
+    // A data folder from an earlier mend is brought to histories first.
+    ledger_log::ensure_histories(&data)?;
     let log = ledger_log::read(&data, &partners)?;
     if args.history {
         print!("{}", history(&log));

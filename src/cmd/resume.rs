@@ -5,8 +5,8 @@
 //! else of both). Then the sitting goes on as `mend session` does.
 
 use crate::cmd::Status;
-use crate::cmd::sitting::{play_session, roles_text};
 use crate::cmd::session::{Played, playable, sit};
+use crate::cmd::sitting::{play_session, roles_text};
 use crate::engine::run::Run;
 use crate::frontend::console::{input_is_terminal, open_console};
 use crate::frontend::play::{Console, Input, Outcome};

@@ -79,10 +79,15 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         refused: None,
         failure: None,
     };
-    let played = frontend::play::play(&mut run, &mut console, &clock, &mut |_: &crate::engine::run::Run| {
-        unsaved.set(false);
-        Ok(())
-    });
+    let played = frontend::play::play(
+        &mut run,
+        &mut console,
+        &clock,
+        &mut |_: &crate::engine::run::Run| {
+            unsaved.set(false);
+            Ok(())
+        },
+    );
     if let Some(failure) = console.failure.take() {
         return Err(failure);
     }

@@ -7,8 +7,8 @@ use crate::engine::ledger::couple_key;
 use crate::store::couple_data::CoupleData;
 use crate::store::data_dir::DataDir;
 use crate::store::journal;
-use crate::store::private;
 use crate::store::ledger_log;
+use crate::store::private;
 use crate::store::session_log::journal_path;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
@@ -71,11 +71,9 @@ impl Archive {
         // The ledger as it stands, from its history (or a ledger file an
         // earlier mend wrote).
         let ledger = match &found.ledger {
-            Some(path) if path.extension().is_some_and(|e| e == "jsonl") => {
-                Some(serde_json::to_value(
-                    ledger_log::read_history(path, partners)?.ledger(),
-                )?)
-            }
+            Some(path) if path.extension().is_some_and(|e| e == "jsonl") => Some(
+                serde_json::to_value(ledger_log::read_history(path, partners)?.ledger())?,
+            ),
             Some(path) => Some(
                 serde_json::from_slice(&private::read(path)?)
                     .with_context(|| format!("the ledger `{}` cannot be read", path.display()))?,

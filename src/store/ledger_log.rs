@@ -15,8 +15,8 @@
 use crate::engine::ledger::{Ledger, couple_key};
 use crate::engine::state::Record;
 use crate::store::data_dir::DataDir;
-use crate::store::private;
 use crate::store::ledger_file;
+use crate::store::private;
 use crate::store::session_log::{SessionLog, list, readable};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -129,7 +129,7 @@ pub fn read(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog>
             .map(|(entry, _)| entry)
             .collect()
     } else {
-        journal_entries(data, partners)
+        legacy_entries(data, partners)
     };
     missing.retain(|m| !log.entries.iter().any(|e| e.run == m.run));
     log.entries.extend(missing);
@@ -182,7 +182,95 @@ pub fn read_history(path: &Path, partners: &[String; 2]) -> anyhow::Result<Ledge
 }
 
 fn migrated(data: &DataDir) -> bool {
-    data.ledgers().join(MIGRATED).is_file() || !data.sessions().is_dir()
+    data.ledgers().join(MIGRATED).is_file()
+        || (!data.sessions().is_dir() && !data.ledgers().is_dir())
+}
+
+/// What a ledger file of an earlier mend (`couple-<hash>.json`, or one
+/// named after the partners) holds, as history entries: its commitments
+/// and agreements as made, then each change of status, in time order; and
+/// the runs it already had, so they are not added twice from the journals.
+fn earlier_ledger(data: &DataDir, partners: &[String; 2]) -> (Vec<Entry>, Vec<String>) {
+    let Some(ledger) = [
+        ledger_file::path(data, partners),
+        ledger_file::legacy_path(data, partners),
+    ]
+    .iter()
+    .find_map(|path| {
+        private::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Ledger>(&bytes).ok())
+    }) else {
+        return (Vec::new(), Vec::new());
+    };
+    use crate::engine::state::RecordKind;
+    let record = |kind, owner: Option<String>, text: &str, at| Record {
+        kind,
+        step: "earlier ledger".to_owned(),
+        owner,
+        text: text.to_owned(),
+        date: None,
+        date_text: None,
+        topic: None,
+        at,
+        commitment: None,
+        status: None,
+    };
+    let mut made: Vec<Record> = Vec::new();
+    let mut marks: Vec<Record> = Vec::new();
+    for c in &ledger.commitments {
+        made.push(Record {
+            date: c.due,
+            date_text: c.due_text.clone(),
+            ..record(
+                RecordKind::Commitment,
+                Some(c.owner.clone()),
+                &c.text,
+                c.made,
+            )
+        });
+        for change in &c.history {
+            marks.push(Record {
+                commitment: Some(c.id.clone()),
+                status: Some(change.status.word().to_owned()),
+                ..record(RecordKind::Mark, Some(c.owner.clone()), &c.text, change.at)
+            });
+        }
+    }
+    for a in &ledger.agreements {
+        made.push(Record {
+            date: a.revisit,
+            date_text: a.revisit_text.clone(),
+            topic: a.topic.clone(),
+            ..record(RecordKind::Agreement, None, &a.text, a.made)
+        });
+    }
+    marks.sort_by_key(|m| m.at);
+    let at = made
+        .iter()
+        .chain(&marks)
+        .map(|r| r.at)
+        .max()
+        .unwrap_or_default();
+    made.extend(marks);
+    let entry = Entry {
+        run: "earlier-ledger".to_owned(),
+        session: "earlier ledger".to_owned(),
+        exercise: String::new(),
+        at,
+        records: made,
+    };
+    (vec![entry], ledger.applied.clone())
+}
+
+/// A data folder from before histories: its earlier ledger file and the
+/// finished runs of its journals that file did not have.
+fn legacy_entries(data: &DataDir, partners: &[String; 2]) -> Vec<Entry> {
+    let (mut entries, applied) = earlier_ledger(data, partners);
+    let mut from_journals = journal_entries(data, partners);
+    from_journals.retain(|e| !applied.contains(&e.run));
+    entries.extend(from_journals);
+    entries
 }
 
 /// Runs a crash left between the journal and the ledger, with their markers.
@@ -302,6 +390,20 @@ fn first_line_partners(path: &Path) -> Option<[String; 2]> {
 
 fn legacy_couples(data: &DataDir) -> Vec<[String; 2]> {
     let mut couples: Vec<[String; 2]> = Vec::new();
+    // Ledger files an earlier mend wrote name their couple inside.
+    if let Ok(files) = std::fs::read_dir(data.ledgers()) {
+        for path in files.filter_map(Result::ok).map(|f| f.path()) {
+            if path.extension().is_some_and(|e| e == "json")
+                && let Ok(bytes) = private::read(&path)
+                && let Ok(ledger) = serde_json::from_slice::<Ledger>(&bytes)
+                && !couples
+                    .iter()
+                    .any(|c| couple_key(c) == couple_key(&ledger.partners))
+            {
+                couples.push(ledger.partners);
+            }
+        }
+    }
     for log in readable(list(data), "what it holds is not in the ledger") {
         let recorded = (1..=log.runs.len()).any(|n| finished_entry(&log, n).is_some());
         if let Some(partners) = log.partners().filter(|_| recorded)
@@ -455,10 +557,26 @@ fn lock_folder(data: &DataDir) -> anyhow::Result<File> {
 fn migrate(data: &DataDir) -> anyhow::Result<()> {
     for partners in legacy_couples(data) {
         let stored = read_file(data, &partners)?;
-        let mut entries = journal_entries(data, &partners);
+        let mut entries = legacy_entries(data, &partners);
         entries.sort_by_key(|e| e.at);
         entries.retain(|e| !stored.entries.iter().any(|s| s.run == e.run));
         append(data, &partners, &entries)?;
+        // A file named after the partners keeps its content under the
+        // couple's hash (a listing or a backup index must not show names).
+        let (named, hashed) = (
+            ledger_file::legacy_path(data, &partners),
+            ledger_file::path(data, &partners),
+        );
+        if named.is_file() && !hashed.exists() {
+            std::fs::rename(&named, &hashed).with_context(|| {
+                format!(
+                    "cannot rename `{}` to `{}`",
+                    named.display(),
+                    hashed.display()
+                )
+            })?;
+        }
+        let _ = std::fs::remove_file(named.with_extension("lock"));
     }
     let marker = data.ledgers().join(MIGRATED);
     private::write_private(&marker, b"")

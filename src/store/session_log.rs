@@ -275,9 +275,12 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
             }
             SessionLog::read(&path)
         }
-        None => match newest(data, 1, |log| log.unfinished().is_some())
-            .into_iter()
-            .find_map(Result::ok)
+        None => match readable(
+            newest(data, 1, |log| log.unfinished().is_some()),
+            "the latest unfinished session was looked for among the others",
+        )
+        .into_iter()
+        .next()
         {
             Some(log) => Ok(log),
             None => {

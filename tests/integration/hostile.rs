@@ -182,7 +182,7 @@ mod data_dir {
             .data(&data)
             .ok();
         assert_eq!(mode(&file), 0o600);
-        assert!(fs::read_to_string(&file).unwrap().contains("> Hard day"));
+        assert!(fs::read_to_string(&file).unwrap().contains("): Hard day"));
     }
 
     #[test]
@@ -613,6 +613,9 @@ mod damage {
     fn the_ledger_names_a_damaged_session_and_its_line() {
         let dir = tempfile::tempdir().unwrap();
         let journal = damaged_session(dir.path());
+        // The ledger is its own history and reads no journal; a data
+        // folder from before histories reads them once, and names this one.
+        std::fs::remove_dir_all(dir.path().join("ledgers")).unwrap();
         let output = mend(&["ledger", "--partners", "Alex,Sam"])
             .data(dir.path())
             .ok();
@@ -673,7 +676,7 @@ mod couples_data {
         assert!(
             names
                 .iter()
-                .any(|n| n.starts_with("couple-") && n.ends_with(".json")),
+                .any(|n| n.starts_with("couple-") && n.ends_with(".jsonl")),
             "{names:?}"
         );
         for name in &names {
@@ -688,18 +691,26 @@ mod couples_data {
         let data = dir.path();
         promise(data);
         let ledgers = data.join("ledgers");
-        let current = std::fs::read_dir(&ledgers)
+        let history = std::fs::read_dir(&ledgers)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "json"))
+            .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
             .unwrap();
-        let hash = current.file_stem().unwrap().to_str().unwrap()["couple-".len()..].to_owned();
-        // As an earlier mend named it; without the journals, only this file
-        // holds the commitments.
+        let hash = history.file_stem().unwrap().to_str().unwrap()["couple-".len()..].to_owned();
+        let current = history.with_extension("json");
+        // As an earlier mend kept it: one JSON ledger named after the
+        // partners; without the journals, only this file holds the
+        // commitments.
+        let partners = ["Alex".to_owned(), "Sam".to_owned()];
+        let dir = mend::store::data_dir::DataDir::open(Some(data)).unwrap();
+        let ledger = mend::store::ledger_log::read(&dir, &partners)
+            .unwrap()
+            .ledger();
         let legacy = ledgers.join(format!("alex+sam-{}.json", &hash[..8]));
-        std::fs::rename(&current, &legacy).unwrap();
+        std::fs::write(&legacy, serde_json::to_vec(&ledger).unwrap()).unwrap();
         std::fs::write(legacy.with_extension("lock"), "").unwrap();
-        let _ = std::fs::remove_file(current.with_extension("lock"));
+        std::fs::remove_file(&history).unwrap();
+        std::fs::remove_file(ledgers.join("histories")).unwrap();
         std::fs::remove_dir_all(data.join("sessions")).unwrap();
         let shown = mend(&["ledger", "--partners", "Alex,Sam"]).data(data).ok();
         assert!(
