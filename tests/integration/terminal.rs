@@ -188,3 +188,21 @@ fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
     );
     Ok(())
 }
+
+#[test]
+fn ctrl_c_at_the_menu_asks_before_leaving() -> Result<(), rexpect::error::Error> {
+    let mut p = terminal(&["session", "--partners", "Alex,Sam"]);
+    see(&mut p, "Type its number or name")?;
+    p.send_control('c')?;
+    see(&mut p, "Leave now?")?;
+    p.send_line("n")?;
+    see(&mut p, "Type its number or name")?;
+    p.send_line(":help")?;
+    see(&mut p, "You are choosing the next exercise")?;
+    p.send_control('c')?;
+    see(&mut p, "Leave now?")?;
+    p.send_line("y")?;
+    see(&mut p, "Take care of each other.")?;
+    p.exp_eof()?;
+    Ok(())
+}
