@@ -9,13 +9,13 @@
 //! the larger history (default 10,000).
 
 use chrono::{DateTime, TimeZone, Utc};
-use mend::engine::event::Event;
-use mend::format::compiler::compile;
+use mend::Event;
+use mend::compile;
 use mend::notes::render::render;
-use mend::store::data_dir::DataDir;
+use mend::store::DataDir;
+use mend::store::Session;
 use mend::store::ledger_log;
-use mend::store::session::Session;
-use mend::store::session_log::newest;
+use mend::store::newest;
 use mend::{Exercise, Source};
 use std::io::Write;
 use std::path::Path;
@@ -253,5 +253,4 @@ fn main() {
             b.as_secs_f64() / a.as_secs_f64()
         );
     }
-
 }

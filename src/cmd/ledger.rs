@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::engine::ledger::{Commitment, CommitmentStatus, CommitmentView, Ledger};
+use crate::engine::ledger::{ItemView, Ledger};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::ledger_log::{self, couples};
@@ -80,53 +80,37 @@ fn history(log: &ledger_log::LedgerLog) -> String {
             exercise => format!(", {exercise}"),
         };
         let _ = writeln!(out, "\n{when} · session {}{from}", entry.session);
-        for c in &after.commitments {
-            match before.commitments.iter().find(|old| old.id == c.id) {
+        for item in &after.items {
+            let who = match item.owner().as_str() {
+                "" => String::new(),
+                owner => format!("{owner}: "),
+            };
+            match before.items.iter().find(|old| old.id == item.id) {
                 None => {
-                    let when = match (&c.due, &c.due_text) {
-                        (Some(due), Some(words)) if *words == due.to_string() => {
-                            format!(" (due {due})")
+                    let when = match (&item.date, &item.date_text) {
+                        (Some(date), Some(words)) if *words == date.to_string() => {
+                            format!(" ({date})")
                         }
                         (_, Some(words)) => format!(" ({words})"),
-                        (Some(due), None) => format!(" (due {due})"),
+                        (Some(date), None) => format!(" ({date})"),
                         _ => String::new(),
                     };
-                    let _ = writeln!(out, "  made      {:<4} {}: {}{when}", c.id, c.owner, c.text);
+                    let verb = format!("made {}", item.kind.word());
+                    let _ = writeln!(out, "  {verb:<16} {:<4} {who}{}{when}", item.id, item.text);
                 }
-                Some(old) if old.status != c.status => {
-                    let _ = writeln!(
-                        out,
-                        "  marked    {:<4} {}: {}: {}",
-                        c.id,
-                        c.owner,
-                        c.text,
-                        c.status.word()
-                    );
-                }
-                Some(old) if old.text != c.text || old.due != c.due => {
-                    let _ = writeln!(out, "  changed   {:<4} {}: {}", c.id, c.owner, c.text);
+                Some(old) if old.history.len() != item.history.len() => {
+                    for change in &item.history[old.history.len()..] {
+                        let _ = writeln!(
+                            out,
+                            "  {:<16} {:<4} {who}{}",
+                            change.action.word(),
+                            item.id,
+                            item.text
+                        );
+                    }
                 }
                 Some(_) => {}
             }
-        }
-        for agreement in after
-            .agreements
-            .iter()
-            .filter(|x| !before.agreements.iter().any(|old| old.id == x.id))
-        {
-            let revisit = match (&agreement.revisit, &agreement.revisit_text) {
-                (Some(date), Some(words)) if *words == date.to_string() => {
-                    format!(" (revisit {date})")
-                }
-                (_, Some(words)) => format!(" (revisit {words})"),
-                (Some(date), None) => format!(" (revisit {date})"),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "  agreed    {:<4} {}{revisit}",
-                agreement.id, agreement.text
-            );
         }
         before = after;
     }
@@ -134,15 +118,17 @@ fn history(log: &ledger_log::LedgerLog) -> String {
 }
 
 /// The ledger as `mend ledger` shows it: open commitments first, with
-/// what is due or overdue marked.
+/// what is due or overdue marked, then agreements, open items, and what
+/// was closed.
 fn describe(ledger: &Ledger, today: NaiveDate) -> String {
     let view = ledger.view(today);
     let [a, b] = &ledger.partners;
     let mut out = format!("Ledger for {a} and {b} (today is {today})\n");
-    let when = |c: &CommitmentView| match (c.due.as_str(), c.due_text.as_str()) {
-        ("", "") => String::new(),
-        ("", words) => format!(" ({words})"),
-        (due, _) => format!(" (due {due})"),
+    let when = |c: &ItemView| match (c.ongoing, c.due.as_str(), c.due_text.as_str()) {
+        (true, _, words) => format!(" ({words}, since {})", c.since),
+        (false, "", "") => String::new(),
+        (false, "", words) => format!(" ({words})"),
+        (false, due, _) => format!(" (due {due})"),
     };
     out.push_str("\nOpen commitments\n");
     if view.open.is_empty() {
@@ -165,26 +151,19 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
             when(c)
         );
     }
-    let closed: Vec<&Commitment> = ledger
-        .commitments
-        .iter()
-        .filter(|c| c.status != CommitmentStatus::Open)
-        .collect();
+    let closed: Vec<&ItemView> = view.commitments.iter().filter(|c| !c.live).collect();
     if !closed.is_empty() {
         out.push_str("\nReviewed commitments\n");
         for c in closed {
-            let on = c
-                .history
-                .last()
-                .map(|h| format!(" on {}", h.at.date_naive()))
-                .unwrap_or_default();
+            let on = if c.marked.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", c.marked)
+            };
             let _ = writeln!(
                 out,
                 "  {:<4} {}: {} ({}{on})",
-                c.id,
-                c.owner,
-                c.text,
-                c.status.word()
+                c.id, c.owner, c.text, c.status
             );
         }
     }
@@ -198,19 +177,44 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
         } else {
             format!("[{}] ", a.topic)
         };
-        // The words as said, when they say more than the date.
-        let words = match a.revisit_text.as_str() {
-            "" => String::new(),
-            words if words == a.revisit => String::new(),
-            words => format!(", \"{words}\""),
+        let whose = if a.both {
+            String::new()
+        } else {
+            format!("{}: ", a.owner)
         };
-        let revisit = match (a.revisit.as_str(), a.revisit_due) {
-            ("", _) if a.revisit_text.is_empty() => String::new(),
-            ("", _) => format!(" (revisit {})", a.revisit_text),
-            (date, true) => format!(" (revisit {date}{words}: due now)"),
-            (date, false) => format!(" (revisit {date}{words})"),
+        let revisit = match (a.revisit.as_str(), a.revisit_due, a.revisit_text.as_str()) {
+            ("", _, "") => String::new(),
+            ("", _, words) => format!(" (revisit {words})"),
+            (date, true, _) => format!(" (revisit {date}: due now)"),
+            (date, false, _) => format!(" (revisit {date})"),
         };
-        let _ = writeln!(out, "  {:<4} {topic}{}{revisit}", a.id, a.text);
+        let _ = writeln!(out, "  {:<4} {topic}{whose}{}{revisit}", a.id, a.text);
+    }
+    if !view.pending.is_empty() {
+        out.push_str("\nKept open\n");
+        for o in &view.pending {
+            let about = if o.about.is_empty() {
+                String::new()
+            } else {
+                format!(" (about: {})", o.about)
+            };
+            let _ = writeln!(out, "  {:<4} {}: {}{about}", o.id, o.owner, o.text);
+        }
+    }
+    let ended: Vec<&ItemView> = view
+        .items
+        .iter()
+        .filter(|i| !i.live && i.kind != "commitment")
+        .collect();
+    if !ended.is_empty() {
+        out.push_str("\nClosed agreements and open items\n");
+        for i in ended {
+            let _ = writeln!(
+                out,
+                "  {:<4} {} ({} on {})",
+                i.id, i.text, i.status, i.marked
+            );
+        }
     }
     out
 }

@@ -3,11 +3,15 @@
 //!
 //! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
-pub mod command;
-pub mod console;
-pub mod passphrase;
-pub mod play;
-pub mod repl;
-pub mod safety;
-pub mod screen;
-pub mod scripted;
+pub(crate) mod command;
+pub(crate) mod console;
+pub(crate) mod passphrase;
+pub(crate) mod play;
+pub(crate) mod repl;
+pub(crate) mod safety;
+pub(crate) mod screen;
+pub(crate) mod scripted;
+
+pub use play::{Console, Input, Outcome, PlayError, Recorder, YesNo, play};
+pub use safety::{SAFETY_NOTE, SAFETY_WORDS, safety_words};
+pub use screen::markdown_as_text;

@@ -13,13 +13,13 @@
 use crate::engine::ledger::{AgreementView, CommitmentView};
 use crate::engine::run::Run;
 use crate::engine::state::{Record, RecordKind, RunState};
-use crate::format::library::builtin_templates;
+use crate::format::library::{builtin_templates, read_source};
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
 use crate::store::data_dir::DataDir;
 use crate::store::ledger_log;
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{RunLog, SessionLog};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use serde::Serialize;
 use std::path::Path;
@@ -41,8 +41,13 @@ impl NotesTemplate {
         let wanted = wanted.unwrap_or(DEFAULT_TEMPLATE);
         let as_path = Path::new(wanted);
         if wanted.contains(std::path::MAIN_SEPARATOR) || wanted.contains('/') || as_path.is_file() {
-            let text = std::fs::read_to_string(as_path)
-                .with_context(|| format!("cannot read notes template `{wanted}`"))?;
+            // A regular file of at most an exercise's size: a FIFO or a
+            // device named here is refused, not waited on.
+            let text = read_source(as_path)
+                .map(|source| source.text.to_string())
+                .map_err(|d| {
+                    anyhow::anyhow!("cannot read notes template `{wanted}`: {}", d.message)
+                })?;
             return Ok(NotesTemplate {
                 name: wanted.to_owned(),
                 text,
@@ -52,8 +57,15 @@ impl NotesTemplate {
         for file in &file_names {
             let path = data.templates().join(file);
             if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read notes template `{}`", path.display()))?;
+                let text = read_source(&path)
+                    .map(|source| source.text.to_string())
+                    .map_err(|d| {
+                        anyhow::anyhow!(
+                            "cannot read notes template `{}`: {}",
+                            path.display(),
+                            d.message
+                        )
+                    })?;
                 return Ok(NotesTemplate {
                     name: path.display().to_string(),
                     text,
@@ -126,6 +138,8 @@ pub struct NotesContext {
     pub flagged: Vec<MomentView>,
     pub commitments: Vec<RecordView>,
     pub agreements: Vec<RecordView>,
+    /// Declines and pauses kept open, in the partner's words.
+    pub open: Vec<RecordView>,
     pub marks: Vec<RecordView>,
     pub counts: Counts,
     /// What a clinician may read from the record, each a plain sentence of
@@ -221,8 +235,13 @@ pub struct RecordView {
     pub date: String,
     pub date_text: String,
     pub topic: String,
+    /// An open item's subject.
+    pub about: String,
+    /// A mark's ledger item id.
     pub commitment: String,
     pub status: String,
+    /// A `changed` mark's new words.
+    pub new_text: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -261,6 +280,8 @@ pub struct Revisit {
     pub open: Vec<CommitmentView>,
     /// Agreements in the ledger then with a revisit date or words (all).
     pub agreements: Vec<AgreementView>,
+    /// Open items (declines, pauses) waiting in the ledger then.
+    pub pending: Vec<crate::engine::ledger::ItemView>,
     /// Exercises of this session left unfinished (titles).
     pub unfinished: Vec<String>,
 }
@@ -338,6 +359,7 @@ impl NotesContext {
             flagged: Vec::new(),
             commitments: Vec::new(),
             agreements: Vec::new(),
+            open: Vec::new(),
             marks: Vec::new(),
             counts: Counts::default(),
             indicators: Vec::new(),
@@ -348,6 +370,7 @@ impl NotesContext {
             },
             revisit: Revisit {
                 open: Vec::new(),
+                pending: Vec::new(),
                 agreements: Vec::new(),
                 unfinished: Vec::new(),
             },
@@ -365,11 +388,13 @@ impl NotesContext {
                 match record.kind {
                     RecordKind::Commitment => context.commitments.push(view),
                     RecordKind::Agreement => context.agreements.push(view),
+                    RecordKind::Open => context.open.push(view),
                     RecordKind::Mark => {
                         match view.status.as_str() {
                             "kept" => context.counts.kept += 1,
                             "missed" => context.counts.missed += 1,
-                            _ => context.counts.renegotiated += 1,
+                            "renegotiated" => context.counts.renegotiated += 1,
+                            _ => {}
                         }
                         context.marks.push(view);
                     }
@@ -437,6 +462,7 @@ impl NotesContext {
                 .cloned()
                 .collect(),
         };
+        context.revisit.pending = ledger.pending.clone();
         context.revisit.open = ledger.open;
         context.revisit.agreements = agreements;
         Ok(context)
@@ -734,12 +760,17 @@ fn without_heading(fragment: &str, title: &str) -> String {
 fn record_view(exercise: &str, r: &Record) -> RecordView {
     RecordView {
         exercise: exercise.to_owned(),
-        owner: r.owner.clone().unwrap_or_default(),
+        owner: match &r.owner {
+            Some(owner) => owner.clone(),
+            None => r.owners.join(" and "),
+        },
         text: r.text.clone(),
         date: r.date.map(|d| d.to_string()).unwrap_or_default(),
         date_text: r.date_text.clone().unwrap_or_default(),
         topic: r.topic.clone().unwrap_or_default(),
-        commitment: r.commitment.clone().unwrap_or_default(),
+        about: r.about.clone().unwrap_or_default(),
+        commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
+        new_text: r.new_text.clone().unwrap_or_default(),
     }
 }

@@ -186,91 +186,10 @@ fn migrated(data: &DataDir) -> bool {
         || (!data.sessions().is_dir() && !data.ledgers().is_dir())
 }
 
-/// What a ledger file of an earlier mend (`couple-<hash>.json`, or one
-/// named after the partners) holds, as history entries: its commitments
-/// and agreements as made, then each change of status, in time order; and
-/// the runs it already had, so they are not added twice from the journals.
-fn earlier_ledger(data: &DataDir, partners: &[String; 2]) -> (Vec<Entry>, Vec<String>) {
-    let Some(ledger) = [
-        ledger_file::path(data, partners),
-        ledger_file::legacy_path(data, partners),
-    ]
-    .iter()
-    .find_map(|path| {
-        private::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Ledger>(&bytes).ok())
-    }) else {
-        return (Vec::new(), Vec::new());
-    };
-    use crate::engine::state::RecordKind;
-    let record = |kind, owner: Option<String>, text: &str, at| Record {
-        kind,
-        step: "earlier ledger".to_owned(),
-        owner,
-        text: text.to_owned(),
-        date: None,
-        date_text: None,
-        topic: None,
-        at,
-        commitment: None,
-        status: None,
-    };
-    let mut made: Vec<Record> = Vec::new();
-    let mut marks: Vec<Record> = Vec::new();
-    for c in &ledger.commitments {
-        made.push(Record {
-            date: c.due,
-            date_text: c.due_text.clone(),
-            ..record(
-                RecordKind::Commitment,
-                Some(c.owner.clone()),
-                &c.text,
-                c.made,
-            )
-        });
-        for change in &c.history {
-            marks.push(Record {
-                commitment: Some(c.id.clone()),
-                status: Some(change.status.word().to_owned()),
-                ..record(RecordKind::Mark, Some(c.owner.clone()), &c.text, change.at)
-            });
-        }
-    }
-    for a in &ledger.agreements {
-        made.push(Record {
-            date: a.revisit,
-            date_text: a.revisit_text.clone(),
-            topic: a.topic.clone(),
-            ..record(RecordKind::Agreement, None, &a.text, a.made)
-        });
-    }
-    marks.sort_by_key(|m| m.at);
-    let at = made
-        .iter()
-        .chain(&marks)
-        .map(|r| r.at)
-        .max()
-        .unwrap_or_default();
-    made.extend(marks);
-    let entry = Entry {
-        run: "earlier-ledger".to_owned(),
-        session: "earlier ledger".to_owned(),
-        exercise: String::new(),
-        at,
-        records: made,
-    };
-    (vec![entry], ledger.applied.clone())
-}
-
-/// A data folder from before histories: its earlier ledger file and the
-/// finished runs of its journals that file did not have.
+/// A data folder from before histories: the finished runs of its
+/// journals, which its ledger files were built from.
 fn legacy_entries(data: &DataDir, partners: &[String; 2]) -> Vec<Entry> {
-    let (mut entries, applied) = earlier_ledger(data, partners);
-    let mut from_journals = journal_entries(data, partners);
-    from_journals.retain(|e| !applied.contains(&e.run));
-    entries.extend(from_journals);
-    entries
+    journal_entries(data, partners)
 }
 
 /// Runs a crash left between the journal and the ledger, with their markers.

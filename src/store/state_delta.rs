@@ -66,6 +66,13 @@ pub struct CursorChange {
     pub visits: BTreeMap<String, u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nudged: Vec<usize>,
+    /// Whose turn at a question both partners answer (0 or 1).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub turn: u32,
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 impl CursorChange {
@@ -91,6 +98,7 @@ impl CursorChange {
             order: None,
             visits: BTreeMap::new(),
             nudged: after.nudged.clone(),
+            turn: after.turn,
         };
         for (step, count) in &after.visits {
             if before.visits.get(step) != Some(count) {
@@ -147,6 +155,7 @@ impl CursorChange {
             vars,
             visits,
             nudged: self.nudged.clone(),
+            turn: self.turn,
         }
     }
 }
@@ -263,6 +272,7 @@ mod properties {
                 .map(|(k, n)| (Arc::from(format!("s{k}").as_str()), *n))
                 .collect(),
             nudged: vec![usize::from(at % 2)],
+            turn: u32::from(at % 2),
         }
     }
 

@@ -183,7 +183,7 @@ fn a_mark_of_an_unknown_commitment_is_an_error_pointing_at_the_step() {
     let output = mend(&["run", file.to_str().unwrap()]).run();
     assert_eq!(output.code, 1);
     assert!(
-        output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks commitment `c7`, which is not in the couple's ledger"),
+        output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks item `c7`, which is not in the couple's ledger"),
         "{output:?}"
     );
 }
@@ -231,7 +231,7 @@ fn a_mark_with_an_unknown_status_names_the_statuses() {
     assert_eq!(output.code, 1);
     assert!(
         output.stderr.contains(
-            "bad-status.yaml:11:15: error: step `m` marks a commitment `done`; a mark's status is one of: kept, missed, renegotiated"
+            "bad-status.yaml:11:15: error: step `m` marks an item `done`; a mark's status is one of: kept, missed, renegotiated, renewed, changed, retired, reached, settled"
         ),
         "{output:?}"
     );
@@ -264,23 +264,24 @@ fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
         .stdin(answers)
         .ok();
     let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
-    let made =
-        history.find("  made      c1   Alex: Text you when I am running late (due 2099-01-05)\n");
-    let marked = history.find("  marked    c1   Alex: Text you when I am running late: kept\n");
+    let made = history
+        .find("  made commitment  c1   Alex: Text you when I am running late (2099-01-05)\n");
+    let marked = history.find("  kept             c1   Alex: Text you when I am running late\n");
     assert!(
         made.is_some() && marked.is_some() && made < marked,
         "{history}"
     );
     assert!(
-        history.contains("  agreed    a1   No phones at dinner (revisit 2020-02-01)\n"),
+        history
+            .contains("  made agreement   a1   Alex and Sam: No phones at dinner (2020-02-01)\n"),
         "{history}"
     );
     assert!(
-        history.contains("  marked    c2   Sam: A walk together twice a week: renegotiated\n"),
+        history.contains("  renegotiated     c2   Sam: A walk together twice a week\n"),
         "{history}"
     );
     assert!(
-        history.contains("  made      c3   Sam: One walk on Sunday mornings (in 1 week)\n"),
+        history.contains("  made commitment  c3   Sam: One walk on Sunday mornings (in 1 week)\n"),
         "{history}"
     );
     assert_eq!(history.matches(" · session ").count(), 2, "{history}");
