@@ -17,9 +17,11 @@ pub(crate) mod session;
 pub(crate) mod session_index;
 pub(crate) mod session_log;
 pub(crate) mod state_delta;
+pub(crate) mod store_error;
 
 pub use data_dir::DataDir;
 pub use journal::StateTooLarge;
 pub use save_error::SaveError;
 pub use session::Session;
 pub use session_log::{RunLog, SessionLog, newest};
+pub use store_error::StoreError;
