@@ -3,25 +3,26 @@
 //! with every change journaled, showing its notes, and saying goodbye.
 
 use crate::engine::run::Run;
-use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::play::{Console, Outcome, play, report_problems};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
-use chrono::Utc;
 use std::io;
 
 /// Plays a run until it ends or pauses, journaling every change, shows its
 /// notes when it finished, and tells the couple how to come back to it.
-/// Shared by `mend run`, `mend resume` and `mend session`.
+/// Shared by `mend run` and `mend resume` (`mend session` plays several
+/// exercises with `introduce` and `farewell`, and shows notes at the end).
 pub fn play_session(
     console: &mut dyn Console,
     session: &mut Session,
     run: &mut Run,
 ) -> anyhow::Result<Outcome> {
-    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    let outcome = play(run, console, &crate::store::session::now, session)?;
     if outcome == Outcome::Finished
-        && let Some(notes) = run.notes()?
+        && let Some(notes) = run.notes_in_session()
     {
+        report_problems(run, console)?;
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {
