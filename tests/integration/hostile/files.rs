@@ -139,3 +139,40 @@ fn flow_collections_nested_far_past_the_bound_are_refused_before_parsing() {
     );
     assert!(out.ends_with("\n1 file checked: 1 error, 0 warnings\n"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_library_or_as_a_test_plan_is_reported_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("ex");
+    std::fs::create_dir(&library).unwrap();
+    std::fs::copy(
+        repo().join("exercises/check-in-daily.yaml"),
+        library.join("check-in-daily.yaml"),
+    )
+    .unwrap();
+    let mkfifo = |name: &str| {
+        std::process::Command::new("mkfifo")
+            .arg(library.join(name))
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !mkfifo("check-in-daily.test.yaml") || !mkfifo("pipe.yaml") {
+        return;
+    }
+    // Before, `mend test` passed with "0 passed, 0 failed" and `mend check`
+    // counted one file: both skipped the FIFOs without a word.
+    let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("FAIL  check-in-daily: the test plan cannot be read\nex/check-in-daily.test.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
+        "{out}"
+    );
+    let (code, out) = within_seconds(mend(&["check", "ex"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("ex/pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("\n2 files checked: 1 error, 0 warnings\n"), "{out}");
+}
