@@ -34,7 +34,11 @@ mod tests {
 
     #[test]
     fn nesting_within_the_bound_passes_and_past_it_is_found_where_it_passes() {
-        let within = "[".repeat(limits::YAML_FLOW_DEPTH) + &"]".repeat(limits::YAML_FLOW_DEPTH);
+        let within = format!(
+            "{}{}",
+            "[".repeat(limits::YAML_FLOW_DEPTH),
+            "]".repeat(limits::YAML_FLOW_DEPTH)
+        );
         assert_eq!(past_limit(&within), None);
         let past = format!("x: {}", "[".repeat(100_000));
         assert_eq!(past_limit(&past), Some(3 + limits::YAML_FLOW_DEPTH));
