@@ -67,6 +67,9 @@ fn check_dir(dir: &Path, own: bool) -> io::Result<Option<String>> {
     if !meta.is_dir() {
         return Err(unsafe_path(format!("`{shown}` is not a folder")));
     }
+    if !own {
+        check_ancestors(dir)?;
+    }
     if meta.uid() != euid() {
         return Err(unsafe_path(format!(
             "the folder `{shown}` belongs to another user (uid {}), who could read or replace what mend keeps there; pass --data DIR or set MEND_DATA to a folder of your own",
@@ -86,6 +89,33 @@ fn check_dir(dir: &Path, own: bool) -> io::Result<Option<String>> {
     Ok(Some(format!(
         "others could write in `{shown}` (mode {mode:o}); mend made it private (700) again"
     )))
+}
+
+/// Whoever can rename entries in a folder above the data folder can swap
+/// the data folder for a link between mend's checks and its writes: each
+/// must be the user's or root's, and others may write in it only if it is
+/// sticky (as /tmp is), where they cannot rename what is not theirs.
+#[cfg(unix)]
+fn check_ancestors(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let full = fs::canonicalize(dir)?;
+    for ancestor in full.ancestors().skip(1) {
+        let meta = fs::metadata(ancestor)?;
+        let shown = ancestor.display();
+        let uid = meta.uid();
+        if uid != euid() && uid != 0 {
+            return Err(unsafe_path(format!(
+                "the folder `{shown}` above it belongs to another user (uid {uid}), who could replace the data folder with a link; pass --data DIR or set MEND_DATA to a folder of your own"
+            )));
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+            return Err(unsafe_path(format!(
+                "others can write in the folder `{shown}` above it (mode {mode:o}), so they could replace the data folder with a link; run `chmod go-w {shown}` or pass --data DIR with a private folder"
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(not(unix))]

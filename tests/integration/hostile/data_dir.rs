@@ -296,3 +296,53 @@ fn a_notes_template_another_user_planted_is_not_used() {
     );
     assert!(!output.stdout.contains("Nothing the partners said"));
 }
+
+#[test]
+fn a_data_folder_under_a_folder_others_can_write_in_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let loose = dir.path().join("shared");
+    fs::create_dir(&loose).unwrap();
+    // Writable by others and not sticky: anyone could swap `data` for a link.
+    fs::set_permissions(&loose, fs::Permissions::from_mode(0o777)).unwrap();
+    let data = loose.join("data");
+    fs::create_dir(&data).unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
+    let output = mend(&["sessions"]).data(&data).run();
+    assert_eq!(output.code, 1, "{output:?}");
+    let shown = fs::canonicalize(&loose).unwrap();
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: cannot use the data folder `{0}`: others can write in the folder `{1}` above it (mode 777), so they could replace the data folder with a link; run `chmod go-w {1}` or pass --data DIR with a private folder\n",
+            data.display(),
+            shown.display()
+        )
+    );
+    // Sticky, as /tmp is: others cannot rename what is not theirs.
+    fs::set_permissions(&loose, fs::Permissions::from_mode(0o1777)).unwrap();
+    mend(&["sessions"]).data(&data).ok();
+}
+
+#[test]
+fn a_data_folder_under_a_folder_another_user_owns_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs");
+    fs::create_dir(&theirs).unwrap();
+    // Only root can give a folder away; as anyone else the case cannot arise here.
+    if std::os::unix::fs::chown(&theirs, Some(65534), None).is_err() {
+        return;
+    }
+    let data = theirs.join("data");
+    fs::create_dir(&data).unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
+    let output = mend(&["sessions"]).data(&data).run();
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: cannot use the data folder `{0}`: the folder `{1}` above it belongs to another user (uid 65534), who could replace the data folder with a link; pass --data DIR or set MEND_DATA to a folder of your own\n",
+            data.display(),
+            fs::canonicalize(&theirs).unwrap().display()
+        )
+    );
+}
