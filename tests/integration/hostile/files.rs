@@ -176,3 +176,20 @@ fn a_fifo_in_a_library_or_as_a_test_plan_is_reported_not_skipped() {
     );
     assert!(out.ends_with("\n2 files checked: 1 error, 0 warnings\n"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_not_with_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = mend(&["list"]).data(&data).command().spawn().unwrap();
+    // Nobody reads: the first line written meets a closed pipe.
+    drop(child.stdout.take());
+    drop(child.stdin.take());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err, "");
+    assert!(status.code() != Some(101), "{status:?}");
+}
