@@ -6,7 +6,8 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::{Inner, Source};
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, Defer, Exercise, Mark, Role, Step,
+    StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
@@ -39,10 +40,10 @@ pub const SCRIPT_NAMES: [&str; 11] = [
 ];
 
 /// Names the engine itself uses, so roles, variables and steps may not take
-/// them: everything in a script's scope, plus `answer` (check rules) and
-/// `notes` (the notes template).
+/// them: everything in a script's scope, plus `answer` (check rules),
+/// `notes` (the notes template) and `both` (`by: both`).
 pub fn is_reserved(name: &str) -> bool {
-    SCRIPT_NAMES.contains(&name) || ["answer", "notes"].contains(&name)
+    SCRIPT_NAMES.contains(&name) || ["answer", "notes", "both"].contains(&name)
 }
 
 pub fn compile(id: &str, source: Source) -> Compiled {
@@ -424,6 +425,10 @@ impl Compiler<'_> {
             );
         }
         let kind = self.kind(i, f, flat, index);
+        let confirm = spec
+            .confirm
+            .as_ref()
+            .map(|_| self.confirm(f, flat, index));
         Step {
             id: spec.id.clone(),
             path: path.clone(),
@@ -432,6 +437,7 @@ impl Compiler<'_> {
             goto,
             max_visits,
             block: f.block,
+            confirm,
         }
     }
 
@@ -469,19 +475,31 @@ impl Compiler<'_> {
                 .collect();
             StepKind::Ask(Ask {
                 prompt: self.text(|| path.key("ask"), || base.name("ask"), ask),
-                by: self.by(spec, path),
+                by: self.turns(spec, path),
                 example: spec
                     .example
                     .as_ref()
                     .map(|e| self.text(|| path.key("example"), || base.name("example"), e)),
                 checks,
                 optional: spec.optional,
+                date: spec.date,
             })
         } else if let Some(choose) = &spec.choose {
+            let by = self.turns(spec, path);
+            let options = self.options(f, flat, index);
+            if by.both
+                && let Some(n) = spec.options.iter().position(|o| o.goto.is_some())
+            {
+                self.error(
+                    &path.key("options").index(n).key("goto"),
+                    Point::Key,
+                    "the options of a `by: both` question cannot have `goto` (two answers could point two ways); branch afterwards with a `when` that reads `answers_by`",
+                );
+            }
             StepKind::Choose(Choose {
                 prompt: self.text(|| path.key("choose"), || base.name("choose"), choose),
-                by: self.by(spec, path),
-                options: self.options(f, flat, index),
+                by,
+                options,
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
@@ -489,7 +507,7 @@ impl Compiler<'_> {
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
-                by: self.by(spec, path),
+                by: self.turns(spec, path),
                 text: self.text(
                     || path.key("commit").key("text"),
                     || base.name("commit"),
@@ -503,6 +521,10 @@ impl Compiler<'_> {
             })
         } else if let Some(agree) = &spec.agree {
             StepKind::Agree(Agree {
+                by: match spec.by.as_deref() {
+                    None | Some("both") => None,
+                    Some(role) => self.role(role, || path.key("by")),
+                },
                 text: self.text(
                     || path.key("agree").key("text"),
                     || base.name("agree"),
@@ -519,13 +541,53 @@ impl Compiler<'_> {
             })
         } else if let Some(mark) = &spec.mark {
             let path = path.key("mark");
+            let (key, item) = match (&mark.item, &mark.commitment) {
+                (Some(item), None) => ("item", item.as_str()),
+                (None, Some(item)) => ("commitment", item.as_str()),
+                (Some(item), Some(_)) => {
+                    self.error(
+                        &path.key("commitment"),
+                        Point::Key,
+                        "a mark names its item once: `item` (or the older `commitment`), not both",
+                    );
+                    ("item", item.as_str())
+                }
+                (None, None) => {
+                    self.error(
+                        &path,
+                        Point::Value,
+                        "a mark needs `item`: the ledger id of what it marks, e.g. \"{{ ledger.review[vars.i].id }}\"",
+                    );
+                    ("item", "")
+                }
+            };
             StepKind::Mark(Mark {
-                commitment: self.text(
-                    || path.key("commitment"),
-                    || base.name("mark"),
-                    &mark.commitment,
-                ),
+                item: self.text(|| path.key(key), || base.name("mark"), item),
                 status: self.text(|| path.key("status"), || base.name("status"), &mark.status),
+                text: mark
+                    .text
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("text"), || base.name("mark_text"), t)),
+                due: mark
+                    .due
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("due"), || base.name("mark_due"), t)),
+            })
+        } else if let Some(defer) = &spec.defer {
+            let by = self.turns(spec, path);
+            let path = path.key("defer");
+            StepKind::Defer(Defer {
+                by,
+                text: self.text(|| path.key("text"), || base.name("defer"), &defer.text),
+                about: defer
+                    .about
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("about"), || base.name("about"), t)),
+                topic: defer.topic.clone(),
+                revisit: defer
+                    .revisit
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("revisit"), || base.name("revisit"), t)),
             })
         } else if spec.steps.is_some() {
             StepKind::Block {
@@ -609,8 +671,20 @@ impl Compiler<'_> {
         let misplaced = [
             (
                 "by",
-                spec.by.is_some() && !(is("ask") || is("choose") || is("commit")),
-                "ask, choose and commit steps",
+                spec.by.is_some()
+                    && !(is("ask") || is("choose") || is("commit") || is("agree") || is("defer")),
+                "ask, choose, commit, agree and defer steps",
+            ),
+            (
+                "first",
+                spec.first.is_some() && spec.by.as_deref() != Some("both"),
+                "steps with `by: both`",
+            ),
+            ("date", spec.date.is_some() && !is("ask"), "ask steps"),
+            (
+                "confirm",
+                spec.confirm.is_some() && !(is("commit") || is("agree") || is("mark")),
+                "commit, agree and mark steps",
             ),
             ("check", !spec.check.is_empty() && !is("ask"), "ask steps"),
             ("example", spec.example.is_some() && !is("ask"), "ask steps"),
@@ -638,6 +712,69 @@ impl Compiler<'_> {
                     format!("`{key}` belongs on {belongs}"),
                 );
             }
+        }
+    }
+
+    /// Whose turn a step is: `by: ROLE`, or `by: both` with the partner of
+    /// `first` (default the first role) answering first.
+    fn turns(&mut self, spec: &StepSpec, path: &YamlPath) -> Turns {
+        self.turns_of(spec.by.as_deref(), spec.first.as_deref(), spec, path)
+    }
+
+    fn turns_of(
+        &mut self,
+        by: Option<&str>,
+        first: Option<&str>,
+        spec: &StepSpec,
+        path: &YamlPath,
+    ) -> Turns {
+        match (by, first) {
+            (Some("both"), Some(first)) => Turns {
+                role: self.role(first, || path.key("first")).unwrap_or(0),
+                both: true,
+            },
+            (Some("both"), None) => Turns {
+                role: 0,
+                both: true,
+            },
+            _ => Turns::one(self.by(spec, path)),
+        }
+    }
+
+    fn confirm(&mut self, f: &Flat, flat: &[Flat], index: &HashMap<String, usize>) -> Confirm {
+        let (spec, path) = (f.spec, &f.path);
+        let Some(confirm) = &spec.confirm else {
+            unreachable!("called for steps with `confirm`")
+        };
+        let base = NamePrefix(self.id, &spec.id);
+        let cpath = path.key("confirm");
+        let by = match confirm.by.as_str() {
+            "both" => Turns {
+                role: 0,
+                both: true,
+            },
+            role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
+        };
+        let label = |this: &mut Self, key: &str, given: &Option<String>, default: &str| {
+            let text = given.as_deref().unwrap_or(default);
+            this.text(
+                || cpath.key(key),
+                || base.name(format_args!("confirm_{key}")),
+                text,
+            )
+        };
+        Confirm {
+            by,
+            prompt: confirm
+                .ask
+                .as_ref()
+                .map(|t| self.text(|| cpath.key("ask"), || base.name("confirm"), t)),
+            yes: label(self, "yes", &confirm.yes, "Yes, I agree."),
+            no: label(self, "no", &confirm.no, "Not yet."),
+            if_no: confirm
+                .if_no
+                .as_ref()
+                .and_then(|t| self.resolve_goto(|| cpath.key("if_no"), t, f.block, flat, index)),
         }
     }
 
