@@ -460,7 +460,6 @@ impl Ledger {
         write_atomic(&Self::path(data, &self.partners), &bytes)
     }
 
-
     /// Adds a finished run's records, in order. `run_key` identifies the
     /// run; adding the same run again changes nothing. Returns whether
     /// anything was added.
@@ -565,7 +564,8 @@ impl Ledger {
                 Some("both") | None => (None, Vec::new()),
                 Some(name) => (Some(name.to_owned()), Vec::new()),
             };
-            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today))) {
+            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today)))
+            {
                 (Some(day), _) => (Some(day), false),
                 (None, Some(Timing::Day(day))) => (Some(day), false),
                 (None, Some(Timing::Ongoing { since })) => (Some(since), true),
@@ -598,7 +598,11 @@ impl Ledger {
                     .iter()
                     .map(|a| record(RecordKind::Agreement, a, a.revisit)),
             )
-            .chain(seed.open.iter().map(|o| record(RecordKind::Open, o, o.revisit)))
+            .chain(
+                seed.open
+                    .iter()
+                    .map(|o| record(RecordKind::Open, o, o.revisit)),
+            )
             .collect();
         self.apply("seed", "seed", &records);
     }
@@ -873,7 +877,12 @@ mod tests {
             .collect();
         assert_eq!(
             ids,
-            [("c1", "habit"), ("a2", "revisit"), ("o1", "pending"), ("a1", "words")]
+            [
+                ("c1", "habit"),
+                ("a2", "revisit"),
+                ("o1", "pending"),
+                ("a1", "words")
+            ]
         );
         assert_eq!(view.habits[0].owner, "Alex and Sam");
         assert!(view.habits[0].both);
@@ -916,7 +925,12 @@ mod tests {
         ledger.apply(
             "s3#1",
             "s3",
-            &[mark("a1", "Alex and Sam", "One hard talk a fortnight", "retired")],
+            &[mark(
+                "a1",
+                "Alex and Sam",
+                "One hard talk a fortnight",
+                "retired",
+            )],
         );
         let view = ledger.view(day(30));
         assert!(view.by_topic.get("pacing").is_none());

@@ -122,13 +122,18 @@ fn fixed_session(data: &DataDir) -> SessionLog {
             "I texted every time I was late",
             "It helped. Evenings still feel tense.",
             "kept",
+            "yes",
             "I only managed one walk",
             "",
             "renegotiated",
+            "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            "later",
             "",
             "",
+            "settled",
+            "settled",
         ],
     );
     play(

@@ -140,7 +140,7 @@ fn a_session_offers_the_weekly_check_in_first_when_commitments_are_due() {
         .ok();
     assert!(
         after.stdout.contains(
-            "  1. Weekly check-in (about 20 minutes)\n     Go through each open commitment together, mark it kept, missed or renegotiated, and set the next ones.\n     Suggested now: Some commitments are due; walk through them together before anything new.\n  2. Promise"
+            "  1. Weekly check-in (about 20 minutes)\n     Go through each open commitment, agreement due and open item together, mark each as you both agree, and set the next ones.\n     Suggested now: Some commitments are due; walk through them together before anything new.\n  2. Promise"
         ),
         "{}",
         after.stdout
