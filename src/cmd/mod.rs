@@ -15,6 +15,7 @@ pub mod run;
 pub mod schema;
 pub mod session;
 pub mod sessions;
+pub mod sitting;
 pub mod test;
 
 #[derive(Debug, Parser)]

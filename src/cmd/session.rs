@@ -3,7 +3,7 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
+use crate::cmd::sitting::{farewell, introduce, roles_text, show_notes};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;

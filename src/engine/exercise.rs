@@ -152,6 +152,8 @@ pub struct Agree {
 #[derive(Debug)]
 pub struct Mark {
     pub item: Text,
+    /// `item`, or `commitment` where the file uses the older name.
+    pub item_key: &'static str,
     pub status: Text,
     pub text: Option<Text>,
     pub due: Option<Text>,
@@ -171,6 +173,8 @@ pub struct Choice {
     pub key: String,
     pub label: Text,
     pub goto: Option<usize>,
+    /// Shown only when this condition holds.
+    pub when: Option<Script>,
 }
 
 impl Exercise {

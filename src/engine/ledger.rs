@@ -8,17 +8,14 @@
 //! retired, reached, settled), and nothing is overwritten that `history`
 //! does not keep. A run's records enter it when the run finishes (until
 //! then `:back` may still undo them); each finished run is added once.
-//! Stored per couple under the data folder as JSON, replaced atomically.
+//! This is the pure half (types, `apply`, `view`); `store::ledger_file`
+//! keeps each couple's ledger on disk.
 
-use crate::engine::exercise::content_hash;
 use crate::engine::state::{Record, RecordKind};
 use crate::script::due::{Timing, read_timing};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
-use anyhow::Context;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// 2: one list of items of every kind (version 1 kept commitments and
 /// agreements apart); an older ledger is rebuilt from the session journals.
@@ -363,21 +360,6 @@ pub fn couple_key(partners: &[String; 2]) -> String {
     names.join("\n")
 }
 
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.chars().count() >= 20 {
-            break;
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
 impl Ledger {
     pub fn new(partners: &[String; 2]) -> Ledger {
         Ledger {
@@ -386,78 +368,6 @@ impl Ledger {
             items: Vec::new(),
             applied: Vec::new(),
         }
-    }
-
-    /// Where a couple's ledger lives: readable names plus a hash of the key,
-    /// so names that slug alike never share a file.
-    pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
-        let key = couple_key(partners);
-        let mut slugs: Vec<String> = key.split('\n').map(slug).collect();
-        slugs.retain(|s| !s.is_empty());
-        let hash = content_hash(&key);
-        data.ledgers()
-            .join(format!("{}-{}.json", slugs.join("+"), &hash[..8]))
-    }
-
-    pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-        let path = Self::path(data, partners);
-        match std::fs::read(&path) {
-            Ok(bytes) if older_version(&bytes) => Ok(Ledger::new(partners)),
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
-            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-        }
-    }
-
-    /// Changes the couple's ledger under an exclusive lock, storing it when
-    /// `change` says it changed anything, so two mends finishing at once
-    /// each keep the other's additions.
-    pub fn update(
-        data: &DataDir,
-        partners: &[String; 2],
-        change: impl FnOnce(&mut Ledger) -> bool,
-    ) -> anyhow::Result<Ledger> {
-        data.ensure(&data.ledgers())?;
-        let lock_path = Self::path(data, partners).with_extension("lock");
-        let lock = private_file()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
-        let path = Self::path(data, partners);
-        let (mut ledger, rebuilt) = match Self::load(data, partners) {
-            Ok(ledger) => (ledger, false),
-            // Everything in a ledger comes from the session journals, so a
-            // damaged one is set aside and rebuilt, not a dead end.
-            Err(error) if path.is_file() => {
-                let aside = path.with_extension("json.damaged");
-                std::fs::rename(&path, &aside)
-                    .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
-                eprintln!(
-                    "note: {error:#}; it was moved to `{}` and is rebuilt from the session journals",
-                    aside.display()
-                );
-                (Ledger::new(partners), true)
-            }
-            Err(error) => return Err(error),
-        };
-        if change(&mut ledger) || rebuilt {
-            ledger.store(data)?;
-        }
-        Ok(ledger)
-    }
-
-    fn store(&self, data: &DataDir) -> anyhow::Result<()> {
-        let dir = data.ledgers();
-        data.ensure(&dir)?;
-        let mut bytes = serde_json::to_vec_pretty(self)?;
-        bytes.push(b'\n');
-        write_atomic(&Self::path(data, &self.partners), &bytes)
     }
 
     /// Adds a finished run's records, in order. `run_key` identifies the
@@ -564,8 +474,7 @@ impl Ledger {
                 Some("both") | None => (None, Vec::new()),
                 Some(name) => (Some(name.to_owned()), Vec::new()),
             };
-            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today)))
-            {
+            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today))) {
                 (Some(day), _) => (Some(day), false),
                 (None, Some(Timing::Day(day))) => (Some(day), false),
                 (None, Some(Timing::Ongoing { since })) => (Some(since), true),
@@ -598,11 +507,7 @@ impl Ledger {
                     .iter()
                     .map(|a| record(RecordKind::Agreement, a, a.revisit)),
             )
-            .chain(
-                seed.open
-                    .iter()
-                    .map(|o| record(RecordKind::Open, o, o.revisit)),
-            )
+            .chain(seed.open.iter().map(|o| record(RecordKind::Open, o, o.revisit)))
             .collect();
         self.apply("seed", "seed", &records);
     }
@@ -703,9 +608,9 @@ impl Ledger {
     }
 }
 
-/// A ledger written by an older mend: everything in it comes from the
-/// session journals, so it is rebuilt from them rather than converted.
-fn older_version(bytes: &[u8]) -> bool {
+/// A stored ledger written by an older mend: everything in it comes from
+/// the session journals, so it is rebuilt from them rather than converted.
+pub fn older_version(bytes: &[u8]) -> bool {
     #[derive(Deserialize)]
     struct Version {
         v: u32,
@@ -877,12 +782,7 @@ mod tests {
             .collect();
         assert_eq!(
             ids,
-            [
-                ("c1", "habit"),
-                ("a2", "revisit"),
-                ("o1", "pending"),
-                ("a1", "words")
-            ]
+            [("c1", "habit"), ("a2", "revisit"), ("o1", "pending"), ("a1", "words")]
         );
         assert_eq!(view.habits[0].owner, "Alex and Sam");
         assert!(view.habits[0].both);
@@ -925,12 +825,7 @@ mod tests {
         ledger.apply(
             "s3#1",
             "s3",
-            &[mark(
-                "a1",
-                "Alex and Sam",
-                "One hard talk a fortnight",
-                "retired",
-            )],
+            &[mark("a1", "Alex and Sam", "One hard talk a fortnight", "retired")],
         );
         let view = ledger.view(day(30));
         assert!(view.by_topic.get("pacing").is_none());

@@ -276,14 +276,21 @@ impl<'e> Run<'e> {
                 if text.is_empty() && choose.optional {
                     return self.accept(i, None, None, now);
                 }
-                match pick(choose, &text, |label| self.render_label(label, step)) {
+                // The options as shown: those whose `when` holds.
+                let prompt = Arc::clone(self.cached_prompt(i)?);
+                match pick_among(&prompt.options, &text) {
                     Some(n) => {
-                        let option = &choose.options[n];
-                        self.accept(i, Some(option.key.clone()), option.goto, now)
+                        let key = &prompt.options[n].0;
+                        let goto = choose
+                            .options
+                            .iter()
+                            .find(|o| &o.key == key)
+                            .and_then(|o| o.goto);
+                        self.accept(i, Some(key.clone()), goto, now)
                     }
                     None => {
                         let keys: Vec<&str> =
-                            choose.options.iter().map(|o| o.key.as_str()).collect();
+                            prompt.options.iter().map(|(k, _)| k.as_str()).collect();
                         Ok(retry(&format!(
                             "Please choose a number from 1 to {}, or type one of: {}.",
                             keys.len(),
@@ -633,7 +640,7 @@ impl<'e> Run<'e> {
     /// A mark of a ledger item in the run's snapshot of the ledger.
     fn mark(&self, mark: &Mark, step: &Step) -> Result<Record, RunError> {
         let path = step.path.key("mark");
-        let id = self.render_at(&mark.item, step, (&path, "item"))?;
+        let id = self.render_at(&mark.item, step, (&path, mark.item_key))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
         let Some(action) = Action::parse(&status) else {
@@ -650,7 +657,7 @@ impl<'e> Run<'e> {
                 "step `{}` marks item `{id}`, which is not in the couple's ledger",
                 step.id
             );
-            return Err(self.error(step, &path, message));
+            return Err(self.error(step, &path.key(mark.item_key), message));
         };
         if !crate::engine::ledger::ItemKind::ALL
             .iter()
@@ -727,11 +734,7 @@ impl<'e> Run<'e> {
             StepKind::Choose(choose) => (
                 self.render(&choose.prompt, step, "choose")?,
                 None,
-                choose
-                    .options
-                    .iter()
-                    .map(|o| Ok((o.key.clone(), self.render_label(&o.label, step)?)))
-                    .collect::<Result<_, RunError>>()?,
+                self.options(choose, step)?,
                 choose.optional,
             ),
             _ => (
@@ -776,6 +779,31 @@ impl<'e> Run<'e> {
                 .then_some(self.state.cursor.round),
             },
         })
+    }
+
+    /// A choose step's options as shown: (key, label) of those whose
+    /// `when` holds. Every option hidden is an error in the exercise, since
+    /// no answer could then go on.
+    fn options(&self, choose: &Choose, step: &Step) -> Result<Vec<(String, String)>, RunError> {
+        let names = RunNames::new(self, self.by_name(step), None);
+        let mut shown = Vec::with_capacity(choose.options.len());
+        for (n, option) in choose.options.iter().enumerate() {
+            if let Some(when) = &option.when {
+                let path = step.path.key("options").index(n);
+                if !self.test(when, step, (&path, "when"), &names)? {
+                    continue;
+                }
+            }
+            shown.push((option.key.clone(), self.render_label(&option.label, step)?));
+        }
+        if shown.is_empty() {
+            let message = format!(
+                "no option of step `{}` applies here: every option's `when` is false",
+                step.id
+            );
+            return Err(self.error(step, &step.path.key("options"), message));
+        }
+        Ok(shown)
     }
 
     /// The partner whose turn the step is now: at a question both answer,
@@ -976,25 +1004,3 @@ fn pick_among(options: &[(String, String)], input: &str) -> Option<usize> {
         })
 }
 
-/// Matches input to an option: its number, its key, or its label.
-fn pick(
-    choose: &Choose,
-    input: &str,
-    label: impl Fn(&Text) -> Result<String, RunError>,
-) -> Option<usize> {
-    let input = input.trim();
-    if let Ok(n) = input.parse::<usize>() {
-        return (1..=choose.options.len()).contains(&n).then(|| n - 1);
-    }
-    let input = input.to_lowercase();
-    choose
-        .options
-        .iter()
-        .position(|o| o.key.to_lowercase() == input)
-        .or_else(|| {
-            choose
-                .options
-                .iter()
-                .position(|o| label(&o.label).is_ok_and(|l| l.trim().to_lowercase() == input))
-        })
-}

@@ -285,7 +285,7 @@ impl Names for RunNames<'_> {
                     _ => None,
                 };
             }
-            (name, []) if !crate::format::compiler::is_reserved(name) => self.role(name)?,
+            (name, []) if !crate::script::scope_names::is_reserved(name) => self.role(name)?,
             _ => return None,
         };
         Some(Plain::Str(value))

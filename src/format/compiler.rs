@@ -14,6 +14,7 @@ use crate::format::loader::{self, did_you_mean};
 use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::scope_names::{SCRIPT_NAMES, is_reserved};
 use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -22,28 +23,6 @@ use rustc_hash::FxHashMap as HashMap;
 pub struct Compiled {
     pub exercise: Option<Exercise>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 11] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "records",
-    "exercise",
-    "ledger",
-];
-
-/// Names the engine itself uses, so roles, variables and steps may not take
-/// them: everything in a script's scope, plus `answer` (check rules),
-/// `notes` (the notes template) and `both` (`by: both`).
-pub fn is_reserved(name: &str) -> bool {
-    SCRIPT_NAMES.contains(&name) || ["answer", "notes", "both"].contains(&name)
 }
 
 pub fn compile(id: &str, source: Source) -> Compiled {
@@ -560,6 +539,7 @@ impl Compiler<'_> {
             };
             StepKind::Mark(Mark {
                 item: self.text(|| path.key(key), || base.name("mark"), item),
+                item_key: key,
                 status: self.text(|| path.key("status"), || base.name("status"), &mark.status),
                 text: mark
                     .text
@@ -635,10 +615,15 @@ impl Compiler<'_> {
                 .goto
                 .as_ref()
                 .and_then(|t| self.resolve_goto(|| opath().key("goto"), t, f.block, flat, index));
+            let when = option
+                .when
+                .as_ref()
+                .and_then(|w| self.script(|| opath().key("when"), w, true, Names::Step));
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
                 goto,
+                when,
             });
         }
         choices

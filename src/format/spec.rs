@@ -1,5 +1,5 @@
 //! The exercise file format as therapists write it. These types mirror the YAML
-//! one to one; `compiler.rs` turns them into a runnable `Exercise`.
+//! one to one; `format/compiler.rs` turns them into a runnable `Exercise`.
 //! docs/exercise-format.md documents every key.
 
 use indexmap::IndexMap;
@@ -207,6 +207,10 @@ pub struct OptionSpec {
     /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,
+    /// A rhai condition; the option is shown only when it holds (e.g. only
+    /// commitments can be marked kept).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// A commitment recorded into the couple's ledger.

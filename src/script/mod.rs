@@ -9,5 +9,6 @@ pub mod fast_text;
 pub mod helpers;
 pub mod names;
 pub mod rhai_script;
+pub mod scope_names;
 pub mod template;
 pub mod uses;

@@ -3,10 +3,10 @@
 //! no `eval`, no printing, no clock, and hard limits on work and memory, so an
 //! exercise file can never read a file, hang the program or exhaust memory.
 
-use crate::engine::state::Visits;
 use crate::limits;
 use crate::script::fast_expr::FastExpr;
 use crate::script::names::Names;
+use crate::script::scope_names::Visits;
 use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,

@@ -7,7 +7,7 @@
 //! or a comment counts) but never misses a name that is read. Text with a word
 //! that can reach values without naming them gets everything.
 
-use crate::format::compiler::SCRIPT_NAMES;
+use crate::script::scope_names::SCRIPT_NAMES;
 
 /// The bit for `visits`, the helper that reads the run's visit counts; the
 /// bits below it are the engine's names, in `SCRIPT_NAMES` order.

@@ -4,6 +4,7 @@
 
 pub mod data_dir;
 pub mod journal;
+pub mod ledger_file;
 pub mod lock;
 pub mod session;
 pub mod session_log;

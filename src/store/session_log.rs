@@ -6,6 +6,7 @@ use crate::engine::ledger::{Ledger, couple_key};
 use crate::engine::state::RunState;
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
+use crate::store::ledger_file;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -169,7 +170,7 @@ pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Led
         }
     }
     finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    Ledger::update(data, partners, |ledger| {
+    ledger_file::update(data, partners, |ledger| {
         let mut changed = false;
         for (_, key, state) in &finished {
             let session = key.split('#').next().unwrap_or_default();

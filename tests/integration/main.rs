@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod engine;
 mod journal_size;
+mod layers;
 mod ledger;
 mod library;
 mod limits;

@@ -2,7 +2,7 @@
 //! with a result or a located error, never a panic or a hang.
 //!
 //! Cases per property: 64, or `PROPTEST_CASES`. The journal's property (any
-//! prefix of a journal file loads) lives beside it, in src/journal.rs.
+//! prefix of a journal file loads) lives beside it, in src/store/journal.rs.
 
 use chrono::{DateTime, Duration, Utc};
 use mend::engine::state::RunState;
