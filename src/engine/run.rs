@@ -12,9 +12,9 @@ use crate::engine::ledger::{Action, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
+use crate::script::due::{Timing, read_timing, spoken};
 use crate::engine::view::{RunNames, View};
 use crate::limits;
-use crate::script::due::{Timing, read_timing, spoken};
 use crate::script::names::Names;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::template::{TemplateError, Text};
@@ -210,10 +210,7 @@ impl<'e> Run<'e> {
                     self.set(script, step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
-                StepKind::Commit(_)
-                | StepKind::Agree(_)
-                | StepKind::Mark(_)
-                | StepKind::Defer(_) => {
+                StepKind::Commit(_) | StepKind::Agree(_) | StepKind::Mark(_) | StepKind::Defer(_) => {
                     self.save(step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
@@ -680,11 +677,7 @@ impl<'e> Run<'e> {
         if let Some(text) = &mark.text {
             record.new_text = Some(self.render_at(text, step, (&path, "text"))?);
         }
-        if action == Action::Changed
-            && record
-                .new_text
-                .as_deref()
-                .is_none_or(|t| t.trim().is_empty())
+        if action == Action::Changed && record.new_text.as_deref().is_none_or(|t| t.trim().is_empty())
         {
             let message = format!(
                 "step `{}` marks `{id}` changed but gives no new words; add `text:` to the mark",
@@ -834,12 +827,8 @@ impl<'e> Run<'e> {
         }
         let name = self.by_name(step).unwrap_or_default();
         let words = match &step.kind {
-            StepKind::Commit(c) => {
-                self.render_at(&c.text, step, (&step.path.key("commit"), "text"))?
-            }
-            StepKind::Agree(a) => {
-                self.render_at(&a.text, step, (&step.path.key("agree"), "text"))?
-            }
+            StepKind::Commit(c) => self.render_at(&c.text, step, (&step.path.key("commit"), "text"))?,
+            StepKind::Agree(a) => self.render_at(&a.text, step, (&step.path.key("agree"), "text"))?,
             StepKind::Mark(m) => {
                 let record = self.mark(m, step)?;
                 let status = record.status.unwrap_or_default();

@@ -404,7 +404,10 @@ impl Compiler<'_> {
             );
         }
         let kind = self.kind(i, f, flat, index);
-        let confirm = spec.confirm.as_ref().map(|_| self.confirm(f, flat, index));
+        let confirm = spec
+            .confirm
+            .as_ref()
+            .map(|_| self.confirm(f, flat, index));
         Step {
             id: spec.id.clone(),
             path: path.clone(),
