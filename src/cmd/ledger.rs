@@ -81,11 +81,7 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
             when(c)
         );
     }
-    let closed: Vec<&ItemView> = view
-        .commitments
-        .iter()
-        .filter(|c| !c.live)
-        .collect();
+    let closed: Vec<&ItemView> = view.commitments.iter().filter(|c| !c.live).collect();
     if !closed.is_empty() {
         out.push_str("\nReviewed commitments\n");
         for c in closed {

@@ -1,6 +1,8 @@
 //! The command line: one module per command, each with its arguments and an
 //! `execute`.
 
+use crate::engine::error::RunError;
+use crate::frontend::play::PlayError;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,11 +91,22 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         // A run error is already a located diagnostic (`file:line:col: error: ...`).
         Err(error) => {
-            match error.downcast_ref::<crate::engine::error::RunError>() {
+            match located(&error) {
                 Some(located) => eprintln!("{located}"),
                 None => eprintln!("error: {error:#}"),
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The run error behind a command's failure, if it is one: it already says
+/// `file:line:col: error: ...`.
+fn located(error: &anyhow::Error) -> Option<&RunError> {
+    error
+        .downcast_ref::<RunError>()
+        .or_else(|| match error.downcast_ref::<PlayError>() {
+            Some(PlayError::Run(located)) => Some(located),
+            _ => None,
+        })
 }

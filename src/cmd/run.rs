@@ -48,7 +48,7 @@ pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise
     let (id, source) = match file_path(exercise) {
         Some(path) => {
             let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
-            let source = read_source(path).map_err(|d| anyhow::anyhow!("{d}"))?;
+            let source = read_source(path)?;
             (id, source)
         }
         None => {

@@ -134,6 +134,9 @@ impl Diagnostics {
     }
 }
 
+/// A diagnostic is also an error a caller can pass on with `?`.
+impl std::error::Error for Diagnostic {}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {

@@ -85,7 +85,13 @@ pub struct Confirm {
 }
 
 /// How an `ask` reads its answer as a timing (see `script::due`).
-pub use crate::format::spec::DateMode;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateMode {
+    /// One day, today or later, or a habit.
+    Required,
+    /// A day, a habit, or open words kept as said.
+    Words,
+}
 
 #[derive(Debug)]
 pub enum StepKind {

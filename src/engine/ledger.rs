@@ -474,7 +474,8 @@ impl Ledger {
                 Some("both") | None => (None, Vec::new()),
                 Some(name) => (Some(name.to_owned()), Vec::new()),
             };
-            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today))) {
+            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today)))
+            {
                 (Some(day), _) => (Some(day), false),
                 (None, Some(Timing::Day(day))) => (Some(day), false),
                 (None, Some(Timing::Ongoing { since })) => (Some(since), true),
@@ -507,7 +508,11 @@ impl Ledger {
                     .iter()
                     .map(|a| record(RecordKind::Agreement, a, a.revisit)),
             )
-            .chain(seed.open.iter().map(|o| record(RecordKind::Open, o, o.revisit)))
+            .chain(
+                seed.open
+                    .iter()
+                    .map(|o| record(RecordKind::Open, o, o.revisit)),
+            )
             .collect();
         self.apply("seed", "seed", &records);
     }
@@ -782,7 +787,12 @@ mod tests {
             .collect();
         assert_eq!(
             ids,
-            [("c1", "habit"), ("a2", "revisit"), ("o1", "pending"), ("a1", "words")]
+            [
+                ("c1", "habit"),
+                ("a2", "revisit"),
+                ("o1", "pending"),
+                ("a1", "words")
+            ]
         );
         assert_eq!(view.habits[0].owner, "Alex and Sam");
         assert!(view.habits[0].both);
@@ -825,10 +835,15 @@ mod tests {
         ledger.apply(
             "s3#1",
             "s3",
-            &[mark("a1", "Alex and Sam", "One hard talk a fortnight", "retired")],
+            &[mark(
+                "a1",
+                "Alex and Sam",
+                "One hard talk a fortnight",
+                "retired",
+            )],
         );
         let view = ledger.view(day(30));
-        assert!(view.by_topic.get("pacing").is_none());
+        assert!(!view.by_topic.contains_key("pacing"));
         assert_eq!(view.items[0].status, "retired");
     }
 

@@ -3,20 +3,20 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
-use crate::engine::error::{RunError, run_error};
+use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, DateMode, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{Action, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
-use crate::script::due::{Timing, read_timing, spoken};
-use crate::engine::view::{RunNames, View};
+use crate::engine::view::{LedgerValues, RunNames, View};
 use crate::limits;
+use crate::script::due::{Timing, read_timing, spoken};
 use crate::script::names::Names;
 use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
 use crate::script::uses::Uses;
 use crate::text::{neutralize, neutralized_len};
@@ -31,6 +31,8 @@ pub struct Run<'e> {
     /// The couple's ledger as it was when the run began: an input, like the
     /// time, so the engine never reads files.
     ledger: LedgerView,
+    /// `ledger` as scripts and templates read it, made when first read.
+    ledger_values: LedgerValues,
     /// Which steps ran at least once, by index, when a tester asked for it
     /// (`track_steps`); visit counts alone forget a block's first round.
     entered: Option<Vec<bool>>,
@@ -66,6 +68,7 @@ impl<'e> Run<'e> {
                 trail: Vec::new(),
             },
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         }
@@ -74,12 +77,17 @@ impl<'e> Run<'e> {
     /// Gives the run the couple's ledger, seen by exercises as `ledger`.
     pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
         self.ledger = ledger;
+        self.ledger_values = LedgerValues::default();
         self.forget_prompt();
         self
     }
 
     pub fn ledger(&self) -> &LedgerView {
         &self.ledger
+    }
+
+    pub(crate) fn ledger_values(&self) -> &LedgerValues {
+        &self.ledger_values
     }
 
     /// Starts noting which steps run, for coverage reports.
@@ -93,25 +101,25 @@ impl<'e> Run<'e> {
     }
 
     /// Continues from saved state. The step it was at must still exist.
-    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, String> {
+    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, RestoreError> {
         if let Some(at) = &state.cursor.at
             && exercise.step_index(at).is_none()
         {
-            return Err(format!(
-                "step `{at}` is no longer in exercise `{}`",
-                exercise.id
-            ));
+            return Err(RestoreError::StepGone {
+                step: at.clone(),
+                exercise: exercise.id.clone(),
+            });
         }
         if state.bindings.len() != exercise.roles.len() {
-            return Err(format!(
-                "exercise `{}` now has different roles",
-                exercise.id
-            ));
+            return Err(RestoreError::RolesChanged {
+                exercise: exercise.id.clone(),
+            });
         }
         Ok(Run {
             exercise,
             state,
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         })
@@ -210,7 +218,10 @@ impl<'e> Run<'e> {
                     self.set(script, step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
-                StepKind::Commit(_) | StepKind::Agree(_) | StepKind::Mark(_) | StepKind::Defer(_) => {
+                StepKind::Commit(_)
+                | StepKind::Agree(_)
+                | StepKind::Mark(_)
+                | StepKind::Defer(_) => {
                     self.save(step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
@@ -677,7 +688,11 @@ impl<'e> Run<'e> {
         if let Some(text) = &mark.text {
             record.new_text = Some(self.render_at(text, step, (&path, "text"))?);
         }
-        if action == Action::Changed && record.new_text.as_deref().is_none_or(|t| t.trim().is_empty())
+        if action == Action::Changed
+            && record
+                .new_text
+                .as_deref()
+                .is_none_or(|t| t.trim().is_empty())
         {
             let message = format!(
                 "step `{}` marks `{id}` changed but gives no new words; add `text:` to the mark",
@@ -827,8 +842,12 @@ impl<'e> Run<'e> {
         }
         let name = self.by_name(step).unwrap_or_default();
         let words = match &step.kind {
-            StepKind::Commit(c) => self.render_at(&c.text, step, (&step.path.key("commit"), "text"))?,
-            StepKind::Agree(a) => self.render_at(&a.text, step, (&step.path.key("agree"), "text"))?,
+            StepKind::Commit(c) => {
+                self.render_at(&c.text, step, (&step.path.key("commit"), "text"))?
+            }
+            StepKind::Agree(a) => {
+                self.render_at(&a.text, step, (&step.path.key("agree"), "text"))?
+            }
             StepKind::Mark(m) => {
                 let record = self.mark(m, step)?;
                 let status = record.status.unwrap_or_default();
@@ -908,7 +927,7 @@ impl<'e> Run<'e> {
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
         // `vars` is read back after every set script, so it is always there.
-        let mut scope = self.scope(script.uses().and("vars"), step, None)?;
+        let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits)
             .map(drop)
@@ -941,27 +960,18 @@ impl<'e> Run<'e> {
     }
 
     fn script_error(&self, step: &Step, path: &YamlPath, e: ScriptError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: 1,
-        };
-        let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(
-            &step.id,
-            self.exercise.source.error_inside(path, inner, message),
-        )
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("script error in step `{}`: {message}", step.id)
+        });
+        run_error(&step.id, diagnostic)
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: e.width,
-        };
         let id = step.map_or("notes", |s| s.id.as_str());
-        let message = format!("{} (in step `{id}`)", e.message);
-        run_error(id, self.exercise.source.error_inside(path, inner, message))
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("{message} (in step `{id}`)")
+        });
+        run_error(id, diagnostic)
     }
 }
 
@@ -992,4 +1002,3 @@ fn pick_among(options: &[(String, String)], input: &str) -> Option<usize> {
                 .position(|(_, label)| label.trim().to_lowercase() == input)
         })
 }
-

@@ -155,6 +155,23 @@ fn is_false(b: &bool) -> bool {
 mod tests {
     use super::*;
 
+    /// A mark written before any ledger item could be marked names its
+    /// commitment as `commitment`; it still reads, as the item it marks.
+    #[test]
+    fn an_old_mark_reads_as_a_mark_of_its_item() {
+        let old = r#"{"kind":"mark","step":"mark","owner":"Alex","text":"Text when late","date":null,"date_text":null,"topic":null,"at":"2026-11-25T18:00:00Z","commitment":"c1","status":"kept"}"#;
+        let record: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(record.item.as_deref(), Some("c1"));
+        assert_eq!(record.exercise, "");
+        assert!(record.owners.is_empty() && !record.ongoing);
+        let written = serde_json::to_string(&record).unwrap();
+        assert!(written.contains(r#""item":"c1""#), "{written}");
+        assert!(
+            !written.contains("owners") && !written.contains("ongoing"),
+            "{written}"
+        );
+    }
+
     /// Journals written before `label` existed still load, and answers
     /// without one are written as before.
     #[test]

@@ -3,19 +3,19 @@
 //! with the file, line and column it comes from.
 
 use crate::diagnostic::report::Diagnostic;
-use crate::diagnostic::source::{Inner, Source};
+use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Confirm, Defer, Exercise, Mark, Role, Step,
-    StepKind, Turns,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Role,
+    Step, StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
-use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
+use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
-use crate::script::scope_names::{SCRIPT_NAMES, is_reserved};
-use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
+use crate::script::scope_names::{ScopeName, is_reserved, script_words};
+use crate::script::template::{MARKDOWN_SUFFIX, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,
@@ -163,11 +163,8 @@ fn count_steps(steps: &[StepSpec]) -> usize {
 }
 
 /// The names a script may read: the engine's own, plus one per role.
-fn script_names<'a>(with_answer: bool, role_names: &[&'a str]) -> Vec<&'a str> {
-    let mut names: Vec<&str> = SCRIPT_NAMES.to_vec();
-    if with_answer {
-        names.push("answer");
-    }
+fn script_names<'a>(check_rule: bool, role_names: &[&'a str]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = script_words(check_rule).collect();
     names.extend_from_slice(role_names);
     names
 }
@@ -404,10 +401,7 @@ impl Compiler<'_> {
             );
         }
         let kind = self.kind(i, f, flat, index);
-        let confirm = spec
-            .confirm
-            .as_ref()
-            .map(|_| self.confirm(f, flat, index));
+        let confirm = spec.confirm.as_ref().map(|_| self.confirm(f, flat, index));
         Step {
             id: spec.id.clone(),
             path: path.clone(),
@@ -461,7 +455,10 @@ impl Compiler<'_> {
                     .map(|e| self.text(|| path.key("example"), || base.name("example"), e)),
                 checks,
                 optional: spec.optional,
-                date: spec.date,
+                date: spec.date.map(|d| match d {
+                    DateSpec::Required => DateMode::Required,
+                    DateSpec::Words => DateMode::Words,
+                }),
             })
         } else if let Some(choose) = &spec.choose {
             let by = self.turns(spec, path);
@@ -849,7 +846,7 @@ impl Compiler<'_> {
         let names: &[&str] = match names {
             Names::Step => &self.names,
             Names::Check => &self.check_names,
-            Names::Ledger => &["ledger"],
+            Names::Ledger => &[ScopeName::Ledger.word()],
         };
         let compiled = if expression {
             Script::expression(text, names)
@@ -857,25 +854,10 @@ impl Compiler<'_> {
             Script::statements(text, names)
         };
         compiled
-            .map_err(
-                |ScriptError {
-                     message,
-                     line,
-                     column,
-                 }| {
-                    let inner = Inner {
-                        line,
-                        column,
-                        width: 1,
-                    };
-                    let d = self.source.error_inside(
-                        &path(),
-                        inner,
-                        format!("script error: {message}"),
-                    );
-                    self.diagnostics.push(d);
-                },
-            )
+            .map_err(|e: ScriptError| {
+                let d = e.locate(self.source, &path(), |m| format!("script error: {m}"));
+                self.diagnostics.push(d);
+            })
             .ok()
             .inspect(|script| {
                 if let Some(at) = repeated {
@@ -919,18 +901,8 @@ impl Compiler<'_> {
         }
         match self.templates.add(name(), source) {
             Ok(text) => text,
-            Err(TemplateError {
-                message,
-                line,
-                column,
-                width,
-            }) => {
-                let inner = Inner {
-                    line,
-                    column,
-                    width,
-                };
-                let d = self.source.error_inside(&path(), inner, message);
+            Err(e) => {
+                let d = e.locate(self.source, &path(), str::to_owned);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }

@@ -155,7 +155,7 @@ pub struct StepSpec {
     /// On an `ask`: the answer is a timing. `required`: one day (today or
     /// later) or a habit; `words`: also open words ("when I feel ready").
     #[serde(default)]
-    pub date: Option<DateMode>,
+    pub date: Option<DateSpec>,
     /// On commit, agree or mark: who must agree before anything is saved.
     #[serde(default)]
     pub confirm: Option<ConfirmSpec>,
@@ -299,7 +299,7 @@ pub struct ConfirmSpec {
 /// How an `ask` reads its answer as a timing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum DateMode {
+pub enum DateSpec {
     /// One day, today or later, or a habit ("every evening").
     Required,
     /// A day, a habit, or open words kept as said ("when I feel ready").

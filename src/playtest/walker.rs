@@ -4,6 +4,7 @@
 //! taken least so far, then reports which steps were never reached and which
 //! runs did not finish. The same seed plays the same runs.
 
+use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
@@ -65,7 +66,32 @@ pub struct Report {
 pub struct Unfinished {
     /// 1-based: `--random <run> --seed <seed>` replays up to and including it.
     pub run: u64,
-    pub reason: String,
+    pub reason: WhyUnfinished,
+}
+
+/// Why a random run did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhyUnfinished {
+    /// The exercise failed: the first line of its located error.
+    Failed(String),
+    /// Every generated input was refused at one step.
+    Stuck { at: String, budget: usize },
+}
+
+impl fmt::Display for WhyUnfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WhyUnfinished::Failed(headline) => f.write_str(headline),
+            WhyUnfinished::Stuck { at, budget } => write!(
+                f,
+                "still at step `{at}` after {budget} inputs; no generated answer got past it"
+            ),
+        }
+    }
+}
+
+fn failed(error: RunError) -> WhyUnfinished {
+    WhyUnfinished::Failed(error.diagnostic.headline())
 }
 
 const SHOWN_FAILURES: usize = 5;
@@ -265,6 +291,19 @@ const SENSIBLE: [&str; 10] = [
     "yes",
     "I will call you every evening at 7, starting tomorrow.",
 ];
+/// Timings as people say them: open words, habits, a date that could be
+/// two days, calendar forms and a day long past, so `date:` questions and
+/// records meet each kind.
+const TIMINGS: [&str; 8] = [
+    "when I feel ready",
+    "after our next therapy session",
+    "every evening",
+    "starting Monday",
+    "in a fortnight",
+    "Dec 15",
+    "03/04/2027",
+    "2020-01-01",
+];
 /// Answers the usual check rules refuse or nudge.
 const BREAKING: [&str; 4] = [
     "You always ignore me.",
@@ -284,7 +323,7 @@ const WORDS: [&str; 12] = [
 ];
 
 impl Walker<'_> {
-    fn play(&mut self) -> Result<(), String> {
+    fn play(&mut self) -> Result<(), WhyUnfinished> {
         // Drawing only when there are ledgers keeps every other exercise's
         // walk the same for a seed.
         let couple = match self.couples.len() {
@@ -309,7 +348,7 @@ impl Walker<'_> {
         result
     }
 
-    fn drive(&mut self, run: &mut Run) -> Result<(), String> {
+    fn drive(&mut self, run: &mut Run) -> Result<(), WhyUnfinished> {
         if self.rng.below(4) == 0 {
             run.swap_roles();
         }
@@ -323,7 +362,7 @@ impl Walker<'_> {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,
                 None => loop {
-                    match run.next_event().map_err(|e| e.diagnostic.headline())? {
+                    match run.next_event().map_err(failed)? {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
                         Event::Finished => return Ok(()),
@@ -341,7 +380,7 @@ impl Walker<'_> {
                 ":skip" => run.skip(clock()),
                 text => run.answer(text, clock()),
             };
-            match reply.map_err(|e| e.diagnostic.headline())? {
+            match reply.map_err(failed)? {
                 Reply::Accepted => refused = 0,
                 Reply::Retry { .. } => {
                     refused += 1;
@@ -351,9 +390,7 @@ impl Walker<'_> {
             }
         }
         let at = run.state().cursor.at.clone().unwrap_or_default();
-        Err(format!(
-            "still at step `{at}` after {budget} inputs; no generated answer got past it"
-        ))
+        Err(WhyUnfinished::Stuck { at, budget })
     }
 
     fn input(&mut self, prompt: &Prompt, refused: usize) -> String {
@@ -372,7 +409,8 @@ impl Walker<'_> {
         let rng = &mut self.rng;
         match rng.below(100) {
             0..=34 => rng.pick(&GOOD).to_owned(),
-            35..=39 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            35..=37 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            38..=39 => rng.pick(&TIMINGS).to_owned(),
             40..=49 => prompt.example.clone().unwrap_or_default(),
             50..=59 => String::new(),
             60..=64 => "I feel ".repeat(if rng.below(2) == 0 { 300 } else { 3000 }),

@@ -15,6 +15,7 @@
 
 use crate::script::helpers::{Phrase, Words};
 use crate::script::names::{Cursor, NamePath, Names, Plain};
+use crate::script::scope_names::ScopeName;
 
 #[derive(Debug, Clone)]
 pub struct FastExpr(Node);
@@ -143,10 +144,13 @@ fn primary(c: &mut Cursor) -> Option<Node> {
     if c.peek("(") {
         return None;
     }
-    Some(match (path.root.as_str(), path.rest.is_empty()) {
-        ("answer", true) => Node::Answer,
-        _ => Node::Name(path),
-    })
+    Some(
+        if path.rest.is_empty() && path.root == ScopeName::Answer.word() {
+            Node::Answer
+        } else {
+            Node::Name(path)
+        },
+    )
 }
 
 fn call(c: &mut Cursor, name: &str) -> Option<Node> {
@@ -160,7 +164,7 @@ fn call(c: &mut Cursor, name: &str) -> Option<Node> {
     let node = match (helper, name) {
         (Some(helper), _) => Node::Words(helper, Box::new(or(c)?)),
         (None, "is_due") => Node::IsDue(Box::new(or(c)?)),
-        (None, "visits") => Node::Visits(c.string()?.to_owned()),
+        (None, _) if name == ScopeName::Visits.word() => Node::Visits(c.string()?.to_owned()),
         (None, "contains_any") => {
             let text = or(c)?;
             if !(c.eat(",") && c.eat("[")) {

@@ -11,4 +11,5 @@ pub mod names;
 pub mod rhai_script;
 pub mod scope_names;
 pub mod template;
+pub mod text_error;
 pub mod uses;

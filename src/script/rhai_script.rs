@@ -6,7 +6,8 @@
 use crate::limits;
 use crate::script::fast_expr::FastExpr;
 use crate::script::names::Names;
-use crate::script::scope_names::Visits;
+use crate::script::scope_names::{ScopeName, Visits};
+use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -28,12 +29,7 @@ pub struct Script {
 }
 
 /// Where and why a script failed, with the position inside the script text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-}
+pub type ScriptError = TextError;
 
 thread_local! {
     static ENGINE: Engine = sandbox();
@@ -101,6 +97,7 @@ impl Script {
                 message: compile_message(e.err_type()),
                 line,
                 column,
+                width: 1,
             }
         })
     }
@@ -122,7 +119,7 @@ impl Script {
 
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
     pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
-        if self.uses.has("visits") {
+        if self.uses.has(ScopeName::Visits) {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
         ENGINE.with(|engine| {
@@ -139,6 +136,7 @@ impl Script {
             message: format!("expected true or false, but the expression gave {type_name}"),
             line: 1,
             column: 1,
+            width: 1,
         })
     }
 }
@@ -223,6 +221,7 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         message,
         line,
         column,
+        width: 1,
     }
 }
 

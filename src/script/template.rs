@@ -18,13 +18,7 @@ pub enum Text {
 }
 
 /// A template problem with its position inside the template text (1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-    pub width: usize,
-}
+pub type TemplateError = crate::script::text_error::TextError;
 
 /// Templates whose name ends in this are Markdown: values are escaped.
 pub const MARKDOWN_SUFFIX: &str = ".md";

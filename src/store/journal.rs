@@ -14,6 +14,7 @@ use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
 use crate::store::data_dir::{private_file, write_atomic};
+use crate::store::save_error::SaveError;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -162,8 +163,8 @@ impl Journal {
 
     /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
     /// is refused with `StateTooLarge` and nothing is written.
-    pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
-        let mut bytes = serde_json::to_vec(line)?;
+    pub fn append(&mut self, line: &Line) -> Result<(), SaveError> {
+        let mut bytes = serde_json::to_vec(line).map_err(|e| SaveError::Io(e.into()))?;
         bytes.push(b'\n');
         if matches!(line, Line::State(_)) && bytes.len() > limits::JOURNAL_STATE_BYTES {
             return Err(StateTooLarge { bytes: bytes.len() }.into());
@@ -459,7 +460,7 @@ mod tests {
         let error = journal
             .append(&state("a", &"x".repeat(limits::JOURNAL_STATE_BYTES)))
             .unwrap_err();
-        assert!(error.downcast_ref::<StateTooLarge>().is_some(), "{error}");
+        assert!(matches!(error, SaveError::TooLarge(_)), "{error}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 

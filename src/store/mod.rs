@@ -6,5 +6,6 @@ pub mod data_dir;
 pub mod journal;
 pub mod ledger_file;
 pub mod lock;
+pub mod save_error;
 pub mod session;
 pub mod session_log;
