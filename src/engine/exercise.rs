@@ -77,7 +77,11 @@ impl Turns {
 /// Consent asked before a commit, agree or mark step records anything.
 #[derive(Debug)]
 pub struct Confirm {
+    /// Who is asked; with `other`, a placeholder (see `other`).
     pub by: Turns,
+    /// `by: other`: the partner who does not own what would be saved, or
+    /// both when both own it, found when the confirmation is asked.
+    pub other: bool,
     pub prompt: Option<Text>,
     pub yes: Text,
     pub no: Text,

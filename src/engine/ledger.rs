@@ -24,7 +24,7 @@ pub const LEDGER_VERSION: u32 = 2;
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum ItemStatus {
     /// In force: an open commitment or habit, an agreement, a waiting item.
     Open,
     Kept,
@@ -35,16 +35,16 @@ pub enum Status {
     Settled,
 }
 
-impl Status {
+impl ItemStatus {
     pub fn word(self) -> &'static str {
         match self {
-            Status::Open => "open",
-            Status::Kept => "kept",
-            Status::Missed => "missed",
-            Status::Renegotiated => "renegotiated",
-            Status::Retired => "retired",
-            Status::Reached => "reached",
-            Status::Settled => "settled",
+            ItemStatus::Open => "open",
+            ItemStatus::Kept => "kept",
+            ItemStatus::Missed => "missed",
+            ItemStatus::Renegotiated => "renegotiated",
+            ItemStatus::Retired => "retired",
+            ItemStatus::Reached => "reached",
+            ItemStatus::Settled => "settled",
         }
     }
 }
@@ -111,16 +111,16 @@ impl Action {
 
     /// The item's status after this mark. Kept and missed leave a habit
     /// going; renewed and changed leave any item in force.
-    fn status(self, ongoing: bool) -> Status {
+    fn status(self, ongoing: bool) -> ItemStatus {
         match self {
-            Action::Kept | Action::Missed if ongoing => Status::Open,
-            Action::Kept => Status::Kept,
-            Action::Missed => Status::Missed,
-            Action::Renegotiated => Status::Renegotiated,
-            Action::Renewed | Action::Changed => Status::Open,
-            Action::Retired => Status::Retired,
-            Action::Reached => Status::Reached,
-            Action::Settled => Status::Settled,
+            Action::Kept | Action::Missed if ongoing => ItemStatus::Open,
+            Action::Kept => ItemStatus::Kept,
+            Action::Missed => ItemStatus::Missed,
+            Action::Renegotiated => ItemStatus::Renegotiated,
+            Action::Renewed | Action::Changed => ItemStatus::Open,
+            Action::Retired => ItemStatus::Retired,
+            Action::Reached => ItemStatus::Reached,
+            Action::Settled => ItemStatus::Settled,
         }
     }
 }
@@ -186,7 +186,7 @@ pub struct Item {
     pub ongoing: bool,
     pub made: DateTime<Utc>,
     pub session: String,
-    pub status: Status,
+    pub status: ItemStatus,
     /// Every mark, oldest first.
     pub history: Vec<Change>,
 }
@@ -206,7 +206,7 @@ pub struct Change {
 
 impl Item {
     pub fn live(&self) -> bool {
-        self.status == Status::Open
+        self.status == ItemStatus::Open
     }
 
     /// How notes and screens name whose it is: "Alex", or "Alex and Sam".
@@ -347,17 +347,22 @@ pub struct SeedItem {
 
 /// The ledger's key: both names, trimmed, case-folded, in either order.
 pub fn couple_key(partners: &[String; 2]) -> String {
-    let mut names: Vec<String> = partners
-        .iter()
-        .map(|n| {
-            n.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        })
-        .collect();
+    let mut names: Vec<String> = partners.iter().map(|n| normalized(n)).collect();
     names.sort();
     names.join("\n")
+}
+
+/// Whether two names are the same partner's, as the ledger's key reads
+/// names: spacing and case aside.
+pub fn same_partner(a: &str, b: &str) -> bool {
+    normalized(a) == normalized(b)
+}
+
+fn normalized(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Ledger {
@@ -407,7 +412,7 @@ impl Ledger {
                 ongoing: record.ongoing,
                 made: record.at,
                 session: session.to_owned(),
-                status: Status::Open,
+                status: ItemStatus::Open,
                 history: Vec::new(),
             });
         }
@@ -740,7 +745,7 @@ mod tests {
         let today = day(30);
         assert!(ledger.view(today).open[0].overdue);
         ledger.apply("s2#1", "s2", &[mark("c1", "Alex", "", "kept")]);
-        assert_eq!(ledger.items[0].status, Status::Kept);
+        assert_eq!(ledger.items[0].status, ItemStatus::Kept);
         assert_eq!(ledger.items[0].history.len(), 1);
         assert!(ledger.view(today).open.is_empty());
     }
@@ -862,7 +867,7 @@ mod tests {
             "s2",
             &[mark("a1", "Alex and Sam", "No phones at dinner", "kept")],
         );
-        assert_eq!(ledger.items[0].status, Status::Open);
+        assert_eq!(ledger.items[0].status, ItemStatus::Open);
         assert!(ledger.items[0].history.is_empty());
     }
 

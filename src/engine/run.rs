@@ -14,7 +14,7 @@ use crate::engine::state::{
 use crate::engine::view::{LedgerValues, RunNames, View};
 use crate::limits;
 use crate::script::due::{Timing, read_timing, spoken};
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
@@ -514,7 +514,8 @@ impl<'e> Run<'e> {
             at: now,
         });
         let step = &self.exercise.steps[i];
-        let second_turn_due = step.turns().is_some_and(|t| t.both) && self.state.cursor.turn == 0;
+        let second_turn_due =
+            self.turns_now(step).is_some_and(|(_, both)| both) && self.state.cursor.turn == 0;
         if let Some(confirm) = &step.confirm {
             let yes = self.state.answers.last().and_then(|a| a.text.as_deref()) == Some("yes");
             if !yes {
@@ -817,13 +818,52 @@ impl<'e> Run<'e> {
     /// The partner whose turn the step is now: at a question both answer,
     /// the first partner, then the other.
     fn asker(&self, step: &Step) -> Option<usize> {
-        let turns = step.turns()?;
-        let first = self.partner_for(turns.role);
-        Some(if turns.both && self.state.cursor.turn == 1 {
+        let (first, both) = self.turns_now(step)?;
+        Some(if both && self.state.cursor.turn == 1 {
             1 - first.min(1)
         } else {
             first
         })
+    }
+
+    /// Who answers a step now: the first partner, and whether the other
+    /// answers after them. A confirmation `by: other` asks the partner who
+    /// does not own what would be saved, or both when both own it.
+    fn turns_now(&self, step: &Step) -> Option<(usize, bool)> {
+        let turns = step.turns()?;
+        if !step.confirm.as_ref().is_some_and(|c| c.other) {
+            return Some((self.partner_for(turns.role), turns.both));
+        }
+        let owner = match &step.kind {
+            StepKind::Commit(c) if !c.by.both => Some(self.partner_for(c.by.role)),
+            StepKind::Agree(a) => a.by.map(|role| self.partner_for(role)),
+            StepKind::Mark(m) => self.marked_owner(m, step),
+            _ => None,
+        };
+        Some(match owner {
+            Some(owner) => (1 - owner.min(1), false),
+            None => (0, true),
+        })
+    }
+
+    /// The one partner who owns the ledger item a mark names, if one does.
+    fn marked_owner(&self, mark: &Mark, step: &Step) -> Option<usize> {
+        let id = self
+            .render_by(
+                &mark.item,
+                step,
+                (&step.path.key("mark"), mark.item_key),
+                None,
+            )
+            .ok()?;
+        let item = self.ledger.items.iter().find(|i| i.id == id.trim())?;
+        let [owner] = item.owners.as_slice() else {
+            return None;
+        };
+        self.state
+            .partners
+            .iter()
+            .position(|name| crate::engine::ledger::same_partner(name, owner))
     }
 
     fn by_name(&self, step: &Step) -> Option<&str> {
@@ -870,8 +910,19 @@ impl<'e> Run<'e> {
     }
 
     fn render_at(&self, text: &Text, step: &Step, at: At) -> Result<String, RunError> {
+        self.render_by(text, step, at, self.by_name(step))
+    }
+
+    /// `render_at` with `by` given: finding who a confirmation asks renders
+    /// the marked item's id, which must not ask who is asked.
+    fn render_by(
+        &self,
+        text: &Text,
+        step: &Step,
+        at: At,
+        by: Option<&str>,
+    ) -> Result<String, RunError> {
         let templates = &self.exercise.templates;
-        let by = self.by_name(step);
         let rendered = match templates.render_fast(text, &RunNames::new(self, by, None)) {
             Some(rendered) => rendered,
             None => templates.render_value(

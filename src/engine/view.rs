@@ -7,10 +7,10 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::run::Run;
 use crate::engine::state::{AnswerRecord, Record};
-use crate::script::helpers::Words;
-use crate::script::names::{NamePath, Names, Plain, Segment};
+use crate::script::fast_scope::{FastScope, NamePath, Plain, Segment};
 use crate::script::scope_names::{Kind, SCOPE_NAMES, ScopeName};
 use crate::script::uses::Uses;
+use crate::script::words::Words;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::cell::OnceCell;
@@ -299,7 +299,7 @@ impl<'a> RunNames<'a> {
     }
 }
 
-impl Names for RunNames<'_> {
+impl FastScope for RunNames<'_> {
     fn plain(&self, path: &NamePath) -> Option<Plain<'_>> {
         use Segment::{Index, Key};
         let s = self.run.state();

@@ -124,7 +124,7 @@ struct Compiler<'a> {
     /// Scripts whose text comes more than once with the same names (a
     /// condition or rule repeated on several steps), compiled once: their
     /// kind and text, and the script once compiled.
-    repeated: Vec<(Names, String, Option<Script>)>,
+    repeated: Vec<(ScriptPlace, String, Option<Script>)>,
     check_roles: bool,
 }
 
@@ -143,15 +143,15 @@ impl NamePrefix<'_> {
     }
 }
 
-/// Which names a script may read.
+/// Where a script sits, which decides the names it may read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Names {
+enum ScriptPlace {
     /// `when` and `set`: the engine's names and the roles.
     Step,
     /// Check rules: those and `answer`.
     Check,
     /// Suggestions, read before any run: only the ledger.
-    Ledger,
+    Suggestion,
 }
 
 /// Steps in file order with blocks unrolled, counted before they are.
@@ -236,7 +236,7 @@ impl Compiler<'_> {
             .enumerate()
             .filter_map(|(n, s)| {
                 let path = || root.key("suggest").index(n).key("when");
-                let when = self.script(path, &s.when, true, Names::Ledger)?;
+                let when = self.script(path, &s.when, true, ScriptPlace::Suggestion)?;
                 Some((when, s.reason.trim().to_owned()))
             })
             .collect();
@@ -388,7 +388,7 @@ impl Compiler<'_> {
         let when = spec
             .when
             .as_ref()
-            .and_then(|w| self.script(|| path.key("when"), w, true, Names::Step));
+            .and_then(|w| self.script(|| path.key("when"), w, true, ScriptPlace::Step));
         let goto = spec.goto.as_ref().and_then(|target| {
             self.resolve_goto(|| path.key("goto"), target, f.block, flat, index)
         });
@@ -432,7 +432,7 @@ impl Compiler<'_> {
                 .enumerate()
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
-                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, Names::Check);
+                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, ScriptPlace::Check);
                     let hint = self.text(
                         || cpath.key("hint"),
                         || base.name(format_args!("check{n}")),
@@ -479,7 +479,7 @@ impl Compiler<'_> {
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
-            self.script(|| path.key("set"), set, false, Names::Step)
+            self.script(|| path.key("set"), set, false, ScriptPlace::Step)
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
@@ -618,7 +618,7 @@ impl Compiler<'_> {
             let when = option
                 .when
                 .as_ref()
-                .and_then(|w| self.script(|| opath().key("when"), w, true, Names::Step));
+                .and_then(|w| self.script(|| opath().key("when"), w, true, ScriptPlace::Step));
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
@@ -735,8 +735,29 @@ impl Compiler<'_> {
                 role: 0,
                 both: true,
             },
+            // Who is asked is known only when the confirmation is; for
+            // counting questions and roles, either partner may be.
+            "other" => Turns {
+                role: 0,
+                both: true,
+            },
             role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
         };
+        let other = confirm.by == "other";
+        if other && self.role_names.contains(&"other") {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`by: other` asks the partner who does not own what is saved, but this exercise also has a role called `other`; rename the role so the two cannot be confused",
+            );
+        }
+        if other && matches!(spec.by.as_deref(), None | Some("both")) && spec.commit.is_some() {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`confirm: {by: other}` asks the partner who does not own the commitment; a commitment both make is confirmed `by: both`",
+            );
+        }
         let label = |this: &mut Self, key: &str, given: &Option<String>, default: &str| {
             let text = given.as_deref().unwrap_or(default);
             this.text(
@@ -747,6 +768,7 @@ impl Compiler<'_> {
         };
         Confirm {
             by,
+            other,
             prompt: confirm
                 .ask
                 .as_ref()
@@ -831,9 +853,9 @@ impl Compiler<'_> {
         path: impl FnOnce() -> YamlPath,
         text: &str,
         expression: bool,
-        names: Names,
+        place: ScriptPlace,
     ) -> Option<Script> {
-        let kind = names;
+        let kind = place;
         // Only expressions (`when`, check rules) are shared; `set` is
         // compiled as statements.
         let repeated = self
@@ -843,10 +865,10 @@ impl Compiler<'_> {
         if let Some((.., Some(script))) = repeated.map(|at| &self.repeated[at]) {
             return Some(script.clone());
         }
-        let names: &[&str] = match names {
-            Names::Step => &self.names,
-            Names::Check => &self.check_names,
-            Names::Ledger => &[ScopeName::Ledger.word()],
+        let names: &[&str] = match place {
+            ScriptPlace::Step => &self.names,
+            ScriptPlace::Check => &self.check_names,
+            ScriptPlace::Suggestion => &[ScopeName::Ledger.word()],
         };
         let compiled = if expression {
             Script::expression(text, names)
@@ -868,13 +890,17 @@ impl Compiler<'_> {
 
     /// Finds the scripts that come more than once with the same names.
     fn find_repeated_scripts(&mut self, flat: &[Flat]) {
-        let mut all: Vec<(Names, &str)> = Vec::new();
+        let mut all: Vec<(ScriptPlace, &str)> = Vec::new();
         for f in flat {
             let spec = f.spec;
             // `set` is compiled as statements, `when` as an expression: the
             // same text would be two scripts, so only `when` is shared.
-            all.extend(spec.when.iter().map(|w| (Names::Step, w.as_str())));
-            all.extend(spec.check.iter().map(|c| (Names::Check, c.rule.as_str())));
+            all.extend(spec.when.iter().map(|w| (ScriptPlace::Step, w.as_str())));
+            all.extend(
+                spec.check
+                    .iter()
+                    .map(|c| (ScriptPlace::Check, c.rule.as_str())),
+            );
         }
         for (i, (names, text)) in all.iter().enumerate() {
             let again = all[i + 1..].contains(&(*names, *text));

@@ -279,8 +279,9 @@ pub struct DeferSpec {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmSpec {
-    /// The role that must agree, or `both` (each in turn; the first "no"
-    /// ends it).
+    /// The role that must agree, `both` (each in turn; the first "no"
+    /// ends it), or `other`: the partner who does not own what would be
+    /// saved (both, when both own it).
     pub by: String,
     /// The question (a template); default `NAME, do you agree? "TEXT"`.
     #[serde(default)]

@@ -4,7 +4,7 @@
 use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{BREAK_TEXT, Command};
+use crate::frontend::command::{BREAK_TEXT, PlayCommand};
 use crate::store::save_error::SaveError;
 use chrono::{DateTime, Utc};
 use std::{fmt, io};
@@ -168,25 +168,25 @@ pub fn play(
                     });
                 }
             };
-            let reply = match Command::parse(&line) {
+            let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
-                Some(Command::Skip) => run.skip(clock())?,
-                Some(Command::Help) => {
+                Some(PlayCommand::Skip) => run.skip(clock())?,
+                Some(PlayCommand::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
-                        Command::help()
+                        PlayCommand::help()
                     ))?;
                     continue;
                 }
-                Some(Command::Repeat) => {
+                Some(PlayCommand::Repeat) => {
                     console.question(&prompt)?;
                     continue;
                 }
-                Some(Command::Where) => {
+                Some(PlayCommand::Where) => {
                     console.info(&where_text(run, &prompt))?;
                     continue;
                 }
-                Some(Command::Back) => {
+                Some(PlayCommand::Back) => {
                     match run.back() {
                         Some(previous) => {
                             save(run)?;
@@ -203,12 +203,12 @@ pub fn play(
                     }
                     break;
                 }
-                Some(Command::Break) => {
+                Some(PlayCommand::Break) => {
                     save(run)?;
                     console.info(BREAK_TEXT)?;
                     return Ok(Outcome::Paused);
                 }
-                Some(Command::Quit) => {
+                Some(PlayCommand::Quit) => {
                     save(run)?;
                     return Ok(Outcome::Quit);
                 }
@@ -222,7 +222,7 @@ pub fn play(
                         Err(SaveError::TooLarge(too_large)) => {
                             console.hint(&too_large.refusal())?;
                             run.back();
-                            if Command::parse(&line).is_none() {
+                            if PlayCommand::parse(&line).is_none() {
                                 prefill = line;
                             }
                         }
@@ -232,7 +232,7 @@ pub fn play(
                 }
                 Reply::Retry { hint, .. } => {
                     console.hint(&hint)?;
-                    if Command::parse(&line).is_none() {
+                    if PlayCommand::parse(&line).is_none() {
                         prefill = line;
                     }
                 }

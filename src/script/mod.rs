@@ -5,11 +5,13 @@
 
 pub mod due;
 pub mod fast_expr;
+pub mod fast_scope;
 pub mod fast_text;
 pub mod helpers;
-pub mod names;
 pub mod rhai_script;
+pub mod scanner;
 pub mod scope_names;
 pub mod template;
 pub mod text_error;
 pub mod uses;
+pub mod words;

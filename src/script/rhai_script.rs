@@ -5,7 +5,7 @@
 
 use crate::limits;
 use crate::script::fast_expr::FastExpr;
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::scope_names::{ScopeName, Visits};
 use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
@@ -109,11 +109,11 @@ impl Script {
 
     /// Evaluates a condition or check rule without rhai, if it has the
     /// common shape and reads only plain values; `None` when rhai must.
-    pub(crate) fn test_fast(&self, names: &dyn Names) -> Option<bool> {
+    pub(crate) fn test_fast(&self, names: &dyn FastScope) -> Option<bool> {
         let fast = self
             .fast
             .as_ref()
-            .filter(|_| crate::script::names::fast_paths_on())?;
+            .filter(|_| crate::script::fast_scope::fast_paths_on())?;
         fast.test(names)
     }
 

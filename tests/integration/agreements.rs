@@ -247,7 +247,7 @@ const WALK_PLAN: &str = r#"plans:
       - {answer: "yes", by: Alex}
       - {answer: "yes", by: Sam}
       - {answer: settled, by: Alex}
-      - {answer: "yes", by: Sam}
+      - {answer: "yes", by: Alex}
     expect:
       finished: true
       ledger:

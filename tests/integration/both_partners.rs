@@ -218,3 +218,48 @@ fn a_mark_renews_with_a_new_timing_and_options_show_only_what_applies() {
         error.diagnostic.headline()
     );
 }
+
+#[test]
+fn the_other_partner_confirms_what_one_partner_owns_and_both_what_both_own() {
+    let ex = exercise(&with_steps(
+        "  - id: mine\n    commit:\n      text: Text when late\n      due: by Friday\n    by: partner\n    confirm:\n      by: other\n  - id: ours\n    agree:\n      text: No phones at dinner\n    confirm:\n      by: other\n",
+    ));
+    let mut run = Run::start(&ex, pair());
+    // Sam (partner) made the commitment: Alex confirms it.
+    let ask = prompt(&mut run).unwrap();
+    assert_eq!(ask.text, "Alex, do you agree? \"Text when late\"");
+    assert_eq!(answer(&mut run, "Alex", "yes"), Reply::Accepted);
+    // An agreement of both: each confirms.
+    assert_eq!(answer(&mut run, "Alex", "yes"), Reply::Accepted);
+    assert_eq!(answer(&mut run, "Sam", "yes"), Reply::Accepted);
+    assert!(prompt(&mut run).is_none());
+    let owners: Vec<_> = run
+        .state()
+        .records
+        .iter()
+        .map(|r| r.owner.clone())
+        .collect();
+    assert_eq!(owners, [Some("Sam".to_owned()), None]);
+
+    // A commitment both make has no "other": the file says so.
+    let compiled = mend::compile(
+        "t",
+        mend::Source::new(
+            "t.yaml",
+            with_steps(
+                "  - id: ours\n    commit:\n      text: A walk\n      due: every Sunday\n    by: both\n    confirm:\n      by: other\n",
+            ),
+        ),
+    );
+    let errors: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "t.yaml:15:11: error: `confirm: {by: other}` asks the partner who does not own the commitment"
+        )),
+        "{errors:?}"
+    );
+}

@@ -8,6 +8,7 @@ mod broken;
 mod check;
 mod common;
 mod engine;
+mod fast_paths;
 mod journal_size;
 mod layers;
 mod ledger;
