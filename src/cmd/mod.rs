@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod erase;
+pub mod export;
+pub mod import;
 pub mod ledger;
 pub mod list;
 pub mod new;
@@ -63,6 +66,12 @@ pub enum Command {
     Ledger(ledger::Args),
     /// Write a session's notes as Markdown
     Notes(notes::Args),
+    /// Write everything of one couple into one archive (optionally encrypted)
+    Export(export::Args),
+    /// Add a couple's sessions from an archive `mend export` wrote
+    Import(import::Args),
+    /// Remove everything mend keeps for one couple, after a confirmation
+    Erase(erase::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -86,6 +95,9 @@ pub fn main() -> ExitCode {
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
+        Command::Export(args) => export::execute(args, cli.data.as_deref()),
+        Command::Import(args) => import::execute(args, cli.data.as_deref()),
+        Command::Erase(args) => erase::execute(args, cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -852,6 +852,45 @@ mod tests {
         assert_eq!(view.items[0].status, "retired");
     }
 
+    /// A monthly review reads the last 31 days' marks, latest last, each
+    /// with its word and day.
+    #[test]
+    fn this_months_marks_are_listed_with_their_word_and_day() {
+        let mut ledger = Ledger::new(&names("Alex", "Sam"));
+        let made = [
+            record(RecordKind::Commitment, "Text when late"),
+            record(RecordKind::Commitment, "Walk on Sunday"),
+            record(RecordKind::Commitment, "Call on Friday"),
+        ];
+        ledger.apply("s1#1", "s1", &made);
+        let on = |d: u32| day(d).and_hms_opt(18, 0, 0).unwrap().and_utc();
+        let marks = [
+            Record {
+                at: on(29),
+                ..mark("c2", "Alex", "Walk on Sunday", "missed")
+            },
+            Record {
+                at: on(20),
+                ..mark("c1", "Alex", "Text when late", "kept")
+            },
+            Record {
+                at: DateTime::<Utc>::UNIX_EPOCH,
+                ..mark("c3", "Alex", "Call on Friday", "kept")
+            },
+        ];
+        ledger.apply("s2#1", "s2", &marks);
+        let view = ledger.view(day(30));
+        let marked: Vec<(&str, &str, &str)> = view
+            .marked
+            .iter()
+            .map(|i| (i.id.as_str(), i.mark.as_str(), i.marked.as_str()))
+            .collect();
+        assert_eq!(
+            marked,
+            [("c1", "kept", "2026-11-20"), ("c2", "missed", "2026-11-29")]
+        );
+    }
+
     /// Marks that do not fit their item (the engine refuses them) change
     /// nothing if a journal holds one anyway.
     #[test]

@@ -247,10 +247,7 @@ impl<'e> Run<'e> {
         let input = input.trim();
         let length = neutralized_len(input);
         if length > limits::ANSWER_CHARS {
-            return Ok(retry(&format!(
-                "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
-                limits::ANSWER_CHARS
-            )));
+            return Ok(retry(&too_long(length)));
         }
         let text = neutralize(input);
         match &step.kind {
@@ -1001,6 +998,8 @@ impl<'e> Run<'e> {
             })?;
             updated.insert(name.to_string(), value);
         }
+        crate::script::value_bounds::check(updated.iter().map(|(k, v)| (k.as_str(), v)))
+            .map_err(|e| self.error(step, &path, e.to_string()))?;
         self.state.cursor.vars = updated;
         Ok(())
     }
@@ -1029,6 +1028,14 @@ impl<'e> Run<'e> {
 /// Where in the file a script or template sits: its parent's path and key,
 /// joined only when there is an error to report.
 type At<'a> = (&'a YamlPath, &'a str);
+
+/// What the couple reads when an answer of `length` characters is refused.
+pub fn too_long(length: usize) -> String {
+    format!(
+        "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
+        limits::ANSWER_CHARS
+    )
+}
 
 fn retry(hint: &str) -> Reply {
     Reply::Retry {

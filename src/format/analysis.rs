@@ -25,8 +25,9 @@ pub const DEAD_END_OPTION: &str = "M004";
 pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
+pub const CONTROL_CHARACTER: &str = "M008";
 /// Every code, in order; docs/diagnostics.md has a section for each.
-pub const CODES: [&str; 7] = [
+pub const CODES: [&str; 8] = [
     UNREACHABLE_STEP,
     ENDLESS_LOOP,
     READ_BEFORE_SET,
@@ -34,6 +35,7 @@ pub const CODES: [&str; 7] = [
     UNKNOWN_ANSWER,
     SILENT_ROLE,
     EXAMPLE_FAILS_CHECK,
+    CONTROL_CHARACTER,
 ];
 
 /// Every warning for `exercise`, in file order, from its steps and notes as

@@ -93,6 +93,9 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
     if analyze && let Some(exercise) = &compiled.exercise {
         let warnings = analysis::analyze(exercise, &spec.steps, spec.notes.as_deref());
         compiled.diagnostics.extend(warnings);
+        compiled
+            .diagnostics
+            .extend(crate::format::control_chars::warnings(&exercise.source));
     }
     compiled
 }
@@ -196,6 +199,17 @@ impl Compiler<'_> {
         self.check_roles_section(spec);
         for name in spec.vars.keys() {
             self.check_name(|| root.key("vars").key(name), name, "variable");
+        }
+        if let Err(e) =
+            crate::script::value_bounds::check(spec.vars.iter().map(|(k, v)| (k.as_str(), v)))
+        {
+            let at = match &e {
+                crate::script::value_bounds::OutOfBounds::TooDeep { name } => {
+                    root.key("vars").key(name)
+                }
+                crate::script::value_bounds::OutOfBounds::TooLarge { .. } => root.key("vars"),
+            };
+            self.error(&at, Point::Key, e.to_string());
         }
         if spec.steps.is_empty() && self.diagnostics.is_empty() {
             self.error(

@@ -223,8 +223,7 @@ pub fn exercise_id(path: &Path) -> Option<String> {
 /// whole and reporting unreadable ones as diagnostics.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
-    let mut file = File::open(path)
-        .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
+    let mut file = open_regular(path).map_err(|e| Diagnostic::error(&name, e))?;
     let mut bytes = Vec::new();
     file.by_ref()
         .take(limits::EXERCISE_FILE_BYTES as u64 + 1)
@@ -251,7 +250,60 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
             format!("the file is not UTF-8 text (invalid byte at offset {at})"),
         )
     })?;
+    // Editors on some systems begin UTF-8 files with a byte order mark.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     Ok(Source::new(name, text))
+}
+
+/// Opens a file to read only if it is a regular file: opening a FIFO would
+/// wait for a writer forever, and a device such as /dev/zero never ends.
+/// The open itself does not wait (`O_NONBLOCK`); the type is checked on
+/// what was opened, so nothing can be swapped in between.
+fn open_regular(path: &Path) -> Result<File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file: {e}"))?
+        .file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        non_regular_kind(&kind)
+    };
+    Err(format!(
+        "this is {what}, not a file; an exercise is a YAML file (.yaml)"
+    ))
+}
+
+#[cfg(unix)]
+fn non_regular_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn non_regular_kind(_kind: &std::fs::FileType) -> &'static str {
+    "not a regular file"
 }
 
 /// The notes templates built into the binary: (file name, text).

@@ -14,4 +14,5 @@ pub mod scope_names;
 pub mod template;
 pub mod text_error;
 pub mod uses;
+pub mod value_bounds;
 pub mod words;

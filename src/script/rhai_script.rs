@@ -10,14 +10,15 @@ use crate::script::scope_names::{ScopeName, Visits};
 use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
 use rhai::packages::{
-    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
-    MoreStringPackage, Package,
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+    BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{
     AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
 };
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
 #[derive(Debug, Clone)]
@@ -39,11 +40,21 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
+    /// When the evaluation running now must stop.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
+
+/// What rhai's progress callback returns when the deadline has passed.
+const OUT_OF_TIME: &str = "out of time";
 
 fn sandbox() -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(CorePackage::new().as_shared_module());
+    // rhai's core package without its language-core part (`sleep`, `exit`,
+    // `parse_json`, function metadata) or function pointers and debugging:
+    // no exercise needs them, and `sleep` alone could hang a session.
+    engine.register_global_module(ArithmeticPackage::new().as_shared_module());
+    engine.register_global_module(BasicStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicIteratorPackage::new().as_shared_module());
     engine.register_global_module(LogicPackage::new().as_shared_module());
     engine.register_global_module(BasicMathPackage::new().as_shared_module());
     engine.register_global_module(BasicArrayPackage::new().as_shared_module());
@@ -61,6 +72,16 @@ fn sandbox() -> Engine {
     engine.set_max_variables(limits::SCRIPT_VARIABLES);
     engine.set_max_functions(limits::SCRIPT_FUNCTIONS);
     engine.set_strict_variables(true);
+    engine.on_progress(|operations| {
+        // Reading the clock every operation would cost more than the work.
+        if operations % 256 != 0 {
+            return None;
+        }
+        let late = DEADLINE
+            .get()
+            .is_some_and(|deadline| Instant::now() > deadline);
+        late.then(|| OUT_OF_TIME.into())
+    });
     crate::script::helpers::register(&mut engine);
     engine
 }
@@ -122,11 +143,16 @@ impl Script {
         if self.uses.has(ScopeName::Visits) {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
-        ENGINE.with(|engine| {
+        DEADLINE.set(Some(
+            Instant::now() + Duration::from_millis(limits::SCRIPT_MILLISECONDS),
+        ));
+        let result = ENGINE.with(|engine| {
             engine
                 .eval_ast_with_scope::<Dynamic>(scope, &self.ast)
                 .map_err(|e| runtime_error(&e))
-        })
+        });
+        DEADLINE.set(None);
+        result
     }
 
     /// Evaluates a condition, insisting on a true/false result.
@@ -208,6 +234,10 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
             format!("the script built a value that is too large ({what})")
         }
         EvalAltResult::ErrorStackOverflow(_) => "the script nests calls too deeply".to_owned(),
+        EvalAltResult::ErrorTerminated(..) => format!(
+            "the script ran for more than {} ms; is it doing the same costly work over and over?",
+            limits::SCRIPT_MILLISECONDS
+        ),
         other => {
             let text = other.to_string();
             // rhai appends its own position; ours is in the diagnostic.
@@ -277,6 +307,47 @@ mod tests {
     fn huge_arrays_are_refused() {
         let error = eval("let a = [1]; loop { a += a; }").unwrap_err();
         assert!(error.message.contains("too large"), "{}", error.message);
+    }
+
+    #[test]
+    fn sleep_and_exit_are_not_available() {
+        for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
+            let error = eval(text).unwrap_err();
+            assert!(
+                error.message.starts_with("Function not found"),
+                "{text}: {}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn costly_work_within_the_operations_limit_stops_on_time() {
+        let text = "let s = \"x\"; while s.len() < 200000 { s += s; } \
+                    let n = 0; loop { n += s.index_of(\"y\"); }";
+        let started = Instant::now();
+        let error = eval(text).unwrap_err();
+        assert_eq!(
+            error.message,
+            "the script ran for more than 2000 ms; is it doing the same costly work over and over?"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn values_nested_while_a_script_runs_stop_at_the_item_limit() {
+        for text in [
+            "let a = []; loop { a = [a]; }",
+            "let m = #{}; loop { m = #{x: m}; }",
+        ] {
+            let error = eval(text).unwrap_err();
+            // A busy machine may meet the deadline first; both bound it.
+            assert!(
+                error.message.contains("too large") || error.message.contains("ran for more than"),
+                "{text}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
-use crate::store::data_dir::{private_file, write_atomic};
+use crate::store::data_dir::write_atomic;
+use crate::store::private;
 use crate::store::save_error::SaveError;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
@@ -129,10 +130,7 @@ fn compact_after(len: u64) -> u64 {
 impl Journal {
     /// Creates a new journal; fails if one is already there.
     pub fn create(path: &Path) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .create_new(true)
-            .open(path)
+        let file = private::create_new_append(path)
             .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
         Ok(Journal {
             file,
@@ -145,9 +143,7 @@ impl Journal {
     /// Opens an existing journal for appending, first cutting off a torn
     /// last line (at `valid_len`) so new lines never follow a broken one.
     pub fn reopen(path: &Path, valid_len: u64) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .open(path)
+        let file = private::open_append(path)
             .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
             file.set_len(valid_len)?;
@@ -198,9 +194,7 @@ impl Journal {
             bytes.push(b'\n');
         }
         write_atomic(&self.path, &bytes)?;
-        self.file = private_file()
-            .append(true)
-            .open(&self.path)
+        self.file = private::open_append(&self.path)
             .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
         self.compact_at = compact_after(self.len);
@@ -301,7 +295,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             .filter(|_| complete)
         {
             Some(line) => read.lines.push(line),
-            None if is_last => {
+            // A line cut off by a crash has no newline; a whole line that
+            // does not read is damage, and is never cut away on resuming.
+            None if is_last && !complete => {
                 read.warning = Some(format!(
                     "the last line of session journal `{name}` (line {number}) was cut off, probably by a crash while it was written; it was skipped, and everything before it is kept"
                 ));
@@ -309,7 +305,8 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             }
             None => {
                 let why = match serde_json::from_slice::<Line>(text) {
-                    Err(e) => e.to_string(),
+                    // serde_json counts lines within the line: only the column helps.
+                    Err(e) => e.to_string().replace(" at line 1 column ", " at column "),
                     Ok(_) => "the line is incomplete".to_owned(),
                 };
                 bail!(
@@ -324,7 +321,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Read> {
-    let bytes = std::fs::read(path)
+    let bytes = private::read(path)
         .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
     parse(&path.display().to_string(), &bytes)
 }

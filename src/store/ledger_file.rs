@@ -4,13 +4,25 @@
 
 use crate::engine::exercise::content_hash;
 use crate::engine::ledger::{Ledger, couple_key, older_version};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
+use crate::store::data_dir::{DataDir, write_atomic};
+use crate::store::private;
 use anyhow::Context;
 use std::path::PathBuf;
 
-/// Where a couple's ledger lives: readable names plus a hash of the key,
-/// so names that slug alike never share a file.
+/// Where a couple's ledger lives: named by a hash of the couple, never by
+/// their names, which a file listing (or a backup's index) would show.
 pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
+    data.ledgers().join(format!("{}.json", couple_id(partners)))
+}
+
+/// A couple's stable id in file names: `couple-` and the hash of their
+/// names as `couple_key` reads them (case and spacing do not matter).
+pub fn couple_id(partners: &[String; 2]) -> String {
+    format!("couple-{}", content_hash(&couple_key(partners)))
+}
+
+/// Where earlier versions of mend kept the ledger: the names themselves.
+pub fn legacy_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
     let key = couple_key(partners);
     let mut slugs: Vec<String> = key.split('\n').map(slug).collect();
     slugs.retain(|s| !s.is_empty());
@@ -19,9 +31,40 @@ pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
         .join(format!("{}-{}.json", slugs.join("+"), &hash[..8]))
 }
 
+/// Renames a ledger (and a damaged one set aside) from a file name with the
+/// partners' names to the couple's id, and removes the old lock file.
+/// Called under the new lock; an older mend still running would use the
+/// old names, which is why nothing but this renames them.
+fn migrate(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<()> {
+    let old = legacy_path(data, partners);
+    let new = path(data, partners);
+    for (from, to) in [
+        (old.clone(), new.clone()),
+        (
+            old.with_extension("json.damaged"),
+            new.with_extension("json.damaged"),
+        ),
+    ] {
+        if from.is_file() && !to.exists() {
+            std::fs::rename(&from, &to).with_context(|| {
+                format!("cannot rename `{}` to `{}`", from.display(), to.display())
+            })?;
+        }
+    }
+    let _ = std::fs::remove_file(old.with_extension("lock"));
+    Ok(())
+}
+
 pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-    let path = path(data, partners);
-    match std::fs::read(&path) {
+    let mut path = path(data, partners);
+    if !path.exists() {
+        // Not migrated yet: read where an earlier mend left it.
+        let legacy = legacy_path(data, partners);
+        if legacy.is_file() {
+            path = legacy;
+        }
+    }
+    match private::read(&path) {
         Ok(bytes) if older_version(&bytes) => Ok(Ledger::new(partners)),
         Ok(bytes) => serde_json::from_slice(&bytes)
             .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
@@ -40,15 +83,11 @@ pub fn update(
 ) -> anyhow::Result<Ledger> {
     data.ensure(&data.ledgers())?;
     let lock_path = path(data, partners).with_extension("lock");
-    let lock = private_file()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
+    let lock = private::open_lock(&lock_path)
         .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
+    migrate(data, partners)?;
     let path = path(data, partners);
     let (mut ledger, rebuilt) = match load(data, partners) {
         Ok(ledger) => (ledger, false),

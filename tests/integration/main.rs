@@ -9,6 +9,7 @@ mod check;
 mod common;
 mod engine;
 mod fast_paths;
+mod hostile;
 mod journal_size;
 mod layers;
 mod ledger;
