@@ -283,7 +283,7 @@ fn open_regular(path: &Path) -> Result<File, String> {
         non_regular_kind(&kind)
     };
     Err(format!(
-        "this is {what}, not a file; an exercise is a YAML file (.yaml)"
+        "this is {what}, not a file; mend reads only regular files"
     ))
 }
 

@@ -3,29 +3,36 @@
 //! when it is new, so a typo cannot lock the couple out of their archive).
 
 use age::secrecy::SecretString;
-use anyhow::{Context, bail};
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal};
 
 pub const PASSPHRASE_VAR: &str = "MEND_PASSPHRASE";
 
-pub fn passphrase(new: bool) -> anyhow::Result<SecretString> {
+/// Why there is no passphrase, as the user reads it.
+fn refused(message: String) -> io::Error {
+    io::Error::other(message)
+}
+
+pub fn passphrase(new: bool) -> io::Result<SecretString> {
     if let Some(set) = std::env::var(PASSPHRASE_VAR).ok().filter(|p| !p.is_empty()) {
         return Ok(SecretString::from(set));
     }
     if !std::io::stdin().is_terminal() {
-        bail!(
+        return Err(refused(format!(
             "a passphrase is needed: type it at a terminal, or set {PASSPHRASE_VAR} (or use --recipient / --identity with age keys)"
-        );
+        )));
     }
-    let first = rpassword::prompt_password("Passphrase: ").context("cannot read the passphrase")?;
+    let first = rpassword::prompt_password("Passphrase: ")?;
     if first.is_empty() {
-        bail!("the passphrase is empty; nothing was done");
+        return Err(refused(
+            "the passphrase is empty; nothing was done".to_owned(),
+        ));
     }
     if new {
-        let again = rpassword::prompt_password("The same passphrase again: ")
-            .context("cannot read the passphrase")?;
+        let again = rpassword::prompt_password("The same passphrase again: ")?;
         if again != first {
-            bail!("the two passphrases differ; nothing was done");
+            return Err(refused(
+                "the two passphrases differ; nothing was done".to_owned(),
+            ));
         }
     }
     Ok(SecretString::from(first))

@@ -4,6 +4,7 @@
 //! exercise file can never read a file, hang the program or exhaust memory.
 
 use crate::limits;
+use crate::script::code_tokens::{Kind, tokens};
 use crate::script::fast_expr::FastExpr;
 use crate::script::fast_scope::FastScope;
 use crate::script::scope_names::{ScopeName, Visits};
@@ -13,11 +14,9 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{
-    AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
-};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, ParseErrorType, Position, Scope};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
@@ -40,6 +39,19 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
+    /// The names of every function the sandbox offers, so a call to any
+    /// other (`sleep`) is an error when the file is checked, not mid-session.
+    static FUNCTIONS: HashSet<String> = ENGINE.with(|engine| {
+        let mut names: HashSet<String> = engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|signature| signature.split('(').next())
+            .map(|name| name.trim_start_matches("fn ").to_owned())
+            .collect();
+        // Built into rhai's evaluator rather than registered.
+        names.extend(["type_of", "Fn", "call", "curry", "is_def_var", "is_def_fn", "is_shared"].map(str::to_owned));
+        names
+    });
     /// When the evaluation running now must stop.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
@@ -107,12 +119,7 @@ impl Script {
                 }
             })
         });
-        ast.map(|ast| Script {
-            ast,
-            uses: Uses::scan_among(text, names),
-            fast: expression.then(|| FastExpr::parse(text)).flatten(),
-        })
-        .map_err(|e| {
+        let ast = ast.map_err(|e| {
             let (line, column) = position(e.position());
             ScriptError {
                 message: compile_message(e.err_type()),
@@ -120,6 +127,12 @@ impl Script {
                 column,
                 width: 1,
             }
+        })?;
+        unknown_call(text, &ast)?;
+        Ok(Script {
+            ast,
+            uses: Uses::scan_among(text, names),
+            fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
     }
 
@@ -204,6 +217,57 @@ pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
 }
 
+/// The first call in `text` to a function neither the sandbox nor the
+/// script itself defines, as an error at the call. rhai only finds these
+/// when the call runs, which may be mid-session.
+fn unknown_call(text: &str, ast: &AST) -> Result<(), ScriptError> {
+    let defined: Vec<&str> = ast.iter_functions().map(|f| f.name).collect();
+    for (at, name) in calls(text) {
+        let known = FUNCTIONS.with(|known| known.contains(name)) || defined.contains(&name);
+        if !known {
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+                .chars()
+                .count()
+                + 1;
+            return Err(ScriptError {
+                message: format!("`{name}` is not a function exercise scripts can call"),
+                line,
+                column,
+                width: name.chars().count(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `text` calls a function by name (`name(` or `.name(`), outside
+/// strings and comments, with the byte offset of each name.
+fn calls(text: &str) -> Vec<(usize, &str)> {
+    const KEYWORDS: [&str; 12] = [
+        "if", "while", "for", "loop", "switch", "return", "fn", "in", "do", "until", "throw",
+        "catch",
+    ];
+    let tokens = tokens(text, 0);
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let Kind::Name(name) = &token.kind else {
+            continue;
+        };
+        let called = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.kind == Kind::Punct('('));
+        let defined_here = i > 0 && tokens[i - 1].kind == Kind::Name("fn".to_owned());
+        // `1e5` reads as the digit `1` and the name `e5`.
+        let in_number = text[..token.start].ends_with(|c: char| c.is_ascii_digit());
+        if called && !defined_here && !in_number && !KEYWORDS.contains(&name.as_str()) {
+            out.push((token.start, &text[token.start..token.end]));
+        }
+    }
+    out
+}
+
 /// rhai's words, except where a limit was hit: those say which limit.
 fn compile_message(error: &ParseErrorType) -> String {
     match error {
@@ -255,18 +319,6 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
     }
 }
 
-/// Builds the map a script sees as `answers` or `vars`.
-pub fn map_of<'a, I, V>(entries: I) -> Map
-where
-    I: IntoIterator<Item = (&'a str, V)>,
-    V: Into<Dynamic>,
-{
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
-}
-
 pub fn string(s: &str) -> Dynamic {
     Dynamic::from(ImmutableString::from(s))
 }
@@ -314,11 +366,55 @@ mod tests {
         for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
             let error = eval(text).unwrap_err();
             assert!(
-                error.message.starts_with("Function not found"),
+                error
+                    .message
+                    .ends_with("is not a function exercise scripts can call"),
                 "{text}: {}",
                 error.message
             );
+            // Even were the check above fooled, the engine has no such function.
+            let ast = ENGINE.with(|engine| engine.compile(text)).unwrap();
+            let ran = ENGINE.with(|engine| engine.eval_ast::<Dynamic>(&ast));
+            assert!(
+                ran.unwrap_err()
+                    .to_string()
+                    .starts_with("Function not found"),
+                "{text}"
+            );
         }
+    }
+
+    #[test]
+    fn a_call_to_a_function_the_sandbox_lacks_fails_when_compiled() {
+        let error =
+            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap_err();
+        assert_eq!(
+            (
+                error.message.as_str(),
+                error.line,
+                error.column,
+                error.width
+            ),
+            (
+                "`sleep` is not a function exercise scripts can call",
+                1,
+                22,
+                5
+            )
+        );
+        let error = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap_err();
+        assert_eq!(
+            (error.message.as_str(), error.line, error.column),
+            ("`exit` is not a function exercise scripts can call", 3, 3)
+        );
+        // Strings, comments, keywords and the script's own functions are not calls.
+        assert!(
+            Script::statements(
+                "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
+                &[]
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! or by mail without anyone else reading them.
 
 use age::secrecy::SecretString;
-use anyhow::{Context, bail};
-use std::io::{Read, Write};
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::path::Path;
 
 /// Who can open a sealed archive.
 pub enum SealTo {
@@ -20,6 +21,53 @@ pub enum Unseal {
     Identities(Vec<Box<dyn age::Identity>>),
 }
 
+/// Why an archive could not be sealed or opened.
+#[derive(Debug)]
+pub enum SealError {
+    NotAKey { key: String, why: String },
+    IdentityFile { path: String, why: String },
+    NoRecipient,
+    WantsIdentity,
+    WantsPassphrase,
+    WrongKey,
+    Damaged(String),
+    Io(io::Error),
+}
+
+impl fmt::Display for SealError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SealError::NotAKey { key, why } => {
+                write!(
+                    f,
+                    "`{key}` is not an age public key (they start with age1): {why}"
+                )
+            }
+            SealError::IdentityFile { path, why } => {
+                write!(f, "`{path}` holds no usable age identity: {why}")
+            }
+            SealError::NoRecipient => f.write_str("no recipient to encrypt to"),
+            SealError::WantsIdentity => f.write_str(
+                "this archive was encrypted to a key, not a passphrase; pass --identity FILE",
+            ),
+            SealError::WantsPassphrase => f.write_str(
+                "this archive was encrypted to a passphrase, not a key; leave out --identity",
+            ),
+            SealError::WrongKey => f.write_str("the passphrase or key does not open this archive"),
+            SealError::Damaged(why) => write!(f, "the encrypted archive is damaged: {why}"),
+            SealError::Io(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SealError {}
+
+impl From<io::Error> for SealError {
+    fn from(error: io::Error) -> Self {
+        SealError::Io(error)
+    }
+}
+
 const MAGIC: &[u8] = b"age-encryption.org/v1\n";
 
 /// Whether `bytes` are an age file (binary form).
@@ -28,33 +76,41 @@ pub fn is_sealed(bytes: &[u8]) -> bool {
 }
 
 /// Reads recipients' public keys as age writes them (`age1...`).
-pub fn recipients(keys: &[String]) -> anyhow::Result<Vec<age::x25519::Recipient>> {
+pub fn recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, SealError> {
     keys.iter()
         .map(|key| {
-            key.trim().parse::<age::x25519::Recipient>().map_err(|e| {
-                anyhow::anyhow!("`{key}` is not an age public key (they start with age1): {e}")
-            })
+            key.trim()
+                .parse::<age::x25519::Recipient>()
+                .map_err(|why| SealError::NotAKey {
+                    key: key.clone(),
+                    why: why.to_string(),
+                })
         })
         .collect()
 }
 
 /// Reads an age identity file (what `age-keygen` writes).
-pub fn identities(path: &std::path::Path) -> anyhow::Result<Vec<Box<dyn age::Identity>>> {
-    let file = age::IdentityFile::from_file(path.display().to_string())
-        .with_context(|| format!("cannot read the identity file `{}`", path.display()))?;
-    file.into_identities()
-        .map_err(|e| anyhow::anyhow!("`{}` holds no usable age identity: {e}", path.display()))
+pub fn identities(path: &Path) -> Result<Vec<Box<dyn age::Identity>>, SealError> {
+    let shown = path.display().to_string();
+    let failed = |why: String| SealError::IdentityFile {
+        path: shown.clone(),
+        why,
+    };
+    age::IdentityFile::from_file(shown.clone())
+        .map_err(|e| failed(e.to_string()))?
+        .into_identities()
+        .map_err(|e| failed(e.to_string()))
 }
 
-pub fn seal(bytes: &[u8], to: SealTo) -> anyhow::Result<Vec<u8>> {
+pub fn seal(bytes: &[u8], to: SealTo) -> Result<Vec<u8>, SealError> {
     let encryptor = match to {
         SealTo::Passphrase(passphrase) => age::Encryptor::with_user_passphrase(passphrase),
         SealTo::Recipients(recipients) => {
             if recipients.is_empty() {
-                bail!("no recipient to encrypt to");
+                return Err(SealError::NoRecipient);
             }
             age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-                .context("cannot encrypt to these recipients")?
+                .map_err(|_| SealError::NoRecipient)?
         }
     };
     let mut out = Vec::new();
@@ -64,38 +120,34 @@ pub fn seal(bytes: &[u8], to: SealTo) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
-pub fn unseal(bytes: &[u8], with: Unseal) -> anyhow::Result<Vec<u8>> {
-    let decryptor = age::Decryptor::new(bytes).context("the encrypted archive is damaged")?;
+pub fn unseal(bytes: &[u8], with: Unseal) -> Result<Vec<u8>, SealError> {
+    let decryptor = age::Decryptor::new(bytes).map_err(|e| SealError::Damaged(e.to_string()))?;
     let passphrase_needed = decryptor.is_scrypt();
     let reader = match with {
         Unseal::Passphrase(passphrase) => {
             if !passphrase_needed {
-                bail!(
-                    "this archive was encrypted to a key, not a passphrase; pass --identity FILE"
-                );
+                return Err(SealError::WantsIdentity);
             }
             let identity = age::scrypt::Identity::new(passphrase);
             decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
         }
         Unseal::Identities(identities) => {
             if passphrase_needed {
-                bail!(
-                    "this archive was encrypted to a passphrase, not a key; leave out --identity"
-                );
+                return Err(SealError::WantsPassphrase);
             }
             decryptor.decrypt(identities.iter().map(|i| i.as_ref()))
         }
     };
     let mut reader = reader.map_err(|e| match e {
         age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
-            anyhow::anyhow!("the passphrase or key does not open this archive")
+            SealError::WrongKey
         }
-        other => anyhow::anyhow!("cannot decrypt the archive: {other}"),
+        other => SealError::Damaged(other.to_string()),
     })?;
     let mut out = Vec::new();
     reader
         .read_to_end(&mut out)
-        .context("the encrypted archive is damaged")?;
+        .map_err(|e| SealError::Damaged(e.to_string()))?;
     Ok(out)
 }
 
