@@ -149,7 +149,11 @@ fn play_one(
     })?;
     farewell(console, &run, outcome.clone())?;
     let notes = match outcome {
-        Outcome::Finished => run.notes()?,
+        Outcome::Finished => {
+            let notes = run.notes_in_session();
+            crate::frontend::play::report_problems(&run, console)?;
+            notes
+        }
         _ => None,
     };
     Ok(Played {

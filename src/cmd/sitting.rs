@@ -3,7 +3,7 @@
 //! with every change journaled, showing its notes, and saying goodbye.
 
 use crate::engine::run::Run;
-use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::play::{Console, Outcome, play, report_problems};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
@@ -12,7 +12,8 @@ use std::io;
 
 /// Plays a run until it ends or pauses, journaling every change, shows its
 /// notes when it finished, and tells the couple how to come back to it.
-/// Shared by `mend run`, `mend resume` and `mend session`.
+/// Shared by `mend run` and `mend resume` (`mend session` plays several
+/// exercises with `introduce` and `farewell`, and shows notes at the end).
 pub fn play_session(
     console: &mut dyn Console,
     session: &mut Session,
@@ -20,8 +21,9 @@ pub fn play_session(
 ) -> anyhow::Result<Outcome> {
     let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
     if outcome == Outcome::Finished
-        && let Some(notes) = run.notes()?
+        && let Some(notes) = run.notes_in_session()
     {
+        report_problems(run, console)?;
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {

@@ -16,6 +16,7 @@ pub struct ExerciseSpec {
     /// One line: what the exercise is for.
     pub summary: String,
     /// About how long it takes, in minutes (at least 1).
+    #[schemars(range(min = 1))]
     pub minutes: u32,
     /// Words to group exercises by, e.g. `daily` or `communication`.
     #[serde(default)]

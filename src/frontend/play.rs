@@ -57,6 +57,13 @@ pub trait Console {
     fn end_is_break(&self) -> bool {
         false
     }
+    /// A text that failed to render: the session goes on, showing the names
+    /// it could not fill, and the exercise's author learns where to look from
+    /// a located note on the error stream. (A test plan fails on it.)
+    fn problem(&mut self, problem: &RunError) -> io::Result<()> {
+        eprintln!("note: {}", problem.diagnostic.headline());
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +140,9 @@ pub fn play(
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
     loop {
-        let prompt = match run.next_event()? {
+        let event = run.next_event()?;
+        report_problems(run, console)?;
+        let prompt = match event {
             Event::Say { text, .. } => {
                 console.say(&text)?;
                 continue;
@@ -239,6 +248,14 @@ pub fn play(
             }
         }
     }
+}
+
+/// Hands the texts that failed to render since the last call to the console.
+pub fn report_problems(run: &Run, console: &mut dyn Console) -> io::Result<()> {
+    for problem in run.take_problems() {
+        console.problem(&problem)?;
+    }
+    Ok(())
 }
 
 /// What Ctrl-C on an empty line asks.

@@ -247,7 +247,7 @@ impl NotesContext {
             },
         };
         for run in &log.runs {
-            let exercise = exercise_notes(run);
+            let exercise = exercise_notes(run)?;
             let records = run
                 .state
                 .as_ref()
@@ -295,7 +295,9 @@ impl NotesContext {
 
 /// One exercise as it was played: the saved copy of its file is compiled
 /// again, so the notes match what the couple saw even if the file changed.
-fn exercise_notes(run: &RunLog) -> ExerciseNotes {
+/// A notes template that fails is an error naming its line, never notes
+/// silently missing a section.
+fn exercise_notes(run: &RunLog) -> Result<ExerciseNotes, crate::engine::error::RunError> {
     let id = run.header.exercise.id.clone();
     let compiled = compile(&id, Source::new(id.clone(), run.header.text.clone())).exercise;
     let title = compiled
@@ -325,18 +327,16 @@ fn exercise_notes(run: &RunLog) -> ExerciseNotes {
         })
         .unwrap_or_default();
     let fragment = match (&compiled, &run.state) {
-        (Some(exercise), Some(state)) => Run::restore(exercise, state.clone())
-            .ok()
-            .and_then(|r| {
-                r.with_ledger(run.header.ledger.clone())
-                    .notes()
-                    .ok()
-                    .flatten()
-            })
-            .unwrap_or_default(),
+        (Some(exercise), Some(state)) => match Run::restore(exercise, state.clone()) {
+            Ok(r) => r
+                .with_ledger(run.header.ledger.clone())
+                .notes()?
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        },
         _ => String::new(),
     };
-    ExerciseNotes {
+    Ok(ExerciseNotes {
         id,
         title: title.clone(),
         version: run.header.exercise.version,
@@ -348,7 +348,7 @@ fn exercise_notes(run: &RunLog) -> ExerciseNotes {
             .unwrap_or_default(),
         answers,
         notes: without_heading(&fragment, &title),
-    }
+    })
 }
 
 /// An exercise's notes often start with its own title as a heading; the

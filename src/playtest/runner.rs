@@ -93,6 +93,7 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         last_hint: None,
         last_prompt: None,
         refused: None,
+        problem: None,
         failure: None,
     };
     let now = plan_clock(plan);
@@ -106,9 +107,9 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
     let pending = match played {
         Ok(Outcome::Finished) => {
             console.waiting = None;
-            None
+            console.problem.take()
         }
-        Ok(_) => None,
+        Ok(_) => console.problem.take(),
         // An answer the engine failed on: the turn that typed it.
         Err(PlayError::Run(e)) if unsaved.get() => {
             let (line, place) = console.current();
@@ -150,6 +151,10 @@ struct PlanConsole<'p> {
     last_prompt: Option<Prompt>,
     /// A refusal no `hint:` turn has acknowledged yet.
     refused: Option<String>,
+    /// The first text that could not be rendered since the last input: a
+    /// session goes on, but a test plan does not pass. The next turn that
+    /// looks at the screen meets it, as a couple would.
+    problem: Option<RunError>,
     /// The first turn that did not go as the plan says; play stops there.
     failure: Option<Failure>,
 }
@@ -192,7 +197,8 @@ impl Console for PlanConsole<'_> {
         while let Some(turn) = self.turns.get(self.next) {
             self.next += 1;
             let place = format!("turn {}", self.next);
-            match self.take(turn, &place, None) {
+            let problem = self.problem.clone();
+            match self.take(turn, &place, problem.as_ref()) {
                 Ok(Some(line)) => return Ok(Input::Line(line)),
                 Ok(None) => {}
                 Err(failure) => {
@@ -206,6 +212,11 @@ impl Console for PlanConsole<'_> {
 
     fn ask(&mut self, _question: &str, _choices: &[String]) -> io::Result<Input> {
         Ok(Input::End)
+    }
+
+    fn problem(&mut self, problem: &RunError) -> io::Result<()> {
+        self.problem.get_or_insert_with(|| problem.clone());
+        Ok(())
     }
 }
 

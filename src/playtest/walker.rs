@@ -408,7 +408,13 @@ impl<'e> Walker<'e> {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,
                 None => loop {
-                    match run.next_event().map_err(failed)? {
+                    let event = run.next_event().map_err(failed)?;
+                    // A text that could not be rendered goes on in a session,
+                    // but a playthrough reports it.
+                    if let Some(problem) = run.take_problems().into_iter().next() {
+                        return Err(failed(problem));
+                    }
+                    match event {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
                         Event::Finished => return Ok(()),
