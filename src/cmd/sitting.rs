@@ -7,7 +7,6 @@ use crate::frontend::play::{Console, Outcome, play, report_problems};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
-use chrono::Utc;
 use std::io;
 
 /// Plays a run until it ends or pauses, journaling every change, shows its
@@ -19,7 +18,7 @@ pub fn play_session(
     session: &mut Session,
     run: &mut Run,
 ) -> anyhow::Result<Outcome> {
-    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    let outcome = play(run, console, &crate::store::session::now, session)?;
     if outcome == Outcome::Finished
         && let Some(notes) = run.notes_in_session()
     {

@@ -6,8 +6,8 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::{Inner, Source};
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Role,
-    Step, StepKind, Turns,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Pace,
+    Role, Step, StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
@@ -59,6 +59,9 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
         answerable: Vec::new(),
     };
     let exercise = compiler.exercise(&spec);
+    let pace = exercise
+        .as_ref()
+        .and_then(|parts| compiler.pace(&spec, parts));
     let Compiler {
         mut diagnostics,
         templates,
@@ -90,6 +93,7 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
             steps: parts.steps,
             notes: parts.notes,
             suggest: parts.suggest,
+            pace,
             source: source.clone(),
             templates,
             index: parts.index,
@@ -278,6 +282,65 @@ impl Compiler<'_> {
             suggest,
             index,
         })
+    }
+
+    /// `pace`: a role of the exercise, and `STEP.OPTION` choices that exist.
+    fn pace(&mut self, spec: &ExerciseSpec, parts: &Parts) -> Option<Pace> {
+        let pace = spec.pace.as_ref()?;
+        let path = YamlPath::root().key("pace");
+        let Some(role) = self.role_names.iter().position(|r| *r == pace.by) else {
+            let close = did_you_mean(&pace.by, &self.role_names)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            self.error(
+                &path.key("by"),
+                Point::Value,
+                format!(
+                    "`pace.by` names `{}`, which is not a role of this exercise{close}",
+                    pace.by
+                ),
+            );
+            return None;
+        };
+        let mut declines = Vec::new();
+        for (n, choice) in pace.declines.iter().enumerate() {
+            let at = path.key("declines").index(n);
+            let Some((step, option)) = choice.split_once('.') else {
+                self.error(
+                    &at,
+                    Point::Value,
+                    format!("`{choice}` should be `STEP.OPTION`, such as `ready.later`"),
+                );
+                continue;
+            };
+            let options: Option<Vec<&str>> =
+                parts
+                    .index
+                    .get(step)
+                    .and_then(|&i| match &parts.steps[i].kind {
+                        StepKind::Choose(choose) => {
+                            Some(choose.options.iter().map(|c| c.key.as_str()).collect())
+                        }
+                        _ => None,
+                    });
+            match options {
+                None => self.error(
+                    &at,
+                    Point::Value,
+                    format!("`{step}` is not a `choose` step of this exercise"),
+                ),
+                Some(keys) if !keys.contains(&option) => self.error(
+                    &at,
+                    Point::Value,
+                    format!(
+                        "step `{step}` has no option `{option}`; its options are {}",
+                        keys.join(", ")
+                    ),
+                ),
+                Some(_) => declines.push((step.to_owned(), option.to_owned())),
+            }
+        }
+        Some(Pace { role, declines })
     }
 
     fn check_roles_section(&mut self, spec: &ExerciseSpec) {

@@ -25,8 +25,9 @@ pub struct Loaded {
     pub roles_failed: bool,
 }
 
-const TOP_LEVEL_KEYS: [&str; 10] = [
+const TOP_LEVEL_KEYS: [&str; 11] = [
     "title", "summary", "minutes", "tags", "version", "roles", "vars", "steps", "notes", "suggest",
+    "pace",
 ];
 const REQUIRED_KEYS: [&str; 6] = ["title", "summary", "minutes", "version", "roles", "steps"];
 
@@ -135,6 +136,7 @@ fn load_slowly(source: &Source) -> Loaded {
         steps: Vec::new(),
         notes: None,
         suggest: Vec::new(),
+        pace: None,
     };
     let mut roles_failed = false;
     let mut seen = Vec::new();
@@ -174,6 +176,9 @@ fn load_slowly(source: &Source) -> Loaded {
             }
             "suggest" => {
                 reader.read_into(value, &path, &mut spec.suggest);
+            }
+            "pace" => {
+                reader.read_into(value, &path, &mut spec.pace);
             }
             "roles" => roles_failed = !reader.read_into(value, &path, &mut spec.roles),
             "steps" => spec.steps = reader.read_steps(value, &path),

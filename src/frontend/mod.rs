@@ -8,8 +8,10 @@ pub(crate) mod console;
 pub(crate) mod passphrase;
 pub(crate) mod play;
 pub(crate) mod repl;
+pub(crate) mod safety;
 pub(crate) mod screen;
 pub(crate) mod scripted;
 
-pub use play::{Console, Input, Outcome, PlayError, play};
+pub use play::{Console, Input, Outcome, PlayError, Recorder, YesNo, play};
+pub use safety::{SAFETY_NOTE, SAFETY_WORDS, safety_words};
 pub use screen::markdown_as_text;

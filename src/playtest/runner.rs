@@ -97,10 +97,15 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         failure: None,
     };
     let now = plan_clock(plan);
-    let played = frontend::play::play(&mut run, &mut console, &|| now, &mut |_| {
-        unsaved.set(false);
-        Ok(())
-    });
+    let played = frontend::play::play(
+        &mut run,
+        &mut console,
+        &|| now,
+        &mut |_: &crate::engine::run::Run| {
+            unsaved.set(false);
+            Ok(())
+        },
+    );
     if let Some(failure) = console.failure.take() {
         return Err(failure);
     }

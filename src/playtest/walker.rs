@@ -382,11 +382,16 @@ impl<'e> Walker<'e> {
             refused: &refused,
             left: budget,
         };
-        let played = frontend::play::play(run, &mut console, &clock, &mut |_| {
-            // Saved after an accepted answer or a step back.
-            refused.set(0);
-            Ok(())
-        });
+        let played = frontend::play::play(
+            run,
+            &mut console,
+            &clock,
+            &mut |_: &crate::engine::run::Run| {
+                // Saved after an accepted answer or a step back.
+                refused.set(0);
+                Ok(())
+            },
+        );
         match played {
             Ok(Outcome::Finished) => Ok(()),
             Ok(_) => Err(WhyUnfinished::Stuck {
