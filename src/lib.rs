@@ -13,6 +13,7 @@
 //! - `notes`: session notes
 //! - `frontend`: the one play loop and the terminal and piped front-ends
 //! - `playtest`: test plans, their runner, the random walker
+//! - `web`: `mend serve`, the sittings in a browser, over the same play loop
 //! - `cmd`: one file per subcommand
 
 pub mod cmd;
@@ -28,6 +29,7 @@ pub mod playtest;
 pub mod script;
 pub mod store;
 pub mod text;
+pub mod web;
 
 pub use diagnostic::report::{Diagnostic, Severity};
 pub use diagnostic::source::Source;

@@ -13,6 +13,7 @@ pub mod notes;
 pub mod resume;
 pub mod run;
 pub mod schema;
+pub mod serve;
 pub mod session;
 pub mod sessions;
 pub mod test;
@@ -60,6 +61,8 @@ pub enum Command {
     Ledger(ledger::Args),
     /// Write a session's notes as Markdown
     Notes(notes::Args),
+    /// Sittings in a web browser, at one screen or on two devices
+    Serve(serve::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
+        Command::Serve(args) => serve::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

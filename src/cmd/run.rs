@@ -5,6 +5,7 @@ use crate::format::library::{Library, exercise_id, read_source};
 use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Outcome, play};
 use crate::frontend::screen::markdown_as_text;
+pub use crate::frontend::roles::{introduce, roles_text};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{Session, compile_or_explain};
@@ -99,31 +100,6 @@ pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise
         }
     };
     compile_or_explain(&id, source)
-}
-
-/// The exercise's title and who plays which role.
-pub fn introduce(console: &mut dyn Console, run: &Run) -> io::Result<()> {
-    let exercise = run.exercise();
-    console.heading(&format!(
-        "{} · about {} minutes",
-        exercise.title, exercise.minutes
-    ))?;
-    console.say(&roles_text(run))
-}
-
-/// "Alex (speaker): ...", one line per role, as the question header names them.
-pub fn roles_text(run: &Run) -> String {
-    let partners = &run.state().partners;
-    run.exercise()
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            let name = partners.get(run.partner_for(i)).map_or("", String::as_str);
-            format!("{name} ({}): {}", role.label, role.description.trim())
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// An exercise's notes (Markdown) as text on screen: headings as headings,

@@ -3,7 +3,8 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::run::{farewell, introduce, roles_text, show_notes};
+use crate::cmd::run::{farewell, introduce, show_notes};
+use crate::frontend::roles::offer_swap;
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
@@ -26,11 +27,7 @@ pub struct Args {
     pub partners: Option<String>,
 }
 
-/// Shown before anything else, every session.
-pub const SAFETY_NOTE: &str = "mend supports, and does not replace, guidance from a professional. \
-If there is violence, coercion or fear for anyone's safety in your relationship, \
-couples exercises are not the right tool: please reach out to a local domestic-abuse service, \
-a doctor or an individual therapist first.";
+pub use crate::frontend::safety::SAFETY_NOTE;
 
 /// One exercise of the session, as the summary shows it.
 pub struct Played {
@@ -70,7 +67,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let mut session = Session::create(&data, partners.clone(), Box::new(chrono::Utc::now))?;
     let mut played = Vec::new();
     while let Some(exercise) = pick(console, &choices, &session.ledger_view()?)? {
-        let done = play_one(console, &mut session, exercise, &partners)?;
+        let done = play_one(console, &mut session, exercise)?;
         let go_on = done.outcome == Outcome::Finished;
         played.push(done);
         if !go_on || !console.confirm("Would you like to do another exercise?")? {
@@ -123,27 +120,10 @@ fn play_one(
     console: &mut dyn Console,
     session: &mut Session,
     exercise: &Exercise,
-    partners: &[String; 2],
 ) -> anyhow::Result<Played> {
     let mut run = session.start(exercise, None)?;
     introduce(console, &run)?;
-    if let [first, second, ..] = exercise.roles.as_slice() {
-        let name = |role| {
-            partners
-                .get(run.partner_for(role))
-                .map_or("", String::as_str)
-        };
-        let question = format!(
-            "Would you like to swap, so {} is the {} and {} the {}?",
-            name(1),
-            first.label,
-            name(0),
-            second.label
-        );
-        if console.confirm(&question)? && run.swap_roles() {
-            console.say(&roles_text(&run))?;
-        }
-    }
+    offer_swap(console, &mut run)?;
     let outcome = play(&mut run, console, &chrono::Utc::now, &mut |run| {
         session.save(run)
     })?;

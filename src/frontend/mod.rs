@@ -7,5 +7,7 @@ pub mod command;
 pub mod console;
 pub mod play;
 pub mod repl;
+pub mod roles;
+pub mod safety;
 pub mod screen;
 pub mod scripted;

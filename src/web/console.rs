@@ -1,0 +1,240 @@
+//! The console of a web sitting: what the play loop shows becomes entries of
+//! the conversation, and what it reads comes from requests, through the
+//! conversation's inbox. The sitting's thread blocks here between inputs.
+
+use crate::engine::event::Prompt;
+use crate::frontend::command::Command;
+use crate::frontend::play::{Console, Input};
+use crate::web::conversation::{Action, Choice, Conversation, Entry, Offer, Waiting};
+use std::io;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
+pub struct WebConsole {
+    conversation: Arc<Conversation>,
+    inbox: Receiver<Action>,
+    /// Set once the server asked every sitting to stop: every later read
+    /// ends at once, so the play loop saves and returns.
+    stopping: bool,
+}
+
+/// What the partners decided at a break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterBreak {
+    Resume,
+    Stop,
+}
+
+impl WebConsole {
+    pub fn new(conversation: Arc<Conversation>, inbox: Receiver<Action>) -> WebConsole {
+        WebConsole {
+            conversation,
+            inbox,
+            stopping: false,
+        }
+    }
+
+    pub fn conversation(&self) -> &Conversation {
+        &self.conversation
+    }
+
+    fn push(&self, entry: Entry) -> io::Result<()> {
+        self.conversation.push(entry);
+        Ok(())
+    }
+
+    /// Shows `waiting` and blocks until an input for it arrives.
+    fn wait(&mut self, waiting: Waiting) -> Action {
+        if self.stopping {
+            return Action::Shutdown;
+        }
+        self.conversation.wait_for(waiting);
+        match self.inbox.recv() {
+            Ok(Action::Shutdown) | Err(_) => {
+                self.stopping = true;
+                Action::Shutdown
+            }
+            Ok(action) => action,
+        }
+    }
+
+    /// The exercise the partners pick, or `None` when they end the sitting.
+    pub fn pick(&mut self, exercises: Vec<Offer>) -> Option<String> {
+        loop {
+            match self.wait(Waiting::Pick {
+                exercises: exercises.clone(),
+            }) {
+                Action::Pick(choice) => return choice,
+                Action::Stop | Action::Shutdown => return None,
+                Action::Line(_) | Action::Resume => continue,
+            }
+        }
+    }
+
+    /// A break: waits until the partners resume or end the sitting.
+    pub fn paused(&mut self) -> AfterBreak {
+        loop {
+            match self.wait(Waiting::Paused) {
+                Action::Resume => return AfterBreak::Resume,
+                Action::Stop | Action::Shutdown => return AfterBreak::Stop,
+                Action::Line(_) | Action::Pick(_) => continue,
+            }
+        }
+    }
+
+    /// The end of the sitting; `notes` is the session's Markdown notes.
+    pub fn end(&mut self, notes: Option<String>) {
+        self.conversation.change(|inner| {
+            inner.notes = notes;
+            inner.turn += 1;
+            inner.waiting = Waiting::Ended;
+        });
+    }
+
+    pub fn set_session(&self, id: &str) {
+        self.conversation
+            .change(|inner| inner.session = Some(id.to_owned()));
+    }
+
+    fn reply(&self, line: &str, prompt: Option<&Prompt>) {
+        if Command::parse(line).is_some() {
+            return;
+        }
+        self.conversation.push(Entry::Answer {
+            partner: prompt.map(|p| p.partner),
+            name: prompt.map(|p| p.name.clone()),
+            text: line.to_owned(),
+        });
+    }
+}
+
+impl Drop for WebConsole {
+    /// However the sitting's thread ends (an error, even a panic), its pages
+    /// stop waiting for it.
+    fn drop(&mut self) {
+        let ended = matches!(self.conversation.lock().waiting, Waiting::Ended);
+        if !ended {
+            self.end(None);
+        }
+    }
+}
+
+/// "question 3 of 8, round 1 of 2"
+pub fn progress(prompt: &Prompt) -> String {
+    let mut text = format!(
+        "question {} of {}",
+        prompt.progress.question, prompt.progress.of
+    );
+    if let Some(round) = prompt.progress.round {
+        text.push_str(&format!(", round {round} of 2"));
+    }
+    text
+}
+
+impl Console for WebConsole {
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.push(Entry::Say {
+            text: text.trim_end().to_owned(),
+        })
+    }
+
+    fn heading(&mut self, text: &str) -> io::Result<()> {
+        self.push(Entry::Heading {
+            text: text.trim().to_owned(),
+        })
+    }
+
+    fn handoff(&mut self, to: &Prompt) -> io::Result<()> {
+        self.push(Entry::Handoff {
+            partner: to.partner,
+            name: to.name.clone(),
+        })
+    }
+
+    fn question(&mut self, prompt: &Prompt) -> io::Result<()> {
+        self.push(Entry::Question {
+            partner: prompt.partner,
+            name: prompt.name.clone(),
+            role: prompt.role_label.clone(),
+            progress: progress(prompt),
+            text: prompt.text.trim_end().to_owned(),
+            example: prompt.example.as_ref().map(|e| e.trim().to_owned()),
+        })
+    }
+
+    fn hint(&mut self, text: &str) -> io::Result<()> {
+        self.push(Entry::Hint {
+            text: text.trim().to_owned(),
+        })
+    }
+
+    fn info(&mut self, text: &str) -> io::Result<()> {
+        self.push(Entry::Info {
+            text: text.trim_end().to_owned(),
+        })
+    }
+
+    fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input> {
+        let waiting = Waiting::Answer {
+            partner: prompt.partner,
+            name: prompt.name.clone(),
+            role: prompt.role_label.clone(),
+            progress: progress(prompt),
+            text: prompt.text.trim_end().to_owned(),
+            example: prompt.example.as_ref().map(|e| e.trim().to_owned()),
+            choices: prompt
+                .options
+                .iter()
+                .map(|(key, label)| Choice {
+                    key: key.clone(),
+                    label: label.trim().to_owned(),
+                })
+                .collect(),
+            optional: prompt.optional,
+            prefill: prefill.to_owned(),
+        };
+        Ok(match self.wait(waiting) {
+            Action::Line(line) => {
+                let shown = match prompt.options.iter().find(|(key, _)| *key == line) {
+                    Some((_, label)) => label.trim().to_owned(),
+                    None => line.clone(),
+                };
+                self.reply(&shown, Some(prompt));
+                Input::Line(line)
+            }
+            // A break from the page, or the server stopping: the play loop
+            // saves and pauses (`end_is_break`).
+            Action::Stop | Action::Shutdown => Input::End,
+            Action::Pick(_) | Action::Resume => Input::Line(String::new()),
+        })
+    }
+
+    fn ask(&mut self, question: &str, choices: &[String]) -> io::Result<Input> {
+        self.say(question)?;
+        let waiting = Waiting::Ask {
+            question: question.to_owned(),
+            choices: choices.to_vec(),
+        };
+        Ok(match self.wait(waiting) {
+            Action::Line(line) => {
+                self.reply(&line, None);
+                Input::Line(line)
+            }
+            Action::Stop | Action::Shutdown => Input::End,
+            Action::Pick(_) | Action::Resume => Input::Line(String::new()),
+        })
+    }
+
+    /// Yes and No as two buttons; anything but yes is no.
+    fn confirm(&mut self, question: &str) -> io::Result<bool> {
+        let choices = ["Yes".to_owned(), "No".to_owned()];
+        Ok(match self.ask(question, &choices)? {
+            Input::Line(line) => matches!(line.trim().to_lowercase().as_str(), "y" | "yes"),
+            Input::End | Input::Interrupted => false,
+        })
+    }
+
+    fn end_is_break(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,265 @@
+//! One sitting in a browser, from the safety note to the notes: the same
+//! steps as `mend session`, run on the sitting's own thread through a
+//! [`WebConsole`]. Every exercise is played by the one play loop and
+//! journaled by `Session`, so a sitting paused here resumes in a terminal
+//! (`mend resume`) and the other way round.
+
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
+use crate::engine::run::Run;
+use crate::engine::suggest::suggestions;
+use crate::format::library::Library;
+use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::roles::{introduce, offer_swap, roles_text};
+use crate::frontend::safety::SAFETY_NOTE;
+use crate::notes::render as notes;
+use crate::store::data_dir::DataDir;
+use crate::store::session::{self, Session, first_line};
+use crate::web::console::{AfterBreak, WebConsole};
+use crate::web::conversation::Offer;
+use chrono::Utc;
+use std::path::PathBuf;
+
+/// Where the server finds exercises and keeps sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    pub exercises: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+}
+
+/// How a sitting begins.
+#[derive(Debug, Clone)]
+pub enum Start {
+    New([String; 2]),
+    /// A paused session, by id (from the browser or a terminal).
+    Resume(String),
+}
+
+/// One exercise of the sitting, for the summary.
+struct Played {
+    title: String,
+    outcome: Outcome,
+}
+
+/// Runs the sitting to its end. Errors end the sitting with a calm line on
+/// every page; nothing saved is lost.
+pub fn run(console: &mut WebConsole, places: &Places, start: Start) {
+    if let Err(error) = sit(console, places, start) {
+        let _ = console.hint(&format!(
+            "The sitting had to stop: {}. Everything answered so far is saved.",
+            first_line(&error)
+        ));
+    }
+}
+
+fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Result<()> {
+    console.heading("Welcome to mend")?;
+    console.say(SAFETY_NOTE)?;
+    console.info(
+        "\"Take a break\" is always one click away, and saves everything. \"Change my last answer\" goes back one question.",
+    )?;
+    let library = Library::open(places.exercises.as_deref())?;
+    let choices: Vec<Exercise> = library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect();
+    let data = DataDir::open(places.data.as_deref())?;
+    let mut played = Vec::new();
+    let (mut session, id) = match start {
+        Start::New(partners) => {
+            let session = Session::create(&data, partners, Box::new(Utc::now))?;
+            let id = session.id().to_owned();
+            (Some(session), id)
+        }
+        Start::Resume(id) => {
+            console.set_session(&id);
+            let (session, done) = resume(console, &data, places, &id).map_err(|r| match r {
+                Reopen::Refused(why) => anyhow::anyhow!(why),
+                Reopen::Failed(error) => error,
+            })?;
+            played.push(done);
+            (session, id)
+        }
+    };
+    console.set_session(&id);
+    while let Some(open) = session.take() {
+        let stopped = played
+            .last()
+            .is_some_and(|p: &Played| p.outcome != Outcome::Finished);
+        if stopped
+            || (!played.is_empty() && !console.confirm("Would you like to do another exercise?")?)
+        {
+            break;
+        }
+        let ledger = open.ledger_view()?;
+        let offered = offers(console, &choices, &ledger)?;
+        let Some(picked) = console.pick(offered) else {
+            break;
+        };
+        let Some(exercise) = choices.iter().find(|e| e.id == picked) else {
+            console.hint(&format!("There is no exercise `{picked}` here."))?;
+            session = Some(open);
+            continue;
+        };
+        let mut open = open;
+        let mut run = open.start(exercise, None)?;
+        introduce(console, &run)?;
+        offer_swap(console, &mut run)?;
+        let (after, done) = play_through(console, &data, places, open, run)?;
+        session = after;
+        played.push(done);
+    }
+    drop(session);
+    summary(console, &played)?;
+    let log = session::find(&data, Some(&id))?;
+    let today = chrono::Local::now().date_naive();
+    let notes = match played.is_empty() {
+        true => None,
+        false => Some(notes::render(&data, &log, None, today)?),
+    };
+    console.end(notes);
+    Ok(())
+}
+
+/// The exercises, suggested ones first, as the picker shows them.
+fn offers(
+    console: &mut WebConsole,
+    choices: &[Exercise],
+    ledger: &LedgerView,
+) -> anyhow::Result<Vec<Offer>> {
+    let (suggested, problems) = suggestions(choices, ledger);
+    for problem in problems {
+        console.info(&problem)?;
+    }
+    let offer = |exercise: &Exercise, suggested: Option<String>| Offer {
+        id: exercise.id.clone(),
+        title: exercise.title.clone(),
+        minutes: exercise.minutes,
+        summary: exercise.summary.trim().to_owned(),
+        suggested,
+    };
+    let mut list: Vec<Offer> = suggested
+        .iter()
+        .map(|s| offer(s.exercise, Some(s.reason.clone())))
+        .collect();
+    list.extend(
+        choices
+            .iter()
+            .filter(|e| !suggested.iter().any(|s| s.exercise.id == e.id))
+            .map(|e| offer(e, None)),
+    );
+    Ok(list)
+}
+
+/// Plays `run` until it ends. A break releases the session (so a terminal
+/// may resume it), waits for the partners, and resumes from the journal as
+/// `mend resume` does. Returns the session when the sitting can go on.
+fn play_through(
+    console: &mut WebConsole,
+    data: &DataDir,
+    places: &Places,
+    mut session: Session,
+    mut run: Run,
+) -> anyhow::Result<(Option<Session>, Played)> {
+    let title = run.exercise().title.clone();
+    let outcome = play(&mut run, console, &Utc::now, &mut |run| session.save(run))?;
+    match outcome {
+        Outcome::Paused => {
+            let id = session.id().to_owned();
+            drop(run);
+            drop(session);
+            console.info(&format!(
+                "When you are both ready, press \"Resume\" here, or run `mend resume {id}` in a terminal."
+            ))?;
+            loop {
+                if console.paused() == AfterBreak::Stop {
+                    return Ok((None, Played { title, outcome }));
+                }
+                match resume(console, data, places, &id) {
+                    Ok(result) => return Ok(result),
+                    Err(Reopen::Refused(why)) => console.hint(&why)?,
+                    Err(Reopen::Failed(error)) => return Err(error),
+                }
+            }
+        }
+        Outcome::Finished => {
+            console.say(&format!("That's the end of {title}. Thank you both."))?;
+            Ok((Some(session), Played { title, outcome }))
+        }
+        Outcome::Quit | Outcome::InputEnded { .. } => Ok((None, Played { title, outcome })),
+    }
+}
+
+/// Why a paused session could not be taken up again.
+enum Reopen {
+    /// Said to the partners; the sitting stays paused (open in a terminal,
+    /// finished elsewhere).
+    Refused(String),
+    /// Something went wrong while playing it.
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Reopen {
+    fn from(error: anyhow::Error) -> Reopen {
+        Reopen::Failed(error)
+    }
+}
+
+/// Takes up a paused session from its journal, as `mend resume` does, and
+/// plays its waiting exercise.
+fn resume(
+    console: &mut WebConsole,
+    data: &DataDir,
+    places: &Places,
+    id: &str,
+) -> Result<(Option<Session>, Played), Reopen> {
+    let refused = |e: anyhow::Error| Reopen::Refused(format!("{}.", first_line(&e)));
+    let log = session::find(data, Some(id)).map_err(refused)?;
+    let mut session = Session::reopen(data, &log, Box::new(Utc::now)).map_err(refused)?;
+    let mut pending = session
+        .pending(&log, places.exercises.as_deref())
+        .map_err(refused)?;
+    for notice in session.take_notices() {
+        console.info(&notice).map_err(anyhow::Error::from)?;
+    }
+    let messages = std::mem::take(&mut pending.messages);
+    let title = pending.exercise.title.clone();
+    let run = session.resume_run(&mut pending)?;
+    let [a, b] = session.partners().clone();
+    console
+        .heading(&format!("Welcome back, {a} and {b}"))
+        .map_err(anyhow::Error::from)?;
+    console
+        .say(&format!(
+            "Picking up {title} where you left off; your earlier answers are all kept.\n{}",
+            roles_text(&run)
+        ))
+        .map_err(anyhow::Error::from)?;
+    for message in messages {
+        console.info(&message).map_err(anyhow::Error::from)?;
+    }
+    Ok(play_through(console, data, places, session, run)?)
+}
+
+fn summary(console: &mut WebConsole, played: &[Played]) -> anyhow::Result<()> {
+    if played.is_empty() {
+        console.say("Take care of each other. You can start again any time.")?;
+        return Ok(());
+    }
+    let lines: Vec<String> = played
+        .iter()
+        .map(|p| {
+            let how = match p.outcome {
+                Outcome::Finished => "finished",
+                Outcome::Paused => "paused for a break",
+                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
+            };
+            format!("{}: {how}", p.title)
+        })
+        .collect();
+    console.heading("What you did today")?;
+    console.say(&lines.join("\n"))?;
+    console.say("Thank you both for the care you put into this.")?;
+    Ok(())
+}
