@@ -4,7 +4,6 @@
 
 use crate::cmd::Status;
 use crate::cmd::run::{farewell, introduce, show_notes};
-use crate::frontend::roles::offer_swap;
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
@@ -12,6 +11,7 @@ use crate::format::library::Library;
 use crate::frontend::command::Command;
 use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Input, Outcome, play};
+use crate::frontend::roles::offer_swap;
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::Session;

@@ -37,7 +37,11 @@ pub fn offer_swap(console: &mut dyn Console, run: &mut Run) -> io::Result<()> {
         return Ok(());
     };
     let partners = run.state().partners.clone();
-    let name = |role| partners.get(run.partner_for(role)).map_or("", String::as_str);
+    let name = |role| {
+        partners
+            .get(run.partner_for(role))
+            .map_or("", String::as_str)
+    };
     let question = format!(
         "Would you like to swap, so {} is the {} and {} the {}?",
         name(1),

@@ -3,8 +3,8 @@
 //! token for a therapist. A token is `<id>.<secret>`: the id finds the
 //! sitting, the secret is compared in constant time.
 
-use crate::web::conversation::{Action, Conversation, Refusal, Waiting};
 use crate::web::console::WebConsole;
+use crate::web::conversation::{Action, Conversation, Refusal, Waiting};
 use crate::web::guard::Guard;
 use crate::web::sitting::{self, Places, Start};
 use crate::web::token::{Secret, random_id};
@@ -67,6 +67,7 @@ impl Sitting {
 }
 
 /// Who a request comes from.
+#[derive(Clone)]
 pub enum Caller {
     Server,
     Sitting(Arc<Sitting>, Role),
@@ -132,7 +133,11 @@ impl Registry {
     }
 
     /// Opens a sitting on a thread of its own; `None` when too many are open.
-    pub fn open(&self, partners: [String; 2], start: Start) -> std::io::Result<Option<Arc<Sitting>>> {
+    pub fn open(
+        &self,
+        partners: [String; 2],
+        start: Start,
+    ) -> std::io::Result<Option<Arc<Sitting>>> {
         let mut sittings = self.sittings.write().unwrap_or_else(|e| e.into_inner());
         if sittings.len() >= SITTINGS {
             return Ok(None);
@@ -180,7 +185,10 @@ impl Registry {
 
     /// Sittings open now (for the load test's memory figure).
     pub fn count(&self) -> usize {
-        self.sittings.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.sittings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 }
 

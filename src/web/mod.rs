@@ -9,8 +9,8 @@
 
 pub mod access;
 pub mod assets;
-pub mod conversation;
 pub mod console;
+pub mod conversation;
 pub mod guard;
 pub mod notes_html;
 pub mod qr;

@@ -50,6 +50,7 @@ pub fn router(app: App) -> Router {
         .route("/api/resume", post(resume))
         .route("/api/stop", post(stop))
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn_with_state(app.clone(), with_token))
         .layer(middleware::from_fn(in_time))
         .layer(DefaultBodyLimit::max(BODY_BYTES));
     Router::new()
@@ -122,10 +123,13 @@ async fn secure_headers(request: Request, next: Next) -> Response {
 /// own, so a forged request has no token either; this is a second wall.)
 async fn same_origin(request: Request, next: Next) -> Response {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
-            return refuse(StatusCode::FORBIDDEN, "requests from other sites are refused");
-        }
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.as_bytes(), b"same-origin" | b"none")
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "requests from other sites are refused",
+        );
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let host = headers
@@ -137,10 +141,29 @@ async fn same_origin(request: Request, next: Next) -> Response {
             .iter()
             .any(|o| o == origin);
         if !same || host.is_empty() {
-            return refuse(StatusCode::FORBIDDEN, "requests from other sites are refused");
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "requests from other sites are refused",
+            );
         }
     }
     next.run(request).await
+}
+
+/// A change is read only from a caller with a valid token: the body of any
+/// other request is never looked at.
+async fn with_token(State(app): State<App>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::Extension<Peer>>()
+        .map(|p| p.0);
+    match caller(&app, request.headers(), peer.as_ref()) {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(response) => response,
+    }
 }
 
 /// A change that takes longer than `CHANGE_TIME` (a client sending its body
@@ -187,6 +210,8 @@ fn refusal(refusal: Refusal) -> Response {
 }
 
 /// The caller the request's bearer token names.
+// The refusal is the response itself, built once per refused request.
+#[allow(clippy::result_large_err)]
 fn caller(app: &Registry, headers: &HeaderMap, peer: Option<&Peer>) -> Result<Caller, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -197,6 +222,8 @@ fn caller(app: &Registry, headers: &HeaderMap, peer: Option<&Peer>) -> Result<Ca
     app.authenticate(token, from).map_err(denied)
 }
 
+// The refusal is the response itself, built once per refused request.
+#[allow(clippy::result_large_err)]
 fn sitting_caller(
     app: &Registry,
     headers: &HeaderMap,
@@ -204,14 +231,20 @@ fn sitting_caller(
 ) -> Result<(Arc<Sitting>, Role), Response> {
     match caller(app, headers, peer)? {
         Caller::Sitting(sitting, role) => Ok((sitting, role)),
-        Caller::Server => Err(refuse(
-            StatusCode::FORBIDDEN,
-            "this is the server's link; open a sitting's link for this",
-        )),
+        Caller::Server => Err(server_is_not_a_sitting()),
     }
 }
 
+fn server_is_not_a_sitting() -> Response {
+    refuse(
+        StatusCode::FORBIDDEN,
+        "this is the server's link; open a sitting's link for this",
+    )
+}
+
 /// A JSON body, or a refusal that never repeats what the body said.
+// The refusal is the response itself, built once per refused request.
+#[allow(clippy::result_large_err)]
 fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     parsed.map(|Json(value)| value).map_err(|rejection| {
         let status = rejection.status();
@@ -330,9 +363,7 @@ async fn state(
             })
             .into_response()
         }
-        Caller::Sitting(sitting, role) => {
-            json_response(view(&sitting, role, since.since).0)
-        }
+        Caller::Sitting(sitting, role) => json_response(view(&sitting, role, since.since).0),
     }
 }
 
@@ -350,7 +381,9 @@ fn paused_sessions(data: Option<std::path::PathBuf>) -> Vec<PausedSession> {
                 id: log.id.clone(),
                 partners: log.partners()?.clone(),
                 exercise: run.header.exercise.id.clone(),
-                saved: run.saved.map(|s| s.format("%Y-%m-%d %H:%M UTC").to_string()),
+                saved: run
+                    .saved
+                    .map(|s| s.format("%Y-%m-%d %H:%M UTC").to_string()),
             })
         })
         .collect();
@@ -374,17 +407,14 @@ struct Opened {
 
 async fn open_sitting(
     State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<OpenRequest>, JsonRejection>,
 ) -> Response {
-    let peer = peer.map(|p| p.0);
-    match caller(&app, &headers, peer.as_ref()) {
-        Ok(Caller::Server) => {}
-        Ok(Caller::Sitting(..)) => {
-            return refuse(StatusCode::FORBIDDEN, "only the server's link opens sittings");
-        }
-        Err(response) => return response,
+    if let Caller::Sitting(..) = caller {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "only the server's link opens sittings",
+        );
     }
     let request = match body(parsed) {
         Ok(request) => request,
@@ -489,23 +519,14 @@ struct TurnRequest {
 
 /// Hands `action` to the sitting, waits until it has been taken, and
 /// answers with the sitting as the caller now sees it.
-async fn act(
-    app: &Registry,
-    headers: &HeaderMap,
-    peer: Option<axum::Extension<Peer>>,
-    turn: u64,
-    since: usize,
-    action: Action,
-) -> Response {
-    let peer = peer.map(|p| p.0);
-    let (sitting, role) = match sitting_caller(app, headers, peer.as_ref()) {
-        Ok(found) => found,
-        Err(response) => return response,
+async fn act(caller: Caller, turn: u64, since: usize, action: Action) -> Response {
+    let (sitting, role) = match caller {
+        Caller::Sitting(sitting, role) => (sitting, role),
+        Caller::Server => return server_is_not_a_sitting(),
     };
     let conversation = &sitting.conversation;
-    let submitted = conversation.submit(turn, action.clone(), |waiting| {
-        may(role, &action, waiting)
-    });
+    let submitted =
+        conversation.submit(turn, action.clone(), |waiting| may(role, &action, waiting));
     match submitted {
         Ok(turn) => {
             let _ = tokio::time::timeout(CHANGE_TIME, conversation.settled(turn)).await;
@@ -516,17 +537,13 @@ async fn act(
 }
 
 async fn answer(
-    State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<AnswerRequest>, JsonRejection>,
 ) -> Response {
     match body(parsed) {
         Ok(request) => {
             act(
-                &app,
-                &headers,
-                peer,
+                caller,
                 request.turn,
                 request.since,
                 Action::Line(request.text),
@@ -538,9 +555,7 @@ async fn answer(
 }
 
 async fn command(
-    State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<CommandRequest>, JsonRejection>,
 ) -> Response {
     let request = match body(parsed) {
@@ -561,9 +576,7 @@ async fn command(
         }
     };
     act(
-        &app,
-        &headers,
-        peer,
+        caller,
         request.turn,
         request.since,
         Action::Line(line.to_owned()),
@@ -572,44 +585,34 @@ async fn command(
 }
 
 async fn pick(
-    State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<PickRequest>, JsonRejection>,
 ) -> Response {
     match body(parsed) {
         Ok(request) => {
             let action = Action::Pick(request.exercise);
-            act(&app, &headers, peer, request.turn, request.since, action).await
+            act(caller, request.turn, request.since, action).await
         }
         Err(response) => response,
     }
 }
 
 async fn resume(
-    State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<TurnRequest>, JsonRejection>,
 ) -> Response {
     match body(parsed) {
-        Ok(request) => {
-            act(&app, &headers, peer, request.turn, request.since, Action::Resume).await
-        }
+        Ok(request) => act(caller, request.turn, request.since, Action::Resume).await,
         Err(response) => response,
     }
 }
 
 async fn stop(
-    State(app): State<App>,
-    peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
+    axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<TurnRequest>, JsonRejection>,
 ) -> Response {
     match body(parsed) {
-        Ok(request) => {
-            act(&app, &headers, peer, request.turn, request.since, Action::Stop).await
-        }
+        Ok(request) => act(caller, request.turn, request.since, Action::Stop).await,
         Err(response) => response,
     }
 }
@@ -664,12 +667,18 @@ async fn links(
         Err(response) => return response,
     };
     if role != Role::Host {
-        return refuse(StatusCode::FORBIDDEN, "only the one-screen link shows join links");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "only the one-screen link shows join links",
+        );
     }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
         .unwrap_or("127.0.0.1");
     let scheme = match headers.get("x-forwarded-proto").map(HeaderValue::as_bytes) {
         Some(b"https") => "https",
@@ -703,7 +712,10 @@ async fn notes_markdown(
     };
     let inner = sitting.conversation.lock();
     let (Some(notes), Some(session)) = (inner.notes.clone(), inner.session.clone()) else {
-        return refuse(StatusCode::NOT_FOUND, "the notes are ready when the sitting ends");
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "the notes are ready when the sitting ends",
+        );
     };
     drop(inner);
     let disposition = format!("attachment; filename=\"mend-notes-{session}.md\"");

@@ -48,7 +48,9 @@ pub fn serve(config: Config, out: &mut dyn Write) -> anyhow::Result<()> {
     let result = runtime.block_on(async {
         let listener = TcpListener::bind((config.listen, config.port))
             .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", config.listen, config.port))?;
+            .map_err(|e| {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", config.listen, config.port)
+            })?;
         let address = listener.local_addr()?;
         let host = match address {
             SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
@@ -79,10 +81,12 @@ async fn accept(listener: TcpListener, app: axum::Router) -> anyhow::Result<()> 
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = app.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(axum::Extension(Peer(peer)));
-            request
-        });
+        let service = app.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(axum::Extension(Peer(peer)));
+                request
+            },
+        );
         tokio::spawn(async move {
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())

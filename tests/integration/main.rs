@@ -15,6 +15,7 @@ mod notes;
 mod plans;
 mod properties;
 mod run;
+mod serve;
 mod session;
 mod sessions;
 #[cfg(unix)]
