@@ -3,6 +3,8 @@
 
 mod authoring;
 mod broken;
+#[cfg(unix)]
+mod browser;
 mod check;
 mod common;
 mod engine;
@@ -22,3 +24,4 @@ mod sessions;
 mod terminal;
 mod view;
 mod warnings;
+mod webdriver;

@@ -216,6 +216,7 @@
       : you.role === 'therapist' ? 'Reading along with ' + names + ' (read-only)' : names;
     renderLog();
     renderWaiting();
+    hideRepeatedQuestion();
     renderNotes();
     if (you.role === 'host' && !linksShown) showLinks();
   }
@@ -229,9 +230,22 @@
     for (; rendered < entries.length; rendered++) log.append(entryNode(entries[rendered]));
   }
 
+  // The question waiting on this device is shown once, above its answer
+  // box, not also as the last line of the conversation.
+  function hideRepeatedQuestion() {
+    for (const li of document.querySelectorAll('#log .asked-below')) li.classList.remove('asked-below');
+    const waiting = current.waiting;
+    const last = $('log').lastElementChild;
+    const entry = entries[entries.length - 1];
+    if (!last || !entry || !canAnswer(waiting)) return;
+    const repeated = (waiting.kind === 'answer' && entry.kind === 'question') ||
+      (waiting.kind === 'ask' && entry.kind === 'say' && entry.text === waiting.question);
+    if (repeated) last.classList.add('asked-below');
+  }
+
   function entryNode(entry) {
     switch (entry.kind) {
-      case 'heading': return el('li', { class: 'heading', role: 'heading', 'aria-level': '2', text: entry.text });
+      case 'heading': return el('li', { class: 'heading' }, el('h2', { text: entry.text }));
       case 'say': return el('li', { class: 'say', text: entry.text });
       case 'info': return el('li', { class: 'info', text: entry.text });
       case 'hint': return el('li', { class: 'hint', text: entry.text });
@@ -339,7 +353,7 @@
       }
       case 'paused':
         banner.textContent = 'You are taking a break';
-        act.append(el('p', { text: 'Everything you both said is saved. Take at least 20 minutes apart: breathe, walk, do something soothing, and try not to rehearse the argument. Agree on when you will come back (within a day).' }));
+        act.append(el('p', { text: 'Everything you both said is saved. Come back when you are both ready, within a day.' }));
         if (mine) {
           const row = el('div', { class: 'row' },
             el('button', { type: 'button', class: 'primary', text: 'Resume', onclick: () => send('/api/resume', {}) }),
@@ -354,6 +368,10 @@
         if (stream) stream.abort();
         break;
     }
+    // Screen readers hear each new question once, with whose turn it is.
+    const spoken = waiting.kind === 'answer' ? banner.textContent + '. ' + waiting.text
+      : waiting.kind === 'ask' ? waiting.question : banner.textContent;
+    $('announce').textContent = spoken;
     if (focus && lastFocusTurn !== current.turn) {
       lastFocusTurn = current.turn;
       focus.focus({ preventScroll: true });
