@@ -140,6 +140,14 @@ impl Registry {
     ) -> std::io::Result<Option<Arc<Sitting>>> {
         let mut sittings = self.sittings.write().unwrap_or_else(|e| e.into_inner());
         if sittings.len() >= SITTINGS {
+            // Ended sittings make room (their notes are in the journal).
+            sittings.retain(|_, s| !matches!(s.conversation.lock().waiting, Waiting::Ended));
+            self.threads
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|t| !t.is_finished());
+        }
+        if sittings.len() >= SITTINGS {
             return Ok(None);
         }
         let secret = || Secret::random().map_err(std::io::Error::other);

@@ -18,6 +18,7 @@ mod plans;
 mod properties;
 mod run;
 mod serve;
+mod serve_load;
 mod session;
 mod sessions;
 #[cfg(unix)]

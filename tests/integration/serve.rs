@@ -143,6 +143,10 @@ impl Server {
         Server::reply(request.send(body))
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Opens a sitting for Alex and Sam; returns its one-screen token.
     pub fn open(&self) -> String {
         let reply = self.post(
