@@ -337,6 +337,7 @@ struct PausedSession {
 #[derive(Serialize)]
 struct Home {
     kind: &'static str,
+    safety: &'static str,
     paused: Vec<PausedSession>,
 }
 
@@ -359,6 +360,7 @@ async fn state(
                 .unwrap_or_default();
             Json(Home {
                 kind: "server",
+                safety: crate::frontend::safety::SAFETY_NOTE,
                 paused,
             })
             .into_response()

@@ -96,3 +96,22 @@ async fn accept(listener: TcpListener, app: axum::Router) -> anyhow::Result<()> 
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::banner;
+
+    #[test]
+    fn only_a_non_loopback_address_brings_the_warning() {
+        let url = "http://127.0.0.1:8750/#k=mend.0";
+        assert!(!banner(url, "127.0.0.1".parse().unwrap()).contains("warning"));
+        assert!(!banner(url, "::1".parse().unwrap()).contains("warning"));
+        let open = banner(url, "0.0.0.0".parse().unwrap());
+        assert!(open.contains("warning: listening on 0.0.0.0"), "{open}");
+        assert!(
+            open.contains("unencrypted unless you put it behind TLS"),
+            "{open}"
+        );
+        assert!(banner(url, "192.168.1.20".parse().unwrap()).contains("warning"));
+    }
+}

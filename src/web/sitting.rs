@@ -14,7 +14,7 @@ use crate::frontend::roles::{introduce, offer_swap, roles_text};
 use crate::frontend::safety::SAFETY_NOTE;
 use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
-use crate::store::session::{self, Session, first_line};
+use crate::store::session::{self, Session, compile_or_explain, first_line};
 use crate::web::console::{AfterBreak, WebConsole};
 use crate::web::conversation::Offer;
 use chrono::Utc;
@@ -58,12 +58,6 @@ fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Resul
     console.info(
         "\"Take a break\" is always one click away, and saves everything. \"Change my last answer\" goes back one question.",
     )?;
-    let library = Library::open(places.exercises.as_deref())?;
-    let choices: Vec<Exercise> = library
-        .compile_all()
-        .into_iter()
-        .filter_map(|(_, compiled)| compiled.exercise)
-        .collect();
     let data = DataDir::open(places.data.as_deref())?;
     let mut played = Vec::new();
     let (mut session, id) = match start {
@@ -93,17 +87,22 @@ fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Resul
             break;
         }
         let ledger = open.ledger_view()?;
-        let offered = offers(console, &choices, &ledger)?;
+        // The library is compiled to offer it, and let go while the
+        // partners choose: an idle sitting holds no exercise.
+        let offered = offers(console, &library(places)?, &ledger)?;
         let Some(picked) = console.pick(offered) else {
             break;
         };
-        let Some(exercise) = choices.iter().find(|e| e.id == picked) else {
-            console.hint(&format!("There is no exercise `{picked}` here."))?;
-            session = Some(open);
-            continue;
+        let exercise = match offered_exercise(places, &picked) {
+            Ok(exercise) => exercise,
+            Err(error) => {
+                console.hint(&format!("{}.", first_line(&error)))?;
+                session = Some(open);
+                continue;
+            }
         };
         let mut open = open;
-        let mut run = open.start(exercise, None)?;
+        let mut run = open.start(&exercise, None)?;
         introduce(console, &run)?;
         offer_swap(console, &mut run)?;
         let (after, done) = play_through(console, &data, places, open, run)?;
@@ -120,6 +119,29 @@ fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Resul
     };
     console.end(notes);
     Ok(())
+}
+
+/// Every exercise of the library that compiles (`mend check` explains the others).
+fn library(places: &Places) -> anyhow::Result<Vec<Exercise>> {
+    let library = Library::open(places.exercises.as_deref())?;
+    let choices: Vec<Exercise> = library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect();
+    if choices.is_empty() {
+        anyhow::bail!(
+            "there is no exercise ready to play in {}; `mend check` shows why",
+            library.describe()
+        );
+    }
+    Ok(choices)
+}
+
+/// The exercise the partners picked, compiled again from the library.
+fn offered_exercise(places: &Places, id: &str) -> anyhow::Result<Exercise> {
+    let library = Library::open(places.exercises.as_deref())?;
+    compile_or_explain(id, library.find(id)?)
 }
 
 /// The exercises, suggested ones first, as the picker shows them.

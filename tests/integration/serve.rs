@@ -16,6 +16,8 @@ pub struct Server {
     pub key: String,
     pub banner: String,
     pub data: PathBuf,
+    /// Everything the server printed after its URL, on stdout and stderr.
+    pub output: std::sync::Arc<std::sync::Mutex<String>>,
     _dir: Option<tempfile::TempDir>,
     agent: ureq::Agent,
 }
@@ -76,7 +78,20 @@ impl Server {
             }
         };
         // Keep reading so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let output = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let collected = output.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                collected.lock().unwrap().push_str(&line);
+            }
+        });
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let collected = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                collected.lock().unwrap().push_str(&line);
+            }
+        });
         let (base, key) = url.split_once("/#k=").expect("a URL with a token");
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -89,6 +104,7 @@ impl Server {
             key: key.to_owned(),
             banner,
             data: data.to_owned(),
+            output,
             _dir: None,
             agent,
         }
@@ -298,6 +314,9 @@ fn one_screen_plays_i_statements_to_the_notes() {
         "{}",
         markdown.body
     );
+    // Nothing typed ever reached the server's output (it logs nothing).
+    let printed = server.output.lock().unwrap().clone();
+    assert!(!printed.contains("lonely"), "{printed}");
     // The terminal reads the same journal.
     let notes = mend(&["notes", session]).data(&server.data).ok().stdout;
     assert!(
@@ -352,6 +371,12 @@ fn a_session_paused_in_the_terminal_resumes_in_the_browser() {
     let server = Server::start_in(data.path());
     let home = server.get("/api/state", Some(&server.key)).json();
     assert_eq!(home["kind"], "server");
+    assert!(
+        home["safety"]
+            .as_str()
+            .unwrap()
+            .contains("domestic-abuse service")
+    );
     let paused = &home["paused"][0];
     assert_eq!(paused["partners"], json!(["Alex", "Sam"]));
     assert_eq!(paused["exercise"], "i-statements");

@@ -73,7 +73,6 @@ fn sitting(server: &Server, deadline: Instant) -> Vec<Duration> {
 fn serve_load() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start_in(data.path());
-    let pid = server.pid();
     let deadline = Instant::now() + RUN_FOR;
     let started = Instant::now();
     let mut times: Vec<Duration> = std::thread::scope(|scope| {

@@ -98,6 +98,7 @@
     $('sitting').hidden = true;
     $('break-bar').hidden = true;
     $('who').textContent = '';
+    $('home-safety').textContent = view.safety;
     const list = $('paused');
     list.replaceChildren();
     for (const session of view.paused) {
