@@ -34,6 +34,11 @@ pub const BODY_BYTES: usize = ANSWER_CHARS * 6 + 1024;
 /// How long a change may take, from the first byte of its body to the
 /// answer; a client slower than this is cut off.
 pub const CHANGE_TIME: Duration = Duration::from_secs(15);
+/// How long a change waits for the sitting to take it before answering
+/// anyway (with the sitting busy; the page then follows the live updates).
+/// Shorter than `CHANGE_TIME`, so a slow sitting is never mistaken for a
+/// slow client.
+pub const SETTLE_TIME: Duration = Duration::from_secs(5);
 
 pub type App = Arc<Registry>;
 
@@ -531,7 +536,7 @@ async fn act(caller: Caller, turn: u64, since: usize, action: Action) -> Respons
         conversation.submit(turn, action.clone(), |waiting| may(role, &action, waiting));
     match submitted {
         Ok(turn) => {
-            let _ = tokio::time::timeout(CHANGE_TIME, conversation.settled(turn)).await;
+            let _ = tokio::time::timeout(SETTLE_TIME, conversation.settled(turn)).await;
             json_response(view(&sitting, role, since).0)
         }
         Err(why) => refusal(why),
