@@ -3,6 +3,9 @@
 
 /// An exercise file larger than this is rejected before it is parsed.
 pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
+/// An exercise file with its YAML aliases expanded (estimated from the
+/// text before parsing): four times the file limit.
+pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
 /// Steps in one exercise, counting the steps inside blocks.
 pub const STEPS: usize = 500;
 /// One answer, in characters. Longer answers are refused and asked again.
@@ -14,7 +17,22 @@ pub const MAX_VISITS: u32 = 100;
 /// rhai operations per script evaluation: a `loop {}` stops well within a second.
 pub const SCRIPT_OPERATIONS: u64 = 200_000;
 pub const SCRIPT_STRING_BYTES: usize = 256 * 1024;
-pub const SCRIPT_COLLECTION_ITEMS: usize = 10_000;
+/// Items in one array or entries in one map, counting those nested inside:
+/// also bounds how deeply a script can nest values while it runs (each
+/// level is an item), which rhai's size checks walk recursively.
+pub const SCRIPT_COLLECTION_ITEMS: usize = 1_000;
+/// Wall time per script evaluation: cheap operations are bounded by
+/// `SCRIPT_OPERATIONS`, but a few costly ones (searching a long string)
+/// could run for seconds each within it.
+pub const SCRIPT_MILLISECONDS: u64 = 2_000;
+/// How deeply a value may nest (YAML `vars`, values scripts keep): far
+/// more than any exercise needs, and far below serde_json's recursion
+/// limit (128), so every saved state can be read back.
+pub const VALUE_DEPTH: usize = 32;
+/// All of one run's variables together, in bytes as saved: each string and
+/// collection is bounded on its own, this bounds a map grown key by key
+/// across many steps.
+pub const RUN_VALUES_BYTES: usize = 256 * 1024;
 pub const SCRIPT_CALL_DEPTH: usize = 32;
 pub const SCRIPT_EXPR_DEPTH: usize = 64;
 pub const SCRIPT_VARIABLES: usize = 256;

@@ -9,7 +9,10 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
     while let Some(line) = lines.next() {
-        let line = line.trim_end();
+        // Every line starts at its first word: indentation would let a
+        // continuation line open a list, heading or code block (` - x`,
+        // `    code`), and a paragraph drops it anyway.
+        let line = line.trim();
         // "1. text" or "1) text" at the start of a line is a list item.
         let digits = line.chars().take_while(char::is_ascii_digit).count();
         for (i, c) in line.chars().enumerate() {
@@ -56,7 +59,103 @@ mod tests {
     }
 
     #[test]
+    fn indented_lines_open_nothing() {
+        assert_eq!(
+            escape("a\n - x\n 1. y\n ===\n    code"),
+            "a\\\n\\- x\\\n1\\. y\\\n\\===\\\ncode"
+        );
+    }
+
+    #[test]
     fn cannot_leave_the_block() {
         assert_eq!(escape("one\n\n# two"), "one\\\n\\# two");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::escape;
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+    /// What a reader sees of `markdown`: every block and inline element,
+    /// with the text of each.
+    fn events(markdown: &str) -> Vec<Event<'_>> {
+        Parser::new(markdown).collect()
+    }
+
+    /// Lines made of what Markdown reads as markup, led by spaces or not.
+    fn answer() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just(" ".to_owned()),
+            Just("    ".to_owned()),
+            Just("\t".to_owned()),
+            "[-+*=#>|`~_!\\[\\]()<&.:0-9]{1,3}",
+            "[a-z]{1,6}",
+            Just("1.".to_owned()),
+            Just("2)".to_owned()),
+            Just("***".to_owned()),
+            Just("```".to_owned()),
+            Just("===".to_owned()),
+            Just("<div>".to_owned()),
+            Just("&amp;".to_owned()),
+        ];
+        let line = prop::collection::vec(piece, 0..6).prop_map(|p| p.concat());
+        prop::collection::vec(line, 1..5).prop_map(|l| l.join("\n"))
+    }
+
+    /// The answer's words as the escape keeps them: each line trimmed,
+    /// blank lines gone, joined by line breaks.
+    fn kept(text: &str) -> String {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Quoted as session notes quote it, followed by the next partner's
+        /// line, any answer renders as one quote holding one paragraph of
+        /// exactly its own words, and the next line stays outside it.
+        #[test]
+        fn an_answer_stays_words_inside_its_quote(text in answer()) {
+            let markdown = format!("**A** said:\n\n> {}\n\n**B** said:\n", escape(&text));
+            let events = events(&markdown);
+            let mut depth = 0usize;
+            let mut quoted = String::new();
+            let mut quotes = 0;
+            let mut after_quote = Vec::new();
+            for event in &events {
+                match event {
+                    Event::Start(Tag::BlockQuote(_)) => { depth += 1; quotes += 1; }
+                    Event::End(TagEnd::BlockQuote(_)) => depth -= 1,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) if depth > 0 => {}
+                    Event::Text(t) if depth > 0 => quoted.push_str(t),
+                    Event::HardBreak if depth > 0 => quoted.push('\n'),
+                    other if depth > 0 => prop_assert!(false, "markup {other:?} in {markdown:?}"),
+                    other if quotes > 0 => after_quote.push(other.clone()),
+                    _ => {}
+                }
+            }
+            if kept(&text).is_empty() {
+                return Ok(());
+            }
+            prop_assert_eq!(quotes, 1, "{:?}", markdown);
+            prop_assert_eq!(quoted, crate::text::neutralize(&kept(&text)), "{:?}", markdown);
+            prop_assert_eq!(
+                after_quote,
+                vec![
+                    Event::Start(Tag::Paragraph),
+                    Event::Start(Tag::Strong),
+                    Event::Text("B".into()),
+                    Event::End(TagEnd::Strong),
+                    Event::Text(" said:".into()),
+                    Event::End(TagEnd::Paragraph),
+                ]
+            );
+        }
     }
 }

@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::engine::ledger::{Commitment, CommitmentView, Ledger, Status as CommitmentStatus};
+use crate::engine::ledger::{Commitment, CommitmentStatus, CommitmentView, Ledger};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::couples;

@@ -22,7 +22,8 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         if args.tag.as_ref().is_some_and(|t| !ex.tags.contains(t)) {
             continue;
         }
-        rows.push((id, ex.title.clone(), ex.minutes, ex.summary.clone()));
+        let shown = crate::text::neutralize;
+        rows.push((id, shown(&ex.title), ex.minutes, shown(&ex.summary)));
     }
     let id_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     let title_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);

@@ -1,11 +1,16 @@
 //! The command line: one module per command, each with its arguments and an
 //! `execute`.
 
+use crate::engine::error::RunError;
+use crate::frontend::play::PlayError;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod erase;
+pub mod export;
+pub mod import;
 pub mod ledger;
 pub mod list;
 pub mod new;
@@ -16,6 +21,7 @@ pub mod schema;
 pub mod serve;
 pub mod session;
 pub mod sessions;
+pub mod sitting;
 pub mod test;
 
 #[derive(Debug, Parser)]
@@ -61,6 +67,12 @@ pub enum Command {
     Ledger(ledger::Args),
     /// Write a session's notes as Markdown
     Notes(notes::Args),
+    /// Write everything of one couple into one archive (optionally encrypted)
+    Export(export::Args),
+    /// Add a couple's sessions from an archive `mend export` wrote
+    Import(import::Args),
+    /// Remove everything mend keeps for one couple, after a confirmation
+    Erase(erase::Args),
     /// Sittings in a web browser, at one screen or on two devices
     Serve(serve::Args),
 }
@@ -86,17 +98,31 @@ pub fn main() -> ExitCode {
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
+        Command::Export(args) => export::execute(args, cli.data.as_deref()),
+        Command::Import(args) => import::execute(args, cli.data.as_deref()),
+        Command::Erase(args) => erase::execute(args, cli.data.as_deref()),
         Command::Serve(args) => serve::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,
         // A run error is already a located diagnostic (`file:line:col: error: ...`).
         Err(error) => {
-            match error.downcast_ref::<crate::engine::error::RunError>() {
+            match located(&error) {
                 Some(located) => eprintln!("{located}"),
                 None => eprintln!("error: {error:#}"),
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The run error behind a command's failure, if it is one: it already says
+/// `file:line:col: error: ...`.
+fn located(error: &anyhow::Error) -> Option<&RunError> {
+    error
+        .downcast_ref::<RunError>()
+        .or_else(|| match error.downcast_ref::<PlayError>() {
+            Some(PlayError::Run(located)) => Some(located),
+            _ => None,
+        })
 }

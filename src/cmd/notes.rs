@@ -1,9 +1,9 @@
 use crate::cmd::Status;
 use crate::notes::render as notes;
-use crate::store::data_dir::{DataDir, private_file};
+use crate::store::data_dir::DataDir;
+use crate::store::private;
 use crate::store::session::{self, SessionLog};
 use anyhow::{Context, bail};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,14 +36,8 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     let notes = notes::render(&data, &log, args.template.as_deref(), today)?;
     match &args.output {
         Some(path) => {
-            let mut file = private_file()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(path)
+            private::write_private(path, notes.as_bytes())
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
-            file.write_all(notes.as_bytes())?;
-            file.sync_all()?;
             println!(
                 "Wrote the notes of session {} to {}",
                 log.id,

@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::cmd::run::{play_session, roles_text};
+use crate::cmd::sitting::{play_session, roles_text};
 use crate::frontend::console::open_console;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{self, Session};

@@ -3,12 +3,12 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::run::{farewell, introduce, show_notes};
+use crate::cmd::sitting::{farewell, introduce, show_notes};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
-use crate::frontend::command::Command;
+use crate::frontend::command::PlayCommand;
 use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Input, Outcome, play};
 use crate::frontend::roles::offer_swap;
@@ -163,7 +163,7 @@ fn ask_name(
             Input::End if console.end_is_break() => return Ok(None),
             Input::End => bail!("input ended before both names were given"),
         };
-        if Command::parse(&line) == Some(Command::Quit) {
+        if PlayCommand::parse(&line) == Some(PlayCommand::Quit) {
             return Ok(None);
         }
         match partners::name(&line) {
@@ -220,7 +220,7 @@ fn pick<'a>(
             Input::Line(line) => line,
             Input::End | Input::Interrupted => return Ok(None),
         };
-        if Command::parse(&line) == Some(Command::Quit) {
+        if PlayCommand::parse(&line) == Some(PlayCommand::Quit) {
             return Ok(None);
         }
         let typed = line.trim();

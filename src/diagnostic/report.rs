@@ -80,20 +80,44 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = &self.source_line {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown = crate::text::neutralize(&line.replace('\t', " "));
-            let lead: String = shown
-                .chars()
-                .take(self.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let (shown, column, width) = window(line, self.column, self.width);
+            let shown = crate::text::neutralize(&shown.replace('\t', " "));
+            let lead = " ".repeat(column - 1);
             write!(
                 f,
                 "\n{gutter} |\n{number} | {shown}\n{gutter} | {lead}{}",
-                "^".repeat(self.width)
+                "^".repeat(width)
             )?;
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown around the column: a file may hold a
+/// line of a quarter megabyte, which no one reads in a terminal.
+const SHOWN_CHARS: usize = 120;
+
+/// The part of `line` to show, and the column and caret width within it:
+/// the whole line when short, else `SHOWN_CHARS` around `column` with `…`
+/// where it was cut.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars = line.chars().count();
+    if chars <= SHOWN_CHARS {
+        return (line.to_owned(), column.max(1), width);
+    }
+    let start = column.saturating_sub(SHOWN_CHARS / 3).max(1);
+    let end = (start + SHOWN_CHARS).min(chars + 1);
+    let mut shown: String = line.chars().skip(start - 1).take(end - start).collect();
+    let mut column = column - start + 1;
+    if start > 1 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if end <= chars {
+        shown.push('…');
+    }
+    let width = width.min(end.saturating_sub(column + start - 2).max(1));
+    (shown, column, width)
 }
 
 /// Everything found while loading a set of files.
@@ -133,6 +157,9 @@ impl Diagnostics {
         )
     }
 }
+
+/// A diagnostic is also an error a caller can pass on with `?`.
+impl std::error::Error for Diagnostic {}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -116,13 +116,22 @@ impl Source {
         let indicator = start.chars().nth(column - 1);
         match indicator {
             Some('|') | Some('>') => {
-                let indent = self
-                    .text
-                    .lines()
-                    .skip(line)
-                    .find(|l| !l.trim().is_empty())
-                    .map(|l| l.len() - l.trim_start().len())
-                    .unwrap_or(0);
+                // An indentation indicator (`|2`) fixes the content's
+                // indentation relative to the key's; more spaces than that
+                // on a line are part of the text.
+                let header: String = start.chars().skip(column).take(2).collect();
+                let explicit = header.chars().find_map(|c| c.to_digit(10));
+                let key_indent = start.len() - start.trim_start_matches([' ', '-']).len();
+                let indent = match explicit {
+                    Some(n) => key_indent + n as usize,
+                    None => self
+                        .text
+                        .lines()
+                        .skip(line)
+                        .find(|l| !l.trim().is_empty())
+                        .map(|l| l.len() - l.trim_start().len())
+                        .unwrap_or(0),
+                };
                 (line + inner.line, indent + inner.column)
             }
             _ => {

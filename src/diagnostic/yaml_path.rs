@@ -18,7 +18,7 @@ pub enum Seg {
     Index(usize),
 }
 
-/// Every key of the exercise format (`spec.rs`).
+/// Every key of the exercise format (`format/spec.rs`).
 const FORMAT_KEYS: [&str; 40] = [
     "title",
     "summary",

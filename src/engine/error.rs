@@ -24,3 +24,27 @@ pub(crate) fn run_error(step: &str, diagnostic: Diagnostic) -> RunError {
         diagnostic: Box::new(diagnostic),
     }
 }
+
+/// Why saved state no longer fits its exercise (the file was edited).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RestoreError {
+    /// The step the run was at is gone.
+    StepGone { step: String, exercise: String },
+    /// The exercise's roles changed.
+    RolesChanged { exercise: String },
+}
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RestoreError::StepGone { step, exercise } => {
+                write!(f, "step `{step}` is no longer in exercise `{exercise}`")
+            }
+            RestoreError::RolesChanged { exercise } => {
+                write!(f, "exercise `{exercise}` now has different roles")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RestoreError {}

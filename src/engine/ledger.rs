@@ -2,46 +2,43 @@
 //! weekly check-in can ask what was promised, what was delivered and what is
 //! still hard. A run's records enter it when the run finishes (until then
 //! `:back` may still undo them); each finished run is added once.
-//! Stored per couple under the data folder as JSON, replaced atomically.
+//! This is the pure half (types, `apply`, `view`); `store::ledger_file`
+//! keeps each couple's ledger on disk.
 
-use crate::engine::exercise::content_hash;
 use crate::engine::state::{Record, RecordKind};
-use crate::store::data_dir::{DataDir, private_file, write_atomic};
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 
 pub const LEDGER_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum CommitmentStatus {
     Open,
     Kept,
     Missed,
     Renegotiated,
 }
 
-impl Status {
+impl CommitmentStatus {
     /// The statuses a `mark` step may set.
     pub const MARKS: [&str; 3] = ["kept", "missed", "renegotiated"];
 
-    pub fn parse_mark(word: &str) -> Option<Status> {
+    pub fn parse_mark(word: &str) -> Option<CommitmentStatus> {
         match word.trim().to_lowercase().as_str() {
-            "kept" => Some(Status::Kept),
-            "missed" => Some(Status::Missed),
-            "renegotiated" => Some(Status::Renegotiated),
+            "kept" => Some(CommitmentStatus::Kept),
+            "missed" => Some(CommitmentStatus::Missed),
+            "renegotiated" => Some(CommitmentStatus::Renegotiated),
             _ => None,
         }
     }
 
     pub fn word(self) -> &'static str {
         match self {
-            Status::Open => "open",
-            Status::Kept => "kept",
-            Status::Missed => "missed",
-            Status::Renegotiated => "renegotiated",
+            CommitmentStatus::Open => "open",
+            CommitmentStatus::Kept => "kept",
+            CommitmentStatus::Missed => "missed",
+            CommitmentStatus::Renegotiated => "renegotiated",
         }
     }
 }
@@ -65,14 +62,14 @@ pub struct Commitment {
     pub due_text: Option<String>,
     pub made: DateTime<Utc>,
     pub session: String,
-    pub status: Status,
+    pub status: CommitmentStatus,
     /// Every change of status, oldest first.
     pub history: Vec<Change>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub status: Status,
+    pub status: CommitmentStatus,
     pub at: DateTime<Utc>,
     pub session: String,
 }
@@ -174,21 +171,6 @@ pub fn couple_key(partners: &[String; 2]) -> String {
     names.join("\n")
 }
 
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.chars().count() >= 20 {
-            break;
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
 impl Ledger {
     pub fn new(partners: &[String; 2]) -> Ledger {
         Ledger {
@@ -198,77 +180,6 @@ impl Ledger {
             agreements: Vec::new(),
             applied: Vec::new(),
         }
-    }
-
-    /// Where a couple's ledger lives: readable names plus a hash of the key,
-    /// so names that slug alike never share a file.
-    pub fn path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
-        let key = couple_key(partners);
-        let mut slugs: Vec<String> = key.split('\n').map(slug).collect();
-        slugs.retain(|s| !s.is_empty());
-        let hash = content_hash(&key);
-        data.ledgers()
-            .join(format!("{}-{}.json", slugs.join("+"), &hash[..8]))
-    }
-
-    pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-        let path = Self::path(data, partners);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
-            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-        }
-    }
-
-    /// Changes the couple's ledger under an exclusive lock, storing it when
-    /// `change` says it changed anything, so two mends finishing at once
-    /// each keep the other's additions.
-    pub fn update(
-        data: &DataDir,
-        partners: &[String; 2],
-        change: impl FnOnce(&mut Ledger) -> bool,
-    ) -> anyhow::Result<Ledger> {
-        data.ensure(&data.ledgers())?;
-        let lock_path = Self::path(data, partners).with_extension("lock");
-        let lock = private_file()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
-        let path = Self::path(data, partners);
-        let (mut ledger, rebuilt) = match Self::load(data, partners) {
-            Ok(ledger) => (ledger, false),
-            // Everything in a ledger comes from the session journals, so a
-            // damaged one is set aside and rebuilt, not a dead end.
-            Err(error) if path.is_file() => {
-                let aside = path.with_extension("json.damaged");
-                std::fs::rename(&path, &aside)
-                    .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
-                eprintln!(
-                    "note: {error:#}; it was moved to `{}` and is rebuilt from the session journals",
-                    aside.display()
-                );
-                (Ledger::new(partners), true)
-            }
-            Err(error) => return Err(error),
-        };
-        if change(&mut ledger) || rebuilt {
-            ledger.store(data)?;
-        }
-        Ok(ledger)
-    }
-
-    fn store(&self, data: &DataDir) -> anyhow::Result<()> {
-        let dir = data.ledgers();
-        data.ensure(&dir)?;
-        let mut bytes = serde_json::to_vec_pretty(self)?;
-        bytes.push(b'\n');
-        write_atomic(&Self::path(data, &self.partners), &bytes)
     }
 
     /// Adds a finished run's records. `run_key` identifies the run; adding the
@@ -290,7 +201,7 @@ impl Ledger {
                         due_text: record.date_text.clone(),
                         made: record.at,
                         session: session.to_owned(),
-                        status: Status::Open,
+                        status: CommitmentStatus::Open,
                         history: Vec::new(),
                     });
                 }
@@ -307,7 +218,10 @@ impl Ledger {
                     });
                 }
                 RecordKind::Mark => {
-                    let status = record.status.as_deref().and_then(Status::parse_mark);
+                    let status = record
+                        .status
+                        .as_deref()
+                        .and_then(CommitmentStatus::parse_mark);
                     if let (Some(status), Some(c)) = (status, self.marked(record)) {
                         c.status = status;
                         c.history.push(Change {
@@ -381,7 +295,7 @@ impl Ledger {
                 due: date(c.due),
                 due_text: c.due_text.clone().unwrap_or_default(),
                 status: c.status.word().to_owned(),
-                overdue: c.status == Status::Open && c.due.is_some_and(|d| d < today),
+                overdue: c.status == CommitmentStatus::Open && c.due.is_some_and(|d| d < today),
                 made: c.made.date_naive().to_string(),
             })
             .collect();
@@ -474,7 +388,7 @@ mod tests {
         mark.commitment = Some("c1".into());
         mark.status = Some("kept".into());
         ledger.apply("s2#1", "s2", &[mark]);
-        assert_eq!(ledger.commitments[0].status, Status::Kept);
+        assert_eq!(ledger.commitments[0].status, CommitmentStatus::Kept);
         assert_eq!(ledger.commitments[0].history.len(), 1);
         assert!(ledger.view(today).open.is_empty());
     }

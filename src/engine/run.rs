@@ -3,19 +3,19 @@
 //! the next event, hand it answers (with the time they were given), and save
 //! its state wherever they like.
 
-use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
-use crate::engine::error::{RunError, run_error};
+use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
-use crate::engine::ledger::{LedgerView, Status};
+use crate::engine::ledger::{CommitmentStatus, LedgerView};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION,
 };
 use crate::engine::view::{RunNames, View};
 use crate::limits;
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::scope_names::ScopeName;
 use crate::script::template::{TemplateError, Text};
 use crate::script::uses::Uses;
 use crate::text::{neutralize, neutralized_len};
@@ -91,20 +91,19 @@ impl<'e> Run<'e> {
     }
 
     /// Continues from saved state. The step it was at must still exist.
-    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, String> {
+    pub fn restore(exercise: &'e Exercise, state: RunState) -> Result<Self, RestoreError> {
         if let Some(at) = &state.cursor.at
             && exercise.step_index(at).is_none()
         {
-            return Err(format!(
-                "step `{at}` is no longer in exercise `{}`",
-                exercise.id
-            ));
+            return Err(RestoreError::StepGone {
+                step: at.clone(),
+                exercise: exercise.id.clone(),
+            });
         }
         if state.bindings.len() != exercise.roles.len() {
-            return Err(format!(
-                "exercise `{}` now has different roles",
-                exercise.id
-            ));
+            return Err(RestoreError::RolesChanged {
+                exercise: exercise.id.clone(),
+            });
         }
         Ok(Run {
             exercise,
@@ -262,10 +261,7 @@ impl<'e> Run<'e> {
         let input = input.trim();
         let length = neutralized_len(input);
         if length > limits::ANSWER_CHARS {
-            return Ok(retry(&format!(
-                "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
-                limits::ANSWER_CHARS
-            )));
+            return Ok(retry(&too_long(length)));
         }
         let text = neutralize(input);
         match &step.kind {
@@ -522,12 +518,12 @@ impl<'e> Run<'e> {
         let id = self.render_at(&mark.commitment, step, (&path, "commitment"))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
-        let Some(status) = Status::parse_mark(&status) else {
+        let Some(status) = CommitmentStatus::parse_mark(&status) else {
             let message = format!(
                 "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
                 step.id,
                 status.trim(),
-                Status::MARKS.join(", ")
+                CommitmentStatus::MARKS.join(", ")
             );
             return Err(self.error(step, &path.key("status"), message));
         };
@@ -689,7 +685,7 @@ impl<'e> Run<'e> {
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
         // `vars` is read back after every set script, so it is always there.
-        let mut scope = self.scope(script.uses().and("vars"), step, None)?;
+        let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits)
             .map(drop)
@@ -712,6 +708,8 @@ impl<'e> Run<'e> {
             })?;
             updated.insert(name.to_string(), value);
         }
+        crate::script::value_bounds::check(updated.iter().map(|(k, v)| (k.as_str(), v)))
+            .map_err(|e| self.error(step, &path, e.to_string()))?;
         self.state.cursor.vars = updated;
         Ok(())
     }
@@ -722,33 +720,32 @@ impl<'e> Run<'e> {
     }
 
     fn script_error(&self, step: &Step, path: &YamlPath, e: ScriptError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: 1,
-        };
-        let message = format!("script error in step `{}`: {}", step.id, e.message);
-        run_error(
-            &step.id,
-            self.exercise.source.error_inside(path, inner, message),
-        )
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("script error in step `{}`: {message}", step.id)
+        });
+        run_error(&step.id, diagnostic)
     }
 
     fn template_error(&self, step: Option<&Step>, path: &YamlPath, e: TemplateError) -> RunError {
-        let inner = Inner {
-            line: e.line,
-            column: e.column,
-            width: e.width,
-        };
         let id = step.map_or("notes", |s| s.id.as_str());
-        let message = format!("{} (in step `{id}`)", e.message);
-        run_error(id, self.exercise.source.error_inside(path, inner, message))
+        let diagnostic = e.locate(&self.exercise.source, path, |message| {
+            format!("{message} (in step `{id}`)")
+        });
+        run_error(id, diagnostic)
     }
 }
 
 /// Where in the file a script or template sits: its parent's path and key,
 /// joined only when there is an error to report.
 type At<'a> = (&'a YamlPath, &'a str);
+
+/// What the couple reads when an answer of `length` characters is refused.
+pub fn too_long(length: usize) -> String {
+    format!(
+        "That answer is {length} characters long; mend keeps answers under {} characters. Could you say it more briefly?",
+        limits::ANSWER_CHARS
+    )
+}
 
 fn retry(hint: &str) -> Reply {
     Reply::Retry {

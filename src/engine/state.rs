@@ -2,14 +2,10 @@
 //! a session can be saved, restored after a crash, and resumed after the
 //! exercise file was edited.
 
+use crate::script::scope_names::Visits;
 use chrono::{DateTime, NaiveDate, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-/// Runs of each step by step id (saved as a plain map of strings).
-pub type Visits = BTreeMap<Arc<str>, u32>;
 
 /// Bumped whenever the shape below changes incompatibly.
 pub const STATE_VERSION: u32 = 1;

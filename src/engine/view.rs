@@ -1,103 +1,152 @@
-//! What scripts and templates see of a run: its answers, partners, roles,
-//! variables and records, as one map converted for rhai or minijinja.
+//! What scripts and templates see of a run: the names of
+//! `script::scope_names::SCOPE_NAMES` and the role names, as one map
+//! converted for rhai or minijinja, or looked up one name at a time for the
+//! fast paths. `View::part` and `RunNames::plain` are the two places that
+//! say what each name's value is.
 
 use crate::engine::ledger::LedgerView;
 use crate::engine::run::Run;
 use crate::engine::state::{AnswerRecord, Record};
-use crate::script::helpers::Words;
-use crate::script::names::{NamePath, Names, Plain, Segment};
+use crate::script::fast_scope::{FastScope, NamePath, Plain, Segment};
+use crate::script::scope_names::{Kind, SCOPE_NAMES, ScopeName};
 use crate::script::uses::Uses;
+use crate::script::words::Words;
 use serde::Serialize;
+use serde::ser::SerializeMap;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-/// Parts a script or template does not read are left out (`None`).
+/// One name's value, in the shapes the rhai and minijinja conversions know.
 #[derive(Serialize)]
+#[serde(untagged)]
+pub(crate) enum Part<'a> {
+    Text(&'a str),
+    Number(u32),
+    /// Keys to strings: `answers`, `roles`.
+    Texts(BTreeMap<&'a str, &'a str>),
+    /// Keys to keys to strings: `answers_by`.
+    TextsBy(BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>),
+    Partners(&'a [String; 2]),
+    /// Anything else, converted through serde.
+    Exercise(ExerciseView<'a>),
+    Vars(&'a indexmap::IndexMap<String, serde_json::Value>),
+    Transcript(&'a [AnswerRecord]),
+    Records(&'a [Record]),
+    Ledger(&'a LedgerView),
+}
+
+/// The names a script or template reads, with their values; parts it does
+/// not read are left out, since building them is most of a step's work.
 pub(crate) struct View<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exercise: Option<ExerciseView<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    partners: Option<&'a [String; 2]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    roles: Option<BTreeMap<&'a str, &'a str>>,
+    /// By `ScopeName`, in table order.
+    parts: [Option<Part<'a>>; SCOPE_NAMES.len()],
     /// Each role's name is also a variable of its own: `{{ speaker }}`.
-    #[serde(flatten)]
     role_names: BTreeMap<&'a str, &'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    answers: Option<BTreeMap<&'a str, &'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    answers_by: Option<BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    vars: Option<&'a indexmap::IndexMap<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    round: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    by: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    transcript: Option<&'a [AnswerRecord]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    records: Option<&'a [Record]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ledger: Option<&'a LedgerView>,
 }
 
 impl<'a> View<'a> {
     /// What scripts and templates can see: only the parts `uses` says they
-    /// may read, since building the rest is most of a step's work.
+    /// may read.
     pub(crate) fn of(run: &'a Run, by: Option<&'a str>, uses: Uses) -> Self {
-        let s = run.state();
-        let round = s.cursor.round;
-        let answers = uses.has("answers").then(|| {
-            s.answers
-                .iter()
-                .filter(|a| seen_in_round(a, round))
-                .map(|a| (a.step.as_str(), answer_text(a)))
-                .collect()
-        });
-        let answers_by = uses.has("answers_by").then(|| {
-            let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
-            for a in &s.answers {
-                answers_by
-                    .entry(a.name.as_str())
-                    .or_default()
-                    .insert(a.step.as_str(), answer_text(a));
-            }
-            for name in &s.partners {
-                answers_by.entry(name.as_str()).or_default();
-            }
-            answers_by
-        });
-        let role_names = if uses.has_role_names() || uses.has("roles") {
+        let role_names = (uses.has_role_names() || uses.has(ScopeName::Roles)).then(|| {
+            let s = run.state();
             run.exercise()
                 .roles
                 .iter()
                 .enumerate()
                 .map(|(i, r)| (r.name.as_str(), s.partners[run.partner_for(i)].as_str()))
                 .collect::<BTreeMap<_, _>>()
-        } else {
-            BTreeMap::new()
-        };
+        });
+        let parts = std::array::from_fn(|i| {
+            let entry = &SCOPE_NAMES[i];
+            (entry.kind == Kind::Value && uses.has(entry.name))
+                .then(|| Self::part(run, by, entry.name, role_names.as_ref()))
+                .flatten()
+        });
         View {
-            exercise: uses.has("exercise").then_some(ExerciseView {
+            parts,
+            role_names: role_names
+                .filter(|_| uses.has_role_names())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The value of one name of the table; `None` for names that are not
+    /// values of the view (`answer` is pushed by the check rule that tests
+    /// it, `visits` is a function).
+    fn part(
+        run: &'a Run,
+        by: Option<&'a str>,
+        name: ScopeName,
+        role_names: Option<&BTreeMap<&'a str, &'a str>>,
+    ) -> Option<Part<'a>> {
+        let s = run.state();
+        let round = s.cursor.round;
+        Some(match name {
+            ScopeName::Answers => Part::Texts(
+                s.answers
+                    .iter()
+                    .filter(|a| seen_in_round(a, round))
+                    .map(|a| (a.step.as_str(), answer_text(a)))
+                    .collect(),
+            ),
+            ScopeName::AnswersBy => {
+                let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+                for a in &s.answers {
+                    answers_by
+                        .entry(a.name.as_str())
+                        .or_default()
+                        .insert(a.step.as_str(), answer_text(a));
+                }
+                for name in &s.partners {
+                    answers_by.entry(name.as_str()).or_default();
+                }
+                Part::TextsBy(answers_by)
+            }
+            ScopeName::Vars => Part::Vars(&s.cursor.vars),
+            ScopeName::Partners => Part::Partners(&s.partners),
+            ScopeName::Roles => Part::Texts(role_names.cloned().unwrap_or_default()),
+            ScopeName::Round => Part::Number(round),
+            ScopeName::By => Part::Text(by.unwrap_or("")),
+            ScopeName::Transcript => Part::Transcript(&s.answers),
+            ScopeName::Records => Part::Records(&s.records),
+            ScopeName::Exercise => Part::Exercise(ExerciseView {
                 id: &run.exercise().id,
                 title: &run.exercise().title,
             }),
-            partners: uses.has("partners").then_some(&s.partners),
-            roles: uses.has("roles").then(|| role_names.clone()),
-            role_names: if uses.has_role_names() {
-                role_names
-            } else {
-                BTreeMap::new()
-            },
-            answers,
-            answers_by,
-            vars: uses.has("vars").then_some(&s.cursor.vars),
-            round: uses.has("round").then_some(round),
-            by: uses.has("by").then(|| by.unwrap_or("")),
-            transcript: uses.has("transcript").then_some(&s.answers),
-            records: uses.has("records").then_some(&s.records),
-            ledger: uses.has("ledger").then_some(run.ledger()),
+            ScopeName::Ledger => Part::Ledger(run.ledger()),
+            ScopeName::Answer | ScopeName::Visits => return None,
+        })
+    }
+
+    /// Every name in the view with its value: the table's, then the roles'.
+    fn entries(self) -> impl Iterator<Item = (&'a str, Part<'a>)> {
+        let View { parts, role_names } = self;
+        SCOPE_NAMES
+            .iter()
+            .zip(parts)
+            .filter_map(|(entry, part)| Some((entry.word, part?)))
+            .chain(role_names.into_iter().map(|(k, v)| (k, Part::Text(v))))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn get(&self, name: ScopeName) -> Option<&Part<'a>> {
+        self.parts[name as usize].as_ref()
+    }
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (entry, part) in SCOPE_NAMES.iter().zip(&self.parts) {
+            if let Some(part) = part {
+                map.serialize_entry(entry.word, part)?;
+            }
         }
+        for (name, partner) in &self.role_names {
+            map.serialize_entry(name, partner)?;
+        }
+        map.end()
     }
 }
 
@@ -115,54 +164,32 @@ impl View<'_> {
                 .collect()
         }
         let mut map = rhai::Map::new();
-        // Inserted in the order serde writes the fields, so a name given
-        // twice ends up with the same value.
-        if let Some(exercise) = self.exercise {
-            map.insert("exercise".into(), dynamic(exercise)?);
-        }
-        if let Some(partners) = self.partners {
-            let partners: rhai::Array = partners.iter().map(|p| string(p)).collect();
-            map.insert("partners".into(), partners.into());
-        }
-        if let Some(roles) = self.roles {
-            map.insert("roles".into(), strings(roles).into());
-        }
-        for (name, partner) in self.role_names {
-            map.insert(name.into(), string(partner));
-        }
-        if let Some(answers) = self.answers {
-            map.insert("answers".into(), strings(answers).into());
-        }
-        if let Some(answers_by) = self.answers_by {
-            let by: rhai::Map = answers_by
-                .into_iter()
-                .map(|(name, answers)| (name.into(), strings(answers).into()))
-                .collect();
-            map.insert("answers_by".into(), by.into());
-        }
-        if let Some(vars) = self.vars {
-            map.insert("vars".into(), dynamic(vars)?);
-        }
-        if let Some(round) = self.round {
-            map.insert("round".into(), dynamic(round)?);
-        }
-        if let Some(by) = self.by {
-            map.insert("by".into(), string(by));
-        }
-        if let Some(transcript) = self.transcript {
-            map.insert("transcript".into(), dynamic(transcript)?);
-        }
-        if let Some(records) = self.records {
-            map.insert("records".into(), dynamic(records)?);
-        }
-        if let Some(ledger) = self.ledger {
-            map.insert("ledger".into(), dynamic(ledger)?);
+        for (name, part) in self.entries() {
+            let value = match part {
+                Part::Text(text) => string(text),
+                Part::Number(n) => dynamic(n)?,
+                Part::Texts(pairs) => strings(pairs).into(),
+                Part::TextsBy(pairs) => pairs
+                    .into_iter()
+                    .map(|(k, inner)| (k.into(), strings(inner).into()))
+                    .collect::<rhai::Map>()
+                    .into(),
+                Part::Partners(partners) => partners
+                    .iter()
+                    .map(|p| string(p))
+                    .collect::<rhai::Array>()
+                    .into(),
+                Part::Exercise(exercise) => dynamic(exercise)?,
+                Part::Vars(vars) => dynamic(vars)?,
+                Part::Transcript(answers) => dynamic(answers)?,
+                Part::Records(records) => dynamic(records)?,
+                Part::Ledger(ledger) => dynamic(ledger)?,
+            };
+            map.insert(name.into(), value);
         }
         Ok(map)
     }
-}
 
-impl View<'_> {
     /// The value minijinja's serde support makes of the view, built directly
     /// where a part is only strings (see `into_rhai`).
     pub(crate) fn into_minijinja(self) -> minijinja::Value {
@@ -176,45 +203,25 @@ impl View<'_> {
             Value::from(map)
         }
         let mut map = BTreeMap::<Value, Value>::new();
-        if let Some(exercise) = self.exercise {
-            map.insert(Value::from("exercise"), Value::from(Serde(exercise)));
-        }
-        if let Some(partners) = self.partners {
-            map.insert(Value::from("partners"), Value::from(Serde(partners)));
-        }
-        if let Some(roles) = self.roles {
-            map.insert(Value::from("roles"), strings(roles));
-        }
-        for (name, partner) in self.role_names {
-            map.insert(Value::from(name), Value::from(partner));
-        }
-        if let Some(answers) = self.answers {
-            map.insert(Value::from("answers"), strings(answers));
-        }
-        if let Some(answers_by) = self.answers_by {
-            let by: BTreeMap<Value, Value> = answers_by
-                .into_iter()
-                .map(|(name, answers)| (Value::from(name), strings(answers)))
-                .collect();
-            map.insert(Value::from("answers_by"), Value::from(by));
-        }
-        if let Some(vars) = self.vars {
-            map.insert(Value::from("vars"), Value::from(Serde(vars)));
-        }
-        if let Some(round) = self.round {
-            map.insert(Value::from("round"), Value::from(Serde(round)));
-        }
-        if let Some(by) = self.by {
-            map.insert(Value::from("by"), Value::from(by));
-        }
-        if let Some(transcript) = self.transcript {
-            map.insert(Value::from("transcript"), Value::from(Serde(transcript)));
-        }
-        if let Some(records) = self.records {
-            map.insert(Value::from("records"), Value::from(Serde(records)));
-        }
-        if let Some(ledger) = self.ledger {
-            map.insert(Value::from("ledger"), Value::from(Serde(ledger)));
+        for (name, part) in self.entries() {
+            let value = match part {
+                Part::Text(text) => Value::from(text),
+                Part::Number(n) => Value::from(Serde(n)),
+                Part::Texts(pairs) => strings(pairs),
+                Part::TextsBy(pairs) => Value::from(
+                    pairs
+                        .into_iter()
+                        .map(|(k, inner)| (Value::from(k), strings(inner)))
+                        .collect::<BTreeMap<Value, Value>>(),
+                ),
+                Part::Partners(partners) => Value::from(Serde(partners)),
+                Part::Exercise(exercise) => Value::from(Serde(exercise)),
+                Part::Vars(vars) => Value::from(Serde(vars)),
+                Part::Transcript(answers) => Value::from(Serde(answers)),
+                Part::Records(records) => Value::from(Serde(records)),
+                Part::Ledger(ledger) => Value::from(Serde(ledger)),
+            };
+            map.insert(Value::from(name), value);
         }
         Value::from(map)
     }
@@ -248,36 +255,43 @@ impl<'a> RunNames<'a> {
     }
 }
 
-impl Names for RunNames<'_> {
+impl FastScope for RunNames<'_> {
     fn plain(&self, path: &NamePath) -> Option<Plain<'_>> {
         use Segment::{Index, Key};
         let s = self.run.state();
         let round = s.cursor.round;
-        let value = match (path.root.as_str(), path.rest.as_slice()) {
+        let Some(name) = ScopeName::of_word(&path.root) else {
+            // Not a name of the table: a role's, or nothing.
+            return match path.rest.as_slice() {
+                [] if path.root != "notes" => self.role(&path.root).map(Plain::Str),
+                _ => None,
+            };
+        };
+        let value = match (name, path.rest.as_slice()) {
             // The latest, as in `View::of`, where later answers replace
             // earlier ones.
-            ("answers", [Key(step)]) => s
+            (ScopeName::Answers, [Key(step)]) => s
                 .answers
                 .iter()
                 .rev()
                 .find(|a| a.step == *step && seen_in_round(a, round))
                 .map(answer_text)?,
-            ("answers_by", [Key(name), Key(step)]) => s
+            (ScopeName::AnswersBy, [Key(name), Key(step)]) => s
                 .answers
                 .iter()
                 .rev()
                 .find(|a| a.name == *name && a.step == *step)
                 .map(answer_text)?,
-            ("partners", [Index(i)]) => s.partners.get(*i)?,
-            ("roles", [Key(role)]) => self.role(role)?,
-            ("round", []) => return Some(Plain::Int(i64::from(round))),
-            ("by", []) => self.by.unwrap_or(""),
-            ("exercise", [Key(key)]) => match key.as_str() {
+            (ScopeName::Partners, [Index(i)]) => s.partners.get(*i)?,
+            (ScopeName::Roles, [Key(role)]) => self.role(role)?,
+            (ScopeName::Round, []) => return Some(Plain::Int(i64::from(round))),
+            (ScopeName::By, []) => self.by.unwrap_or(""),
+            (ScopeName::Exercise, [Key(key)]) => match key.as_str() {
                 "id" => &self.run.exercise().id,
                 "title" => &self.run.exercise().title,
                 _ => return None,
             },
-            ("vars", [Key(name)]) => {
+            (ScopeName::Vars, [Key(name)]) => {
                 return match s.cursor.vars.get(name)? {
                     serde_json::Value::String(v) => Some(Plain::Str(v)),
                     serde_json::Value::Bool(b) => Some(Plain::Bool(*b)),
@@ -285,8 +299,26 @@ impl Names for RunNames<'_> {
                     _ => None,
                 };
             }
-            (name, []) if !crate::format::compiler::is_reserved(name) => self.role(name)?,
-            _ => return None,
+            // A function, not a value: a role may take its name.
+            (ScopeName::Visits, []) => self.role(&path.root)?,
+            // Structured values, and `answer` (which `fast_expr` reads as a
+            // node of its own), are the slow path's.
+            (
+                ScopeName::Answers
+                | ScopeName::AnswersBy
+                | ScopeName::Vars
+                | ScopeName::Partners
+                | ScopeName::Roles
+                | ScopeName::Round
+                | ScopeName::By
+                | ScopeName::Transcript
+                | ScopeName::Records
+                | ScopeName::Exercise
+                | ScopeName::Ledger
+                | ScopeName::Answer
+                | ScopeName::Visits,
+                _,
+            ) => return None,
         };
         Some(Plain::Str(value))
     }
@@ -324,7 +356,7 @@ fn answer_text(a: &AnswerRecord) -> &str {
 }
 
 #[derive(Serialize)]
-struct ExerciseView<'a> {
+pub(crate) struct ExerciseView<'a> {
     id: &'a str,
     title: &'a str,
 }
@@ -352,12 +384,14 @@ mod tests {
         }
         while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}
         let view = || View::of(&run, Some("Sam"), Uses::ALL);
-        assert!(
-            view()
-                .answers_by
-                .is_some_and(|a| a["Alex"].contains_key("word"))
-        );
-        assert!(view().transcript.is_some_and(|t| !t.is_empty()));
+        assert!(matches!(
+            view().get(ScopeName::AnswersBy),
+            Some(Part::TextsBy(a)) if a["Alex"].contains_key("word")
+        ));
+        assert!(matches!(
+            view().get(ScopeName::Transcript),
+            Some(Part::Transcript(t)) if !t.is_empty()
+        ));
 
         let direct = view().into_minijinja();
         let serde = minijinja::Value::from(minijinja::value::Serde(view()));

@@ -10,9 +10,11 @@ use crate::diagnostic::report::{Diagnostic, Severity};
 use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{Exercise, Step, StepKind};
+use crate::engine::ledger::LedgerView;
 use crate::format::loader::did_you_mean;
 use crate::format::references::{self, Area, Reference};
 use crate::format::spec::StepSpec;
+use crate::script::scope_names::{SCOPE_NAMES, ScopeName};
 use rhai::{Dynamic, Map, Scope};
 use std::collections::BTreeMap;
 
@@ -23,8 +25,9 @@ pub const DEAD_END_OPTION: &str = "M004";
 pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
+pub const CONTROL_CHARACTER: &str = "M008";
 /// Every code, in order; docs/diagnostics.md has a section for each.
-pub const CODES: [&str; 7] = [
+pub const CODES: [&str; 8] = [
     UNREACHABLE_STEP,
     ENDLESS_LOOP,
     READ_BEFORE_SET,
@@ -32,6 +35,7 @@ pub const CODES: [&str; 7] = [
     UNKNOWN_ANSWER,
     SILENT_ROLE,
     EXAMPLE_FAILS_CHECK,
+    CONTROL_CHARACTER,
 ];
 
 /// Every warning for `exercise`, in file order, from its steps and notes as
@@ -491,20 +495,28 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
         .iter()
         .map(|p| Dynamic::from((*p).to_owned()))
         .collect();
-    scope.push_dynamic("answers", Dynamic::from(Map::new()));
-    scope.push_dynamic("answers_by", Dynamic::from(Map::new()));
-    scope.push_dynamic("vars", vars);
-    scope.push_dynamic("partners", Dynamic::from(partner_list));
-    scope.push_dynamic("round", Dynamic::from(0_i64));
-    scope.push_dynamic("by", Dynamic::from(String::new()));
-    scope.push_dynamic("transcript", Dynamic::from(rhai::Array::new()));
-    scope.push_dynamic("records", Dynamic::from(rhai::Array::new()));
-    scope.push_dynamic("exercise", Dynamic::from(Map::new()));
+    for entry in SCOPE_NAMES {
+        let value = match entry.name {
+            ScopeName::Answers | ScopeName::AnswersBy | ScopeName::Exercise => {
+                Dynamic::from(Map::new())
+            }
+            ScopeName::Vars => vars.clone(),
+            ScopeName::Partners => Dynamic::from(partner_list.clone()),
+            ScopeName::Roles => Dynamic::from(roles.clone()),
+            ScopeName::Round => Dynamic::from(0_i64),
+            ScopeName::By => Dynamic::from(String::new()),
+            ScopeName::Transcript | ScopeName::Records => Dynamic::from(rhai::Array::new()),
+            ScopeName::Ledger => {
+                rhai::serde::to_dynamic(LedgerView::default()).unwrap_or(Dynamic::UNIT)
+            }
+            ScopeName::Answer => Dynamic::from(example.to_owned()),
+            ScopeName::Visits => continue,
+        };
+        scope.push_dynamic(entry.word, value);
+    }
     for (name, partner) in &roles {
         scope.push_dynamic(name.to_string(), partner.clone());
     }
-    scope.push_dynamic("roles", Dynamic::from(roles));
-    scope.push_dynamic("answer", Dynamic::from(example.to_owned()));
     scope
 }
 

@@ -3,7 +3,7 @@
 //! with the file, line and column it comes from.
 
 use crate::diagnostic::report::Diagnostic;
-use crate::diagnostic::source::{Inner, Source};
+use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
     Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
@@ -13,7 +13,8 @@ use crate::format::loader::{self, did_you_mean};
 use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
-use crate::script::template::{MARKDOWN_SUFFIX, TemplateError, Templates, Text, is_template};
+use crate::script::scope_names::{ScopeName, is_reserved, script_words};
+use crate::script::template::{MARKDOWN_SUFFIX, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The result of compiling one file: the exercise when there were no errors,
@@ -21,28 +22,6 @@ use rustc_hash::FxHashMap as HashMap;
 pub struct Compiled {
     pub exercise: Option<Exercise>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Names the engine puts in every script's scope (`answer` only in checks).
-pub const SCRIPT_NAMES: [&str; 11] = [
-    "answers",
-    "answers_by",
-    "vars",
-    "partners",
-    "roles",
-    "round",
-    "by",
-    "transcript",
-    "records",
-    "exercise",
-    "ledger",
-];
-
-/// Names the engine itself uses, so roles, variables and steps may not take
-/// them: everything in a script's scope, plus `answer` (check rules) and
-/// `notes` (the notes template).
-pub fn is_reserved(name: &str) -> bool {
-    SCRIPT_NAMES.contains(&name) || ["answer", "notes"].contains(&name)
 }
 
 pub fn compile(id: &str, source: Source) -> Compiled {
@@ -113,6 +92,9 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
     if analyze && let Some(exercise) = &compiled.exercise {
         let warnings = analysis::analyze(exercise, &spec.steps, spec.notes.as_deref());
         compiled.diagnostics.extend(warnings);
+        compiled
+            .diagnostics
+            .extend(crate::format::control_chars::warnings(&exercise.source));
     }
     compiled
 }
@@ -144,7 +126,7 @@ struct Compiler<'a> {
     /// Scripts whose text comes more than once with the same names (a
     /// condition or rule repeated on several steps), compiled once: their
     /// kind and text, and the script once compiled.
-    repeated: Vec<(Names, String, Option<Script>)>,
+    repeated: Vec<(ScriptPlace, String, Option<Script>)>,
     check_roles: bool,
 }
 
@@ -163,15 +145,15 @@ impl NamePrefix<'_> {
     }
 }
 
-/// Which names a script may read.
+/// Where a script sits, which decides the names it may read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Names {
+enum ScriptPlace {
     /// `when` and `set`: the engine's names and the roles.
     Step,
     /// Check rules: those and `answer`.
     Check,
     /// Suggestions, read before any run: only the ledger.
-    Ledger,
+    Suggestion,
 }
 
 /// Steps in file order with blocks unrolled, counted before they are.
@@ -183,11 +165,8 @@ fn count_steps(steps: &[StepSpec]) -> usize {
 }
 
 /// The names a script may read: the engine's own, plus one per role.
-fn script_names<'a>(with_answer: bool, role_names: &[&'a str]) -> Vec<&'a str> {
-    let mut names: Vec<&str> = SCRIPT_NAMES.to_vec();
-    if with_answer {
-        names.push("answer");
-    }
+fn script_names<'a>(check_rule: bool, role_names: &[&'a str]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = script_words(check_rule).collect();
     names.extend_from_slice(role_names);
     names
 }
@@ -219,6 +198,17 @@ impl Compiler<'_> {
         self.check_roles_section(spec);
         for name in spec.vars.keys() {
             self.check_name(|| root.key("vars").key(name), name, "variable");
+        }
+        if let Err(e) =
+            crate::script::value_bounds::check(spec.vars.iter().map(|(k, v)| (k.as_str(), v)))
+        {
+            let at = match &e {
+                crate::script::value_bounds::OutOfBounds::TooDeep { name } => {
+                    root.key("vars").key(name)
+                }
+                crate::script::value_bounds::OutOfBounds::TooLarge { .. } => root.key("vars"),
+            };
+            self.error(&at, Point::Key, e.to_string());
         }
         if spec.steps.is_empty() && self.diagnostics.is_empty() {
             self.error(
@@ -259,7 +249,7 @@ impl Compiler<'_> {
             .enumerate()
             .filter_map(|(n, s)| {
                 let path = || root.key("suggest").index(n).key("when");
-                let when = self.script(path, &s.when, true, Names::Ledger)?;
+                let when = self.script(path, &s.when, true, ScriptPlace::Suggestion)?;
                 Some((when, s.reason.trim().to_owned()))
             })
             .collect();
@@ -411,7 +401,7 @@ impl Compiler<'_> {
         let when = spec
             .when
             .as_ref()
-            .and_then(|w| self.script(|| path.key("when"), w, true, Names::Step));
+            .and_then(|w| self.script(|| path.key("when"), w, true, ScriptPlace::Step));
         let goto = spec.goto.as_ref().and_then(|target| {
             self.resolve_goto(|| path.key("goto"), target, f.block, flat, index)
         });
@@ -453,7 +443,7 @@ impl Compiler<'_> {
                 .enumerate()
                 .filter_map(|(n, c)| {
                     let cpath = path.key("check").index(n);
-                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, Names::Check);
+                    let rule = self.script(|| cpath.key("rule"), &c.rule, true, ScriptPlace::Check);
                     let hint = self.text(
                         || cpath.key("hint"),
                         || base.name(format_args!("check{n}")),
@@ -485,7 +475,7 @@ impl Compiler<'_> {
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
-            self.script(|| path.key("set"), set, false, Names::Step)
+            self.script(|| path.key("set"), set, false, ScriptPlace::Step)
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
@@ -712,9 +702,9 @@ impl Compiler<'_> {
         path: impl FnOnce() -> YamlPath,
         text: &str,
         expression: bool,
-        names: Names,
+        place: ScriptPlace,
     ) -> Option<Script> {
-        let kind = names;
+        let kind = place;
         // Only expressions (`when`, check rules) are shared; `set` is
         // compiled as statements.
         let repeated = self
@@ -724,10 +714,10 @@ impl Compiler<'_> {
         if let Some((.., Some(script))) = repeated.map(|at| &self.repeated[at]) {
             return Some(script.clone());
         }
-        let names: &[&str] = match names {
-            Names::Step => &self.names,
-            Names::Check => &self.check_names,
-            Names::Ledger => &["ledger"],
+        let names: &[&str] = match place {
+            ScriptPlace::Step => &self.names,
+            ScriptPlace::Check => &self.check_names,
+            ScriptPlace::Suggestion => &[ScopeName::Ledger.word()],
         };
         let compiled = if expression {
             Script::expression(text, names)
@@ -735,25 +725,10 @@ impl Compiler<'_> {
             Script::statements(text, names)
         };
         compiled
-            .map_err(
-                |ScriptError {
-                     message,
-                     line,
-                     column,
-                 }| {
-                    let inner = Inner {
-                        line,
-                        column,
-                        width: 1,
-                    };
-                    let d = self.source.error_inside(
-                        &path(),
-                        inner,
-                        format!("script error: {message}"),
-                    );
-                    self.diagnostics.push(d);
-                },
-            )
+            .map_err(|e: ScriptError| {
+                let d = e.locate(self.source, &path(), |m| format!("script error: {m}"));
+                self.diagnostics.push(d);
+            })
             .ok()
             .inspect(|script| {
                 if let Some(at) = repeated {
@@ -764,13 +739,17 @@ impl Compiler<'_> {
 
     /// Finds the scripts that come more than once with the same names.
     fn find_repeated_scripts(&mut self, flat: &[Flat]) {
-        let mut all: Vec<(Names, &str)> = Vec::new();
+        let mut all: Vec<(ScriptPlace, &str)> = Vec::new();
         for f in flat {
             let spec = f.spec;
             // `set` is compiled as statements, `when` as an expression: the
             // same text would be two scripts, so only `when` is shared.
-            all.extend(spec.when.iter().map(|w| (Names::Step, w.as_str())));
-            all.extend(spec.check.iter().map(|c| (Names::Check, c.rule.as_str())));
+            all.extend(spec.when.iter().map(|w| (ScriptPlace::Step, w.as_str())));
+            all.extend(
+                spec.check
+                    .iter()
+                    .map(|c| (ScriptPlace::Check, c.rule.as_str())),
+            );
         }
         for (i, (names, text)) in all.iter().enumerate() {
             let again = all[i + 1..].contains(&(*names, *text));
@@ -797,18 +776,8 @@ impl Compiler<'_> {
         }
         match self.templates.add(name(), source) {
             Ok(text) => text,
-            Err(TemplateError {
-                message,
-                line,
-                column,
-                width,
-            }) => {
-                let inner = Inner {
-                    line,
-                    column,
-                    width,
-                };
-                let d = self.source.error_inside(&path(), inner, message);
+            Err(e) => {
+                let d = e.locate(self.source, &path(), str::to_owned);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }

@@ -5,7 +5,6 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
 use crate::format::compiler::{Compiled, compile};
 use crate::limits;
-use anyhow::{Context, bail};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,6 +22,44 @@ pub enum Origin {
     Embedded,
 }
 
+/// Why the library, or an exercise in it, cannot be read.
+#[derive(Debug)]
+pub enum LibraryError {
+    NoFolder(PathBuf),
+    Unreadable {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    /// No exercise by that id: the sentence, with a suggestion.
+    NoExercise(String),
+    /// The exercise's file cannot be read.
+    Source(Box<Diagnostic>),
+}
+
+impl std::fmt::Display for LibraryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LibraryError::NoFolder(dir) => {
+                write!(f, "exercise folder `{}` does not exist", dir.display())
+            }
+            LibraryError::Unreadable { dir, .. } => {
+                write!(f, "cannot read exercise folder `{}`", dir.display())
+            }
+            LibraryError::NoExercise(sentence) => f.write_str(sentence),
+            LibraryError::Source(diagnostic) => diagnostic.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LibraryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LibraryError::Unreadable { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Library {
     pub origin: Origin,
@@ -33,10 +70,10 @@ pub struct Library {
 impl Library {
     /// `--exercises DIR` or `MEND_EXERCISES`, else `./exercises` when it
     /// exists, else the library built into the binary.
-    pub fn open(dir: Option<&Path>) -> anyhow::Result<Library> {
+    pub fn open(dir: Option<&Path>) -> Result<Library, LibraryError> {
         if let Some(dir) = dir {
             if !dir.is_dir() {
-                bail!("exercise folder `{}` does not exist", dir.display());
+                return Err(LibraryError::NoFolder(dir.to_owned()));
             }
             return Library::from_dir(dir);
         }
@@ -58,9 +95,11 @@ impl Library {
         }
     }
 
-    pub fn from_dir(dir: &Path) -> anyhow::Result<Library> {
-        let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read exercise folder `{}`", dir.display()))?;
+    pub fn from_dir(dir: &Path) -> Result<Library, LibraryError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| LibraryError::Unreadable {
+            dir: dir.to_owned(),
+            source,
+        })?;
         let mut ids: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -114,16 +153,21 @@ impl Library {
     }
 
     /// Finds an exercise by id, suggesting close ids when there is none.
-    pub fn find(&self, id: &str) -> anyhow::Result<Source> {
+    pub fn find(&self, id: &str) -> Result<Source, LibraryError> {
         if self.ids.iter().any(|i| i == id) {
-            return self.source(id).map_err(|d| anyhow::anyhow!("{d}"));
+            return self
+                .source(id)
+                .map_err(|d| LibraryError::Source(Box::new(d)));
         }
         let known: Vec<&str> = self.ids.iter().map(String::as_str).collect();
         let hint = match crate::format::loader::did_you_mean(id, &known) {
             Some(close) => format!("; did you mean `{close}`?"),
             None => format!("; `mend list` shows the {} exercises there", known.len()),
         };
-        bail!("no exercise `{id}` in {}{hint}", self.describe())
+        Err(LibraryError::NoExercise(format!(
+            "no exercise `{id}` in {}{hint}",
+            self.describe()
+        )))
     }
 
     /// Compiles every exercise in the library.
@@ -179,8 +223,7 @@ pub fn exercise_id(path: &Path) -> Option<String> {
 /// whole and reporting unreadable ones as diagnostics.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
-    let mut file = File::open(path)
-        .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
+    let mut file = open_regular(path).map_err(|e| Diagnostic::error(&name, e))?;
     let mut bytes = Vec::new();
     file.by_ref()
         .take(limits::EXERCISE_FILE_BYTES as u64 + 1)
@@ -207,7 +250,60 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
             format!("the file is not UTF-8 text (invalid byte at offset {at})"),
         )
     })?;
+    // Editors on some systems begin UTF-8 files with a byte order mark.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     Ok(Source::new(name, text))
+}
+
+/// Opens a file to read only if it is a regular file: opening a FIFO would
+/// wait for a writer forever, and a device such as /dev/zero never ends.
+/// The open itself does not wait (`O_NONBLOCK`); the type is checked on
+/// what was opened, so nothing can be swapped in between.
+fn open_regular(path: &Path) -> Result<File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file: {e}"))?
+        .file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        non_regular_kind(&kind)
+    };
+    Err(format!(
+        "this is {what}, not a file; mend reads only regular files"
+    ))
+}
+
+#[cfg(unix)]
+fn non_regular_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn non_regular_kind(_kind: &std::fs::FileType) -> &'static str {
+    "not a regular file"
 }
 
 /// The notes templates built into the binary: (file name, text).

@@ -46,6 +46,20 @@ pub fn load(source: &Source) -> Loaded {
             REQUIRED_KEYS.join(", ")
         )));
     }
+    if let Some(at) = crate::format::aliases::past_limit(text) {
+        let line = text[..at].matches('\n').count() + 1;
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let column = text[line_start..at].chars().count() + 1;
+        return failed(source.at(
+            line,
+            column,
+            1,
+            format!(
+                "too many YAML aliases: with its aliases expanded the file would pass {} KiB, so it is not read",
+                limits::YAML_EXPANDED_BYTES / 1024
+            ),
+        ));
+    }
     // The fast path needs no error details: on any error the slow path
     // below finds and locates every problem.
     match serde_yaml::from_str::<ExerciseSpec>(text) {
@@ -318,9 +332,72 @@ fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnostic {
             let column = source.line(last).map_or(1, |t| t.chars().count() + 1);
             source.at(last, column, 1, message)
         }
-        (Some(l), _) => source.at(l.line(), l.column(), 1, message),
+        (Some(l), _) => match duplicate_key(&message) {
+            Some(key) => match find_duplicate(source, l.line(), l.column(), key) {
+                Some((first, line, column)) => source.at(
+                    line,
+                    column,
+                    key.chars().count(),
+                    format!("the key `{key}` appears twice in this mapping (first at line {first}); a mapping holds each key once, so rename or remove one"),
+                ),
+                None => source.at(l.line(), l.column(), 1, message),
+            },
+            None => source.at(l.line(), l.column(), 1, message),
+        },
         (None, _) => source.whole_file(message),
     }
+}
+
+/// The key in serde_yaml's "duplicate entry with key \"say\"".
+fn duplicate_key(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("duplicate entry with key \"")?;
+    rest.strip_suffix('"')
+}
+
+/// Where `key` appears a second time in the block mapping whose first key
+/// is at `line`:`column` (where serde_yaml points): (first line, line,
+/// column). `None` for a flow mapping or anything unexpected, so the
+/// caller keeps serde_yaml's position.
+fn find_duplicate(
+    source: &Source,
+    line: usize,
+    column: usize,
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let indent = column.checked_sub(1)?;
+    let mut first = None;
+    for number in line.. {
+        let text = source.line(number)?;
+        // On the first line the mapping may follow `- ` of a sequence item.
+        let (lead, rest) = if number == line {
+            (indent, text.get(indent..)?)
+        } else {
+            let rest = text.trim_start_matches(' ');
+            (text.len() - rest.len(), rest)
+        };
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if lead < indent {
+            return None;
+        }
+        if lead > indent {
+            continue;
+        }
+        let named = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+            .iter()
+            .any(|k| {
+                rest.strip_prefix(k.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            });
+        if named {
+            match first {
+                None => first = Some(number),
+                Some(first) => return Some((first, number, indent + 1)),
+            }
+        }
+    }
+    None
 }
 
 /// The position in "..., while scanning a quoted scalar at line 9 column 10".

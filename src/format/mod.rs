@@ -3,8 +3,10 @@
 //!
 //! May import: `engine`, `script`, `diagnostic` and the top-level leaves. Never storage or front-ends.
 
+pub mod aliases;
 pub mod analysis;
 pub mod compiler;
+pub mod control_chars;
 pub mod library;
 pub mod loader;
 pub mod references;

@@ -4,6 +4,8 @@
 //! rhai comments. The scan errs on the side of silence: a name it cannot see
 //! (`answers[name]`) is simply not reported.
 
+use crate::script::code_tokens::{Kind, Token, tokens};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     Answers,
@@ -35,21 +37,6 @@ pub fn in_template(text: &str) -> Vec<Reference> {
     references(text, &template_tokens(text))
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Kind {
-    Name(String),
-    Str(String),
-    Punct(char),
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: Kind,
-    /// Byte offset in the whole text.
-    start: usize,
-    end: usize,
-}
-
 fn template_tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut rest = 0;
@@ -71,58 +58,6 @@ fn template_tokens(text: &str) -> Vec<Token> {
         rest = (end + 2).min(text.len());
     }
     out
-}
-
-/// A small tokenizer shared by rhai and minijinja code: names, string
-/// literals and single punctuation characters; comments are skipped.
-fn tokens(code: &str, offset: usize) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = code.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphabetic() || c == '_' {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_alphanumeric() || d == '_' {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push(token(
-                Kind::Name(code[i..end].to_owned()),
-                offset + i,
-                offset + end,
-            ));
-        } else if matches!(c, '"' | '\'' | '`') {
-            let mut value = String::new();
-            let mut end = code.len();
-            while let Some((j, d)) = chars.next() {
-                if d == '\\' {
-                    chars.next();
-                } else if d == c {
-                    end = j + 1;
-                    break;
-                } else {
-                    value.push(d);
-                }
-            }
-            out.push(token(Kind::Str(value), offset + i, offset + end));
-        } else if c == '/' && chars.peek().is_some_and(|&(_, d)| d == '/') {
-            for (_, d) in chars.by_ref() {
-                if d == '\n' {
-                    break;
-                }
-            }
-        } else if !c.is_whitespace() {
-            out.push(token(Kind::Punct(c), offset + i, offset + i + c.len_utf8()));
-        }
-    }
-    out
-}
-
-fn token(kind: Kind, start: usize, end: usize) -> Token {
-    Token { kind, start, end }
 }
 
 fn references(text: &str, tokens: &[Token]) -> Vec<Reference> {

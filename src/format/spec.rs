@@ -1,5 +1,5 @@
 //! The exercise file format as therapists write it. These types mirror the YAML
-//! one to one; `compiler.rs` turns them into a runnable `Exercise`.
+//! one to one; `format/compiler.rs` turns them into a runnable `Exercise`.
 //! docs/exercise-format.md documents every key.
 
 use indexmap::IndexMap;
@@ -24,9 +24,10 @@ pub struct ExerciseSpec {
     pub version: u32,
     /// Role name → what the role does. The first role is played by the first
     /// partner, the second by the other, unless the couple swaps them.
+    #[serde(deserialize_with = "unique_keys")]
     pub roles: IndexMap<String, RoleSpec>,
     /// Exercise variables and their starting values, read and written by `set`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub vars: IndexMap<String, serde_json::Value>,
     /// The steps, played in order unless a `goto` or `when` says otherwise.
     pub steps: Vec<StepSpec>,
@@ -253,4 +254,36 @@ impl StepSpec {
             .zip(present)
             .filter_map(|(kind, here)| here.then_some(kind))
     }
+}
+
+/// A map whose keys must be unique: an `IndexMap` would keep the last of two
+/// equal keys without a word. The loader then reports where the second is.
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = IndexMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate entry with key \"{key}\""
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Unique(std::marker::PhantomData))
 }

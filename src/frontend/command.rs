@@ -2,7 +2,7 @@
 //! front-end, so piped input and the terminal understand the same commands.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub enum PlayCommand {
     Help,
     Back,
     Skip,
@@ -13,36 +13,36 @@ pub enum Command {
 }
 
 /// (command, what it does), in the order `:help` lists them.
-pub const COMMANDS: [(&str, Command, &str); 7] = [
-    (":help", Command::Help, "show these commands"),
+pub const COMMANDS: [(&str, PlayCommand, &str); 7] = [
+    (":help", PlayCommand::Help, "show these commands"),
     (
         ":back",
-        Command::Back,
+        PlayCommand::Back,
         "go back and revise the previous answer",
     ),
     (
         ":skip",
-        Command::Skip,
+        PlayCommand::Skip,
         "skip this question, where the exercise allows it",
     ),
-    (":repeat", Command::Repeat, "show the question again"),
+    (":repeat", PlayCommand::Repeat, "show the question again"),
     (
         ":where",
-        Command::Where,
+        PlayCommand::Where,
         "show where you are in the exercise",
     ),
     (
         ":break",
-        Command::Break,
+        PlayCommand::Break,
         "take a time-out: save now and come back later",
     ),
-    (":quit", Command::Quit, "save and leave"),
+    (":quit", PlayCommand::Quit, "save and leave"),
 ];
 
-impl Command {
+impl PlayCommand {
     /// A command when the whole line is one (case and surrounding spaces
     /// ignored); any other line is an answer, even one starting with `:`.
-    pub fn parse(line: &str) -> Option<Command> {
+    pub fn parse(line: &str) -> Option<PlayCommand> {
         let word = line.trim().to_lowercase();
         COMMANDS
             .iter()
@@ -71,8 +71,8 @@ mod tests {
 
     #[test]
     fn only_whole_lines_are_commands() {
-        assert_eq!(Command::parse(" :Back "), Some(Command::Back));
-        assert_eq!(Command::parse(":)"), None);
-        assert_eq!(Command::parse(":back to the start"), None);
+        assert_eq!(PlayCommand::parse(" :Back "), Some(PlayCommand::Back));
+        assert_eq!(PlayCommand::parse(":)"), None);
+        assert_eq!(PlayCommand::parse(":back to the start"), None);
     }
 }

@@ -6,7 +6,7 @@ use crate::frontend::repl::Repl;
 use crate::frontend::scripted::Scripted;
 use std::io::{self, IsTerminal};
 
-pub fn open_console() -> anyhow::Result<Box<dyn Console>> {
+pub fn open_console() -> io::Result<Box<dyn Console>> {
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         quiet_panics();
         return Ok(Box::new(Repl::new(wants_color())?));

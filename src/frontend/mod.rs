@@ -5,6 +5,7 @@
 
 pub mod command;
 pub mod console;
+pub mod passphrase;
 pub mod play;
 pub mod repl;
 pub mod roles;

@@ -1,12 +1,13 @@
 //! The loop every interactive front-end shares: show events, read a line,
 //! understand commands, hand answers to the engine, save after every change.
 
+use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{BREAK_TEXT, Command};
-use crate::store::journal::StateTooLarge;
+use crate::frontend::command::{BREAK_TEXT, PlayCommand};
+use crate::store::save_error::SaveError;
 use chrono::{DateTime, Utc};
-use std::io;
+use std::{fmt, io};
 
 /// A line from the partners, or the end of input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +73,63 @@ pub enum Outcome {
 }
 
 /// Called after every change to the run, before the next prompt appears.
-pub type Save<'a> = dyn FnMut(&Run) -> anyhow::Result<()> + 'a;
+pub type Save<'a> = dyn FnMut(&Run) -> Result<(), SaveError> + 'a;
+
+/// Why play stopped before the run ended or paused.
+#[derive(Debug)]
+pub enum PlayError {
+    /// The exercise failed on the data it got (a located diagnostic).
+    Run(RunError),
+    /// The console could not be read or written.
+    Console(io::Error),
+    /// A change could not be saved.
+    Save(SaveError),
+}
+
+impl fmt::Display for PlayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlayError::Run(error) => error.fmt(f),
+            PlayError::Console(error) => error.fmt(f),
+            PlayError::Save(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PlayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PlayError::Run(error) => error.source(),
+            PlayError::Console(error) => error.source(),
+            PlayError::Save(error) => error.source(),
+        }
+    }
+}
+
+impl From<RunError> for PlayError {
+    fn from(error: RunError) -> Self {
+        PlayError::Run(error)
+    }
+}
+
+impl From<io::Error> for PlayError {
+    fn from(error: io::Error) -> Self {
+        PlayError::Console(error)
+    }
+}
+
+impl From<SaveError> for PlayError {
+    fn from(error: SaveError) -> Self {
+        PlayError::Save(error)
+    }
+}
 
 pub fn play(
     run: &mut Run,
     console: &mut dyn Console,
     clock: &dyn Fn() -> DateTime<Utc>,
     save: &mut Save,
-) -> anyhow::Result<Outcome> {
+) -> Result<Outcome, PlayError> {
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
     loop {
@@ -118,25 +168,25 @@ pub fn play(
                     });
                 }
             };
-            let reply = match Command::parse(&line) {
+            let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
-                Some(Command::Skip) => run.skip(clock())?,
-                Some(Command::Help) => {
+                Some(PlayCommand::Skip) => run.skip(clock())?,
+                Some(PlayCommand::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
-                        Command::help()
+                        PlayCommand::help()
                     ))?;
                     continue;
                 }
-                Some(Command::Repeat) => {
+                Some(PlayCommand::Repeat) => {
                     console.question(&prompt)?;
                     continue;
                 }
-                Some(Command::Where) => {
+                Some(PlayCommand::Where) => {
                     console.info(&where_text(run, &prompt))?;
                     continue;
                 }
-                Some(Command::Back) => {
+                Some(PlayCommand::Back) => {
                     match run.back() {
                         Some(previous) => {
                             save(run)?;
@@ -153,35 +203,36 @@ pub fn play(
                     }
                     break;
                 }
-                Some(Command::Break) => {
+                Some(PlayCommand::Break) => {
                     save(run)?;
                     console.info(BREAK_TEXT)?;
                     return Ok(Outcome::Paused);
                 }
-                Some(Command::Quit) => {
+                Some(PlayCommand::Quit) => {
                     save(run)?;
                     return Ok(Outcome::Quit);
                 }
             };
             match reply {
                 Reply::Accepted => {
-                    if let Err(error) = save(run) {
+                    match save(run) {
+                        Ok(()) => {}
                         // Too large to journal: refused like an over-long
                         // answer, undone, and the question asked again.
-                        let Some(too_large) = error.downcast_ref::<StateTooLarge>() else {
-                            return Err(error);
-                        };
-                        console.hint(&too_large.refusal())?;
-                        run.back();
-                        if Command::parse(&line).is_none() {
-                            prefill = line;
+                        Err(SaveError::TooLarge(too_large)) => {
+                            console.hint(&too_large.refusal())?;
+                            run.back();
+                            if PlayCommand::parse(&line).is_none() {
+                                prefill = line;
+                            }
                         }
+                        Err(error) => return Err(error.into()),
                     }
                     break;
                 }
                 Reply::Retry { hint, .. } => {
                     console.hint(&hint)?;
-                    if Command::parse(&line).is_none() {
+                    if PlayCommand::parse(&line).is_none() {
                         prefill = line;
                     }
                 }

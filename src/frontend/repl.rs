@@ -96,7 +96,18 @@ impl Repl {
         }
         let initial = prefill.replace('\n', "\\\n");
         self.at_gap = false;
-        let read = self.editor.readline_with_initial(&prompt, (&initial, ""));
+        let mut read = self.editor.readline_with_initial(&prompt, (&initial, ""));
+        // Bytes that are not UTF-8 (a terminal set to another encoding)
+        // end rustyline's line; say so and ask again instead of ending.
+        while let Err(ReadlineError::Io(e)) = &read
+            && e.kind() == io::ErrorKind::InvalidData
+        {
+            writeln!(
+                io::stdout(),
+                "\nThat line held bytes that are not UTF-8 text (is the terminal set to another encoding?), so it was not taken. Please type it again."
+            )?;
+            read = self.editor.readline_with_initial(&prompt, (&initial, ""));
+        }
         match read {
             Ok(typed) => {
                 // History is a convenience: failing to keep a line loses nothing.

@@ -57,7 +57,7 @@ impl Screen {
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }
-        let who = format!("{} ({})", prompt.name, prompt.role_label);
+        let who = neutralize(&format!("{} ({})", prompt.name, prompt.role_label));
         let where_ = format!("· {where_}");
         let fits = self
             .width
@@ -80,8 +80,8 @@ impl Screen {
             out.push_str(&format!(
                 "\n  {}. {} {}",
                 n + 1,
-                label.trim(),
-                self.paint(DIM, &format!("[{key}]"))
+                neutralize(label.trim()),
+                self.paint(DIM, &neutralize(&format!("[{key}]")))
             ));
         }
         if prompt.optional {
@@ -121,7 +121,10 @@ impl Screen {
         format!("{}{}", self.input_prompt(prompt), neutralize(answer))
     }
 
+    /// Exercise text too goes through here, neutralized as answers are: a
+    /// title or question cannot clear the screen or write the clipboard.
     fn wrap(&self, text: &str, indent: &str) -> String {
+        let text = &neutralize(text);
         let Some(width) = self.width.filter(|w| *w > indent.len() + 20) else {
             return text
                 .lines()

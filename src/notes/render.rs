@@ -8,11 +8,11 @@ use crate::diagnostic::source::Source;
 use crate::engine::run::Run;
 use crate::engine::state::{Record, RecordKind};
 use crate::format::compiler::compile;
-use crate::format::library::builtin_templates;
+use crate::format::library::{builtin_templates, read_source};
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
 use crate::store::data_dir::DataDir;
 use crate::store::session::{RunLog, SessionLog};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::Path;
@@ -34,8 +34,13 @@ impl NotesTemplate {
         let wanted = wanted.unwrap_or(DEFAULT_TEMPLATE);
         let as_path = Path::new(wanted);
         if wanted.contains(std::path::MAIN_SEPARATOR) || wanted.contains('/') || as_path.is_file() {
-            let text = std::fs::read_to_string(as_path)
-                .with_context(|| format!("cannot read notes template `{wanted}`"))?;
+            // A regular file of at most an exercise's size: a FIFO or a
+            // device named here is refused, not waited on.
+            let text = read_source(as_path)
+                .map(|source| source.text.to_string())
+                .map_err(|d| {
+                    anyhow::anyhow!("cannot read notes template `{wanted}`: {}", d.message)
+                })?;
             return Ok(NotesTemplate {
                 name: wanted.to_owned(),
                 text,
@@ -45,8 +50,15 @@ impl NotesTemplate {
         for file in &file_names {
             let path = data.templates().join(file);
             if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read notes template `{}`", path.display()))?;
+                let text = read_source(&path)
+                    .map(|source| source.text.to_string())
+                    .map_err(|d| {
+                        anyhow::anyhow!(
+                            "cannot read notes template `{}`: {}",
+                            path.display(),
+                            d.message
+                        )
+                    })?;
                 return Ok(NotesTemplate {
                     name: path.display().to_string(),
                     text,

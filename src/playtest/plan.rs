@@ -1,6 +1,6 @@
 //! Test plans: `exercises/<id>.test.yaml` beside an exercise, each plan a
 //! scripted playthrough (what each partner types, what must be seen).
-//! docs/authoring.md documents the format; `tester.rs` plays them.
+//! docs/authoring.md documents the format; `playtest/runner.rs` plays them.
 
 use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;

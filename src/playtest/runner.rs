@@ -1,17 +1,19 @@
-//! Plays a test plan against the engine in-process, with a fixed clock, the
-//! way a couple at the keyboard would: each turn is typed after everything
-//! before it was shown.
+//! Plays a test plan in-process, with a fixed clock, through the same play
+//! loop as the terminal and piped input, the way a couple at the keyboard
+//! would: each turn is typed after everything before it was shown.
 
 use crate::engine::error::RunError;
-use crate::engine::event::{Event, Prompt, Reply};
+use crate::engine::event::Prompt;
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::{Ledger, LedgerView};
 use crate::engine::run::Run;
+use crate::frontend;
+use crate::frontend::play::{Console, Input, Outcome, PlayError};
 use crate::frontend::screen::Screen;
 use crate::playtest::plan::{Action, Plan, Turn};
 use chrono::{DateTime, Utc};
-use std::fmt;
-use std::sync::Arc;
+use std::cell::Cell;
+use std::{fmt, io};
 
 /// Where a plan went wrong, and what it expected instead of what it saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,8 @@ pub fn ledger_of(plan: &Plan) -> Option<LedgerView> {
     Some(ledger.view(clock().date_naive()))
 }
 
+/// Plays `plan` through the front-ends' play loop (`frontend::play`), with
+/// the plan's turns as the typed input, then checks its `expect`.
 pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
     let mut run = Run::start(exercise, plan.partners.clone());
     if let Some(ledger) = ledger_of(plan) {
@@ -61,65 +65,161 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
     if plan.swap_roles {
         run.swap_roles();
     }
-    let mut driver = Driver {
-        run,
+    // Set when a turn is typed, cleared when the loop saves the change it
+    // made: still set when play fails, the typed input is what failed.
+    let unsaved = Cell::new(false);
+    let mut console = PlanConsole {
+        unsaved: &unsaved,
+        turns: &plan.turns,
+        next: 0,
         seen: Vec::new(),
         waiting: None,
         last_hint: None,
         last_prompt: None,
         refused: None,
-        last_partner: None,
+        failure: None,
     };
-    for (n, turn) in plan.turns.iter().enumerate() {
-        driver.turn(turn, &format!("turn {}", n + 1))?;
+    let played = frontend::play::play(&mut run, &mut console, &clock, &mut |_| {
+        unsaved.set(false);
+        Ok(())
+    });
+    if let Some(failure) = console.failure.take() {
+        return Err(failure);
     }
-    driver.expect(plan)
+    let pending = match played {
+        Ok(Outcome::Finished) => {
+            console.waiting = None;
+            None
+        }
+        Ok(_) => None,
+        // An answer the engine failed on: the turn that typed it.
+        Err(PlayError::Run(e)) if unsaved.get() => {
+            let (line, place) = console.current();
+            return Err(engine_failure(line, &place, &e));
+        }
+        // Showing what came after an accepted answer: the next turn that
+        // looks at the screen, as a couple would meet it.
+        Err(PlayError::Run(e)) => Some(e),
+        Err(other) => {
+            let (line, place) = console.current();
+            return Err(Failure {
+                line,
+                place,
+                step: None,
+                expected: "the exercise to run".to_owned(),
+                seen: other.to_string(),
+            });
+        }
+    };
+    console.rest(pending.as_ref())?;
+    console.expect(&run, plan, pending.as_ref())
 }
 
-struct Driver<'e> {
-    run: Run<'e>,
+/// The plan's side of the play loop: its turns are what is typed, and what
+/// the loop shows is kept to check `see:` and `hint:` turns against.
+struct PlanConsole<'p> {
+    /// Whether the input typed last has not been saved yet.
+    unsaved: &'p Cell<bool>,
+    turns: &'p [Turn],
+    /// The next turn to take.
+    next: usize,
     /// Everything shown since the last input: says, questions, hints.
     seen: Vec<String>,
-    waiting: Option<Arc<Prompt>>,
+    /// The question waiting for input, if any.
+    waiting: Option<Prompt>,
     /// The hint the last input got, if it was refused.
     last_hint: Option<String>,
     /// The question the last input answered.
-    last_prompt: Option<Arc<Prompt>>,
+    last_prompt: Option<Prompt>,
     /// A refusal no `hint:` turn has acknowledged yet.
     refused: Option<String>,
-    /// Who answered the last question shown, for the hand-off line a
-    /// console shows when the keyboard passes to the other partner.
-    last_partner: Option<usize>,
+    /// The first turn that did not go as the plan says; play stops there.
+    failure: Option<Failure>,
 }
 
-impl Driver<'_> {
-    /// Shows everything up to the next question; `None` when finished.
-    fn advance(&mut self, line: usize, place: &str) -> Result<Option<Arc<Prompt>>, Failure> {
-        if let Some(prompt) = &self.waiting {
-            return Ok(Some(prompt.clone()));
-        }
-        loop {
-            match self.run.next_event() {
-                Ok(Event::Say { text, .. }) => self.seen.push(text),
-                Ok(Event::Prompt(prompt)) => {
-                    if self.last_partner.is_some_and(|p| p != prompt.partner) {
-                        self.seen.push(Screen::plain().handoff(&prompt));
-                    }
-                    self.last_partner = Some(prompt.partner);
-                    self.seen.push(prompt.text.clone());
-                    self.seen.extend(prompt.example.clone());
-                    self.seen
-                        .extend(prompt.options.iter().map(|(_, label)| label.clone()));
-                    self.waiting = Some(prompt.clone());
-                    return Ok(Some(prompt));
+impl Console for PlanConsole<'_> {
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.seen.push(text.to_owned());
+        Ok(())
+    }
+
+    fn handoff(&mut self, to: &Prompt) -> io::Result<()> {
+        self.seen.push(Screen::plain().handoff(to));
+        Ok(())
+    }
+
+    fn question(&mut self, prompt: &Prompt) -> io::Result<()> {
+        self.seen.push(prompt.text.clone());
+        self.seen.extend(prompt.example.clone());
+        self.seen
+            .extend(prompt.options.iter().map(|(_, label)| label.clone()));
+        Ok(())
+    }
+
+    fn hint(&mut self, text: &str) -> io::Result<()> {
+        self.seen.push(text.to_owned());
+        self.last_hint = Some(text.to_owned());
+        self.refused = Some(text.to_owned());
+        Ok(())
+    }
+
+    fn info(&mut self, text: &str) -> io::Result<()> {
+        self.seen.push(text.to_owned());
+        Ok(())
+    }
+
+    /// Takes the plan's turns up to the next input; the end of the plan, or
+    /// a turn that went wrong, ends the input.
+    fn read(&mut self, prompt: &Prompt, _prefill: &str) -> io::Result<Input> {
+        self.waiting = Some(prompt.clone());
+        while let Some(turn) = self.turns.get(self.next) {
+            self.next += 1;
+            let place = format!("turn {}", self.next);
+            match self.take(turn, &place, None) {
+                Ok(Some(line)) => return Ok(Input::Line(line)),
+                Ok(None) => {}
+                Err(failure) => {
+                    self.failure = Some(failure);
+                    return Ok(Input::End);
                 }
-                Ok(Event::Finished) => return Ok(None),
-                Err(e) => return Err(engine_failure(line, place, &e)),
             }
+        }
+        Ok(Input::End)
+    }
+
+    fn ask(&mut self, _question: &str, _choices: &[String]) -> io::Result<Input> {
+        Ok(Input::End)
+    }
+}
+
+impl PlanConsole<'_> {
+    /// The line and name of the turn taken last (or `expect`).
+    fn current(&self) -> (usize, String) {
+        match self.next.checked_sub(1).and_then(|n| self.turns.get(n)) {
+            Some(turn) => (turn.line, format!("turn {}", self.next)),
+            None => (0, "expect".to_owned()),
         }
     }
 
-    fn turn(&mut self, turn: &Turn, place: &str) -> Result<(), Failure> {
+    /// The turns left after play stopped: `see:` and `hint:` are checked;
+    /// an input finds nothing waiting. `error` is the engine's failure on
+    /// what came after the last input, met by the first turn that looks.
+    fn rest(&mut self, error: Option<&RunError>) -> Result<(), Failure> {
+        while let Some(turn) = self.turns.get(self.next) {
+            self.next += 1;
+            let place = format!("turn {}", self.next);
+            self.take(turn, &place, error)?;
+        }
+        Ok(())
+    }
+
+    /// One turn: `Some(line)` to type, `None` when it only checked.
+    fn take(
+        &mut self,
+        turn: &Turn,
+        place: &str,
+        error: Option<&RunError>,
+    ) -> Result<Option<String>, Failure> {
         let line = turn.line;
         let fail = |step: Option<&Prompt>, expected: String, seen: String| Failure {
             line,
@@ -128,43 +228,44 @@ impl Driver<'_> {
             expected,
             seen,
         };
+        if let (Some(e), Action::See(_) | Action::Answer(_) | Action::Back | Action::Skip) =
+            (error, &turn.action)
+        {
+            return Err(engine_failure(line, place, e));
+        }
         match &turn.action {
-            Action::Hint(text) => {
-                let prompt = self.last_prompt.clone();
-                match &self.last_hint {
-                    Some(hint) if contains(hint, text) => {
-                        self.refused = None;
-                        Ok(())
-                    }
-                    Some(hint) => Err(fail(
-                        prompt.as_deref(),
-                        format!("a hint containing {text:?}"),
-                        format!("the hint {hint:?}"),
-                    )),
-                    None => Err(fail(
-                        prompt.as_deref(),
-                        format!("a hint containing {text:?}"),
-                        "the answer was accepted".to_owned(),
-                    )),
+            Action::Hint(text) => match &self.last_hint {
+                Some(hint) if contains(hint, text) => {
+                    self.refused = None;
+                    Ok(None)
                 }
-            }
+                Some(hint) => Err(fail(
+                    self.last_prompt.as_ref(),
+                    format!("a hint containing {text:?}"),
+                    format!("the hint {hint:?}"),
+                )),
+                None => Err(fail(
+                    self.last_prompt.as_ref(),
+                    format!("a hint containing {text:?}"),
+                    "the answer was accepted".to_owned(),
+                )),
+            },
             Action::See(text) => {
-                let prompt = self.advance(line, place)?;
                 if self.seen.iter().any(|s| contains(s, text)) {
-                    Ok(())
+                    Ok(None)
                 } else {
                     Err(fail(
-                        prompt.as_deref(),
+                        self.waiting.as_ref(),
                         format!("text containing {text:?}"),
                         shown(&self.seen),
                     ))
                 }
             }
             Action::Answer(_) | Action::Back | Action::Skip => {
-                let prompt = self.advance(line, place)?;
+                let prompt = self.waiting.as_ref();
                 if let Some(hint) = &self.refused {
                     return Err(fail(
-                        prompt.as_deref(),
+                        prompt,
                         "the previous answer to be accepted (or a `hint:` turn for its hint)"
                             .to_owned(),
                         format!("it was refused with the hint {hint:?}"),
@@ -182,7 +283,7 @@ impl Driver<'_> {
                     && by != &prompt.role
                 {
                     return Err(fail(
-                        Some(&prompt),
+                        Some(prompt),
                         format!("{by}'s turn"),
                         format!("{}'s turn, as {}", prompt.name, prompt.role),
                     ));
@@ -191,53 +292,35 @@ impl Driver<'_> {
                     && at != &prompt.step
                 {
                     return Err(fail(
-                        Some(&prompt),
+                        Some(prompt),
                         format!("step `{at}` waiting"),
                         format!("step `{}` waiting", prompt.step),
                     ));
                 }
-                self.input(&turn.action, line, place)
+                self.seen.clear();
+                self.last_hint = None;
+                self.last_prompt = self.waiting.take();
+                self.unsaved.set(true);
+                Ok(Some(match &turn.action {
+                    Action::Answer(text) => text.clone(),
+                    Action::Skip => ":skip".to_owned(),
+                    _ => ":back".to_owned(),
+                }))
             }
         }
     }
 
-    fn input(&mut self, action: &Action, line: usize, place: &str) -> Result<(), Failure> {
-        self.seen.clear();
-        self.last_hint = None;
-        self.last_prompt = self.waiting.clone();
-        let reply = match action {
-            Action::Answer(text) => self.run.answer(text, clock()),
-            Action::Skip => self.run.skip(clock()),
-            _ => {
-                if self.run.back().is_some() {
-                    self.waiting = None;
-                    self.last_partner = None;
-                } else {
-                    self.seen
-                        .push("This is the first question; there is nothing to go back to.".into());
-                }
-                return Ok(());
-            }
-        };
-        match reply.map_err(|e| engine_failure(line, place, &e))? {
-            Reply::Accepted => self.waiting = None,
-            Reply::Retry { hint, .. } => {
-                self.seen.push(hint.clone());
-                self.last_hint = Some(hint.clone());
-                self.refused = Some(hint);
-            }
-        }
-        Ok(())
-    }
-
-    fn expect(&mut self, plan: &Plan) -> Result<(), Failure> {
+    fn expect(&self, run: &Run, plan: &Plan, error: Option<&RunError>) -> Result<(), Failure> {
         let expect = &plan.expect;
         let line = expect.line;
-        let prompt = self.advance(line, "expect")?;
+        if let Some(e) = error {
+            return Err(engine_failure(line, "expect", e));
+        }
+        let prompt = self.waiting.as_ref();
         let fail = |expected: String, seen: String| Failure {
             line,
             place: "expect".to_owned(),
-            step: prompt.as_deref().map(describe),
+            step: prompt.map(describe),
             expected,
             seen,
         };
@@ -247,7 +330,7 @@ impl Driver<'_> {
                 format!("it was refused with the hint {hint:?}"),
             ));
         }
-        let waiting = prompt.as_ref().map(|p| p.step.clone());
+        let waiting = prompt.map(|p| p.step.clone());
         let ended = || match &waiting {
             Some(step) => format!("the exercise waits at step `{step}`"),
             None => "the exercise has finished".to_owned(),
@@ -264,7 +347,7 @@ impl Driver<'_> {
             }
             _ => {}
         }
-        let state = self.run.state();
+        let state = run.state();
         for (name, value) in &expect.vars {
             let actual = state.cursor.vars.get(name);
             if actual != Some(value) {
@@ -284,8 +367,7 @@ impl Driver<'_> {
             }
         }
         if !expect.notes.is_empty() {
-            let notes = self
-                .run
+            let notes = run
                 .notes()
                 .map_err(|e| engine_failure(line, "expect", &e))?
                 .unwrap_or_default();

@@ -4,6 +4,7 @@
 //! taken least so far, then reports which steps were never reached and which
 //! runs did not finish. The same seed plays the same runs.
 
+use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
@@ -65,7 +66,32 @@ pub struct Report {
 pub struct Unfinished {
     /// 1-based: `--random <run> --seed <seed>` replays up to and including it.
     pub run: u64,
-    pub reason: String,
+    pub reason: WhyUnfinished,
+}
+
+/// Why a random run did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhyUnfinished {
+    /// The exercise failed: the first line of its located error.
+    Failed(String),
+    /// Every generated input was refused at one step.
+    Stuck { at: String, budget: usize },
+}
+
+impl fmt::Display for WhyUnfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WhyUnfinished::Failed(headline) => f.write_str(headline),
+            WhyUnfinished::Stuck { at, budget } => write!(
+                f,
+                "still at step `{at}` after {budget} inputs; no generated answer got past it"
+            ),
+        }
+    }
+}
+
+fn failed(error: RunError) -> WhyUnfinished {
+    WhyUnfinished::Failed(error.diagnostic.headline())
 }
 
 const SHOWN_FAILURES: usize = 5;
@@ -284,7 +310,7 @@ const WORDS: [&str; 12] = [
 ];
 
 impl Walker<'_> {
-    fn play(&mut self) -> Result<(), String> {
+    fn play(&mut self) -> Result<(), WhyUnfinished> {
         // Drawing only when there are ledgers keeps every other exercise's
         // walk the same for a seed.
         let couple = match self.couples.len() {
@@ -309,7 +335,7 @@ impl Walker<'_> {
         result
     }
 
-    fn drive(&mut self, run: &mut Run) -> Result<(), String> {
+    fn drive(&mut self, run: &mut Run) -> Result<(), WhyUnfinished> {
         if self.rng.below(4) == 0 {
             run.swap_roles();
         }
@@ -323,7 +349,7 @@ impl Walker<'_> {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,
                 None => loop {
-                    match run.next_event().map_err(|e| e.diagnostic.headline())? {
+                    match run.next_event().map_err(failed)? {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
                         Event::Finished => return Ok(()),
@@ -341,7 +367,7 @@ impl Walker<'_> {
                 ":skip" => run.skip(clock()),
                 text => run.answer(text, clock()),
             };
-            match reply.map_err(|e| e.diagnostic.headline())? {
+            match reply.map_err(failed)? {
                 Reply::Accepted => refused = 0,
                 Reply::Retry { .. } => {
                     refused += 1;
@@ -351,9 +377,7 @@ impl Walker<'_> {
             }
         }
         let at = run.state().cursor.at.clone().unwrap_or_default();
-        Err(format!(
-            "still at step `{at}` after {budget} inputs; no generated answer got past it"
-        ))
+        Err(WhyUnfinished::Stuck { at, budget })
     }
 
     fn input(&mut self, prompt: &Prompt, refused: usize) -> String {

@@ -10,11 +10,15 @@
 //! evaluation that meets a value or type the shape does not cover (a missing
 //! answer, a number compared with a string), which is where rhai's own
 //! result or error message is wanted. A fast result is therefore always the
-//! one rhai would give; `tests::agrees_with_rhai` checks it on every script
-//! of the shipped exercises and on generated ones.
+//! one rhai would give; tests/integration/fast_paths.rs checks it on every
+//! script of the shipped exercises, and tests/integration/properties.rs on
+//! generated scripts, templates and answers.
 
-use crate::script::helpers::{Phrase, Words};
-use crate::script::names::{Cursor, NamePath, Names, Plain};
+use crate::script::fast_scope::{FastScope, NamePath, Plain};
+use crate::script::helpers::{names_a_feeling, opens_first_person, says_absolutes};
+use crate::script::scanner::Scanner;
+use crate::script::scope_names::ScopeName;
+use crate::script::words::{Phrase, Words};
 
 #[derive(Debug, Clone)]
 pub struct FastExpr(Node);
@@ -64,13 +68,13 @@ enum Compare {
 impl FastExpr {
     /// The expression, if all of it has the common shape.
     pub fn parse(text: &str) -> Option<FastExpr> {
-        let mut cursor = Cursor::new(text);
-        let node = or(&mut cursor)?;
-        cursor.at_end().then_some(FastExpr(node))
+        let mut scanner = Scanner::new(text);
+        let node = or(&mut scanner)?;
+        scanner.at_end().then_some(FastExpr(node))
     }
 
     /// Evaluates a condition or check rule; `None` leaves it to rhai.
-    pub fn test(&self, names: &dyn Names) -> Option<bool> {
+    pub fn test(&self, names: &dyn FastScope) -> Option<bool> {
         match (Eval { names }).node(&self.0)? {
             Plain::Bool(b) => Some(b),
             _ => None,
@@ -78,7 +82,7 @@ impl FastExpr {
     }
 }
 
-fn or(c: &mut Cursor) -> Option<Node> {
+fn or(c: &mut Scanner) -> Option<Node> {
     let mut node = and(c)?;
     while c.eat("||") {
         node = Node::Or(Box::new(node), Box::new(and(c)?));
@@ -86,7 +90,7 @@ fn or(c: &mut Cursor) -> Option<Node> {
     Some(node)
 }
 
-fn and(c: &mut Cursor) -> Option<Node> {
+fn and(c: &mut Scanner) -> Option<Node> {
     let mut node = compare(c)?;
     while c.eat("&&") {
         node = Node::And(Box::new(node), Box::new(compare(c)?));
@@ -96,7 +100,7 @@ fn and(c: &mut Cursor) -> Option<Node> {
 
 /// One comparison at most: rhai chains them (`a < b == c`) with precedences
 /// of their own, which the fast path does not follow.
-fn compare(c: &mut Cursor) -> Option<Node> {
+fn compare(c: &mut Scanner) -> Option<Node> {
     let left = unary(c)?;
     let op = [
         ("==", Compare::Eq),
@@ -114,14 +118,14 @@ fn compare(c: &mut Cursor) -> Option<Node> {
     }
 }
 
-fn unary(c: &mut Cursor) -> Option<Node> {
+fn unary(c: &mut Scanner) -> Option<Node> {
     if c.eat("!") {
         return Some(Node::Not(Box::new(unary(c)?)));
     }
     primary(c)
 }
 
-fn primary(c: &mut Cursor) -> Option<Node> {
+fn primary(c: &mut Scanner) -> Option<Node> {
     if c.eat("(") {
         let node = or(c)?;
         return c.eat(")").then_some(node);
@@ -143,13 +147,16 @@ fn primary(c: &mut Cursor) -> Option<Node> {
     if c.peek("(") {
         return None;
     }
-    Some(match (path.root.as_str(), path.rest.is_empty()) {
-        ("answer", true) => Node::Answer,
-        _ => Node::Name(path),
-    })
+    Some(
+        if path.rest.is_empty() && path.root == ScopeName::Answer.word() {
+            Node::Answer
+        } else {
+            Node::Name(path)
+        },
+    )
 }
 
-fn call(c: &mut Cursor, name: &str) -> Option<Node> {
+fn call(c: &mut Scanner, name: &str) -> Option<Node> {
     let helper = match name {
         "words" => Some(Helper::Count),
         "starts_with_i" => Some(Helper::StartsWithI),
@@ -160,7 +167,7 @@ fn call(c: &mut Cursor, name: &str) -> Option<Node> {
     let node = match (helper, name) {
         (Some(helper), _) => Node::Words(helper, Box::new(or(c)?)),
         (None, "is_due") => Node::IsDue(Box::new(or(c)?)),
-        (None, "visits") => Node::Visits(c.string()?.to_owned()),
+        (None, _) if name == ScopeName::Visits.word() => Node::Visits(c.string()?.to_owned()),
         (None, "contains_any") => {
             let text = or(c)?;
             if !(c.eat(",") && c.eat("[")) {
@@ -181,7 +188,7 @@ fn call(c: &mut Cursor, name: &str) -> Option<Node> {
 }
 
 struct Eval<'n> {
-    names: &'n dyn Names,
+    names: &'n dyn FastScope,
 }
 
 impl<'n> Eval<'n> {
@@ -200,9 +207,9 @@ impl<'n> Eval<'n> {
             }
             Node::Words(helper, text) => self.with_words(text, |words| match helper {
                 Helper::Count => Plain::Int(words.count() as i64),
-                Helper::StartsWithI => Plain::Bool(words.start_with_i()),
-                Helper::HasAbsolutes => Plain::Bool(words.have_absolutes()),
-                Helper::NamesFeeling => Plain::Bool(words.name_feeling()),
+                Helper::StartsWithI => Plain::Bool(opens_first_person(words)),
+                Helper::HasAbsolutes => Plain::Bool(says_absolutes(words)),
+                Helper::NamesFeeling => Plain::Bool(names_a_feeling(words)),
             })?,
             Node::ContainsAny(text, needles) => self.with_words(text, |words| {
                 Plain::Bool(needles.iter().any(|n| words.contain(n)))

@@ -6,7 +6,8 @@
 //! control, and any hole whose value is missing or not a string or number,
 //! where minijinja's own output or error is wanted.
 
-use crate::script::names::{Cursor, NamePath, Names, Plain};
+use crate::script::fast_scope::{FastScope, NamePath, Plain};
+use crate::script::scanner::Scanner;
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ enum Piece {
     Hole(NamePath),
 }
 
-/// Names minijinja reads as literals, not as values of the context.
+/// FastScope minijinja reads as literals, not as values of the context.
 const LITERALS: [&str; 6] = ["true", "false", "none", "True", "False", "None"];
 
 impl FastText {
@@ -67,7 +68,7 @@ impl FastText {
     }
 
     /// The rendered text; `None` leaves it to minijinja.
-    pub fn render(&self, names: &dyn Names) -> Option<String> {
+    pub fn render(&self, names: &dyn FastScope) -> Option<String> {
         // Room for a name or a short answer in each hole.
         let mut out = String::with_capacity(self.text_len + 32 * self.pieces.len());
         for piece in &self.pieces {
@@ -91,13 +92,13 @@ fn hole(inside: &str) -> Option<NamePath> {
     if inside.starts_with(['-', '+']) || inside.ends_with(['-', '+']) || trimmed.is_empty() {
         return None;
     }
-    let mut cursor = Cursor::new(inside);
-    let root = cursor.ident()?;
+    let mut scanner = Scanner::new(inside);
+    let root = scanner.ident()?;
     if LITERALS.contains(&root) {
         return None;
     }
-    let path = cursor.name_path(root)?;
-    cursor.at_end().then_some(path)
+    let path = scanner.name_path(root)?;
+    scanner.at_end().then_some(path)
 }
 
 #[cfg(test)]

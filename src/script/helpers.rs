@@ -1,8 +1,8 @@
 //! Functions exercise scripts can call. Each works on the words a partner
 //! typed, case-insensitively, and never fails on odd input.
 
+use crate::script::words::{Phrase, Words, word_count};
 use rhai::{Array, Engine, ImmutableString};
-use std::borrow::Cow;
 
 pub fn register(engine: &mut Engine) {
     engine.register_fn("words", |s: &str| word_count(s) as i64);
@@ -23,123 +23,6 @@ pub fn register(engine: &mut Engine) {
     });
 }
 
-/// The words of `s`, lower-cased, with curly apostrophes made straight and
-/// surrounding punctuation removed.
-pub fn words(s: &str) -> Vec<String> {
-    each_word(s).map(Cow::into_owned).collect()
-}
-
-/// `words`, borrowing each word from `s` when it needs no change: the
-/// helpers run inside every check rule, so they avoid allocating.
-fn each_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    s.split(separates_words)
-        .map(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}');
-            let ascii_lowercase = w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
-            if ascii_lowercase {
-                Cow::Borrowed(w.trim_matches('\''))
-            } else {
-                Cow::Owned(w.replace('\u{2019}', "'").trim_matches('\'').to_lowercase())
-            }
-        })
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-}
-
-fn separates_words(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '(' | ')' | '"')
-}
-
-/// `each_word` for ASCII text, trimming bytes instead of characters: the
-/// same words (a property test below compares them) at a fraction of the
-/// cost, and most answers are ASCII.
-fn each_ascii_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    fn trim(w: &str, keep: impl Fn(u8) -> bool) -> Option<&str> {
-        let bytes = w.as_bytes();
-        let start = bytes.iter().position(|&b| keep(b))?;
-        let end = bytes.iter().rposition(|&b| keep(b))? + 1;
-        w.get(start..end)
-    }
-    let bytes = s.as_bytes();
-    bytes
-        .split(|&b| b.is_ascii() && separates_words(char::from(b)))
-        .filter_map(move |w| {
-            // Where the word starts in `s`, to slice the `str` itself.
-            let start = w.as_ptr().addr() - bytes.as_ptr().addr();
-            let w = s.get(start..start + w.len())?;
-            let w = trim(w, |b| b.is_ascii_alphanumeric() || b == b'\'')?;
-            let w = trim(w, |b| b != b'\'')?;
-            if !w.bytes().any(|b| b.is_ascii_alphanumeric()) {
-                return None;
-            }
-            Some(if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(w.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(w)
-            })
-        })
-}
-
-/// A text split into words once, for every helper that reads it: the check
-/// rules of one answer share one split (`fast_expr`).
-pub struct Words<'a>(Vec<Cow<'a, str>>);
-
-impl<'a> Words<'a> {
-    pub fn of(s: &'a str) -> Self {
-        if s.is_ascii() {
-            // Room for words of three letters and a space: rarely regrown.
-            let mut words = Vec::with_capacity(s.len() / 4 + 1);
-            words.extend(each_ascii_word(s));
-            Words(words)
-        } else {
-            Words(each_word(s).collect())
-        }
-    }
-
-    pub fn count(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn start_with_i(&self) -> bool {
-        self.0.first().is_some_and(|w| FIRST_PERSON.contains(&&**w))
-    }
-
-    pub fn have_absolutes(&self) -> bool {
-        self.0.iter().any(|w| ABSOLUTES.contains(&&**w))
-            || ABSOLUTE_PHRASES.iter().any(|p| self.contain_words(p))
-    }
-
-    pub fn name_feeling(&self) -> bool {
-        self.0.iter().any(|w| FEELINGS.binary_search(&&**w).is_ok())
-    }
-
-    /// Whether the phrase's words appear here in a row.
-    pub fn contain(&self, phrase: &Phrase) -> bool {
-        self.contain_words(&phrase.0)
-    }
-
-    fn contain_words<S: AsRef<str>>(&self, wanted: &[S]) -> bool {
-        let same = |w: &Cow<str>, word: &S| **w == *word.as_ref();
-        match wanted {
-            [] => false,
-            [word] => self.0.iter().any(|w| same(w, word)),
-            _ => self
-                .0
-                .windows(wanted.len())
-                .any(|w| w.iter().zip(wanted).all(|(w, word)| same(w, word))),
-        }
-    }
-}
-
-/// A needle of `contains_any`, split into words like the text it is sought in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Phrase(Vec<String>);
-
-impl Phrase {
-    pub fn new(text: &str) -> Self {
-        Phrase(words(text))
-    }
-}
-
 /// True when the words name a date or a time from now ("by Friday").
 pub fn is_due(s: &str) -> bool {
     // Any fixed day works: only whether the words name a date matters here.
@@ -147,16 +30,17 @@ pub fn is_due(s: &str) -> bool {
     crate::script::due::parse_due(s, today).is_some()
 }
 
-pub fn word_count(s: &str) -> usize {
-    each_word(s).count()
-}
-
 const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my"];
 
 /// True when the sentence starts from the speaker's own side:
 /// "I feel...", "I'm...", "I've...", "My ...".
 pub fn starts_with_i(s: &str) -> bool {
-    Words::of(s).start_with_i()
+    opens_first_person(&Words::of(s))
+}
+
+/// `starts_with_i` for text already split.
+pub fn opens_first_person(words: &Words) -> bool {
+    words.first().is_some_and(|w| FIRST_PERSON.contains(&w))
 }
 
 const ABSOLUTES: [&str; 10] = [
@@ -183,7 +67,13 @@ const ABSOLUTE_PHRASES: [&[&str]; 4] = [
 /// True when the text generalises ("always", "never", "every time"), which
 /// turns a complaint about a moment into a verdict about a person.
 pub fn has_absolutes(s: &str) -> bool {
-    Words::of(s).have_absolutes()
+    says_absolutes(&Words::of(s))
+}
+
+/// `has_absolutes` for text already split.
+pub fn says_absolutes(words: &Words) -> bool {
+    words.iter().any(|w| ABSOLUTES.contains(&w))
+        || ABSOLUTE_PHRASES.iter().any(|p| words.contain_words(p))
 }
 
 /// Sorted, for a binary search: a long answer has hundreds of words.
@@ -270,7 +160,12 @@ const FEELINGS: &[&str] = &[
 /// True when the text names a feeling word. "I feel that you..." names a
 /// thought, not a feeling, so it does not count on its own.
 pub fn names_feeling(s: &str) -> bool {
-    Words::of(s).name_feeling()
+    names_a_feeling(&Words::of(s))
+}
+
+/// `names_feeling` for text already split.
+pub fn names_a_feeling(words: &Words) -> bool {
+    words.iter().any(|w| FEELINGS.binary_search(&w).is_ok())
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
@@ -284,6 +179,7 @@ pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::words::words;
 
     #[test]
     fn first_person_openings() {
@@ -316,34 +212,6 @@ mod tests {
         assert!(contains_any("I'm sorry, BUT you", &needles));
         assert!(contains_any("sorry if you felt", &needles));
         assert!(!contains_any("the butter", &needles));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn ascii_text_splits_as_any_text_does(s in "[ -~\t\n\r\x0B\x0C]{0,40}") {
-            let general: Vec<Cow<str>> = each_word(&s).collect();
-            let ascii: Vec<Cow<str>> = each_ascii_word(&s).collect();
-            proptest::prop_assert_eq!(general, ascii);
-        }
-    }
-
-    #[test]
-    fn ascii_words_are_the_words() {
-        for s in [
-            "I'M hurt, 'really'  -- 'ok'-",
-            "'' a'b 'C' ",
-            "\x0bx\x0cY",
-            "",
-        ] {
-            let general: Vec<Cow<str>> = each_word(s).collect();
-            assert_eq!(general, each_ascii_word(s).collect::<Vec<_>>(), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn counts_words() {
-        assert_eq!(word_count("I feel — hurt, when..."), 4);
-        assert_eq!(word_count(""), 0);
     }
 
     #[test]

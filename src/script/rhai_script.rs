@@ -3,20 +3,23 @@
 //! no `eval`, no printing, no clock, and hard limits on work and memory, so an
 //! exercise file can never read a file, hang the program or exhaust memory.
 
-use crate::engine::state::Visits;
 use crate::limits;
+use crate::script::code_tokens::{Kind, tokens};
 use crate::script::fast_expr::FastExpr;
-use crate::script::names::Names;
+use crate::script::fast_scope::FastScope;
+use crate::script::scope_names::{ScopeName, Visits};
+use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
 use rhai::packages::{
-    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
-    MoreStringPackage, Package,
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+    BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{
     AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
 };
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
 #[derive(Debug, Clone)]
@@ -28,12 +31,7 @@ pub struct Script {
 }
 
 /// Where and why a script failed, with the position inside the script text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-}
+pub type ScriptError = TextError;
 
 thread_local! {
     static ENGINE: Engine = sandbox();
@@ -43,11 +41,34 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
+    /// The names of every function the sandbox offers, so a call to any
+    /// other (`sleep`) is an error when the file is checked, not mid-session.
+    static FUNCTIONS: HashSet<String> = ENGINE.with(|engine| {
+        let mut names: HashSet<String> = engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|signature| signature.split('(').next())
+            .map(|name| name.trim_start_matches("fn ").to_owned())
+            .collect();
+        // Built into rhai's evaluator rather than registered.
+        names.extend(["type_of", "Fn", "call", "curry", "is_def_var", "is_def_fn", "is_shared"].map(str::to_owned));
+        names
+    });
+    /// When the evaluation running now must stop.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
+
+/// What rhai's progress callback returns when the deadline has passed.
+const OUT_OF_TIME: &str = "out of time";
 
 fn sandbox() -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(CorePackage::new().as_shared_module());
+    // rhai's core package without its language-core part (`sleep`, `exit`,
+    // `parse_json`, function metadata) or function pointers and debugging:
+    // no exercise needs them, and `sleep` alone could hang a session.
+    engine.register_global_module(ArithmeticPackage::new().as_shared_module());
+    engine.register_global_module(BasicStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicIteratorPackage::new().as_shared_module());
     engine.register_global_module(LogicPackage::new().as_shared_module());
     engine.register_global_module(BasicMathPackage::new().as_shared_module());
     engine.register_global_module(BasicArrayPackage::new().as_shared_module());
@@ -65,6 +86,16 @@ fn sandbox() -> Engine {
     engine.set_max_variables(limits::SCRIPT_VARIABLES);
     engine.set_max_functions(limits::SCRIPT_FUNCTIONS);
     engine.set_strict_variables(true);
+    engine.on_progress(|operations| {
+        // Reading the clock every operation would cost more than the work.
+        if operations % 256 != 0 {
+            return None;
+        }
+        let late = DEADLINE
+            .get()
+            .is_some_and(|deadline| Instant::now() > deadline);
+        late.then(|| OUT_OF_TIME.into())
+    });
     crate::script::helpers::register(&mut engine);
     engine
 }
@@ -90,18 +121,20 @@ impl Script {
                 }
             })
         });
-        ast.map(|ast| Script {
-            ast,
-            uses: Uses::scan_among(text, names),
-            fast: expression.then(|| FastExpr::parse(text)).flatten(),
-        })
-        .map_err(|e| {
+        let ast = ast.map_err(|e| {
             let (line, column) = position(e.position());
             ScriptError {
                 message: compile_message(e.err_type()),
                 line,
                 column,
+                width: 1,
             }
+        })?;
+        unknown_call(text, &ast)?;
+        Ok(Script {
+            ast,
+            uses: Uses::scan_among(text, names),
+            fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
     }
 
@@ -112,24 +145,29 @@ impl Script {
 
     /// Evaluates a condition or check rule without rhai, if it has the
     /// common shape and reads only plain values; `None` when rhai must.
-    pub(crate) fn test_fast(&self, names: &dyn Names) -> Option<bool> {
+    pub(crate) fn test_fast(&self, names: &dyn FastScope) -> Option<bool> {
         let fast = self
             .fast
             .as_ref()
-            .filter(|_| crate::script::names::fast_paths_on())?;
+            .filter(|_| crate::script::fast_scope::fast_paths_on())?;
         fast.test(names)
     }
 
     /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
     pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
-        if self.uses.has("visits") {
+        if self.uses.has(ScopeName::Visits) {
             VISITS.with(|v| v.borrow_mut().clone_from(visits));
         }
-        ENGINE.with(|engine| {
+        DEADLINE.set(Some(
+            Instant::now() + Duration::from_millis(limits::SCRIPT_MILLISECONDS),
+        ));
+        let result = ENGINE.with(|engine| {
             engine
                 .eval_ast_with_scope::<Dynamic>(scope, &self.ast)
                 .map_err(|e| runtime_error(&e))
-        })
+        });
+        DEADLINE.set(None);
+        result
     }
 
     /// Evaluates a condition, insisting on a true/false result.
@@ -139,6 +177,7 @@ impl Script {
             message: format!("expected true or false, but the expression gave {type_name}"),
             line: 1,
             column: 1,
+            width: 1,
         })
     }
 }
@@ -180,6 +219,57 @@ pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
 }
 
+/// The first call in `text` to a function neither the sandbox nor the
+/// script itself defines, as an error at the call. rhai only finds these
+/// when the call runs, which may be mid-session.
+fn unknown_call(text: &str, ast: &AST) -> Result<(), ScriptError> {
+    let defined: Vec<&str> = ast.iter_functions().map(|f| f.name).collect();
+    for (at, name) in calls(text) {
+        let known = FUNCTIONS.with(|known| known.contains(name)) || defined.contains(&name);
+        if !known {
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+                .chars()
+                .count()
+                + 1;
+            return Err(ScriptError {
+                message: format!("`{name}` is not a function exercise scripts can call"),
+                line,
+                column,
+                width: name.chars().count(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `text` calls a function by name (`name(` or `.name(`), outside
+/// strings and comments, with the byte offset of each name.
+fn calls(text: &str) -> Vec<(usize, &str)> {
+    const KEYWORDS: [&str; 12] = [
+        "if", "while", "for", "loop", "switch", "return", "fn", "in", "do", "until", "throw",
+        "catch",
+    ];
+    let tokens = tokens(text, 0);
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let Kind::Name(name) = &token.kind else {
+            continue;
+        };
+        let called = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.kind == Kind::Punct('('));
+        let defined_here = i > 0 && tokens[i - 1].kind == Kind::Name("fn".to_owned());
+        // `1e5` reads as the digit `1` and the name `e5`.
+        let in_number = text[..token.start].ends_with(|c: char| c.is_ascii_digit());
+        if called && !defined_here && !in_number && !KEYWORDS.contains(&name.as_str()) {
+            out.push((token.start, &text[token.start..token.end]));
+        }
+    }
+    out
+}
+
 /// rhai's words, except where a limit was hit: those say which limit.
 fn compile_message(error: &ParseErrorType) -> String {
     match error {
@@ -210,6 +300,10 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
             format!("the script built a value that is too large ({what})")
         }
         EvalAltResult::ErrorStackOverflow(_) => "the script nests calls too deeply".to_owned(),
+        EvalAltResult::ErrorTerminated(..) => format!(
+            "the script ran for more than {} ms; is it doing the same costly work over and over?",
+            limits::SCRIPT_MILLISECONDS
+        ),
         other => {
             let text = other.to_string();
             // rhai appends its own position; ours is in the diagnostic.
@@ -223,6 +317,7 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         message,
         line,
         column,
+        width: 1,
     }
 }
 
@@ -278,6 +373,91 @@ mod tests {
     fn huge_arrays_are_refused() {
         let error = eval("let a = [1]; loop { a += a; }").unwrap_err();
         assert!(error.message.contains("too large"), "{}", error.message);
+    }
+
+    #[test]
+    fn sleep_and_exit_are_not_available() {
+        for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
+            let error = eval(text).unwrap_err();
+            assert!(
+                error
+                    .message
+                    .ends_with("is not a function exercise scripts can call"),
+                "{text}: {}",
+                error.message
+            );
+            // Even were the check above fooled, the engine has no such function.
+            let ast = ENGINE.with(|engine| engine.compile(text)).unwrap();
+            let ran = ENGINE.with(|engine| engine.eval_ast::<Dynamic>(&ast));
+            assert!(
+                ran.unwrap_err()
+                    .to_string()
+                    .starts_with("Function not found"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_call_to_a_function_the_sandbox_lacks_fails_when_compiled() {
+        let error =
+            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap_err();
+        assert_eq!(
+            (
+                error.message.as_str(),
+                error.line,
+                error.column,
+                error.width
+            ),
+            (
+                "`sleep` is not a function exercise scripts can call",
+                1,
+                22,
+                5
+            )
+        );
+        let error = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap_err();
+        assert_eq!(
+            (error.message.as_str(), error.line, error.column),
+            ("`exit` is not a function exercise scripts can call", 3, 3)
+        );
+        // Strings, comments, keywords and the script's own functions are not calls.
+        assert!(
+            Script::statements(
+                "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
+                &[]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn costly_work_within_the_operations_limit_stops_on_time() {
+        let text = "let s = \"x\"; while s.len() < 200000 { s += s; } \
+                    let n = 0; loop { n += s.index_of(\"y\"); }";
+        let started = Instant::now();
+        let error = eval(text).unwrap_err();
+        assert_eq!(
+            error.message,
+            "the script ran for more than 2000 ms; is it doing the same costly work over and over?"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn values_nested_while_a_script_runs_stop_at_the_item_limit() {
+        for text in [
+            "let a = []; loop { a = [a]; }",
+            "let m = #{}; loop { m = #{x: m}; }",
+        ] {
+            let error = eval(text).unwrap_err();
+            // A busy machine may meet the deadline first; both bound it.
+            assert!(
+                error.message.contains("too large") || error.message.contains("ran for more than"),
+                "{text}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Answers are passed in as values, never compiled as templates.
 
 use crate::limits;
+use crate::script::fast_scope::FastScope;
 use crate::script::fast_text::FastText;
-use crate::script::names::Names;
 use crate::script::uses::Uses;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use rustc_hash::FxHashMap as HashMap;
@@ -18,13 +18,7 @@ pub enum Text {
 }
 
 /// A template problem with its position inside the template text (1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-    pub width: usize,
-}
+pub type TemplateError = crate::script::text_error::TextError;
 
 /// Templates whose name ends in this are Markdown: values are escaped.
 pub const MARKDOWN_SUFFIX: &str = ".md";
@@ -32,12 +26,12 @@ pub const MARKDOWN_SUFFIX: &str = ".md";
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
-    compiled: HashMap<String, Compiled>,
+    compiled: HashMap<String, CompiledTemplate>,
 }
 
 /// What is known of a template once it is compiled.
 #[derive(Debug)]
-struct Compiled {
+struct CompiledTemplate {
     uses: Uses,
     /// The template in its common shape, rendered without minijinja.
     fast: Option<FastText>,
@@ -93,7 +87,7 @@ impl Templates {
         self.env
             .add_template_owned(name.clone(), source.to_owned())
             .map_err(|e| located(&e, source))?;
-        let compiled = Compiled {
+        let compiled = CompiledTemplate {
             uses: Uses::scan(source),
             // Markdown templates escape every value; only minijinja does that.
             fast: (!name.ends_with(MARKDOWN_SUFFIX))
@@ -117,13 +111,13 @@ impl Templates {
     pub(crate) fn render_fast(
         &self,
         text: &Text,
-        names: &dyn Names,
+        names: &dyn FastScope,
     ) -> Option<Result<String, TemplateError>> {
         match text {
             Text::Plain(s) => Some(Ok(s.clone())),
             Text::Template(name) => {
                 let fast = self.compiled.get(name)?.fast.as_ref();
-                let fast = fast.filter(|_| crate::script::names::fast_paths_on())?;
+                let fast = fast.filter(|_| crate::script::fast_scope::fast_paths_on())?;
                 Some(within_limit(fast.render(names)?))
             }
         }

@@ -5,13 +5,10 @@
 //!
 //! The scan looks at words, so it over-approximates (a name inside a string
 //! or a comment counts) but never misses a name that is read. Text with a word
-//! that can reach values without naming them gets everything.
+//! that can reach values without naming them gets everything. The names are
+//! those of `scope_names::SCOPE_NAMES`, one bit each in table order.
 
-use crate::format::compiler::SCRIPT_NAMES;
-
-/// The bit for `visits`, the helper that reads the run's visit counts; the
-/// bits below it are the engine's names, in `SCRIPT_NAMES` order.
-const VISITS: u16 = 1 << SCRIPT_NAMES.len();
+use crate::script::scope_names::{SCOPE_NAMES, ScopeName};
 
 /// Ways to read a value by a name built at run time (rhai function pointers
 /// and `is_def_var`), or to see the whole context (minijinja's `debug()`, and
@@ -29,7 +26,7 @@ const INDIRECT: [&str; 9] = [
 ];
 
 /// The bit for role names (`speaker`), which are variables of their own.
-const ROLE_NAMES: u16 = VISITS << 1;
+const ROLE_NAMES: u32 = 1 << SCOPE_NAMES.len();
 
 /// The bytes a name is made of.
 const IDENTIFIER: [bool; 256] = {
@@ -48,8 +45,8 @@ const IDENTIFIER: [bool; 256] = {
 const TRACKED: [u16; 256] = {
     let mut table = [0u16; 256];
     let mut i = 0;
-    while i < SCRIPT_NAMES.len() {
-        mark(&mut table, SCRIPT_NAMES[i]);
+    while i < SCOPE_NAMES.len() {
+        mark(&mut table, SCOPE_NAMES[i].word);
         i += 1;
     }
     let mut i = 0;
@@ -57,7 +54,6 @@ const TRACKED: [u16; 256] = {
         mark(&mut table, INDIRECT[i]);
         i += 1;
     }
-    mark(&mut table, "visits");
     table
 };
 
@@ -69,10 +65,10 @@ const fn mark(table: &mut [u16; 256], word: &str) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Uses(u16);
+pub struct Uses(u32);
 
 impl Uses {
-    pub const ALL: Uses = Uses(u16::MAX);
+    pub const ALL: Uses = Uses(u32::MAX);
     pub const NONE: Uses = Uses(0);
 
     /// The names `text` may read; role names are assumed read.
@@ -101,10 +97,7 @@ impl Uses {
                     continue;
                 }
             }
-            if !declared.is_empty()
-                && word != b"answer"
-                && declared.iter().any(|d| d.as_bytes() == word)
-            {
+            if !declared.is_empty() && declared.iter().any(|d| d.as_bytes() == word) {
                 bits |= ROLE_NAMES;
             }
         }
@@ -112,8 +105,8 @@ impl Uses {
     }
 
     /// These uses and `name` as well.
-    pub fn and(self, name: &str) -> Uses {
-        Uses(self.0 | bit(name).unwrap_or(0))
+    pub fn and(self, name: ScopeName) -> Uses {
+        Uses(self.0 | bit(name))
     }
 
     /// Whether the text may read a role by its name.
@@ -121,26 +114,18 @@ impl Uses {
         self.0 & ROLE_NAMES != 0
     }
 
-    /// Whether the text may read `name`. Names this module does not track
-    /// (roles, `answer`) are always considered read.
-    pub fn has(self, name: &str) -> bool {
-        bit(name).is_none_or(|bit| self.0 & bit != 0)
+    /// Whether the text may read `name`.
+    pub fn has(self, name: ScopeName) -> bool {
+        self.0 & bit(name) != 0
     }
 }
 
-/// The bit of a tracked name.
-fn bit(name: &str) -> Option<u16> {
-    bit_of(name.as_bytes())
+const fn bit(name: ScopeName) -> u32 {
+    1 << name as u32
 }
 
-fn bit_of(name: &[u8]) -> Option<u16> {
-    if name == b"visits" {
-        return Some(VISITS);
-    }
-    SCRIPT_NAMES
-        .iter()
-        .position(|n| n.as_bytes() == name)
-        .map(|i| 1 << i)
+fn bit_of(word: &[u8]) -> Option<u32> {
+    ScopeName::of_bytes(word).map(bit)
 }
 
 #[cfg(test)]
@@ -150,16 +135,16 @@ mod tests {
     #[test]
     fn finds_names_as_whole_words() {
         let uses = Uses::scan("answers.heard != \"yes\" && round == 2");
-        assert!(uses.has("answers"));
-        assert!(uses.has("round"));
-        assert!(!uses.has("answers_by"));
-        assert!(!uses.has("transcript"));
-        assert!(uses.has("speaker"), "untracked names always count");
+        assert!(uses.has(ScopeName::Answers));
+        assert!(uses.has(ScopeName::Round));
+        assert!(!uses.has(ScopeName::AnswersBy));
+        assert!(!uses.has(ScopeName::Transcript));
+        assert!(uses.has_role_names(), "role names always count");
     }
 
     #[test]
     fn every_tracked_word_is_scanned() {
-        for word in SCRIPT_NAMES.iter().chain(&INDIRECT).chain(&["visits"]) {
+        for word in SCOPE_NAMES.iter().map(|e| &e.word).chain(&INDIRECT) {
             assert_ne!(Uses::scan_among(word, &[]), Uses::NONE, "{word}");
         }
     }
@@ -171,7 +156,7 @@ mod tests {
             if INDIRECT.contains(&word) {
                 return Uses::ALL;
             }
-            if let Some(bit) = bit(word) {
+            if let Some(bit) = bit_of(word.as_bytes()) {
                 bits |= bit;
                 continue;
             }
@@ -237,11 +222,11 @@ mod tests {
     #[test]
     fn characters_beyond_ascii_separate_words() {
         let uses = Uses::scan("Liebe·answers—wörds ledgerü «round» visitsé");
-        assert!(uses.has("answers"));
-        assert!(uses.has("ledger"));
-        assert!(uses.has("round"));
-        assert!(uses.has("visits"));
-        assert!(!uses.has("transcript"));
+        assert!(uses.has(ScopeName::Answers));
+        assert!(uses.has(ScopeName::Ledger));
+        assert!(uses.has(ScopeName::Round));
+        assert!(uses.has(ScopeName::Visits));
+        assert!(!uses.has(ScopeName::Transcript));
         let declared = ["speaker"];
         assert!(Uses::scan_among("“speaker”", &declared).has_role_names());
         assert!(!Uses::scan_among("speakerin", &declared).has_role_names());

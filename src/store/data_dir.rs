@@ -1,10 +1,10 @@
 //! Where mend keeps what couples said: `--data DIR`, `MEND_DATA`, or the
 //! platform's user data folder. Everything under it is private to the user:
-//! folders 0700 and files 0600 on unix, set when they are created.
+//! folders 0700 and files 0600 on unix, set when they are created; a folder
+//! others could write in is refused or made private again (`private`).
 
+use crate::store::private;
 use anyhow::{Context, bail};
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -19,7 +19,16 @@ impl DataDir {
             Some(dir) => dir.to_owned(),
             None => default_root()?,
         };
-        Ok(DataDir { root })
+        let data = DataDir { root };
+        if data.root.exists() {
+            private::ensure_dir(&data.root, false)
+                .with_context(|| format!("cannot use the data folder `{}`", data.root.display()))?;
+            // What a crash left half-written is a copy of what is saved.
+            for dir in [data.sessions(), data.ledgers()] {
+                private::sweep_temps(&dir);
+            }
+        }
+        Ok(data)
     }
 
     pub fn root(&self) -> &Path {
@@ -40,8 +49,14 @@ impl DataDir {
 
     /// Creates `dir` (and the data root above it) as private folders.
     pub fn ensure(&self, dir: &Path) -> anyhow::Result<()> {
-        private_dir(&self.root)?;
-        private_dir(dir)
+        for (folder, own) in [(&*self.root, false), (dir, dir != self.root)] {
+            let note = private::ensure_dir(folder, own)
+                .with_context(|| format!("cannot use folder `{}`", folder.display()))?;
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
+        }
+        Ok(())
     }
 }
 
@@ -70,53 +85,7 @@ fn default_root() -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Creates a folder readable only by its owner; an existing one is left as it is.
-pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create folder `{}`", dir.display()))
-}
-
-/// Options that create files readable only by their owner.
-pub fn private_file() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-}
-
-/// Replaces `path` with `bytes` so that a crash leaves either the old file or
-/// the new one, never half of each: temp file, fsync, rename, fsync the folder.
+/// Replaces `path` with `bytes` atomically (see `private::write_atomic`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = private_file()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        if let Ok(dir) = File::open(dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written.with_context(|| format!("cannot write `{}`", path.display()))
+    private::write_atomic(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
 }

@@ -13,7 +13,9 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
-use crate::store::data_dir::{private_file, write_atomic};
+use crate::store::data_dir::write_atomic;
+use crate::store::private;
+use crate::store::save_error::SaveError;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -128,10 +130,7 @@ fn compact_after(len: u64) -> u64 {
 impl Journal {
     /// Creates a new journal; fails if one is already there.
     pub fn create(path: &Path) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .create_new(true)
-            .open(path)
+        let file = private::create_new_append(path)
             .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
         Ok(Journal {
             file,
@@ -144,9 +143,7 @@ impl Journal {
     /// Opens an existing journal for appending, first cutting off a torn
     /// last line (at `valid_len`) so new lines never follow a broken one.
     pub fn reopen(path: &Path, valid_len: u64) -> anyhow::Result<Journal> {
-        let file = private_file()
-            .append(true)
-            .open(path)
+        let file = private::open_append(path)
             .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
             file.set_len(valid_len)?;
@@ -162,8 +159,8 @@ impl Journal {
 
     /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
     /// is refused with `StateTooLarge` and nothing is written.
-    pub fn append(&mut self, line: &Line) -> anyhow::Result<()> {
-        let mut bytes = serde_json::to_vec(line)?;
+    pub fn append(&mut self, line: &Line) -> Result<(), SaveError> {
+        let mut bytes = serde_json::to_vec(line).map_err(|e| SaveError::Io(e.into()))?;
         bytes.push(b'\n');
         if matches!(line, Line::State(_)) && bytes.len() > limits::JOURNAL_STATE_BYTES {
             return Err(StateTooLarge { bytes: bytes.len() }.into());
@@ -197,9 +194,7 @@ impl Journal {
             bytes.push(b'\n');
         }
         write_atomic(&self.path, &bytes)?;
-        self.file = private_file()
-            .append(true)
-            .open(&self.path)
+        self.file = private::open_append(&self.path)
             .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
         self.compact_at = compact_after(self.len);
@@ -300,7 +295,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             .filter(|_| complete)
         {
             Some(line) => read.lines.push(line),
-            None if is_last => {
+            // A line cut off by a crash has no newline; a whole line that
+            // does not read is damage, and is never cut away on resuming.
+            None if is_last && !complete => {
                 read.warning = Some(format!(
                     "the last line of session journal `{name}` (line {number}) was cut off, probably by a crash while it was written; it was skipped, and everything before it is kept"
                 ));
@@ -308,7 +305,8 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
             }
             None => {
                 let why = match serde_json::from_slice::<Line>(text) {
-                    Err(e) => e.to_string(),
+                    // serde_json counts lines within the line: only the column helps.
+                    Err(e) => e.to_string().replace(" at line 1 column ", " at column "),
                     Ok(_) => "the line is incomplete".to_owned(),
                 };
                 bail!(
@@ -323,7 +321,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Read> {
-    let bytes = std::fs::read(path)
+    let bytes = private::read(path)
         .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
     parse(&path.display().to_string(), &bytes)
 }
@@ -458,7 +456,7 @@ mod tests {
         let error = journal
             .append(&state("a", &"x".repeat(limits::JOURNAL_STATE_BYTES)))
             .unwrap_err();
-        assert!(error.downcast_ref::<StateTooLarge>().is_some(), "{error}");
+        assert!(matches!(error, SaveError::TooLarge(_)), "{error}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 

@@ -4,7 +4,7 @@
 //! killed mend is never mistaken for a live one (a recycled pid cannot fool
 //! it), and the next mend takes over and says so.
 
-use crate::store::data_dir::private_file;
+use crate::store::private;
 use anyhow::{Context, bail};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -19,12 +19,7 @@ impl SessionLock {
     /// Takes the lock for `session`. Also returns a note when a mend that
     /// ended without closing the session held it before.
     pub fn acquire(path: &Path, session: &str) -> anyhow::Result<(SessionLock, Option<String>)> {
-        let mut file = private_file()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
+        let mut file = private::open_lock(path)
             .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
         let mut holder = String::new();
         match file.try_lock() {

@@ -2,8 +2,14 @@
 //!
 //! May import: `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
+pub mod archive;
+pub mod couple_data;
 pub mod data_dir;
 pub mod journal;
+pub mod ledger_file;
 pub mod lock;
+pub mod private;
+pub mod save_error;
+pub mod sealed;
 pub mod session;
 pub mod session_log;

@@ -16,6 +16,7 @@ use crate::store::journal::{
     ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
 };
 use crate::store::lock::SessionLock;
+use crate::store::save_error::SaveError;
 pub use crate::store::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
@@ -190,7 +191,7 @@ impl Session {
             self.recorded = false;
         }
         self.current = Some(header.exercise.clone());
-        self.journal.append(&Line::Exercise(Box::new(header)))
+        Ok(self.journal.append(&Line::Exercise(Box::new(header)))?)
     }
 
     /// Continues the unfinished exercise of this session.
@@ -212,15 +213,16 @@ impl Session {
     /// before returning. When the run has finished, its commitments,
     /// agreements and marks go into the couple's ledger (with any other
     /// finished run the ledger is missing), once.
-    pub fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+    pub fn save(&mut self, run: &Run) -> Result<(), SaveError> {
         let exercise = run.exercise();
         let reference = match &self.current {
             Some(current) if current.id == exercise.id => current.clone(),
-            _ => bail!(
-                "session {} was saving exercise `{}` that it never began",
-                self.id,
-                exercise.id
-            ),
+            _ => {
+                return Err(SaveError::Io(std::io::Error::other(format!(
+                    "session {} was saving exercise `{}` that it never began",
+                    self.id, exercise.id
+                ))));
+            }
         };
         self.journal.append(&Line::State(Box::new(Snapshot {
             exercise: reference,
@@ -254,8 +256,10 @@ impl Session {
             )
         };
         let current = match &saved.path {
-            Some(path) => read_source(path).map_err(|d| anyhow::anyhow!("{d}")),
-            None => Library::open(exercises).and_then(|l| l.find(&id)),
+            Some(path) => read_source(path).map_err(anyhow::Error::from),
+            None => Library::open(exercises)
+                .and_then(|l| l.find(&id))
+                .map_err(anyhow::Error::from),
         }
         .and_then(|source| compile_or_explain(&id, source));
         let exercise = match current {

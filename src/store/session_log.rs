@@ -6,6 +6,7 @@ use crate::engine::ledger::{Ledger, couple_key};
 use crate::engine::state::RunState;
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
+use crate::store::ledger_file;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -110,6 +111,41 @@ pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>
     sessions
 }
 
+/// The sessions that could be read. Each one that could not is named on
+/// stderr with its line and what to do, with `consequence` (what leaving
+/// it out means here): a damaged journal is never skipped in silence.
+fn readable(
+    entries: Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>,
+    consequence: &str,
+) -> Vec<SessionLog> {
+    let mut logs = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match entry {
+            Ok(log) => logs.push(log),
+            Err((path, error)) => {
+                // Once per file and process: `mend ledger` looks twice.
+                static REPORTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+                let mut reported = REPORTED.lock().unwrap_or_else(|e| e.into_inner());
+                if reported.contains(&path) {
+                    continue;
+                }
+                reported.push(path.clone());
+                let id = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let why = format!("{error:#}");
+                let why = why.lines().next().unwrap_or_default();
+                eprintln!(
+                    "note: session {id} cannot be read, so {consequence}: {why}. Keep a copy of `{}`, then remove that line from it and the session loads again.",
+                    path.display()
+                );
+            }
+        }
+    }
+    logs
+}
+
 /// The journal of session `id` (or the latest unfinished one).
 pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
     match id {
@@ -121,10 +157,12 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
             SessionLog::read(&path)
         }
         None => {
-            for entry in list(data).into_iter().rev() {
-                if let Ok(log) = entry
-                    && log.unfinished().is_some()
-                {
+            let sessions = readable(
+                list(data),
+                "the latest unfinished session was looked for among the others",
+            );
+            for log in sessions.into_iter().rev() {
+                if log.unfinished().is_some() {
                     return Ok(log);
                 }
             }
@@ -133,7 +171,7 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
     }
 }
 
-fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
+pub fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         bail!("`{id}` is not a session id; `mend sessions` lists them");
     }
@@ -151,9 +189,8 @@ pub(crate) fn run_key(session: &str, run: usize) -> String {
 /// look at the ledger adds what is missing (each run once).
 pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
     let couple = couple_key(partners);
-    let logs: Vec<SessionLog> = list(data)
+    let logs: Vec<SessionLog> = readable(list(data), "what it holds is not in the ledger")
         .into_iter()
-        .filter_map(Result::ok)
         .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
         .collect();
     // In the order the runs finished, as they were first added, so a mark
@@ -169,7 +206,7 @@ pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Led
         }
     }
     finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    Ledger::update(data, partners, |ledger| {
+    ledger_file::update(data, partners, |ledger| {
         let mut changed = false;
         for (_, key, state) in &finished {
             let session = key.split('#').next().unwrap_or_default();
@@ -184,7 +221,7 @@ pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Led
 /// follow. Names as the couple's first such session gave them.
 pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
     let mut couples: Vec<[String; 2]> = Vec::new();
-    for log in list(data).into_iter().filter_map(Result::ok) {
+    for log in readable(list(data), "what it holds is not in the ledger") {
         let recorded = log
             .runs
             .iter()

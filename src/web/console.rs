@@ -3,7 +3,7 @@
 //! conversation's inbox. The sitting's thread blocks here between inputs.
 
 use crate::engine::event::Prompt;
-use crate::frontend::command::Command;
+use crate::frontend::command::PlayCommand;
 use crate::frontend::play::{Console, Input};
 use crate::web::conversation::{Action, Choice, Conversation, Entry, Offer, Waiting};
 use std::io;
@@ -97,7 +97,7 @@ impl WebConsole {
     }
 
     fn reply(&self, line: &str, prompt: Option<&Prompt>) {
-        if Command::parse(line).is_some() {
+        if PlayCommand::parse(line).is_some() {
             return;
         }
         self.conversation.push(Entry::Answer {

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 pub struct Mend {
     args: Vec<String>,
-    stdin: String,
+    stdin: Vec<u8>,
     dir: PathBuf,
     env: Vec<(String, String)>,
     /// Sessions and ledgers go here, never into the user's own data folder.
@@ -41,7 +41,7 @@ pub fn repo() -> PathBuf {
 pub fn mend(args: &[&str]) -> Mend {
     Mend {
         args: args.iter().map(|s| (*s).to_owned()).collect(),
-        stdin: String::new(),
+        stdin: Vec::new(),
         dir: repo(),
         env: Vec::new(),
         data: DataDir::Own(tempfile::tempdir().expect("a temporary folder")),
@@ -50,7 +50,13 @@ pub fn mend(args: &[&str]) -> Mend {
 
 impl Mend {
     pub fn stdin(mut self, text: &str) -> Self {
-        self.stdin = text.to_owned();
+        self.stdin = text.as_bytes().to_vec();
+        self
+    }
+
+    /// Input that need not be UTF-8 text.
+    pub fn stdin_bytes(mut self, bytes: &[u8]) -> Self {
+        self.stdin = bytes.to_vec();
         self
     }
 
@@ -94,7 +100,7 @@ impl Mend {
         let input = self.stdin.clone();
         // Write on a thread so a process that stops reading cannot deadlock us.
         let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(input.as_bytes());
+            let _ = stdin.write_all(&input);
         });
         let output = child.wait_with_output().expect("mend runs to the end");
         let _ = writer.join();

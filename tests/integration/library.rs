@@ -97,7 +97,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let data = tempfile::tempdir().expect("a temporary folder");
     if let Some(seed) = &plan.ledger {
         let dir = mend::store::data_dir::DataDir::open(Some(data.path())).expect("a data folder");
-        mend::engine::ledger::Ledger::update(&dir, &partners, |ledger| {
+        mend::store::ledger_file::update(&dir, &partners, |ledger| {
             ledger.seed(seed, chrono::Utc::now());
             true
         })

@@ -2,7 +2,7 @@
 //! on purpose: the error says which limit and where, and nothing said before
 //! it is lost. (The oversized file and the very long answer are tested in
 //! broken.rs and run.rs; the script and template limits that only the engine
-//! sees are unit tests in src/script.rs and src/template.rs.)
+//! sees are unit tests in src/script/rhai_script.rs and src/script/template.rs.)
 
 use crate::common::mend;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! with a result or a located error, never a panic or a hang.
 //!
 //! Cases per property: 64, or `PROPTEST_CASES`. The journal's property (any
-//! prefix of a journal file loads) lives beside it, in src/journal.rs.
+//! prefix of a journal file loads) lives beside it, in src/store/journal.rs.
 
 use chrono::{DateTime, Duration, Utc};
 use mend::engine::state::RunState;
@@ -488,4 +488,214 @@ proptest! {
         let exercise = compiled.exercise.expect("the shipped exercise compiles");
         play(&exercise, &ops);
     }
+}
+
+// ---- Fast paths against rhai and minijinja ----
+
+/// A name as the fast paths read it, or one they must leave to the slow
+/// path (missing, structured, not a plain value).
+fn fast_name(check_rule: bool) -> BoxedStrategy<String> {
+    let mut names = vec![
+        "answers.s0",
+        "answers[\"s1\"]",
+        "answers.nope",
+        "answers_by.Alex.s0",
+        "answers_by[\"Sam\"].s1",
+        "vars.n",
+        "vars.flag",
+        "vars.word",
+        "vars.ratio",
+        "vars.list",
+        "partners[0]",
+        "partners[1]",
+        "partners[2]",
+        "roles.speaker",
+        "roles.nope",
+        "speaker",
+        "listener",
+        "round",
+        "by",
+        "exercise.id",
+        "exercise.title",
+        "exercise.nope",
+    ];
+    if check_rule {
+        names.push("answer");
+    }
+    prop::sample::select(names).prop_map(str::to_owned).boxed()
+}
+
+/// Text-valued expressions: names, literals.
+fn text_expression(check_rule: bool) -> BoxedStrategy<String> {
+    let mut names = vec![
+        "answers.s0",
+        "answers[\"s1\"]",
+        "answers_by.Alex.s0",
+        "speaker",
+        "listener",
+        "by",
+        "partners[0]",
+        "roles.listener",
+        "vars.word",
+        "exercise.title",
+        "\"yes\"",
+        "\"Alex\"",
+        "\"\"",
+        "\"I feel hurt\"",
+    ];
+    if check_rule {
+        names.extend(["answer", "answer", "answer"]);
+    }
+    prop::sample::select(names).prop_map(str::to_owned).boxed()
+}
+
+/// Number-valued expressions.
+fn number_expression(check_rule: bool) -> BoxedStrategy<String> {
+    prop_oneof![
+        2 => text_expression(check_rule).prop_map(|t| format!("words({t})")),
+        1 => prop::sample::select(vec!["s0", "s1", "nope"]).prop_map(|s| format!("visits(\"{s}\")")),
+        1 => prop::sample::select(vec!["round", "vars.n", "0", "1", "2", "3", "12"]).prop_map(str::to_owned),
+    ]
+    .boxed()
+}
+
+/// Expressions in the fast path's shape (true or false from typed parts),
+/// and now and then one just outside it: a missing or structured name, a
+/// number compared with text, a value that is not true or false.
+fn fast_expression(check_rule: bool) -> BoxedStrategy<String> {
+    let text = text_expression(check_rule);
+    let number = number_expression(check_rule);
+    let leaf = prop_oneof![
+        1 => prop::sample::select(vec!["true", "false", "vars.flag"]).prop_map(str::to_owned),
+        2 => (
+            prop::sample::select(vec!["starts_with_i", "has_absolutes", "names_feeling", "is_due"]),
+            text.clone(),
+        )
+            .prop_map(|(helper, arg)| format!("{helper}({arg})")),
+        1 => text.clone().prop_map(|arg| format!("contains_any({arg}, [\"need\", \"i feel\", \"\"])")),
+        3 => (text.clone(), prop::sample::select(vec!["==", "!="]), text.clone())
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+        3 => (number.clone(), prop::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]), number)
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+        1 => (fast_name(check_rule), prop::sample::select(vec!["==", "<", "&&"]), fast_name(check_rule))
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+    ];
+    leaf.prop_recursive(3, 12, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|e| format!("!({e})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["&&", "||", "==", "!="]),
+                inner
+            )
+                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+        ]
+    })
+    .boxed()
+}
+
+/// Templates of holes and text, in the fast path's shape and around it.
+fn fast_template() -> BoxedStrategy<String> {
+    let piece = prop_oneof![
+        3 => fast_name(false).prop_map(|n| format!("{{{{ {n} }}}}")),
+        1 => fast_name(false).prop_map(|n| format!("{{{{{n}}}}}")),
+        1 => fast_name(false).prop_map(|n| format!("{{{{- {n} | upper }}}}")),
+        2 => prop::sample::select(vec!["Hi ", ", ", " and ", "é—", "\n", "\r\n", "", "100%"]).prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 1..6)
+        .prop_map(|pieces| pieces.concat())
+        .boxed()
+}
+
+fn yaml_string(text: &str) -> String {
+    serde_yaml::to_string(&Value::String(text.to_owned()))
+        .expect("a string prints")
+        .trim_end()
+        .to_owned()
+}
+
+/// An exercise whose scripts and templates are generated: two questions
+/// with check rules, a condition, a say, and notes.
+fn fast_path_exercise() -> impl Strategy<Value = String> {
+    (
+        fast_expression(true),
+        fast_expression(true),
+        fast_expression(false),
+        prop::collection::vec(fast_template(), 4),
+    )
+        .prop_map(|(rule0, rule1, when, templates)| {
+            let [ask, hint, say, notes] = [0, 1, 2, 3].map(|i| yaml_string(&templates[i]));
+            format!(
+                "title: Generated\nsummary: Fast and slow.\nminutes: 5\nversion: 1\n\
+                 roles:\n  speaker: Speaks.\n  listener: Listens.\n\
+                 vars:\n  n: 2\n  flag: true\n  word: yes\n  ratio: 2.5\n  list: [1, 2]\n\
+                 steps:\n\
+                 \x20 - id: s0\n    ask: {ask}\n    by: speaker\n    check:\n      - rule: {}\n        hint: {hint}\n\
+                 \x20 - id: s1\n    when: {}\n    say: {say}\n\
+                 \x20 - id: s2\n    ask: Again?\n    by: listener\n    check:\n      - rule: {}\n        hint: Try again.\n        strict: false\n\
+                 notes: {notes}\n",
+                yaml_string(&rule0),
+                yaml_string(&when),
+                yaml_string(&rule1),
+            )
+        })
+}
+
+fn answer() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "I feel lonely when we eat apart, and I need us to sit together.",
+            "You always ignore me",
+            "yes",
+            "Alex",
+            "by Friday",
+            "",
+            "I’M HURT",
+            "3",
+        ])
+        .prop_map(str::to_owned),
+        1 => "\\PC{0,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Generated check rules, conditions, templates and answers: the fast
+    /// paths give what rhai and minijinja give, or leave it to them.
+    #[test]
+    fn fast_paths_agree_with_the_slow_paths_on_generated_scripts(
+        text in fast_path_exercise(),
+        answers in prop::collection::vec(answer(), 1..6),
+        seed in 0usize..8,
+    ) {
+        let compiled = compile("generated", Source::new("generated.yaml", text.clone()));
+        if let Some(exercise) = compiled.exercise {
+            let answers: Vec<&str> = answers.iter().map(String::as_str).collect();
+            let (fast, slow) = crate::fast_paths::both_ways(&exercise, &answers, seed);
+            prop_assert_eq!(fast, slow, "{}", text);
+        }
+    }
+}
+
+/// The comparison above says little if generated exercises rarely compile,
+/// or if their scripts never take a fast path: most must compile.
+#[test]
+fn most_generated_fast_path_exercises_compile() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = fast_path_exercise();
+    let total = 200;
+    let compiled = (0..total)
+        .filter(|_| {
+            let text = strategy
+                .new_tree(&mut runner)
+                .expect("a generated exercise")
+                .current();
+            compile("generated", Source::new("generated.yaml", text))
+                .exercise
+                .is_some()
+        })
+        .count();
+    assert!(compiled * 2 > total, "only {compiled} of {total} compiled");
 }

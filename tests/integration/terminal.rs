@@ -91,3 +91,31 @@ fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::E
     p.exp_eof()?;
     Ok(())
 }
+
+/// Bytes that are not UTF-8 (a terminal set to Latin-1) refuse that line
+/// with a message; the session goes on at the same question.
+#[test]
+fn bytes_that_are_not_utf8_are_refused_and_asked_again() -> Result<(), rexpect::error::Error> {
+    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
+    let mut p = terminal(&[
+        "run",
+        "i-statements",
+        "--partners",
+        "Alex,Sam",
+        "--data",
+        data.path().to_str().unwrap(),
+    ]);
+    see(&mut p, "Alex › ")?;
+    let mut raw = p.process().get_file_handle()?;
+    raw.write_all(b"any m\xf6re\r")?;
+    raw.flush()?;
+    see(
+        &mut p,
+        "That line held bytes that are not UTF-8 text (is the terminal set to another encoding?), so it was not taken. Please type it again.",
+    )?;
+    see(&mut p, "Alex › ")?;
+    p.send_line("We never eat together")?;
+    see(&mut p, "question 2 of 14")?;
+    Ok(())
+}

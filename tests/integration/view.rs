@@ -1,5 +1,5 @@
 //! What scripts and templates see. The engine builds only the parts of the
-//! view a script or template names (src/uses.rs); this exercise names every
+//! view a script or template names (src/script/uses.rs); this exercise names every
 //! part, in templates, check rules, `when` and `set`, and pins the output.
 
 use crate::common::mend;

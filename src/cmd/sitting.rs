@@ -1,0 +1,92 @@
+//! A sitting at the keyboard, shared by `mend run`, `mend resume` and
+//! `mend session`: introducing an exercise, playing it to its end or a pause
+//! with every change journaled, showing its notes, and saying goodbye.
+
+use crate::engine::run::Run;
+use crate::frontend::play::{Console, Outcome, play};
+pub use crate::frontend::roles::{introduce, roles_text};
+use crate::frontend::screen::markdown_as_text;
+use crate::store::session::Session;
+use anyhow::bail;
+use chrono::Utc;
+use std::io;
+
+/// Plays a run until it ends or pauses, journaling every change, shows its
+/// notes when it finished, and tells the couple how to come back to it.
+/// Shared by `mend run`, `mend resume` and `mend session`.
+pub fn play_session(
+    console: &mut dyn Console,
+    session: &mut Session,
+    run: &mut Run,
+) -> anyhow::Result<Outcome> {
+    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    if outcome == Outcome::Finished
+        && let Some(notes) = run.notes()?
+    {
+        show_notes(console, &notes)?;
+    }
+    if matches!(outcome, Outcome::InputEnded { .. }) {
+        // `farewell` stops with an error here; say first where things are.
+        saved(console, session.id(), &outcome)?;
+    }
+    farewell(console, run, outcome.clone())?;
+    saved(console, session.id(), &outcome)?;
+    Ok(outcome)
+}
+
+/// Names the session, so the couple knows how to come back to it.
+fn saved(console: &mut dyn Console, session: &str, outcome: &Outcome) -> io::Result<()> {
+    match outcome {
+        Outcome::Finished => console.info(&format!(
+            "Saved as session {session}. `mend notes {session}` writes the session notes."
+        )),
+        Outcome::Paused | Outcome::Quit => console.info(&format!(
+            "Saved as session {session}. To pick up where you left off: mend resume {session}"
+        )),
+        Outcome::InputEnded { .. } => console.info(&format!(
+            "Everything up to here is saved as session {session}. To go on: mend resume {session}"
+        )),
+    }
+}
+
+/// An exercise's notes (Markdown) as text on screen: headings as headings,
+/// each paragraph as a block.
+pub fn show_notes(console: &mut dyn Console, markdown: &str) -> io::Result<()> {
+    for block in markdown
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        let text = markdown_as_text(block);
+        match block.strip_prefix('#') {
+            Some(heading) => {
+                console.heading(&markdown_as_text(heading.trim_start_matches('#').trim()))?
+            }
+            None => console.say(&text)?,
+        }
+    }
+    Ok(())
+}
+
+/// What the partners see when play stops; running out of piped input is an
+/// error that names the waiting step.
+pub fn farewell(console: &mut dyn Console, run: &Run, outcome: Outcome) -> anyhow::Result<()> {
+    match outcome {
+        Outcome::Finished => console.say(&format!(
+            // Neutral on purpose: an exercise may end with "not today" or "not yet".
+            "That's the end of {}. Thank you both.",
+            run.exercise().title
+        ))?,
+        // `:break` has said how to come back.
+        Outcome::Paused => {}
+        Outcome::Quit => console.info(LEFT_TEXT)?,
+        Outcome::InputEnded { step, name } => {
+            bail!("input ended while step `{step}` was waiting for {name}'s answer")
+        }
+    }
+    Ok(())
+}
+
+/// What `:quit` (or Ctrl-C twice) says on the way out.
+pub const LEFT_TEXT: &str =
+    "Stopping here. When you are both ready, run `mend resume` to pick up where you left off.";

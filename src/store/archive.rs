@@ -1,0 +1,166 @@
+//! One couple's data as one file another machine's mend can import: their
+//! session journals as written (the record everything else follows from),
+//! their ledger, and each session's notes as rendered when exported, for
+//! reading without mend. JSON, so it stays readable; `seal` encrypts it.
+
+use crate::engine::ledger::couple_key;
+use crate::store::couple_data::CoupleData;
+use crate::store::data_dir::DataDir;
+use crate::store::journal;
+use crate::store::private;
+use crate::store::session_log::{journal_path, sync_ledger};
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+
+/// Bumped when the archive's shape changes incompatibly.
+pub const ARCHIVE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Archive {
+    /// Says what the file is, and its version.
+    pub mend_archive: u32,
+    pub partners: [String; 2],
+    pub exported: DateTime<Utc>,
+    pub sessions: Vec<ArchivedSession>,
+    /// The ledger as it was, for reading; importing rebuilds it from the
+    /// journals, which hold everything it does.
+    pub ledger: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArchivedSession {
+    pub id: String,
+    /// The journal file's text, byte for byte.
+    pub journal: String,
+    /// The session's notes in Markdown, when they could be rendered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub added: Vec<String>,
+    /// Sessions already here with the same journal.
+    pub already: Vec<String>,
+}
+
+impl Archive {
+    /// The archive of `found`; `notes` renders a session's notes.
+    pub fn of(
+        partners: &[String; 2],
+        found: &CoupleData,
+        exported: DateTime<Utc>,
+        notes: impl Fn(&crate::store::session_log::SessionLog) -> Option<String>,
+    ) -> anyhow::Result<Archive> {
+        let mut sessions = Vec::new();
+        for log in &found.sessions {
+            let bytes = private::read(&log.path)
+                .with_context(|| format!("cannot read `{}`", log.path.display()))?;
+            let journal = String::from_utf8(bytes)
+                .with_context(|| format!("`{}` is not UTF-8 text", log.path.display()))?;
+            sessions.push(ArchivedSession {
+                id: log.id.clone(),
+                journal,
+                notes: notes(log),
+            });
+        }
+        let ledger = match &found.ledger {
+            Some(path) => Some(
+                serde_json::from_slice(&private::read(path)?)
+                    .with_context(|| format!("the ledger `{}` cannot be read", path.display()))?,
+            ),
+            None => None,
+        };
+        Ok(Archive {
+            mend_archive: ARCHIVE_VERSION,
+            partners: partners.clone(),
+            exported,
+            sessions,
+            ledger,
+        })
+    }
+
+    pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Reads an archive, checking that each journal in it is one of this
+    /// couple's and reads whole, before anything is written.
+    pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Archive> {
+        #[derive(Deserialize)]
+        struct Version {
+            mend_archive: Option<u32>,
+        }
+        let version: Version = serde_json::from_slice(bytes).map_err(|_| {
+            anyhow::anyhow!("this is not a mend archive (`mend export` writes them)")
+        })?;
+        match version.mend_archive {
+            None => bail!("this is not a mend archive (`mend export` writes them)"),
+            Some(v) if v > ARCHIVE_VERSION => bail!(
+                "this archive was written by a newer mend (archive version {v}); update mend to import it"
+            ),
+            Some(_) => {}
+        }
+        let archive: Archive = serde_json::from_slice(bytes).context("the archive is damaged")?;
+        let couple = couple_key(&archive.partners);
+        for session in &archive.sessions {
+            let read = journal::parse(&session.id, session.journal.as_bytes())
+                .with_context(|| format!("session {} in the archive is damaged", session.id))?;
+            let folded = journal::fold(read.lines);
+            let theirs = folded
+                .start
+                .is_some_and(|s| couple_key(&s.partners) == couple);
+            if !theirs {
+                bail!(
+                    "session {} in the archive is not {} and {}'s; the archive was changed after it was written",
+                    session.id,
+                    archive.partners[0],
+                    archive.partners[1]
+                );
+            }
+        }
+        Ok(archive)
+    }
+
+    /// Writes the archive's sessions into `data`: each journal as a new
+    /// file (a session already here with the same text is left as it is;
+    /// one with other text stops the import before anything is written),
+    /// then brings the couple's ledger up to date from them.
+    pub fn import(&self, data: &DataDir) -> anyhow::Result<Imported> {
+        let dir = data.sessions();
+        data.ensure(&dir)?;
+        let mut imported = Imported::default();
+        let mut new = Vec::new();
+        for session in &self.sessions {
+            let path = journal_path(data, &session.id)?;
+            match std::fs::read(&path) {
+                Ok(existing) if existing == session.journal.as_bytes() => {
+                    imported.already.push(session.id.clone());
+                }
+                Ok(_) => bail!(
+                    "session {} is already here with other content; nothing was imported (`mend sessions` lists it)",
+                    session.id
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => new.push((path, session)),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
+                }
+            }
+        }
+        for (path, session) in new {
+            let mut file = private::create_new_append(&path)
+                .with_context(|| format!("cannot create `{}`", path.display()))?;
+            file.write_all(session.journal.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            imported.added.push(session.id.clone());
+        }
+        sync_ledger(data, &self.partners)?;
+        Ok(imported)
+    }
+}

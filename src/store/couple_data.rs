@@ -1,0 +1,87 @@
+//! Everything mend keeps for one couple, found in one place so that what
+//! `mend export` takes and what `mend erase` removes are the same files:
+//! their session journals (with each one's lock and any temp file a crash
+//! left), and their ledger (with its lock, a damaged copy set aside, and
+//! the names an earlier mend gave them).
+
+use crate::engine::ledger::couple_key;
+use crate::store::data_dir::DataDir;
+use crate::store::ledger_file;
+use crate::store::private;
+use crate::store::session_log::{SessionLog, list};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct CoupleData {
+    /// Their names as their first session recorded them (else as asked for).
+    pub partners: [String; 2],
+    /// Their sessions, read, oldest first.
+    pub sessions: Vec<SessionLog>,
+    /// The ledger file, if there is one.
+    pub ledger: Option<PathBuf>,
+    /// Every file of theirs in the data folder, journals and ledger included.
+    pub files: Vec<PathBuf>,
+    /// Journals that could not be read: whose they are is unknown, so they
+    /// are neither exported nor erased, but named.
+    pub unreadable: Vec<PathBuf>,
+}
+
+impl CoupleData {
+    /// Everything under `data` that belongs to `partners` (names matched
+    /// as the ledger matches them: case and spacing do not matter).
+    pub fn gather(data: &DataDir, partners: &[String; 2]) -> CoupleData {
+        let couple = couple_key(partners);
+        let mut found = CoupleData {
+            partners: partners.clone(),
+            sessions: Vec::new(),
+            ledger: None,
+            files: Vec::new(),
+            unreadable: Vec::new(),
+        };
+        for entry in list(data) {
+            match entry {
+                Ok(log) if log.partners().is_some_and(|p| couple_key(p) == couple) => {
+                    found.files.push(log.path.clone());
+                    found.files.extend(companions(&log.path, "lock"));
+                    found.sessions.push(log);
+                }
+                Ok(_) => {}
+                Err((path, _)) => found.unreadable.push(path),
+            }
+        }
+        let ledger = ledger_file::path(data, partners);
+        for name in [ledger.clone(), ledger_file::legacy_path(data, partners)] {
+            if name.is_file() && found.ledger.is_none() {
+                found.ledger = Some(name.clone());
+            }
+            found.files.push(name.clone());
+            found.files.push(name.with_extension("json.damaged"));
+            found.files.extend(companions(&name, "lock"));
+        }
+        if let Some(first) = found.sessions.first().and_then(SessionLog::partners) {
+            found.partners = first.clone();
+        }
+        found.files.retain(|f| f.symlink_metadata().is_ok());
+        found.files.sort();
+        found.files.dedup();
+        found
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The lock beside `file` (same name, extension `lock`) and the temp files
+/// of `file` that a crash may have left.
+fn companions(file: &Path, lock: &str) -> Vec<PathBuf> {
+    let mut out = vec![file.with_extension(lock)];
+    if let (Some(dir), Some(name)) = (file.parent(), file.file_name()) {
+        let prefix = format!(".{}.", name.to_string_lossy());
+        out.extend(private::temps(dir).into_iter().filter(|t| {
+            t.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        }));
+    }
+    out
+}

@@ -1,0 +1,153 @@
+//! Exercise files that are not what they seem: FIFOs, devices, BOMs,
+//! duplicate keys, long lines, alias bombs.
+
+use super::*;
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let output = check("bom.yaml");
+    assert_eq!(output.stdout, "1 file checked: 0 errors, 0 warnings\n");
+    assert_eq!(output.code, 0);
+}
+
+#[test]
+fn a_duplicate_variable_is_reported_where_it_repeats() {
+    let output = check("duplicate-var.yaml");
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.starts_with(&format!(
+        "{}:10:3: error: the key `tries` appears twice in this mapping (first at line 8); a mapping holds each key once, so rename or remove one\n   |\n10 |   tries: 5\n   |   ^^^^^\n",
+        hostile("duplicate-var.yaml")
+    )), "{}", output.stdout);
+}
+
+#[test]
+fn a_duplicate_step_key_is_reported_where_it_repeats() {
+    let output = check("duplicate-step-key.yaml");
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.starts_with(&format!(
+        "{}:11:5: error: the key `ask` appears twice in this mapping (first at line 9); a mapping holds each key once, so rename or remove one\n",
+        hostile("duplicate-step-key.yaml")
+    )), "{}", output.stdout);
+}
+
+#[test]
+fn a_template_error_under_an_indentation_indicator_points_at_its_column() {
+    let output = check("indentation-indicator.yaml");
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.starts_with(&format!(
+        "{}:14:36: error: template syntax error: unexpected `}}`\n   |\n14 |        {{{{ answers.feeling | upper( }}}}\n   |                                    ^\n",
+        hostile("indentation-indicator.yaml")
+    )), "{}", output.stdout);
+}
+
+#[test]
+fn a_diagnostic_on_a_very_long_line_shows_only_the_part_around_the_column() {
+    let output = check("long-line.yaml");
+    assert_eq!(output.code, 1);
+    let shown = format!("…{} {{{{ nope( }}}}\"", "x".repeat(30));
+    assert_eq!(
+        output.stdout,
+        format!(
+            "{}:12:240021: error: template syntax error: unexpected `}}`\n   |\n12 | {shown}\n   | {}^\n\n1 file checked: 1 error, 0 warnings\n",
+            hostile("long-line.yaml"),
+            " ".repeat(41)
+        )
+    );
+}
+
+#[test]
+fn one_large_string_aliased_thousands_of_times_is_refused_before_it_is_expanded() {
+    let output = check("alias-large-string.yaml");
+    assert_eq!(output.code, 1);
+    assert!(output.stdout.starts_with(&format!(
+        "{}:9:64: error: too many YAML aliases: with its aliases expanded the file would pass 1024 KiB, so it is not read\n",
+        hostile("alias-large-string.yaml")
+    )), "{}", output.stdout);
+}
+
+/// Runs `command`, killing it if it has not ended within ten seconds:
+/// the cases below used to hang.
+#[cfg(unix)]
+fn within_seconds(mend: crate::common::Mend) -> (i32, String) {
+    use std::io::Read;
+    let mut child = mend.command().spawn().unwrap();
+    drop(child.stdin.take());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            return (status.code().unwrap_or(-1), out);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("mend hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    for command in [["check", "pipe.yaml"], ["run", "pipe.yaml"]] {
+        let (code, out) = within_seconds(mend(&command).dir(dir.path()));
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
+            "{out}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_not_read() {
+    let (code, out) = within_seconds(mend(&["check", "/dev/zero"]));
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out,
+        "/dev/zero:1:1: error: this is a device, not a file; mend reads only regular files\n\n1 file checked: 1 error, 0 warnings\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_notes_template_that_is_a_fifo_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    unfinished_session(&data);
+    let fifo = dir.path().join("notes.md.j2");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let output = mend(&["notes", "--template", fifo.to_str().unwrap()])
+        .data(&data)
+        .run();
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: cannot read notes template `{}`: this is a named pipe (FIFO), not a file; mend reads only regular files\n",
+            fifo.display()
+        )
+    );
+}
