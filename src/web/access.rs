@@ -3,6 +3,7 @@
 //! token for a therapist. A token is `<id>.<secret>`: the id finds the
 //! sitting, the secret is compared in constant time.
 
+use crate::limits::SERVE_SITTINGS;
 use crate::web::console::WebConsole;
 use crate::web::conversation::{Action, Conversation, Refusal, Waiting};
 use crate::web::guard::Guard;
@@ -16,8 +17,7 @@ use std::time::Instant;
 
 /// The id part of the server's own token.
 const SERVER_ID: &str = "mend";
-/// Sittings open at once; each has a thread.
-pub const SITTINGS: usize = 1000;
+const SITTINGS: usize = SERVE_SITTINGS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

@@ -3,14 +3,14 @@
 //! out of reach of guessing anyway; this keeps a scan from filling the logs
 //! of a reverse proxy and the machine's CPU.
 
+use crate::limits::{SERVE_GUESS_WINDOW_SECONDS, SERVE_GUESSES};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Wrong tokens allowed from one address within one window.
-pub const FAILURES: u32 = 20;
-pub const WINDOW: Duration = Duration::from_secs(60);
+const FAILURES: u32 = SERVE_GUESSES;
+const WINDOW: Duration = Duration::from_secs(SERVE_GUESS_WINDOW_SECONDS);
 /// Addresses remembered at once; past this the oldest windows are forgotten.
 const ADDRESSES: usize = 10_000;
 

@@ -3,7 +3,7 @@
 //! URL), and every change also needs a same-origin JSON request naming the
 //! turn it answers. docs/serve.md explains the model.
 
-use crate::limits::ANSWER_CHARS;
+use crate::limits::{SERVE_BODY_BYTES, SERVE_CHANGE_SECONDS, SERVE_SETTLE_SECONDS};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session;
@@ -28,17 +28,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A request body: one answer of the longest kind, every character escaped
-/// in JSON at its longest, and room for the rest of the request.
-pub const BODY_BYTES: usize = ANSWER_CHARS * 6 + 1024;
-/// How long a change may take, from the first byte of its body to the
-/// answer; a client slower than this is cut off.
-pub const CHANGE_TIME: Duration = Duration::from_secs(15);
-/// How long a change waits for the sitting to take it before answering
-/// anyway (with the sitting busy; the page then follows the live updates).
-/// Shorter than `CHANGE_TIME`, so a slow sitting is never mistaken for a
-/// slow client.
-pub const SETTLE_TIME: Duration = Duration::from_secs(5);
+const BODY_BYTES: usize = SERVE_BODY_BYTES;
+const CHANGE_TIME: Duration = Duration::from_secs(SERVE_CHANGE_SECONDS);
+const SETTLE_TIME: Duration = Duration::from_secs(SERVE_SETTLE_SECONDS);
 
 pub type App = Arc<Registry>;
 

@@ -2,6 +2,7 @@
 //! served over HTTP/1.1 with time limits for slow clients, and on Ctrl-C
 //! every sitting saved before the process ends.
 
+use crate::limits::SERVE_HEADER_SECONDS;
 use crate::web::access::Registry;
 use crate::web::routes::{Peer, router};
 use crate::web::sitting::Places;
@@ -15,8 +16,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// A client has this long to send a request's headers.
-pub const HEADER_TIME: Duration = Duration::from_secs(10);
+const HEADER_TIME: Duration = Duration::from_secs(SERVE_HEADER_SECONDS);
 
 #[derive(Debug, Clone)]
 pub struct Config {
