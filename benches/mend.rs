@@ -79,3 +79,17 @@ fn parse_library_yaml(bencher: Bencher) {
         }
     });
 }
+
+/// 100 random walker runs of i-statements on one thread, by the walker's
+/// own loop and by the front-ends' play loop: why the walker keeps its own.
+#[divan::bench(args = ["own", "shared"], sample_count = 10)]
+fn walker_runs(bencher: Bencher, by: &str) {
+    use mend::playtest::walker::{Loop, finished_runs};
+    let exercise = workload::exercise("i-statements");
+    let by = if by == "own" { Loop::Own } else { Loop::Shared };
+    let mut seed = 0;
+    bencher.counter(ItemsCount::new(100usize)).bench_local(|| {
+        seed += 1;
+        finished_runs(&exercise, 100, seed, by)
+    });
+}

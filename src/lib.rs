@@ -31,10 +31,6 @@ pub mod store;
 pub mod text;
 pub mod web;
 
-pub use diagnostic::report::{Diagnostic, Severity};
-pub use diagnostic::source::Source;
-pub use engine::error::RunError;
-pub use engine::event::{Event, Prompt, Reply};
-pub use engine::exercise::Exercise;
-pub use engine::run::Run;
-pub use format::compiler::{Compiled, compile};
+pub use diagnostic::{Diagnostic, Severity, Source};
+pub use engine::{Event, Exercise, Prompt, Reply, Run, RunError};
+pub use format::{Compiled, compile};

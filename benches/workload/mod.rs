@@ -125,7 +125,7 @@ pub fn playthrough(exercise: &Exercise, rng: &mut Rng) -> usize {
 
 /// A run of i-statements waiting at `statement`, its busiest step: four check
 /// rules on the answer, then a templated prompt for the next question.
-pub fn waiting_at_statement(exercise: &Exercise) -> mend::engine::state::RunState {
+pub fn waiting_at_statement(exercise: &Exercise) -> mend::engine::RunState {
     let mut run = Run::start(exercise, partners());
     for answer in ["Dinner has been hard", "lonely"] {
         while !matches!(run.next_event().expect("runs"), Event::Prompt(_)) {}

@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::engine::ledger::{Commitment, CommitmentStatus, CommitmentView, Ledger};
+use crate::engine::ledger::{ItemView, Ledger};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::couples;
@@ -48,15 +48,17 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
 }
 
 /// The ledger as `mend ledger` shows it: open commitments first, with
-/// what is due or overdue marked.
+/// what is due or overdue marked, then agreements, open items, and what
+/// was closed.
 fn describe(ledger: &Ledger, today: NaiveDate) -> String {
     let view = ledger.view(today);
     let [a, b] = &ledger.partners;
     let mut out = format!("Ledger for {a} and {b} (today is {today})\n");
-    let when = |c: &CommitmentView| match (c.due.as_str(), c.due_text.as_str()) {
-        ("", "") => String::new(),
-        ("", words) => format!(" ({words})"),
-        (due, _) => format!(" (due {due})"),
+    let when = |c: &ItemView| match (c.ongoing, c.due.as_str(), c.due_text.as_str()) {
+        (true, _, words) => format!(" ({words}, since {})", c.since),
+        (false, "", "") => String::new(),
+        (false, "", words) => format!(" ({words})"),
+        (false, due, _) => format!(" (due {due})"),
     };
     out.push_str("\nOpen commitments\n");
     if view.open.is_empty() {
@@ -79,26 +81,19 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
             when(c)
         );
     }
-    let closed: Vec<&Commitment> = ledger
-        .commitments
-        .iter()
-        .filter(|c| c.status != CommitmentStatus::Open)
-        .collect();
+    let closed: Vec<&ItemView> = view.commitments.iter().filter(|c| !c.live).collect();
     if !closed.is_empty() {
         out.push_str("\nReviewed commitments\n");
         for c in closed {
-            let on = c
-                .history
-                .last()
-                .map(|h| format!(" on {}", h.at.date_naive()))
-                .unwrap_or_default();
+            let on = if c.marked.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", c.marked)
+            };
             let _ = writeln!(
                 out,
                 "  {:<4} {}: {} ({}{on})",
-                c.id,
-                c.owner,
-                c.text,
-                c.status.word()
+                c.id, c.owner, c.text, c.status
             );
         }
     }
@@ -112,12 +107,44 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
         } else {
             format!("[{}] ", a.topic)
         };
-        let revisit = match (a.revisit.as_str(), a.revisit_due) {
-            ("", _) => String::new(),
-            (date, true) => format!(" (revisit {date}: due now)"),
-            (date, false) => format!(" (revisit {date})"),
+        let whose = if a.both {
+            String::new()
+        } else {
+            format!("{}: ", a.owner)
         };
-        let _ = writeln!(out, "  {:<4} {topic}{}{revisit}", a.id, a.text);
+        let revisit = match (a.revisit.as_str(), a.revisit_due, a.revisit_text.as_str()) {
+            ("", _, "") => String::new(),
+            ("", _, words) => format!(" (revisit {words})"),
+            (date, true, _) => format!(" (revisit {date}: due now)"),
+            (date, false, _) => format!(" (revisit {date})"),
+        };
+        let _ = writeln!(out, "  {:<4} {topic}{whose}{}{revisit}", a.id, a.text);
+    }
+    if !view.pending.is_empty() {
+        out.push_str("\nKept open\n");
+        for o in &view.pending {
+            let about = if o.about.is_empty() {
+                String::new()
+            } else {
+                format!(" (about: {})", o.about)
+            };
+            let _ = writeln!(out, "  {:<4} {}: {}{about}", o.id, o.owner, o.text);
+        }
+    }
+    let ended: Vec<&ItemView> = view
+        .items
+        .iter()
+        .filter(|i| !i.live && i.kind != "commitment")
+        .collect();
+    if !ended.is_empty() {
+        out.push_str("\nClosed agreements and open items\n");
+        for i in ended {
+            let _ = writeln!(
+                out,
+                "  {:<4} {} ({} on {})",
+                i.id, i.text, i.status, i.marked
+            );
+        }
     }
     out
 }

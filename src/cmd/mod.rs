@@ -7,22 +7,22 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub mod check;
-pub mod erase;
-pub mod export;
-pub mod import;
-pub mod ledger;
-pub mod list;
-pub mod new;
-pub mod notes;
-pub mod resume;
-pub mod run;
-pub mod schema;
-pub mod serve;
-pub mod session;
-pub mod sessions;
-pub mod sitting;
-pub mod test;
+pub(crate) mod check;
+pub(crate) mod erase;
+pub(crate) mod export;
+pub(crate) mod import;
+pub(crate) mod ledger;
+pub(crate) mod list;
+pub(crate) mod new;
+pub(crate) mod notes;
+pub(crate) mod resume;
+pub(crate) mod run;
+pub(crate) mod schema;
+pub(crate) mod serve;
+pub(crate) mod session;
+pub(crate) mod sessions;
+pub(crate) mod sitting;
+pub(crate) mod test;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -2,8 +2,7 @@
 //! or on two devices.
 
 use crate::cmd::Status;
-use crate::web::sitting::Places;
-use crate::web::{Config, serve};
+use crate::web::{Config, Places, serve};
 use std::net::IpAddr;
 use std::path::Path;
 use std::process::ExitCode;

@@ -2,6 +2,9 @@
 //!
 //! May import: the top-level leaves (`limits`, `text`).
 
-pub mod report;
-pub mod source;
-pub mod yaml_path;
+pub(crate) mod report;
+pub(crate) mod source;
+pub(crate) mod yaml_path;
+
+pub use report::{Diagnostic, Diagnostics, Severity};
+pub use source::Source;

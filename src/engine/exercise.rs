@@ -51,6 +51,50 @@ pub struct Step {
     pub max_visits: u32,
     /// The block step this step sits in, if any.
     pub block: Option<usize>,
+    /// On commit, agree and mark: who must agree before it is saved.
+    pub confirm: Option<Confirm>,
+}
+
+/// Whose turn a question is: one role's partner, or both partners in turn
+/// (the partner playing `role` first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Turns {
+    pub role: usize,
+    pub both: bool,
+}
+
+impl Turns {
+    pub fn one(role: usize) -> Turns {
+        Turns { role, both: false }
+    }
+
+    /// How many answers the question takes.
+    pub fn count(self) -> usize {
+        if self.both { 2 } else { 1 }
+    }
+}
+
+/// Consent asked before a commit, agree or mark step records anything.
+#[derive(Debug)]
+pub struct Confirm {
+    /// Who is asked; with `other`, a placeholder (see `other`).
+    pub by: Turns,
+    /// `by: other`: the partner who does not own what would be saved, or
+    /// both when both own it, found when the confirmation is asked.
+    pub other: bool,
+    pub prompt: Option<Text>,
+    pub yes: Text,
+    pub no: Text,
+    pub if_no: Option<usize>,
+}
+
+/// How an `ask` reads its answer as a timing (see `script::due`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateMode {
+    /// One day, today or later, or a habit.
+    Required,
+    /// A day, a habit, or open words kept as said.
+    Words,
 }
 
 #[derive(Debug)]
@@ -62,6 +106,7 @@ pub enum StepKind {
     Commit(Commit),
     Agree(Agree),
     Mark(Mark),
+    Defer(Defer),
     /// A step with only a `goto` (and usually a `when`).
     Jump,
     /// Steps `start + 1 .. end` form the block; with `swap`, they run twice and
@@ -75,10 +120,11 @@ pub enum StepKind {
 #[derive(Debug)]
 pub struct Ask {
     pub prompt: Text,
-    pub by: usize,
+    pub by: Turns,
     pub example: Option<Text>,
     pub checks: Vec<Check>,
     pub optional: bool,
+    pub date: Option<DateMode>,
 }
 
 #[derive(Debug)]
@@ -92,20 +138,22 @@ pub struct Check {
 #[derive(Debug)]
 pub struct Choose {
     pub prompt: Text,
-    pub by: usize,
+    pub by: Turns,
     pub options: Vec<Choice>,
     pub optional: bool,
 }
 
 #[derive(Debug)]
 pub struct Commit {
-    pub by: usize,
+    pub by: Turns,
     pub text: Text,
     pub due: Text,
 }
 
 #[derive(Debug)]
 pub struct Agree {
+    /// One partner's agreement (`by: ROLE`); `None`: both partners'.
+    pub by: Option<usize>,
     pub text: Text,
     pub topic: Option<String>,
     pub revisit: Option<Text>,
@@ -113,8 +161,21 @@ pub struct Agree {
 
 #[derive(Debug)]
 pub struct Mark {
-    pub commitment: Text,
+    pub item: Text,
+    /// `item`, or `commitment` where the file uses the older name.
+    pub item_key: &'static str,
     pub status: Text,
+    pub text: Option<Text>,
+    pub due: Option<Text>,
+}
+
+#[derive(Debug)]
+pub struct Defer {
+    pub by: Turns,
+    pub text: Text,
+    pub about: Option<Text>,
+    pub topic: Option<String>,
+    pub revisit: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -122,6 +183,8 @@ pub struct Choice {
     pub key: String,
     pub label: Text,
     pub goto: Option<usize>,
+    /// Shown only when this condition holds.
+    pub when: Option<Script>,
 }
 
 impl Exercise {
@@ -139,28 +202,50 @@ impl Exercise {
         self.roles.iter().position(|r| r.name == name)
     }
 
-    /// How many questions a full run asks, counting both rounds of a swap block.
+    /// How many questions a full run asks, counting both rounds of a swap
+    /// block and both partners' turns at a `by: both` question.
     pub fn question_count(&self) -> usize {
         self.steps
             .iter()
-            .filter(|s| matches!(s.kind, StepKind::Ask(_) | StepKind::Choose(_)))
-            .map(|s| match s.block.map(|b| &self.steps[b].kind) {
-                Some(StepKind::Block { swap: Some(_), .. }) => 2,
-                _ => 1,
+            .filter(|s| s.waits())
+            .map(|s| {
+                let answers = s.turns().map_or(1, Turns::count);
+                match s.block.map(|b| &self.steps[b].kind) {
+                    Some(StepKind::Block { swap: Some(_), .. }) => 2 * answers,
+                    _ => answers,
+                }
             })
             .sum()
     }
 }
 
 impl Step {
-    /// The role that answers this step, for ask and choose.
+    /// The role that answers this step first (ask, choose, a confirmation),
+    /// or whose record it is (commit, defer, an agree with `by`).
     pub fn by(&self) -> Option<usize> {
+        self.turns().map(|t| t.role)
+    }
+
+    /// Who answers this step when it waits: the confirmation's partners on
+    /// a confirmed step, else the step's own `by`.
+    pub fn turns(&self) -> Option<Turns> {
+        if let Some(confirm) = &self.confirm {
+            return Some(confirm.by);
+        }
         match &self.kind {
             StepKind::Ask(a) => Some(a.by),
             StepKind::Choose(c) => Some(c.by),
             StepKind::Commit(c) => Some(c.by),
+            StepKind::Defer(d) => Some(d.by),
+            StepKind::Agree(a) => a.by.map(Turns::one),
             _ => None,
         }
+    }
+
+    /// Whether the step waits for an answer: ask, choose, and a commit,
+    /// agree or mark with `confirm`.
+    pub fn waits(&self) -> bool {
+        matches!(self.kind, StepKind::Ask(_) | StepKind::Choose(_)) || self.confirm.is_some()
     }
 }
 

@@ -4,12 +4,22 @@
 //!
 //! May import: `script`, `diagnostic` and the top-level leaves.
 
-pub mod error;
-pub mod event;
-pub mod exercise;
-pub mod ledger;
-pub mod relocate;
-pub mod run;
-pub mod state;
-pub mod suggest;
-pub mod view;
+pub(crate) mod error;
+pub(crate) mod event;
+pub(crate) mod exercise;
+pub(crate) mod ledger;
+pub(crate) mod relocate;
+pub(crate) mod run;
+pub(crate) mod state;
+pub(crate) mod suggest;
+pub(crate) mod view;
+
+pub use error::{RestoreError, RunError};
+pub use event::{Event, Progress, Prompt, Reply};
+pub use exercise::{Exercise, Step, StepKind};
+pub use ledger::{
+    Agreement, AgreementView, Commitment, CommitmentStatus, CommitmentView, Ledger, LedgerView,
+    Seed,
+};
+pub use run::Run;
+pub use state::{AnswerRecord, Record, RecordKind, RunState};

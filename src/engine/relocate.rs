@@ -37,7 +37,7 @@ pub fn relocate(old: Option<&Exercise>, new: &Exercise, state: &mut RunState) ->
             .is_none_or(|s| new.step_index(s).is_some())
     });
     if let Some(i) = new.step_index(&at) {
-        let asks = matches!(new.steps[i].kind, StepKind::Ask(_) | StepKind::Choose(_));
+        let asks = new.steps[i].waits();
         if state.cursor.waiting && !asks {
             state.cursor.waiting = false;
         }

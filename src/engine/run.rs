@@ -6,13 +6,14 @@
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
-use crate::engine::exercise::{Ask, Choose, Exercise, Mark, Step, StepKind};
-use crate::engine::ledger::{CommitmentStatus, LedgerView};
+use crate::engine::exercise::{Ask, Choose, DateMode, Exercise, Mark, Step, StepKind};
+use crate::engine::ledger::{Action, LedgerView};
 use crate::engine::state::{
-    AnswerRecord, Checkpoint, Cursor, Record, RecordKind, RunState, STATE_VERSION,
+    AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
-use crate::engine::view::{RunNames, View};
+use crate::engine::view::{LedgerValues, RunNames, View};
 use crate::limits;
+use crate::script::due::{Timing, read_timing, spoken};
 use crate::script::fast_scope::FastScope;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::ScopeName;
@@ -30,6 +31,8 @@ pub struct Run<'e> {
     /// The couple's ledger as it was when the run began: an input, like the
     /// time, so the engine never reads files.
     ledger: LedgerView,
+    /// `ledger` as scripts and templates read it, made when first read.
+    ledger_values: LedgerValues,
     /// Which steps ran at least once, by index, when a tester asked for it
     /// (`track_steps`); visit counts alone forget a block's first round.
     entered: Option<Vec<bool>>,
@@ -58,12 +61,14 @@ impl<'e> Run<'e> {
                     vars: exercise.vars.clone(),
                     visits: BTreeMap::new(),
                     nudged: Vec::new(),
+                    turn: 0,
                 },
                 answers: Vec::new(),
                 records: Vec::new(),
                 trail: Vec::new(),
             },
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         }
@@ -72,12 +77,17 @@ impl<'e> Run<'e> {
     /// Gives the run the couple's ledger, seen by exercises as `ledger`.
     pub fn with_ledger(mut self, ledger: LedgerView) -> Self {
         self.ledger = ledger;
+        self.ledger_values = LedgerValues::default();
         self.forget_prompt();
         self
     }
 
     pub fn ledger(&self) -> &LedgerView {
         &self.ledger
+    }
+
+    pub(crate) fn ledger_values(&self) -> &LedgerValues {
+        &self.ledger_values
     }
 
     /// Starts noting which steps run, for coverage reports.
@@ -109,6 +119,7 @@ impl<'e> Run<'e> {
             exercise,
             state,
             ledger: LedgerView::default(),
+            ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
         })
@@ -197,50 +208,25 @@ impl<'e> Run<'e> {
                         text,
                     });
                 }
-                StepKind::Ask(_) | StepKind::Choose(_) => {
+                _ if step.waits() => {
                     self.forget_prompt();
                     self.state.cursor.waiting = true;
                     self.state.cursor.nudged.clear();
+                    self.state.cursor.turn = 0;
                 }
                 StepKind::Set(script) => {
                     self.set(script, step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
-                StepKind::Commit(commit) => {
-                    let owner = self.state.partners[self.partner_for(commit.by)].clone();
-                    let path = step.path.key("commit");
-                    let text = self.render_at(&commit.text, step, (&path, "text"))?;
-                    let due = self.render_at(&commit.due, step, (&path, "due"))?;
-                    self.record(
-                        RecordKind::Commitment,
-                        step,
-                        Some(owner),
-                        text,
-                        Some(due),
-                        None,
-                    );
+                StepKind::Commit(_)
+                | StepKind::Agree(_)
+                | StepKind::Mark(_)
+                | StepKind::Defer(_) => {
+                    self.save(step)?;
                     self.move_to(step.goto.unwrap_or(i + 1), i);
                 }
-                StepKind::Agree(agree) => {
-                    let path = step.path.key("agree");
-                    let text = self.render_at(&agree.text, step, (&path, "text"))?;
-                    let revisit = match &agree.revisit {
-                        Some(r) => Some(self.render_at(r, step, (&path, "revisit"))?),
-                        None => None,
-                    };
-                    self.record(
-                        RecordKind::Agreement,
-                        step,
-                        None,
-                        text,
-                        revisit,
-                        agree.topic.clone(),
-                    );
-                    self.move_to(step.goto.unwrap_or(i + 1), i);
-                }
-                StepKind::Mark(mark) => {
-                    self.mark(mark, step)?;
-                    self.move_to(step.goto.unwrap_or(i + 1), i);
+                StepKind::Ask(_) | StepKind::Choose(_) => {
+                    unreachable!("ask and choose steps wait")
                 }
                 StepKind::Jump => self.move_to(step.goto.unwrap_or(i + 1), i),
                 StepKind::Block { .. } => {
@@ -275,6 +261,11 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
+                if let Some(mode) = ask.date
+                    && let Some(reply) = self.date_refusal(mode, &text, now)
+                {
+                    return Ok(reply);
+                }
                 if let Some(n) = self.refusing_check(ask, step, &text)? {
                     self.state.cursor.nudged.push(n);
                     let check = &ask.checks[n];
@@ -290,14 +281,21 @@ impl<'e> Run<'e> {
                 if text.is_empty() && choose.optional {
                     return self.accept(i, None, None, now);
                 }
-                match pick(choose, &text, |label| self.render_label(label, step)) {
+                // The options as shown: those whose `when` holds.
+                let prompt = Arc::clone(self.cached_prompt(i)?);
+                match pick_among(&prompt.options, &text) {
                     Some(n) => {
-                        let option = &choose.options[n];
-                        self.accept(i, Some(option.key.clone()), option.goto, now)
+                        let key = &prompt.options[n].0;
+                        let goto = choose
+                            .options
+                            .iter()
+                            .find(|o| &o.key == key)
+                            .and_then(|o| o.goto);
+                        self.accept(i, Some(key.clone()), goto, now)
                     }
                     None => {
                         let keys: Vec<&str> =
-                            choose.options.iter().map(|o| o.key.as_str()).collect();
+                            prompt.options.iter().map(|(k, _)| k.as_str()).collect();
                         Ok(retry(&format!(
                             "Please choose a number from 1 to {}, or type one of: {}.",
                             keys.len(),
@@ -306,8 +304,45 @@ impl<'e> Run<'e> {
                     }
                 }
             }
+            _ if step.confirm.is_some() => {
+                let prompt = Arc::clone(self.cached_prompt(i)?);
+                match pick_among(&prompt.options, &text) {
+                    Some(n) => self.accept(i, Some(prompt.options[n].0.clone()), None, now),
+                    None => Ok(retry(
+                        "Please choose 1 (yes) or 2 (no): nothing is saved without a yes.",
+                    )),
+                }
+            }
             _ => Ok(retry("There is no question waiting for an answer.")),
         }
+    }
+
+    /// Why a timing answer is asked again, if it is: a day that could be
+    /// two days, a day that has passed, or (where a day is required)
+    /// words that name none. A past day only nudges where words are fine.
+    fn date_refusal(&mut self, mode: DateMode, text: &str, now: DateTime<Utc>) -> Option<Reply> {
+        let today = now.date_naive();
+        let hint = match read_timing(text, today) {
+            Timing::Ambiguous(day_first, month_first) => format!(
+                "\"{text}\" could be {} or {}. Which do you mean? Writing the month as a word helps, e.g. \"{}\".",
+                spoken(day_first),
+                spoken(month_first),
+                day_first.format("%-d %B %Y")
+            ),
+            Timing::Day(day) if day < today => {
+                if mode == DateMode::Words && self.state.cursor.nudged.contains(&DATE_NUDGE) {
+                    return None;
+                }
+                self.state.cursor.nudged.push(DATE_NUDGE);
+                format!(
+                    "{} has already passed. Which day do you mean?",
+                    spoken(day)
+                )
+            }
+            Timing::Words if mode == DateMode::Required => "This needs a day, for example \"by Friday\", \"in two weeks\", \"15 December\" or 2026-12-15 (or a habit, like \"every evening\").".to_owned(),
+            _ => return None,
+        };
+        Some(retry(&hint))
     }
 
     /// The first check rule that refuses `answer` and has not let it pass
@@ -401,6 +436,7 @@ impl<'e> Run<'e> {
         }
         cursor.waiting = false;
         cursor.nudged.clear();
+        cursor.turn = 0;
     }
 
     /// Moves on from step `from` to `target`, closing a block round when the
@@ -475,72 +511,197 @@ impl<'e> Run<'e> {
             at: now,
         });
         let step = &self.exercise.steps[i];
-        self.move_to(goto.or(step.goto).unwrap_or(i + 1), i);
+        let second_turn_due =
+            self.turns_now(step).is_some_and(|(_, both)| both) && self.state.cursor.turn == 0;
+        if let Some(confirm) = &step.confirm {
+            let yes = self.state.answers.last().and_then(|a| a.text.as_deref()) == Some("yes");
+            if !yes {
+                // A "no" saves nothing and ends the confirmation.
+                self.move_to(confirm.if_no.or(step.goto).unwrap_or(i + 1), i);
+            } else if second_turn_due {
+                self.next_turn();
+            } else {
+                self.save(step)?;
+                self.move_to(step.goto.unwrap_or(i + 1), i);
+            }
+        } else if second_turn_due {
+            self.next_turn();
+        } else {
+            self.move_to(goto.or(step.goto).unwrap_or(i + 1), i);
+        }
         Ok(Reply::Accepted)
     }
 
-    /// Records a commitment or agreement. Dates are read relative to the
-    /// latest answer, the engine's only notion of "now".
-    fn record(
-        &mut self,
-        kind: RecordKind,
-        step: &Step,
-        owner: Option<String>,
-        text: String,
-        date_text: Option<String>,
-        topic: Option<String>,
-    ) {
+    /// Hands a question both partners answer to the second of them.
+    fn next_turn(&mut self) {
+        self.forget_prompt();
+        self.state.cursor.turn = 1;
+        self.state.cursor.nudged.clear();
+    }
+
+    /// Records what a commit, agree, defer or mark step says, once any
+    /// confirmation said yes.
+    fn save(&mut self, step: &Step) -> Result<(), RunError> {
+        let mut record = match &step.kind {
+            StepKind::Commit(commit) => {
+                let path = step.path.key("commit");
+                let mut record = self.new_record(RecordKind::Commitment, step);
+                self.set_owner(&mut record, Some(commit.by.role), commit.by.both);
+                record.text = self.render_at(&commit.text, step, (&path, "text"))?;
+                record.date_text = Some(self.render_at(&commit.due, step, (&path, "due"))?);
+                record
+            }
+            StepKind::Agree(agree) => {
+                let path = step.path.key("agree");
+                let mut record = self.new_record(RecordKind::Agreement, step);
+                self.set_owner(&mut record, agree.by, false);
+                record.text = self.render_at(&agree.text, step, (&path, "text"))?;
+                record.topic.clone_from(&agree.topic);
+                record.date_text = match &agree.revisit {
+                    Some(r) => Some(self.render_at(r, step, (&path, "revisit"))?),
+                    None => None,
+                };
+                record
+            }
+            StepKind::Defer(defer) => {
+                let path = step.path.key("defer");
+                let mut record = self.new_record(RecordKind::Open, step);
+                self.set_owner(&mut record, Some(defer.by.role), defer.by.both);
+                record.text = self.render_at(&defer.text, step, (&path, "text"))?;
+                record.topic.clone_from(&defer.topic);
+                record.about = match &defer.about {
+                    Some(a) => Some(self.render_at(a, step, (&path, "about"))?),
+                    None => None,
+                };
+                record.date_text = match &defer.revisit {
+                    Some(r) => Some(self.render_at(r, step, (&path, "revisit"))?),
+                    None => None,
+                };
+                record
+            }
+            StepKind::Mark(mark) => self.mark(mark, step)?,
+            _ => return Ok(()),
+        };
+        record.text = neutralize(record.text.trim());
+        record.about = record
+            .about
+            .map(|a| neutralize(a.trim()))
+            .filter(|a| !a.is_empty());
+        record.new_text = record.new_text.map(|t| neutralize(t.trim()));
+        record.date_text = record
+            .date_text
+            .map(|t| neutralize(t.trim()))
+            .filter(|t| !t.is_empty() || record.kind == RecordKind::Commitment);
+        // Dates are read relative to the latest answer, the engine's only
+        // notion of "now".
+        let today = record.at.date_naive();
+        let timing = record.date_text.as_deref().map(|t| read_timing(t, today));
+        (record.date, record.ongoing) = match timing {
+            Some(Timing::Day(day)) => (Some(day), false),
+            Some(Timing::Ongoing { since }) => (Some(since), true),
+            _ => (None, false),
+        };
+        self.state.records.push(record);
+        Ok(())
+    }
+
+    /// A record of `kind` made at `step`, at the time of the latest answer.
+    fn new_record(&self, kind: RecordKind, step: &Step) -> Record {
         let at = self
             .state
             .answers
             .last()
             .map_or(DateTime::<Utc>::UNIX_EPOCH, |a| a.at);
-        let date = date_text
-            .as_deref()
-            .and_then(|t| crate::script::due::parse_due(t, at.date_naive()));
-        self.state.records.push(Record {
+        Record {
             kind,
             step: step.id.clone(),
-            owner,
-            text: neutralize(text.trim()),
-            date,
-            date_text: date_text.map(|t| neutralize(t.trim())),
-            topic,
+            exercise: self.exercise.id.clone(),
+            owner: None,
+            owners: Vec::new(),
+            text: String::new(),
+            about: None,
+            date: None,
+            date_text: None,
+            ongoing: false,
+            topic: None,
             at,
-            commitment: None,
+            item: None,
             status: None,
-        });
+            new_text: None,
+        }
     }
 
-    /// Records a new status for a commitment in the ledger snapshot.
-    fn mark(&mut self, mark: &Mark, step: &Step) -> Result<(), RunError> {
+    /// Whose a record is: the partner playing `role`, both partners, or
+    /// (no role) both partners, as an agreement is by default.
+    fn set_owner(&self, record: &mut Record, role: Option<usize>, both: bool) {
+        match role {
+            Some(role) if !both => {
+                record.owner = Some(self.state.partners[self.partner_for(role)].clone());
+            }
+            _ if record.kind == RecordKind::Agreement => {}
+            _ => record.owners = self.state.partners.to_vec(),
+        }
+    }
+
+    /// A mark of a ledger item in the run's snapshot of the ledger.
+    fn mark(&self, mark: &Mark, step: &Step) -> Result<Record, RunError> {
         let path = step.path.key("mark");
-        let id = self.render_at(&mark.commitment, step, (&path, "commitment"))?;
+        let id = self.render_at(&mark.item, step, (&path, mark.item_key))?;
         let id = id.trim();
         let status = self.render_at(&mark.status, step, (&path, "status"))?;
-        let Some(status) = CommitmentStatus::parse_mark(&status) else {
+        let Some(action) = Action::parse(&status) else {
             let message = format!(
-                "step `{}` marks a commitment `{}`; a mark's status is one of: {}",
+                "step `{}` marks an item `{}`; a mark's status is one of: {}",
                 step.id,
                 status.trim(),
-                CommitmentStatus::MARKS.join(", ")
+                Action::WORDS.join(", ")
             );
             return Err(self.error(step, &path.key("status"), message));
         };
-        let Some(commitment) = self.ledger.commitments.iter().find(|c| c.id == id) else {
+        let Some(item) = self.ledger.items.iter().find(|c| c.id == id) else {
             let message = format!(
-                "step `{}` marks commitment `{id}`, which is not in the couple's ledger",
+                "step `{}` marks item `{id}`, which is not in the couple's ledger",
                 step.id
             );
-            return Err(self.error(step, &path.key("commitment"), message));
+            return Err(self.error(step, &path.key(mark.item_key), message));
         };
-        let (owner, text) = (commitment.owner.clone(), commitment.text.clone());
-        self.record(RecordKind::Mark, step, Some(owner), text, None, None);
-        if let Some(record) = self.state.records.last_mut() {
-            record.commitment = Some(id.to_owned());
-            record.status = Some(status.word().to_owned());
+        if !crate::engine::ledger::ItemKind::ALL
+            .iter()
+            .any(|k| k.word() == item.kind && action.fits(*k))
+        {
+            let message = format!(
+                "step `{}` marks {} `{id}` {}; only commitments are kept, missed or renegotiated, and only open items are settled",
+                step.id,
+                item.kind,
+                action.word()
+            );
+            return Err(self.error(step, &path.key("status"), message));
         }
-        Ok(())
+        let mut record = self.new_record(RecordKind::Mark, step);
+        record.owner = Some(item.owner.clone());
+        record.text.clone_from(&item.text);
+        record.item = Some(id.to_owned());
+        record.status = Some(action.word().to_owned());
+        record.topic = Some(item.topic.clone()).filter(|t| !t.is_empty());
+        if let Some(text) = &mark.text {
+            record.new_text = Some(self.render_at(text, step, (&path, "text"))?);
+        }
+        if action == Action::Changed
+            && record
+                .new_text
+                .as_deref()
+                .is_none_or(|t| t.trim().is_empty())
+        {
+            let message = format!(
+                "step `{}` marks `{id}` changed but gives no new words; add `text:` to the mark",
+                step.id
+            );
+            return Err(self.error(step, &path, message));
+        }
+        if let Some(due) = &mark.due {
+            record.date_text = Some(self.render_at(due, step, (&path, "due"))?);
+        }
+        Ok(record)
     }
 
     /// The prompt of waiting step `i`, rendered once per wait.
@@ -579,17 +740,29 @@ impl<'e> Run<'e> {
             StepKind::Choose(choose) => (
                 self.render(&choose.prompt, step, "choose")?,
                 None,
-                choose
-                    .options
-                    .iter()
-                    .map(|o| Ok((o.key.clone(), self.render_label(&o.label, step)?)))
-                    .collect::<Result<_, RunError>>()?,
+                self.options(choose, step)?,
                 choose.optional,
             ),
-            _ => unreachable!("only ask and choose steps wait for answers"),
+            _ => (
+                self.confirm_question(step)?,
+                None,
+                match &step.confirm {
+                    Some(confirm) => vec![
+                        ("yes".to_owned(), self.render_label(&confirm.yes, step)?),
+                        ("no".to_owned(), self.render_label(&confirm.no, step)?),
+                    ],
+                    None => Vec::new(),
+                },
+                false,
+            ),
         };
-        let role_index = step.by().unwrap_or(0);
-        let partner = self.partner_for(role_index);
+        let partner = self.asker(step).unwrap_or(0);
+        // The role this partner plays now (at a question both answer, the
+        // second partner's own role).
+        let role_index = (0..ex.roles.len())
+            .find(|&r| self.partner_for(r) == partner)
+            .or(step.by())
+            .unwrap_or(0);
         let role = ex.roles.get(role_index);
         Ok(Prompt {
             step: step.id.clone(),
@@ -614,9 +787,115 @@ impl<'e> Run<'e> {
         })
     }
 
+    /// A choose step's options as shown: (key, label) of those whose
+    /// `when` holds. Every option hidden is an error in the exercise, since
+    /// no answer could then go on.
+    fn options(&self, choose: &Choose, step: &Step) -> Result<Vec<(String, String)>, RunError> {
+        let names = RunNames::new(self, self.by_name(step), None);
+        let mut shown = Vec::with_capacity(choose.options.len());
+        for (n, option) in choose.options.iter().enumerate() {
+            if let Some(when) = &option.when {
+                let path = step.path.key("options").index(n);
+                if !self.test(when, step, (&path, "when"), &names)? {
+                    continue;
+                }
+            }
+            shown.push((option.key.clone(), self.render_label(&option.label, step)?));
+        }
+        if shown.is_empty() {
+            let message = format!(
+                "no option of step `{}` applies here: every option's `when` is false",
+                step.id
+            );
+            return Err(self.error(step, &step.path.key("options"), message));
+        }
+        Ok(shown)
+    }
+
+    /// The partner whose turn the step is now: at a question both answer,
+    /// the first partner, then the other.
+    fn asker(&self, step: &Step) -> Option<usize> {
+        let (first, both) = self.turns_now(step)?;
+        Some(if both && self.state.cursor.turn == 1 {
+            1 - first.min(1)
+        } else {
+            first
+        })
+    }
+
+    /// Who answers a step now: the first partner, and whether the other
+    /// answers after them. A confirmation `by: other` asks the partner who
+    /// does not own what would be saved, or both when both own it.
+    fn turns_now(&self, step: &Step) -> Option<(usize, bool)> {
+        let turns = step.turns()?;
+        if !step.confirm.as_ref().is_some_and(|c| c.other) {
+            return Some((self.partner_for(turns.role), turns.both));
+        }
+        let owner = match &step.kind {
+            StepKind::Commit(c) if !c.by.both => Some(self.partner_for(c.by.role)),
+            StepKind::Agree(a) => a.by.map(|role| self.partner_for(role)),
+            StepKind::Mark(m) => self.marked_owner(m, step),
+            _ => None,
+        };
+        Some(match owner {
+            Some(owner) => (1 - owner.min(1), false),
+            None => (0, true),
+        })
+    }
+
+    /// The one partner who owns the ledger item a mark names, if one does.
+    fn marked_owner(&self, mark: &Mark, step: &Step) -> Option<usize> {
+        let id = self
+            .render_by(
+                &mark.item,
+                step,
+                (&step.path.key("mark"), mark.item_key),
+                None,
+            )
+            .ok()?;
+        let item = self.ledger.items.iter().find(|i| i.id == id.trim())?;
+        let [owner] = item.owners.as_slice() else {
+            return None;
+        };
+        self.state
+            .partners
+            .iter()
+            .position(|name| crate::engine::ledger::same_partner(name, owner))
+    }
+
     fn by_name(&self, step: &Step) -> Option<&str> {
-        step.by()
-            .map(|role| self.state.partners[self.partner_for(role)].as_str())
+        self.asker(step)
+            .map(|partner| self.state.partners[partner].as_str())
+    }
+
+    /// What a confirmation asks: its own `ask`, or "NAME, do you agree?"
+    /// with the words that would be saved.
+    fn confirm_question(&self, step: &Step) -> Result<String, RunError> {
+        let Some(confirm) = &step.confirm else {
+            unreachable!("only ask, choose and confirmed steps wait for answers")
+        };
+        if let Some(prompt) = &confirm.prompt {
+            return self.render_at(prompt, step, (&step.path.key("confirm"), "ask"));
+        }
+        let name = self.by_name(step).unwrap_or_default();
+        let words = match &step.kind {
+            StepKind::Commit(c) => {
+                self.render_at(&c.text, step, (&step.path.key("commit"), "text"))?
+            }
+            StepKind::Agree(a) => {
+                self.render_at(&a.text, step, (&step.path.key("agree"), "text"))?
+            }
+            StepKind::Mark(m) => {
+                let record = self.mark(m, step)?;
+                let status = record.status.unwrap_or_default();
+                return Ok(format!(
+                    "{name}, do you agree to mark \"{}\" {status}?",
+                    record.text
+                ));
+            }
+            _ => String::new(),
+        };
+        Ok(format!("{name}, do you agree? \"{}\"", words.trim()))
     }
 
     fn render(&self, text: &Text, step: &Step, key: &str) -> Result<String, RunError> {
@@ -628,8 +907,19 @@ impl<'e> Run<'e> {
     }
 
     fn render_at(&self, text: &Text, step: &Step, at: At) -> Result<String, RunError> {
+        self.render_by(text, step, at, self.by_name(step))
+    }
+
+    /// `render_at` with `by` given: finding who a confirmation asks renders
+    /// the marked item's id, which must not ask who is asked.
+    fn render_by(
+        &self,
+        text: &Text,
+        step: &Step,
+        at: At,
+        by: Option<&str>,
+    ) -> Result<String, RunError> {
         let templates = &self.exercise.templates;
-        let by = self.by_name(step);
         let rendered = match templates.render_fast(text, &RunNames::new(self, by, None)) {
             Some(rendered) => rendered,
             None => templates.render_value(
@@ -754,25 +1044,19 @@ fn retry(hint: &str) -> Reply {
     }
 }
 
-/// Matches input to an option: its number, its key, or its label.
-fn pick(
-    choose: &Choose,
-    input: &str,
-    label: impl Fn(&Text) -> Result<String, RunError>,
-) -> Option<usize> {
+/// Matches input to one of a prompt's options: its number, key or label.
+fn pick_among(options: &[(String, String)], input: &str) -> Option<usize> {
     let input = input.trim();
     if let Ok(n) = input.parse::<usize>() {
-        return (1..=choose.options.len()).contains(&n).then(|| n - 1);
+        return (1..=options.len()).contains(&n).then(|| n - 1);
     }
     let input = input.to_lowercase();
-    choose
-        .options
+    options
         .iter()
-        .position(|o| o.key.to_lowercase() == input)
+        .position(|(key, _)| key.to_lowercase() == input)
         .or_else(|| {
-            choose
-                .options
+            options
                 .iter()
-                .position(|o| label(&o.label).is_ok_and(|l| l.trim().to_lowercase() == input))
+                .position(|(_, label)| label.trim().to_lowercase() == input)
         })
 }

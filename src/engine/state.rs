@@ -41,8 +41,20 @@ pub struct Cursor {
     /// Runs of each step in the current round. Keys are shared, not
     /// copied, when the cursor is saved for `:back` after every answer.
     pub visits: Visits,
-    /// Check rules (by index) that already nudged at the waiting step.
+    /// Check rules (by index) that already nudged at the waiting step;
+    /// `DATE_NUDGE` for the built-in nudge of a `date: words` question.
     pub nudged: Vec<usize>,
+    /// At a question both partners answer: 0 while the first answers, 1
+    /// while the second does.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub turn: u32,
+}
+
+/// In `Cursor::nudged`: the built-in nudge about a past day already shown.
+pub const DATE_NUDGE: usize = usize::MAX;
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,41 +85,92 @@ pub struct Checkpoint {
     pub records: usize,
 }
 
+/// What a record does to the couple's ledger. Each record is one event:
+/// the first three make an item, a mark changes one, so the ledger is the
+/// events applied in order and a store can keep them append-only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordKind {
+    /// Makes a commitment (one partner's, or both partners').
     Commitment,
+    /// Makes an agreement (both partners', or one partner's, e.g. a pace).
     Agreement,
-    /// A commitment from the ledger marked kept, missed or renegotiated.
+    /// Makes an open item: a decline or pause in the partner's words.
+    Open,
+    /// Changes a ledger item: kept, missed, renegotiated, renewed, changed,
+    /// retired, reached or settled (`status`).
     Mark,
 }
 
-/// A commitment or agreement made during a run.
+/// One event for the couple's ledger, made during a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub kind: RecordKind,
     pub step: String,
-    /// Who made a commitment (a partner's name); `None` for agreements.
+    /// The exercise that made it (absent in journals written before it
+    /// existed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub exercise: String,
+    /// Whose it is (a partner's name); `None` for an agreement of both.
+    /// For a mark, the marked item's owner as the run saw it.
     pub owner: Option<String>,
+    /// Both names, for a commitment or open item both partners own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// The partner's words (for a mark, the marked item's words as the run
+    /// saw them; `changed` puts the new words in `new_text`).
     pub text: String,
-    /// A commitment's due date, or an agreement's date to revisit, when the
-    /// words could be read as a date.
+    /// An open item's subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    /// A due date or a date to revisit, when the words name one day; a
+    /// habit's first day.
     pub date: Option<NaiveDate>,
-    /// The words as given ("by Friday").
+    /// The timing as said ("by Friday", "when I feel ready").
     pub date_text: Option<String>,
+    /// The timing is a habit ("every evening") starting on `date`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ongoing: bool,
     pub topic: Option<String>,
     pub at: DateTime<Utc>,
-    /// A mark's ledger commitment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commitment: Option<String>,
-    /// A mark's new status: kept, missed or renegotiated.
+    /// A mark's ledger item id (`commitment` in journals written before
+    /// any item could be marked).
+    #[serde(default, alias = "commitment", skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// A mark's status: kept, missed, renegotiated, renewed, changed,
+    /// retired, reached or settled. A mark's `date`/`date_text` are the new
+    /// timing of `renewed` and `changed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// A `changed` mark's new words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_text: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A mark written before any ledger item could be marked names its
+    /// commitment as `commitment`; it still reads, as the item it marks.
+    #[test]
+    fn an_old_mark_reads_as_a_mark_of_its_item() {
+        let old = r#"{"kind":"mark","step":"mark","owner":"Alex","text":"Text when late","date":null,"date_text":null,"topic":null,"at":"2026-11-25T18:00:00Z","commitment":"c1","status":"kept"}"#;
+        let record: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(record.item.as_deref(), Some("c1"));
+        assert_eq!(record.exercise, "");
+        assert!(record.owners.is_empty() && !record.ongoing);
+        let written = serde_json::to_string(&record).unwrap();
+        assert!(written.contains(r#""item":"c1""#), "{written}");
+        assert!(
+            !written.contains("owners") && !written.contains("ongoing"),
+            "{written}"
+        );
+    }
 
     /// Journals written before `label` existed still load, and answers
     /// without one are written as before.

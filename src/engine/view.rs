@@ -32,7 +32,48 @@ pub(crate) enum Part<'a> {
     Vars(&'a indexmap::IndexMap<String, serde_json::Value>),
     Transcript(&'a [AnswerRecord]),
     Records(&'a [Record]),
-    Ledger(&'a LedgerView),
+    Ledger(LedgerPart<'a>),
+}
+
+/// The run's ledger snapshot and its values for scripts and templates,
+/// converted once per run: the snapshot never changes while a run lasts,
+/// and converting a ledger with its lists on every script evaluation was
+/// most of a check-in's work.
+#[derive(Debug, Default)]
+pub(crate) struct LedgerValues {
+    rhai: OnceCell<rhai::Dynamic>,
+    minijinja: OnceCell<minijinja::Value>,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct LedgerPart<'a> {
+    view: &'a LedgerView,
+    values: &'a LedgerValues,
+}
+
+impl Serialize for LedgerPart<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view.serialize(serializer)
+    }
+}
+
+impl LedgerPart<'_> {
+    fn rhai(self) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
+        if let Some(value) = self.values.rhai.get() {
+            return Ok(value.clone());
+        }
+        let value = rhai::serde::to_dynamic(self.view)?;
+        // A script may change its copy; the cell keeps the original.
+        let _ = self.values.rhai.set(value.clone());
+        Ok(value)
+    }
+
+    fn minijinja(self) -> minijinja::Value {
+        self.values
+            .minijinja
+            .get_or_init(|| minijinja::Value::from(minijinja::value::Serde(self.view)))
+            .clone()
+    }
 }
 
 /// The names a script or template reads, with their values; parts it does
@@ -114,7 +155,10 @@ impl<'a> View<'a> {
                 id: &run.exercise().id,
                 title: &run.exercise().title,
             }),
-            ScopeName::Ledger => Part::Ledger(run.ledger()),
+            ScopeName::Ledger => Part::Ledger(LedgerPart {
+                view: run.ledger(),
+                values: run.ledger_values(),
+            }),
             ScopeName::Answer | ScopeName::Visits => return None,
         })
     }
@@ -183,7 +227,7 @@ impl View<'_> {
                 Part::Vars(vars) => dynamic(vars)?,
                 Part::Transcript(answers) => dynamic(answers)?,
                 Part::Records(records) => dynamic(records)?,
-                Part::Ledger(ledger) => dynamic(ledger)?,
+                Part::Ledger(ledger) => ledger.rhai()?,
             };
             map.insert(name.into(), value);
         }
@@ -219,7 +263,7 @@ impl View<'_> {
                 Part::Vars(vars) => Value::from(Serde(vars)),
                 Part::Transcript(answers) => Value::from(Serde(answers)),
                 Part::Records(records) => Value::from(Serde(records)),
-                Part::Ledger(ledger) => Value::from(Serde(ledger)),
+                Part::Ledger(ledger) => ledger.minijinja(),
             };
             map.insert(Value::from(name), value);
         }

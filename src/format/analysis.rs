@@ -188,6 +188,10 @@ impl Graph {
                 StepKind::Block { .. } => out.push(i + 1),
                 _ => out.push(step.goto.unwrap_or(i + 1)),
             }
+            // A "no" to a confirmation goes its own way.
+            if let Some(confirm) = &step.confirm {
+                out.push(confirm.if_no.or(step.goto).unwrap_or(i + 1));
+            }
             out.iter_mut().for_each(|n| *n = (*n).min(end));
         }
         let reach: Vec<Vec<bool>> = (0..=end).map(|i| walk(&next, &next[i])).collect();
@@ -364,7 +368,7 @@ impl Analysis<'_, '_> {
                     return Some((
                         UNKNOWN_ANSWER,
                         format!(
-                            "`answers.{}` is never set: step `{}` is not an ask or choose step, so it has no answer",
+                            "`answers.{}` is never set: step `{}` is not an ask or choose step or a confirmation, so it has no answer",
                             r.name, r.name
                         ),
                     ));
@@ -414,11 +418,11 @@ impl Analysis<'_, '_> {
     fn silent_roles(&mut self) {
         let ex = self.exercise;
         for (n, role) in ex.roles.iter().enumerate() {
-            let answers = ex
-                .steps
-                .iter()
-                .enumerate()
-                .any(|(i, s)| self.graph.live[i] && is_question(s) && s.by() == Some(n));
+            let answers = ex.steps.iter().enumerate().any(|(i, s)| {
+                self.graph.live[i]
+                    && is_question(s)
+                    && s.turns().is_some_and(|t| t.both || t.role == n)
+            });
             if !answers {
                 self.warn(
                     &YamlPath::root().key("roles").key(&role.name),
@@ -474,9 +478,9 @@ impl Analysis<'_, '_> {
     }
 }
 
-/// Ask and choose steps: the ones a partner answers.
+/// Ask and choose steps and confirmations: the ones a partner answers.
 pub fn is_question(step: &Step) -> bool {
-    matches!(step.kind, StepKind::Ask(_) | StepKind::Choose(_))
+    step.waits()
 }
 
 /// What a check rule sees when it is tried on an example: no answers yet,

@@ -6,11 +6,12 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Exercise, Mark, Role, Step, StepKind,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Role,
+    Step, StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
-use crate::format::spec::{ExerciseSpec, STEP_KINDS, StepSpec};
+use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
 use crate::script::rhai_script::{Script, ScriptError};
 use crate::script::scope_names::{ScopeName, is_reserved, script_words};
@@ -414,6 +415,7 @@ impl Compiler<'_> {
             );
         }
         let kind = self.kind(i, f, flat, index);
+        let confirm = spec.confirm.as_ref().map(|_| self.confirm(f, flat, index));
         Step {
             id: spec.id.clone(),
             path: path.clone(),
@@ -422,6 +424,7 @@ impl Compiler<'_> {
             goto,
             max_visits,
             block: f.block,
+            confirm,
         }
     }
 
@@ -459,19 +462,34 @@ impl Compiler<'_> {
                 .collect();
             StepKind::Ask(Ask {
                 prompt: self.text(|| path.key("ask"), || base.name("ask"), ask),
-                by: self.by(spec, path),
+                by: self.turns(spec, path),
                 example: spec
                     .example
                     .as_ref()
                     .map(|e| self.text(|| path.key("example"), || base.name("example"), e)),
                 checks,
                 optional: spec.optional,
+                date: spec.date.map(|d| match d {
+                    DateSpec::Required => DateMode::Required,
+                    DateSpec::Words => DateMode::Words,
+                }),
             })
         } else if let Some(choose) = &spec.choose {
+            let by = self.turns(spec, path);
+            let options = self.options(f, flat, index);
+            if by.both
+                && let Some(n) = spec.options.iter().position(|o| o.goto.is_some())
+            {
+                self.error(
+                    &path.key("options").index(n).key("goto"),
+                    Point::Key,
+                    "the options of a `by: both` question cannot have `goto` (two answers could point two ways); branch afterwards with a `when` that reads `answers_by`",
+                );
+            }
             StepKind::Choose(Choose {
                 prompt: self.text(|| path.key("choose"), || base.name("choose"), choose),
-                by: self.by(spec, path),
-                options: self.options(f, flat, index),
+                by,
+                options,
                 optional: spec.optional,
             })
         } else if let Some(set) = &spec.set {
@@ -479,7 +497,7 @@ impl Compiler<'_> {
                 .map_or(StepKind::Jump, StepKind::Set)
         } else if let Some(commit) = &spec.commit {
             StepKind::Commit(Commit {
-                by: self.by(spec, path),
+                by: self.turns(spec, path),
                 text: self.text(
                     || path.key("commit").key("text"),
                     || base.name("commit"),
@@ -493,6 +511,10 @@ impl Compiler<'_> {
             })
         } else if let Some(agree) = &spec.agree {
             StepKind::Agree(Agree {
+                by: match spec.by.as_deref() {
+                    None | Some("both") => None,
+                    Some(role) => self.role(role, || path.key("by")),
+                },
                 text: self.text(
                     || path.key("agree").key("text"),
                     || base.name("agree"),
@@ -509,13 +531,54 @@ impl Compiler<'_> {
             })
         } else if let Some(mark) = &spec.mark {
             let path = path.key("mark");
+            let (key, item) = match (&mark.item, &mark.commitment) {
+                (Some(item), None) => ("item", item.as_str()),
+                (None, Some(item)) => ("commitment", item.as_str()),
+                (Some(item), Some(_)) => {
+                    self.error(
+                        &path.key("commitment"),
+                        Point::Key,
+                        "a mark names its item once: `item` (or the older `commitment`), not both",
+                    );
+                    ("item", item.as_str())
+                }
+                (None, None) => {
+                    self.error(
+                        &path,
+                        Point::Value,
+                        "a mark needs `item`: the ledger id of what it marks, e.g. \"{{ ledger.review[vars.i].id }}\"",
+                    );
+                    ("item", "")
+                }
+            };
             StepKind::Mark(Mark {
-                commitment: self.text(
-                    || path.key("commitment"),
-                    || base.name("mark"),
-                    &mark.commitment,
-                ),
+                item: self.text(|| path.key(key), || base.name("mark"), item),
+                item_key: key,
                 status: self.text(|| path.key("status"), || base.name("status"), &mark.status),
+                text: mark
+                    .text
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("text"), || base.name("mark_text"), t)),
+                due: mark
+                    .due
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("due"), || base.name("mark_due"), t)),
+            })
+        } else if let Some(defer) = &spec.defer {
+            let by = self.turns(spec, path);
+            let path = path.key("defer");
+            StepKind::Defer(Defer {
+                by,
+                text: self.text(|| path.key("text"), || base.name("defer"), &defer.text),
+                about: defer
+                    .about
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("about"), || base.name("about"), t)),
+                topic: defer.topic.clone(),
+                revisit: defer
+                    .revisit
+                    .as_ref()
+                    .map(|t| self.text(|| path.key("revisit"), || base.name("revisit"), t)),
             })
         } else if spec.steps.is_some() {
             StepKind::Block {
@@ -566,10 +629,15 @@ impl Compiler<'_> {
                 .goto
                 .as_ref()
                 .and_then(|t| self.resolve_goto(|| opath().key("goto"), t, f.block, flat, index));
+            let when = option
+                .when
+                .as_ref()
+                .and_then(|w| self.script(|| opath().key("when"), w, true, ScriptPlace::Step));
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
                 goto,
+                when,
             });
         }
         choices
@@ -599,8 +667,20 @@ impl Compiler<'_> {
         let misplaced = [
             (
                 "by",
-                spec.by.is_some() && !(is("ask") || is("choose") || is("commit")),
-                "ask, choose and commit steps",
+                spec.by.is_some()
+                    && !(is("ask") || is("choose") || is("commit") || is("agree") || is("defer")),
+                "ask, choose, commit, agree and defer steps",
+            ),
+            (
+                "first",
+                spec.first.is_some() && spec.by.as_deref() != Some("both"),
+                "steps with `by: both`",
+            ),
+            ("date", spec.date.is_some() && !is("ask"), "ask steps"),
+            (
+                "confirm",
+                spec.confirm.is_some() && !(is("commit") || is("agree") || is("mark")),
+                "commit, agree and mark steps",
             ),
             ("check", !spec.check.is_empty() && !is("ask"), "ask steps"),
             ("example", spec.example.is_some() && !is("ask"), "ask steps"),
@@ -628,6 +708,91 @@ impl Compiler<'_> {
                     format!("`{key}` belongs on {belongs}"),
                 );
             }
+        }
+    }
+
+    /// Whose turn a step is: `by: ROLE`, or `by: both` with the partner of
+    /// `first` (default the first role) answering first.
+    fn turns(&mut self, spec: &StepSpec, path: &YamlPath) -> Turns {
+        self.turns_of(spec.by.as_deref(), spec.first.as_deref(), spec, path)
+    }
+
+    fn turns_of(
+        &mut self,
+        by: Option<&str>,
+        first: Option<&str>,
+        spec: &StepSpec,
+        path: &YamlPath,
+    ) -> Turns {
+        match (by, first) {
+            (Some("both"), Some(first)) => Turns {
+                role: self.role(first, || path.key("first")).unwrap_or(0),
+                both: true,
+            },
+            (Some("both"), None) => Turns {
+                role: 0,
+                both: true,
+            },
+            _ => Turns::one(self.by(spec, path)),
+        }
+    }
+
+    fn confirm(&mut self, f: &Flat, flat: &[Flat], index: &HashMap<String, usize>) -> Confirm {
+        let (spec, path) = (f.spec, &f.path);
+        let Some(confirm) = &spec.confirm else {
+            unreachable!("called for steps with `confirm`")
+        };
+        let base = NamePrefix(self.id, &spec.id);
+        let cpath = path.key("confirm");
+        let by = match confirm.by.as_str() {
+            "both" => Turns {
+                role: 0,
+                both: true,
+            },
+            // Who is asked is known only when the confirmation is; for
+            // counting questions and roles, either partner may be.
+            "other" => Turns {
+                role: 0,
+                both: true,
+            },
+            role => Turns::one(self.role(role, || cpath.key("by")).unwrap_or(0)),
+        };
+        let other = confirm.by == "other";
+        if other && self.role_names.contains(&"other") {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`by: other` asks the partner who does not own what is saved, but this exercise also has a role called `other`; rename the role so the two cannot be confused",
+            );
+        }
+        if other && matches!(spec.by.as_deref(), None | Some("both")) && spec.commit.is_some() {
+            self.error(
+                &cpath.key("by"),
+                Point::Value,
+                "`confirm: {by: other}` asks the partner who does not own the commitment; a commitment both make is confirmed `by: both`",
+            );
+        }
+        let label = |this: &mut Self, key: &str, given: &Option<String>, default: &str| {
+            let text = given.as_deref().unwrap_or(default);
+            this.text(
+                || cpath.key(key),
+                || base.name(format_args!("confirm_{key}")),
+                text,
+            )
+        };
+        Confirm {
+            by,
+            other,
+            prompt: confirm
+                .ask
+                .as_ref()
+                .map(|t| self.text(|| cpath.key("ask"), || base.name("confirm"), t)),
+            yes: label(self, "yes", &confirm.yes, "Yes, I agree."),
+            no: label(self, "no", &confirm.no, "Not yet."),
+            if_no: confirm
+                .if_no
+                .as_ref()
+                .and_then(|t| self.resolve_goto(|| cpath.key("if_no"), t, f.block, flat, index)),
         }
     }
 

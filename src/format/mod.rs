@@ -3,11 +3,15 @@
 //!
 //! May import: `engine`, `script`, `diagnostic` and the top-level leaves. Never storage or front-ends.
 
-pub mod aliases;
-pub mod analysis;
-pub mod compiler;
-pub mod control_chars;
-pub mod library;
-pub mod loader;
-pub mod references;
-pub mod spec;
+pub(crate) mod aliases;
+pub(crate) mod analysis;
+pub(crate) mod compiler;
+pub(crate) mod control_chars;
+pub(crate) mod library;
+pub(crate) mod loader;
+pub(crate) mod references;
+pub(crate) mod spec;
+
+pub use analysis::CODES;
+pub use compiler::{Compiled, compile, compile_and_analyze};
+pub use library::{Library, LibraryError, exercise_id, read_source};

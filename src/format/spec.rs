@@ -130,18 +130,36 @@ pub struct StepSpec {
     /// Records an agreement both partners made into the couple's ledger.
     #[serde(default)]
     pub agree: Option<AgreeSpec>,
-    /// Marks a ledger commitment kept, missed or renegotiated.
+    /// Records what became of a ledger item: kept, missed, renegotiated,
+    /// renewed, changed, retired, reached or settled.
     #[serde(default)]
     pub mark: Option<MarkSpec>,
+    /// Records a decline or pause ("not yet", "I need time to think") as an
+    /// open item in the partner's words, raised at every check-in until
+    /// settled.
+    #[serde(default)]
+    pub defer: Option<DeferSpec>,
     /// A block of steps; with `swap`, played twice with the two roles exchanged.
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     /// The two roles that exchange partners for the block's second round.
     #[serde(default)]
     pub swap: Option<Vec<String>>,
-    /// The role whose turn it is (ask and choose).
+    /// The role whose turn it is (ask and choose), or `both`: each partner
+    /// answers in turn. On commit, agree and defer: whose it is (`both`
+    /// for a commitment made together).
     #[serde(default)]
     pub by: Option<String>,
+    /// With `by: both`: the role whose partner answers first.
+    #[serde(default)]
+    pub first: Option<String>,
+    /// On an `ask`: the answer is a timing. `required`: one day (today or
+    /// later) or a habit; `words`: also open words ("when I feel ready").
+    #[serde(default)]
+    pub date: Option<DateSpec>,
+    /// On commit, agree or mark: who must agree before anything is saved.
+    #[serde(default)]
+    pub confirm: Option<ConfirmSpec>,
     /// An example answer shown under the question (a template).
     #[serde(default)]
     pub example: Option<String>,
@@ -190,6 +208,10 @@ pub struct OptionSpec {
     /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,
+    /// A rhai condition; the option is shown only when it holds (e.g. only
+    /// commitments can be marked kept).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// A commitment recorded into the couple's ledger.
@@ -216,19 +238,79 @@ pub struct AgreeSpec {
     pub revisit: Option<String>,
 }
 
-/// A ledger commitment marked kept, missed or renegotiated.
+/// What became of a ledger item.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkSpec {
-    /// The commitment's ledger id (a template, e.g. `{{ ledger.open[vars.i].id }}`).
-    pub commitment: String,
-    /// kept, missed or renegotiated (a template, e.g. `{{ answers.status }}`).
+    /// The item's ledger id (a template, e.g. `{{ ledger.review[vars.i].id }}`).
+    #[serde(default)]
+    pub item: Option<String>,
+    /// The older name of `item`, for commitments.
+    #[serde(default)]
+    pub commitment: Option<String>,
+    /// kept, missed, renegotiated, renewed, changed, retired, reached or
+    /// settled (a template, e.g. `{{ answers.status }}`).
     pub status: String,
+    /// New words, for `changed` (a template).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// New timing, for `renewed` or `changed`: a day or words (a template).
+    #[serde(default)]
+    pub due: Option<String>,
+}
+
+/// A decline or pause kept as an open item.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeferSpec {
+    /// The partner's own words ("I need time to think"), a template.
+    pub text: String,
+    /// What it is about (a template).
+    #[serde(default)]
+    pub about: Option<String>,
+    /// What kind of item it is about: boundary, milestone, ...
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// When to come back to it: a day or words (a template).
+    #[serde(default)]
+    pub revisit: Option<String>,
+}
+
+/// Consent before a record is saved.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmSpec {
+    /// The role that must agree, `both` (each in turn; the first "no"
+    /// ends it), or `other`: the partner who does not own what would be
+    /// saved (both, when both own it).
+    pub by: String,
+    /// The question (a template); default `NAME, do you agree? "TEXT"`.
+    #[serde(default)]
+    pub ask: Option<String>,
+    /// The "yes" option's label (a template); default "Yes, I agree."
+    #[serde(default)]
+    pub yes: Option<String>,
+    /// The "no" option's label (a template); default "Not yet."
+    #[serde(default)]
+    pub no: Option<String>,
+    /// Where a "no" goes; default the next step.
+    #[serde(default)]
+    pub if_no: Option<String>,
+}
+
+/// How an `ask` reads its answer as a timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSpec {
+    /// One day, today or later, or a habit ("every evening").
+    Required,
+    /// A day, a habit, or open words kept as said ("when I feel ready").
+    Words,
 }
 
 /// The step kinds, in the order the error message lists them.
-pub const STEP_KINDS: [&str; 8] = [
-    "say", "ask", "choose", "set", "commit", "agree", "mark", "steps",
+pub const STEP_KINDS: [&str; 9] = [
+    "say", "ask", "choose", "set", "commit", "agree", "mark", "defer", "steps",
 ];
 
 impl StepSpec {
@@ -247,6 +329,7 @@ impl StepSpec {
             self.commit.is_some(),
             self.agree.is_some(),
             self.mark.is_some(),
+            self.defer.is_some(),
             self.steps.is_some(),
         ];
         STEP_KINDS

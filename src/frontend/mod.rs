@@ -3,12 +3,15 @@
 //!
 //! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
-pub mod command;
-pub mod console;
-pub mod passphrase;
-pub mod play;
-pub mod repl;
-pub mod roles;
-pub mod safety;
-pub mod screen;
-pub mod scripted;
+pub(crate) mod command;
+pub(crate) mod console;
+pub(crate) mod passphrase;
+pub(crate) mod play;
+pub(crate) mod repl;
+pub(crate) mod roles;
+pub(crate) mod safety;
+pub(crate) mod screen;
+pub(crate) mod scripted;
+
+pub use play::{Console, Input, Outcome, PlayError, play};
+pub use screen::markdown_as_text;

@@ -35,10 +35,6 @@ impl Screen {
         self.wrap(text.trim_end(), "")
     }
 
-    pub fn title(&self, title: &str, minutes: u32) -> String {
-        self.heading(&format!("{title} · about {minutes} minutes"))
-    }
-
     pub fn heading(&self, text: &str) -> String {
         self.paint(BOLD, &self.wrap(text.trim_end(), ""))
     }

@@ -127,6 +127,8 @@ pub struct NotesContext {
     pub exercises: Vec<ExerciseNotes>,
     pub commitments: Vec<RecordView>,
     pub agreements: Vec<RecordView>,
+    /// Declines and pauses kept open, in the partner's words.
+    pub open: Vec<RecordView>,
     pub marks: Vec<RecordView>,
     pub counts: Counts,
     pub revisit: Revisit,
@@ -177,8 +179,13 @@ pub struct RecordView {
     pub date: String,
     pub date_text: String,
     pub topic: String,
+    /// An open item's subject.
+    pub about: String,
+    /// A mark's ledger item id.
     pub commitment: String,
     pub status: String,
+    /// A `changed` mark's new words.
+    pub new_text: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -199,6 +206,8 @@ pub struct Counts {
 pub struct Revisit {
     /// Open commitments in the couple's ledger.
     pub open: Vec<crate::engine::ledger::CommitmentView>,
+    /// Open items (declines, pauses) waiting in the ledger.
+    pub pending: Vec<crate::engine::ledger::ItemView>,
     /// Agreements in the ledger with a revisit date.
     pub agreements: Vec<crate::engine::ledger::AgreementView>,
     /// Exercises of this session left unfinished (titles).
@@ -227,10 +236,12 @@ impl NotesContext {
             exercises: Vec::new(),
             commitments: Vec::new(),
             agreements: Vec::new(),
+            open: Vec::new(),
             marks: Vec::new(),
             counts: Counts::default(),
             revisit: Revisit {
                 open: Vec::new(),
+                pending: Vec::new(),
                 agreements: Vec::new(),
                 unfinished: Vec::new(),
             },
@@ -247,11 +258,13 @@ impl NotesContext {
                 match record.kind {
                     RecordKind::Commitment => context.commitments.push(view),
                     RecordKind::Agreement => context.agreements.push(view),
+                    RecordKind::Open => context.open.push(view),
                     RecordKind::Mark => {
                         match view.status.as_str() {
                             "kept" => context.counts.kept += 1,
                             "missed" => context.counts.missed += 1,
-                            _ => context.counts.renegotiated += 1,
+                            "renegotiated" => context.counts.renegotiated += 1,
+                            _ => {}
                         }
                         context.marks.push(view);
                     }
@@ -270,6 +283,7 @@ impl NotesContext {
         context.counts.agreements = context.agreements.len();
         let ledger = crate::store::session::sync_ledger(data, &partners)?.view(today);
         context.revisit.open = ledger.open;
+        context.revisit.pending = ledger.pending;
         context.revisit.agreements = ledger
             .agreements
             .into_iter()
@@ -355,12 +369,17 @@ fn without_heading(fragment: &str, title: &str) -> String {
 fn record_view(exercise: &str, r: &Record) -> RecordView {
     RecordView {
         exercise: exercise.to_owned(),
-        owner: r.owner.clone().unwrap_or_default(),
+        owner: match &r.owner {
+            Some(owner) => owner.clone(),
+            None => r.owners.join(" and "),
+        },
         text: r.text.clone(),
         date: r.date.map(|d| d.to_string()).unwrap_or_default(),
         date_text: r.date_text.clone().unwrap_or_default(),
         topic: r.topic.clone().unwrap_or_default(),
-        commitment: r.commitment.clone().unwrap_or_default(),
+        about: r.about.clone().unwrap_or_default(),
+        commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
+        new_text: r.new_text.clone().unwrap_or_default(),
     }
 }

@@ -3,5 +3,7 @@
 //! May import: `frontend`, `store`, `format`, `engine`, `script`, `diagnostic` and the leaves.
 
 pub mod plan;
-pub mod runner;
+pub(crate) mod runner;
 pub mod walker;
+
+pub use runner::Failure;

@@ -24,6 +24,10 @@ pub struct PlanSpec {
     /// The couple's ledger as the exercise sees it (`ledger` in scripts).
     #[serde(default)]
     pub ledger: Option<Seed>,
+    /// The day the plan is played on (default 2026-01-01), so timings
+    /// like "in a fortnight" have fixed answers.
+    #[serde(default)]
+    pub today: Option<chrono::NaiveDate>,
     #[serde(default)]
     pub turns: Vec<TurnSpec>,
     #[serde(default)]
@@ -60,6 +64,11 @@ pub struct ExpectSpec {
     pub answers: IndexMap<String, Scalar>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Lines the couple's ledger shows after the run (the seed with the
+    /// run's records applied), each found in one item's line, e.g.
+    /// `a1 [agreement, open, marked renewed]`.
+    #[serde(default)]
+    pub ledger: Vec<String>,
 }
 
 /// Text that may be written as a number or true/false in YAML (`answer: 2`
@@ -102,6 +111,7 @@ pub struct Plan {
     pub partners: [String; 2],
     pub swap_roles: bool,
     pub ledger: Option<Seed>,
+    pub today: Option<chrono::NaiveDate>,
     pub turns: Vec<Turn>,
     pub expect: Expect,
     /// The line of `name`, for failure reports.
@@ -134,6 +144,7 @@ pub struct Expect {
     pub vars: IndexMap<String, serde_json::Value>,
     pub answers: IndexMap<String, String>,
     pub notes: Vec<String>,
+    pub ledger: Vec<String>,
     pub line: usize,
 }
 
@@ -255,6 +266,7 @@ impl Loader<'_> {
             partners,
             swap_roles: spec.swap_roles,
             ledger: spec.ledger,
+            today: spec.today,
             turns,
             expect: Expect {
                 finished: expect.finished,
@@ -262,6 +274,7 @@ impl Loader<'_> {
                 vars: expect.vars,
                 answers: expect.answers.into_iter().map(|(k, v)| (k, v.0)).collect(),
                 notes: expect.notes,
+                ledger: expect.ledger,
                 line: self.line(&epath),
             },
             line: self.line(&path.key("name")),

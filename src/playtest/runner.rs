@@ -5,7 +5,7 @@
 use crate::engine::error::RunError;
 use crate::engine::event::Prompt;
 use crate::engine::exercise::Exercise;
-use crate::engine::ledger::{Ledger, LedgerView};
+use crate::engine::ledger::{ItemView, Ledger, LedgerView};
 use crate::engine::run::Run;
 use crate::frontend;
 use crate::frontend::play::{Console, Input, Outcome, PlayError};
@@ -47,12 +47,28 @@ pub fn clock() -> DateTime<Utc> {
     DateTime::from_timestamp(1_767_261_600, 0).unwrap_or_default()
 }
 
+/// The moment a plan runs at: its `today`, at the time of day `clock`
+/// gives, or `clock` itself.
+pub fn plan_clock(plan: &Plan) -> DateTime<Utc> {
+    match plan.today {
+        Some(day) => day.and_time(clock().time()).and_utc(),
+        None => clock(),
+    }
+}
+
+/// The couple's ledger before a plan's run: its seed, made on the plan's day.
+fn seeded(plan: &Plan) -> Ledger {
+    let mut ledger = Ledger::new(&plan.partners);
+    if let Some(seed) = &plan.ledger {
+        ledger.seed(seed, plan_clock(plan));
+    }
+    ledger
+}
+
 /// The ledger a plan starts from, as the exercise sees it on the plan's day.
 pub fn ledger_of(plan: &Plan) -> Option<LedgerView> {
-    let seed = plan.ledger.as_ref()?;
-    let mut ledger = Ledger::new(&plan.partners);
-    ledger.seed(seed, clock());
-    Some(ledger.view(clock().date_naive()))
+    plan.ledger.as_ref()?;
+    Some(seeded(plan).view(plan_clock(plan).date_naive()))
 }
 
 /// Plays `plan` through the front-ends' play loop (`frontend::play`), with
@@ -79,7 +95,8 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         refused: None,
         failure: None,
     };
-    let played = frontend::play::play(&mut run, &mut console, &clock, &mut |_| {
+    let now = plan_clock(plan);
+    let played = frontend::play::play(&mut run, &mut console, &|| now, &mut |_| {
         unsaved.set(false);
         Ok(())
     });
@@ -366,6 +383,20 @@ impl PlanConsole<'_> {
                 return Err(fail(format!("answers.{step} = {text:?}"), seen));
             }
         }
+        if !expect.ledger.is_empty() {
+            let mut ledger = seeded(plan);
+            ledger.apply("plan", "plan", &state.records);
+            let view = ledger.view(plan_clock(plan).date_naive());
+            let lines: Vec<String> = view.items.iter().map(item_line).collect();
+            for wanted in &expect.ledger {
+                if !lines.iter().any(|l| contains(l, wanted)) {
+                    return Err(fail(
+                        format!("a ledger item {wanted:?}"),
+                        format!("{:?}", lines.join(" / ")),
+                    ));
+                }
+            }
+        }
         if !expect.notes.is_empty() {
             let notes = run
                 .notes()
@@ -382,6 +413,32 @@ impl PlanConsole<'_> {
         }
         Ok(())
     }
+}
+
+/// One ledger item as `expect: ledger:` reads it:
+/// `a1 [agreement, open, marked renewed] Sam: "One talk a week" (in 2 weeks: 2026-01-15)`.
+pub fn item_line(item: &ItemView) -> String {
+    let marked = if item.mark.is_empty() {
+        String::new()
+    } else {
+        format!(", marked {}", item.mark)
+    };
+    let when = match (item.ongoing, item.date.as_str(), item.date_text.as_str()) {
+        (true, _, words) => format!(" ({words}, since {})", item.since),
+        (false, "", "") => String::new(),
+        (false, "", words) => format!(" ({words})"),
+        (false, date, "") => format!(" ({date})"),
+        (false, date, words) => format!(" ({words}: {date})"),
+    };
+    let about = if item.about.is_empty() {
+        String::new()
+    } else {
+        format!(" about {:?}", item.about)
+    };
+    format!(
+        "{} [{}, {}{marked}] {}: {:?}{when}{about}",
+        item.id, item.kind, item.status, item.owner, item.text
+    )
 }
 
 fn describe(prompt: &Prompt) -> String {

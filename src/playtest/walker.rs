@@ -9,11 +9,14 @@ use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::run::Run;
+use crate::frontend;
+use crate::frontend::play::{Console, Input, Outcome, PlayError};
 use crate::partners::DEFAULT_PARTNERS;
 use crate::playtest::runner::clock;
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
+use std::{fmt, io};
 
 /// A small, fast, well-mixed generator (splitmix64); determinism is all we
 /// need from it.
@@ -233,15 +236,7 @@ fn walk_chunk(exercise: &Exercise, chunk: u64, runs: u64, seed: u64, couples: &[
         0 => seed,
         c => SplitMix::new(seed ^ c.wrapping_mul(0x9e37_79b9_7f4a_7c15)).next_u64(),
     };
-    let mut walker = Walker {
-        exercise,
-        couples,
-        rng: SplitMix::new(chunk_seed),
-        taken: HashMap::new(),
-        reached: vec![false; exercise.steps.len()],
-        inputs: 0,
-        refused: 0,
-    };
+    let mut walker = Walker::new(exercise, couples, chunk_seed);
     let first = chunk * CHUNK + 1;
     let last = runs.min(first + CHUNK - 1);
     let mut part = Part::default();
@@ -256,6 +251,20 @@ fn walk_chunk(exercise: &Exercise, chunk: u64, runs: u64, seed: u64, couples: &[
     part.refused = walker.refused;
     part.reached = walker.reached;
     part
+}
+
+impl<'e> Walker<'e> {
+    fn new(exercise: &'e Exercise, couples: &'e [Couple], seed: u64) -> Self {
+        Walker {
+            exercise,
+            couples,
+            rng: SplitMix::new(seed),
+            taken: HashMap::new(),
+            reached: vec![false; exercise.steps.len()],
+            inputs: 0,
+            refused: 0,
+        }
+    }
 }
 
 struct Walker<'e> {
@@ -291,6 +300,19 @@ const SENSIBLE: [&str; 10] = [
     "yes",
     "I will call you every evening at 7, starting tomorrow.",
 ];
+/// Timings as people say them: open words, habits, a date that could be
+/// two days, calendar forms and a day long past, so `date:` questions and
+/// records meet each kind.
+const TIMINGS: [&str; 8] = [
+    "when I feel ready",
+    "after our next therapy session",
+    "every evening",
+    "starting Monday",
+    "in a fortnight",
+    "Dec 15",
+    "03/04/2027",
+    "2020-01-01",
+];
 /// Answers the usual check rules refuse or nudge.
 const BREAKING: [&str; 4] = [
     "You always ignore me.",
@@ -309,8 +331,14 @@ const WORDS: [&str; 12] = [
     "yes", "no", "maybe", "I", "feel", "need", "hurt", "when", "because", "always", "2", "partly",
 ];
 
-impl Walker<'_> {
+impl<'e> Walker<'e> {
     fn play(&mut self) -> Result<(), WhyUnfinished> {
+        self.play_by(Loop::Own).0
+    }
+
+    /// One run, by the walker's own loop or the front-ends' play loop;
+    /// the outcome and the run as it ended.
+    fn play_by(&mut self, by: Loop) -> (Result<(), WhyUnfinished>, Run<'e>) {
         // Drawing only when there are ledgers keeps every other exercise's
         // walk the same for a seed.
         let couple = match self.couples.len() {
@@ -328,19 +356,50 @@ impl Walker<'_> {
             None => Run::start(self.exercise, DEFAULT_PARTNERS.map(str::to_owned)),
         };
         run.track_steps();
-        let result = self.drive(&mut run);
-        for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
-            *reached |= entered;
-        }
-        result
-    }
-
-    fn drive(&mut self, run: &mut Run) -> Result<(), WhyUnfinished> {
         if self.rng.below(4) == 0 {
             run.swap_roles();
         }
-        let questions = self.exercise.question_count();
-        let budget = 40 * questions + 100;
+        let result = match by {
+            Loop::Own => self.drive(&mut run),
+            Loop::Shared => self.drive_through_play_loop(&mut run),
+        };
+        for (reached, entered) in self.reached.iter_mut().zip(run.entered().unwrap_or(&[])) {
+            *reached |= entered;
+        }
+        (result, run)
+    }
+
+    fn budget(&self) -> usize {
+        40 * self.exercise.question_count() + 100
+    }
+
+    /// `drive`, with the same inputs typed into `frontend::play::play`.
+    fn drive_through_play_loop(&mut self, run: &mut Run) -> Result<(), WhyUnfinished> {
+        let budget = self.budget();
+        let refused = Cell::new(0);
+        let mut console = Typist {
+            walker: self,
+            refused: &refused,
+            left: budget,
+        };
+        let played = frontend::play::play(run, &mut console, &clock, &mut |_| {
+            // Saved after an accepted answer or a step back.
+            refused.set(0);
+            Ok(())
+        });
+        match played {
+            Ok(Outcome::Finished) => Ok(()),
+            Ok(_) => Err(WhyUnfinished::Stuck {
+                at: run.state().cursor.at.clone().unwrap_or_default(),
+                budget,
+            }),
+            Err(PlayError::Run(e)) => Err(failed(e)),
+            Err(other) => Err(WhyUnfinished::Failed(other.to_string())),
+        }
+    }
+
+    fn drive(&mut self, run: &mut Run) -> Result<(), WhyUnfinished> {
+        let budget = self.budget();
         let mut refused = 0;
         // A refused answer leaves the same question waiting; asking the
         // engine for it again would only render it again.
@@ -396,7 +455,8 @@ impl Walker<'_> {
         let rng = &mut self.rng;
         match rng.below(100) {
             0..=34 => rng.pick(&GOOD).to_owned(),
-            35..=39 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            35..=37 => rng.pick(&SENSIBLE[4..]).to_owned(),
+            38..=39 => rng.pick(&TIMINGS).to_owned(),
             40..=49 => prompt.example.clone().unwrap_or_default(),
             50..=59 => String::new(),
             60..=64 => "I feel ".repeat(if rng.below(2) == 0 { 300 } else { 3000 }),
@@ -435,6 +495,73 @@ impl Walker<'_> {
             1 => prompt.options[n].0.clone(),
             _ => prompt.options[n].1.clone(),
         }
+    }
+}
+
+/// Which loop plays a walker's runs. The walker keeps its own: it plays
+/// thousands of runs per exercise and shows nothing, and the benchmark
+/// `walker_runs` measures what the front-ends' loop would cost it
+/// (docs/performance.md). `walks_agree_by_either_loop` keeps the two in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loop {
+    Own,
+    Shared,
+}
+
+/// Plays `runs` runs from `seed` by `by` on one thread; how many finished.
+/// For the benchmark that compares the two loops.
+pub fn finished_runs(exercise: &Exercise, runs: u64, seed: u64, by: Loop) -> u64 {
+    let mut walker = Walker::new(exercise, &[], seed);
+    (0..runs).filter(|_| walker.play_by(by).0.is_ok()).count() as u64
+}
+
+/// The walker's inputs, typed into the front-ends' play loop.
+struct Typist<'w, 'e> {
+    walker: &'w mut Walker<'e>,
+    /// Refusals of the waiting question in a row.
+    refused: &'w Cell<usize>,
+    /// Inputs left before the run counts as stuck.
+    left: usize,
+}
+
+impl Console for Typist<'_, '_> {
+    fn say(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn handoff(&mut self, _to: &Prompt) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn question(&mut self, _prompt: &Prompt) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn hint(&mut self, _text: &str) -> io::Result<()> {
+        self.refused.set(self.refused.get() + 1);
+        self.walker.refused += 1;
+        Ok(())
+    }
+
+    fn info(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn read(&mut self, prompt: &Prompt, _prefill: &str) -> io::Result<Input> {
+        if self.left == 0 {
+            return Ok(Input::End);
+        }
+        self.left -= 1;
+        let input = self.walker.input(prompt, self.refused.get());
+        self.walker.inputs += 1;
+        if input == ":back" {
+            self.refused.set(0);
+        }
+        Ok(Input::Line(input))
+    }
+
+    fn ask(&mut self, _question: &str, _choices: &[String]) -> io::Result<Input> {
+        Ok(Input::End)
     }
 }
 
@@ -480,5 +607,44 @@ mod tests {
             counts[a.below(4)] += 1;
         }
         assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+    }
+
+    /// The walker's own loop and the front-ends' play loop, given the same
+    /// inputs, end every run the same way, in the same state.
+    #[test]
+    fn walks_agree_by_either_loop() {
+        let files = [
+            (
+                "i-statements",
+                include_str!("../../exercises/i-statements.yaml"),
+            ),
+            (
+                "apology-ritual",
+                include_str!("../../exercises/apology-ritual.yaml"),
+            ),
+            (
+                "check-in-weekly",
+                include_str!("../../exercises/check-in-weekly.yaml"),
+            ),
+        ];
+        for (id, text) in files {
+            let source = crate::diagnostic::source::Source::new(format!("{id}.yaml"), text);
+            let exercise = crate::format::compiler::compile(id, source)
+                .exercise
+                .expect("the shipped exercise compiles");
+            for seed in 0..4 {
+                let mut own = Walker::new(&exercise, &[], seed);
+                let mut shared = Walker::new(&exercise, &[], seed);
+                for n in 0..25 {
+                    let (a, run_a) = own.play_by(Loop::Own);
+                    let (b, run_b) = shared.play_by(Loop::Shared);
+                    assert_eq!(a, b, "{id} seed {seed} run {n}");
+                    assert_eq!(run_a.state(), run_b.state(), "{id} seed {seed} run {n}");
+                }
+                assert_eq!(own.inputs, shared.inputs, "{id} seed {seed}");
+                assert_eq!(own.refused, shared.refused, "{id} seed {seed}");
+                assert_eq!(own.reached, shared.reached, "{id} seed {seed}");
+            }
+        }
     }
 }

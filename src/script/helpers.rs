@@ -1,6 +1,7 @@
 //! Functions exercise scripts can call. Each works on the words a partner
 //! typed, case-insensitively, and never fails on odd input.
 
+use crate::script::due::Timing;
 use crate::script::words::{Phrase, Words, word_count};
 use rhai::{Array, Engine, ImmutableString};
 
@@ -18,6 +19,8 @@ pub fn register(engine: &mut Engine) {
         contains_any(s, needles)
     });
     engine.register_fn("is_due", is_due);
+    engine.register_fn("is_ongoing", is_ongoing);
+    engine.register_fn("is_ambiguous_date", is_ambiguous_date);
     engine.register_fn("visits", |step: &str| {
         crate::script::rhai_script::visits_of(step) as i64
     });
@@ -25,9 +28,24 @@ pub fn register(engine: &mut Engine) {
 
 /// True when the words name a date or a time from now ("by Friday").
 pub fn is_due(s: &str) -> bool {
-    // Any fixed day works: only whether the words name a date matters here.
+    matches!(timing(s), Timing::Day(_))
+}
+
+/// True when the words name a habit ("every evening", "starting today").
+pub fn is_ongoing(s: &str) -> bool {
+    matches!(timing(s), Timing::Ongoing { .. })
+}
+
+/// True when the words are a numeric date whose day and month could be
+/// swapped ("03/04/2026").
+pub fn is_ambiguous_date(s: &str) -> bool {
+    matches!(timing(s), Timing::Ambiguous(..))
+}
+
+fn timing(s: &str) -> Timing {
+    // Any fixed day works: only what kind of timing the words name matters.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    crate::script::due::parse_due(s, today).is_some()
+    crate::script::due::read_timing(s, today)
 }
 
 const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my"];

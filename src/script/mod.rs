@@ -3,17 +3,20 @@
 //!
 //! May import: `diagnostic` and the top-level leaves. Never storage, front-ends, notes or commands.
 
-pub mod code_tokens;
-pub mod due;
-pub mod fast_expr;
-pub mod fast_scope;
-pub mod fast_text;
-pub mod helpers;
-pub mod rhai_script;
-pub mod scanner;
-pub mod scope_names;
-pub mod template;
-pub mod text_error;
-pub mod uses;
-pub mod value_bounds;
-pub mod words;
+pub(crate) mod code_tokens;
+pub(crate) mod due;
+pub(crate) mod fast_expr;
+pub(crate) mod fast_scope;
+pub(crate) mod fast_text;
+pub(crate) mod helpers;
+pub(crate) mod rhai_script;
+pub(crate) mod scanner;
+pub(crate) mod scope_names;
+pub(crate) mod template;
+pub(crate) mod text_error;
+pub(crate) mod uses;
+pub(crate) mod value_bounds;
+pub(crate) mod words;
+
+pub use fast_scope::{fast_paths_on, with_slow_paths_only};
+pub use scope_names::{Entry, Kind, Members, SCOPE_NAMES, ScopeName};

@@ -14,9 +14,7 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{
-    AST, Dynamic, Engine, EvalAltResult, ImmutableString, Map, ParseErrorType, Position, Scope,
-};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, ParseErrorType, Position, Scope};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
@@ -319,18 +317,6 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         column,
         width: 1,
     }
-}
-
-/// Builds the map a script sees as `answers` or `vars`.
-pub fn map_of<'a, I, V>(entries: I) -> Map
-where
-    I: IntoIterator<Item = (&'a str, V)>,
-    V: Into<Dynamic>,
-{
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
 }
 
 pub fn string(s: &str) -> Dynamic {

@@ -144,7 +144,7 @@ pub const SCOPE_NAMES: &[Entry] = &[
         word: "records",
         kind: Kind::Value,
         members: Members::Data,
-        doc: "commitments, agreements and marks made so far: kind, owner, text, date, date_text, topic; marks also commitment and status",
+        doc: "what this run records for the ledger, one event each: kind (commitment, agreement, open, mark), exercise, owner, owners, text, date, date_text, topic, at; when present: about, ongoing, and on marks item, status and new_text",
     },
     Entry {
         name: ScopeName::Exercise,
@@ -164,6 +164,14 @@ pub const SCOPE_NAMES: &[Entry] = &[
             "commitments",
             "agreements",
             "revisit",
+            "items",
+            "milestones",
+            "habits",
+            "pending",
+            "review",
+            "by_exercise",
+            "by_topic",
+            "marked",
         ]),
         doc: "the couple's ledger from earlier sessions",
     },
@@ -234,11 +242,13 @@ pub fn script_words(check_rule: bool) -> impl Iterator<Item = &'static str> {
 }
 
 /// Names the engine itself uses, so roles, variables and steps may not take
-/// them: every value of the table (`answer` included), and `notes` (the
-/// exercise's notes template, named in errors like a step). Helpers such as
-/// `visits` are functions, which a variable does not hide.
+/// them: every value of the table (`answer` included), `notes` (the
+/// exercise's notes template, named in errors like a step) and `both`
+/// (`by: both`). Helpers such as `visits` are functions, which a variable
+/// does not hide.
 pub fn is_reserved(name: &str) -> bool {
     name == "notes"
+        || name == "both"
         || SCOPE_NAMES
             .iter()
             .any(|e| e.kind != Kind::Helper && e.word == name)
@@ -291,6 +301,7 @@ mod tests {
             "ledger",
             "answer",
             "notes",
+            "both",
         ] {
             assert!(is_reserved(name), "{name}");
         }

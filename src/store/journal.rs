@@ -394,6 +394,7 @@ mod tests {
             vars: [("said".to_owned(), said.into())].into_iter().collect(),
             visits: Default::default(),
             nudged: Vec::new(),
+            turn: 0,
         };
         Line::State(Box::new(Snapshot {
             exercise: ExerciseRef {

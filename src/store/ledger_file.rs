@@ -3,7 +3,7 @@
 //! changed only under an exclusive lock.
 
 use crate::engine::exercise::content_hash;
-use crate::engine::ledger::{Ledger, couple_key};
+use crate::engine::ledger::{Ledger, couple_key, older_version};
 use crate::store::data_dir::{DataDir, write_atomic};
 use crate::store::private;
 use anyhow::Context;
@@ -65,6 +65,7 @@ pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
         }
     }
     match private::read(&path) {
+        Ok(bytes) if older_version(&bytes) => Ok(Ledger::new(partners)),
         Ok(bytes) => serde_json::from_slice(&bytes)
             .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),

@@ -2,14 +2,20 @@
 //!
 //! May import: `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
-pub mod archive;
-pub mod couple_data;
-pub mod data_dir;
+pub(crate) mod archive;
+pub(crate) mod couple_data;
+pub(crate) mod data_dir;
 pub mod journal;
 pub mod ledger_file;
-pub mod lock;
-pub mod private;
-pub mod save_error;
-pub mod sealed;
-pub mod session;
-pub mod session_log;
+pub(crate) mod lock;
+pub(crate) mod private;
+pub(crate) mod save_error;
+pub(crate) mod sealed;
+pub(crate) mod session;
+pub(crate) mod session_log;
+
+pub use data_dir::DataDir;
+pub use journal::StateTooLarge;
+pub use save_error::SaveError;
+pub use session::Session;
+pub use session_log::SessionLog;

@@ -7,16 +7,17 @@
 //! May import: `notes`, `frontend`, `store`, `format`, `engine`, `script`,
 //! `diagnostic` and the top-level leaves.
 
-pub mod access;
-pub mod assets;
-pub mod console;
-pub mod conversation;
-pub mod guard;
-pub mod notes_html;
-pub mod qr;
-pub mod routes;
-pub mod server;
-pub mod sitting;
-pub mod token;
+pub(crate) mod access;
+pub(crate) mod assets;
+pub(crate) mod console;
+pub(crate) mod conversation;
+pub(crate) mod guard;
+pub(crate) mod notes_html;
+pub(crate) mod qr;
+pub(crate) mod routes;
+pub(crate) mod server;
+pub(crate) mod sitting;
+pub(crate) mod token;
 
 pub use server::{Config, serve};
+pub use sitting::Places;

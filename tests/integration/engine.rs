@@ -1,7 +1,7 @@
 //! The engine through its public API: what a front-end sees event by event.
 
 use chrono::{DateTime, TimeZone, Utc};
-use mend::engine::event::{Event, Reply};
+use mend::engine::{Event, Reply};
 use mend::{Exercise, Run};
 
 fn exercise(yaml: &str) -> Exercise {

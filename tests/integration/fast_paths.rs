@@ -7,8 +7,8 @@
 //! expressions, templates and answers.
 
 use chrono::{DateTime, Utc};
-use mend::engine::state::RunState;
-use mend::script::fast_scope::with_slow_paths_only;
+use mend::engine::RunState;
+use mend::script::with_slow_paths_only;
 use mend::{Event, Exercise, Reply, Run, Source, compile};
 
 /// What one playthrough showed: events and replies as text, the notes, the
@@ -114,7 +114,7 @@ fn fast_paths_agree_at_their_edges() {
 /// result is never used, so a difference would show.
 #[test]
 fn the_switch_turns_the_fast_paths_off_on_this_thread_only() {
-    use mend::script::fast_scope::fast_paths_on;
+    use mend::script::fast_paths_on;
     assert!(fast_paths_on());
     with_slow_paths_only(|| {
         assert!(!fast_paths_on());

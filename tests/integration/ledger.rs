@@ -183,7 +183,7 @@ fn a_mark_of_an_unknown_commitment_is_an_error_pointing_at_the_step() {
     let output = mend(&["run", file.to_str().unwrap()]).run();
     assert_eq!(output.code, 1);
     assert!(
-        output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks commitment `c7`, which is not in the couple's ledger"),
+        output.stderr.contains("bad-mark.yaml:10:19: error: step `m` marks item `c7`, which is not in the couple's ledger"),
         "{output:?}"
     );
 }
@@ -231,7 +231,7 @@ fn a_mark_with_an_unknown_status_names_the_statuses() {
     assert_eq!(output.code, 1);
     assert!(
         output.stderr.contains(
-            "bad-status.yaml:11:15: error: step `m` marks a commitment `done`; a mark's status is one of: kept, missed, renegotiated"
+            "bad-status.yaml:11:15: error: step `m` marks an item `done`; a mark's status is one of: kept, missed, renegotiated, renewed, changed, retired, reached, settled"
         ),
         "{output:?}"
     );

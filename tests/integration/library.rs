@@ -8,7 +8,7 @@
 //! of every `choose` step is taken, so each branch is played at least once.
 
 use crate::common::{mend, repo};
-use mend::engine::exercise::StepKind;
+use mend::engine::StepKind;
 use mend::playtest::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +32,7 @@ const EXERCISES: [&str; 14] = [
 
 fn read(file: &str) -> mend::Source {
     let path = repo().join("exercises").join(file);
-    mend::format::library::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
+    mend::format::read_source(&path).unwrap_or_else(|d| panic!("{d}"))
 }
 
 fn exercise(id: &str) -> mend::Exercise {
@@ -96,7 +96,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
         .collect();
     let data = tempfile::tempdir().expect("a temporary folder");
     if let Some(seed) = &plan.ledger {
-        let dir = mend::store::data_dir::DataDir::open(Some(data.path())).expect("a data folder");
+        let dir = mend::store::DataDir::open(Some(data.path())).expect("a data folder");
         mend::store::ledger_file::update(&dir, &partners, |ledger| {
             ledger.seed(seed, chrono::Utc::now());
             true
@@ -155,7 +155,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     }
     for line in &plan.expect.notes {
         // `mend run` shows notes as plain text; plans give them as Markdown.
-        let shown = mend::frontend::screen::markdown_as_text(line);
+        let shown = mend::frontend::markdown_as_text(line);
         if !output.stdout.contains(shown.trim()) {
             problems.push(format!("notes lack {line:?}"));
         }

@@ -1,7 +1,9 @@
 //! Integration tests: each drives the real `mend` binary and asserts what a
 //! user sees: output, exit codes, error text with line numbers.
 
+mod agreements;
 mod authoring;
+mod both_partners;
 mod broken;
 #[cfg(unix)]
 mod browser;

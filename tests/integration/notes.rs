@@ -4,10 +4,10 @@
 use crate::common::{mend, repo};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use mend::Exercise;
-use mend::engine::event::Event;
+use mend::engine::Event;
 use mend::notes::render::{NotesContext, NotesTemplate};
-use mend::store::data_dir::DataDir;
-use mend::store::session::{Session, SessionLog};
+use mend::store::DataDir;
+use mend::store::{Session, SessionLog};
 use std::path::Path;
 
 fn now() -> DateTime<Utc> {

@@ -5,7 +5,7 @@
 //! prefix of a journal file loads) lives beside it, in src/store/journal.rs.
 
 use chrono::{DateTime, Duration, Utc};
-use mend::engine::state::RunState;
+use mend::engine::RunState;
 use mend::{Diagnostic, Event, Exercise, Run, Source, compile};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -30,7 +30,7 @@ fn shipped() -> Vec<(String, String)> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter_map(|path| {
-            let id = mend::format::library::exercise_id(&path)?;
+            let id = mend::format::exercise_id(&path)?;
             Some((id, std::fs::read_to_string(&path).ok()?))
         })
         .collect();

@@ -55,7 +55,7 @@ fn every_code_is_documented_with_a_fixture() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml"))
         .collect();
-    for code in mend::format::analysis::CODES {
+    for code in mend::format::CODES {
         assert!(
             docs.contains(&format!("## {code}")),
             "{code} is not in docs/diagnostics.md"
