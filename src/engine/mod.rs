@@ -18,8 +18,8 @@ pub use error::{RestoreError, RunError};
 pub use event::{Event, Progress, Prompt, Reply};
 pub use exercise::{Exercise, Step, StepKind};
 pub use ledger::{
-    Agreement, AgreementView, Commitment, CommitmentStatus, CommitmentView, Ledger, LedgerView,
-    Seed,
+    AgreementView, CommitmentView, Item, ItemKind, ItemStatus, ItemView, Ledger, LedgerView, Seed,
+    SeedItem,
 };
 pub use run::Run;
 pub use state::{AnswerRecord, Record, RecordKind, RunState};

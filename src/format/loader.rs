@@ -60,6 +60,9 @@ pub fn load(source: &Source) -> Loaded {
             ),
         ));
     }
+    if let Some(error) = crate::format::line_breaks::unusual(source) {
+        return failed(error);
+    }
     // The fast path needs no error details: on any error the slow path
     // below finds and locates every problem.
     match serde_yaml::from_str::<ExerciseSpec>(text) {
@@ -75,6 +78,9 @@ pub fn load(source: &Source) -> Loaded {
 /// Parses a YAML file that is not an exercise (a test plan), reporting a
 /// syntax error at its line and column.
 pub fn parse_yaml(source: &Source) -> Result<Value, Diagnostic> {
+    if let Some(error) = crate::format::line_breaks::unusual(source) {
+        return Err(error);
+    }
     serde_yaml::from_str(&source.text).map_err(|e| yaml_syntax_error(source, &e))
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod analysis;
 pub(crate) mod compiler;
 pub(crate) mod control_chars;
 pub(crate) mod library;
+pub(crate) mod line_breaks;
 pub(crate) mod loader;
 pub(crate) mod references;
 pub(crate) mod spec;

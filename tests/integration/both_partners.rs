@@ -3,9 +3,9 @@
 //! items, marks of any ledger item, timing answers and options that apply.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use mend::engine::event::{Event, Reply};
-use mend::engine::ledger::{Ledger, Seed, SeedItem};
-use mend::engine::state::RecordKind;
+use mend::engine::RecordKind;
+use mend::engine::{Event, Reply};
+use mend::engine::{Ledger, Seed, SeedItem};
 use mend::{Exercise, Prompt, Run};
 use std::sync::Arc;
 
@@ -157,7 +157,7 @@ fn owners_open_items_and_timings_are_recorded_as_said() {
     assert_eq!(pause.date_text.as_deref(), Some("after our next session"));
 }
 
-fn seeded() -> mend::engine::ledger::LedgerView {
+fn seeded() -> mend::engine::LedgerView {
     let mut ledger = Ledger::new(&pair());
     let seed = Seed {
         commitments: vec![SeedItem {
