@@ -190,14 +190,6 @@ impl Registry {
             let _ = thread.join();
         }
     }
-
-    /// Sittings open now (for the load test's memory figure).
-    pub fn count(&self) -> usize {
-        self.sittings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
-    }
 }
 
 /// Whether `role` may take `action` now, given what the sitting waits for.

@@ -34,10 +34,6 @@ impl WebConsole {
         }
     }
 
-    pub fn conversation(&self) -> &Conversation {
-        &self.conversation
-    }
-
     fn push(&self, entry: Entry) -> io::Result<()> {
         self.conversation.push(entry);
         Ok(())
