@@ -7,7 +7,8 @@ use crate::limits::SERVE_SITTINGS;
 use crate::web::console::WebConsole;
 use crate::web::conversation::{Action, Conversation, Refusal, Waiting};
 use crate::web::guard::Guard;
-use crate::web::sitting::{self, Places, Start};
+use crate::web::offers::Offers;
+use crate::web::sitting::{self, Places, Setting, Start};
 use crate::web::token::{Secret, random_id};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -88,12 +89,14 @@ pub struct Registry {
     threads: Mutex<Vec<JoinHandle<()>>>,
     guard: Guard,
     pub places: Places,
+    offers: Offers,
 }
 
 impl Registry {
-    pub fn new(places: Places) -> Result<Registry, getrandom::Error> {
+    pub fn new(places: Places) -> std::io::Result<Registry> {
         Ok(Registry {
-            server: Secret::random()?,
+            offers: Offers::start(places.exercises.clone())?,
+            server: Secret::random().map_err(std::io::Error::other)?,
             sittings: RwLock::default(),
             threads: Mutex::default(),
             guard: Guard::default(),
@@ -160,12 +163,15 @@ impl Registry {
             therapist: secret()?,
             conversation: conversation.clone(),
         });
-        let places = self.places.clone();
+        let setting = Setting {
+            places: self.places.clone(),
+            offers: self.offers.clone(),
+        };
         let thread = std::thread::Builder::new()
             .name(format!("sitting-{}", sitting.id))
             .spawn(move || {
                 let mut console = WebConsole::new(conversation, inbox);
-                sitting::run(&mut console, &places, start);
+                sitting::run(&mut console, &setting, start);
             })?;
         self.threads
             .lock()

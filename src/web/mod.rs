@@ -13,6 +13,7 @@ pub(crate) mod console;
 pub(crate) mod conversation;
 pub(crate) mod guard;
 pub(crate) mod notes_html;
+pub(crate) mod offers;
 pub(crate) mod qr;
 pub(crate) mod routes;
 pub(crate) mod server;

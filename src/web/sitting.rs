@@ -5,9 +5,7 @@
 //! (`mend resume`) and the other way round.
 
 use crate::engine::exercise::Exercise;
-use crate::engine::ledger::LedgerView;
 use crate::engine::run::Run;
-use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
 use crate::frontend::play::{Console, Outcome, play};
 use crate::frontend::roles::{introduce, offer_swap, roles_text};
@@ -16,7 +14,7 @@ use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{self, Session, compile_or_explain, first_line};
 use crate::web::console::{AfterBreak, WebConsole};
-use crate::web::conversation::Offer;
+use crate::web::offers::Offers;
 use chrono::Utc;
 use std::path::PathBuf;
 
@@ -25,6 +23,13 @@ use std::path::PathBuf;
 pub struct Places {
     pub exercises: Option<PathBuf>,
     pub data: Option<PathBuf>,
+}
+
+/// What a sitting's thread is given: the places, and the library thread.
+#[derive(Clone)]
+pub struct Setting {
+    pub places: Places,
+    pub offers: Offers,
 }
 
 /// How a sitting begins.
@@ -43,8 +48,8 @@ struct Played {
 
 /// Runs the sitting to its end. Errors end the sitting with a calm line on
 /// every page; nothing saved is lost.
-pub fn run(console: &mut WebConsole, places: &Places, start: Start) {
-    if let Err(error) = sit(console, places, start) {
+pub fn run(console: &mut WebConsole, setting: &Setting, start: Start) {
+    if let Err(error) = sit(console, setting, start) {
         let _ = console.hint(&format!(
             "The sitting had to stop: {}. Everything answered so far is saved.",
             first_line(&error)
@@ -52,7 +57,8 @@ pub fn run(console: &mut WebConsole, places: &Places, start: Start) {
     }
 }
 
-fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Result<()> {
+fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Result<()> {
+    let places = &setting.places;
     console.heading("Welcome to mend")?;
     console.say(SAFETY_NOTE)?;
     console.info(
@@ -87,9 +93,15 @@ fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Resul
             break;
         }
         let ledger = open.ledger_view()?;
-        // The library is compiled to offer it, and let go while the
-        // partners choose: an idle sitting holds no exercise.
-        let offered = offers(console, &library(places)?, &ledger)?;
+        // An idle sitting holds no exercise: the library thread says what
+        // to offer.
+        let (offered, problems) = setting
+            .offers
+            .for_ledger(ledger)
+            .map_err(anyhow::Error::msg)?;
+        for problem in problems {
+            console.info(&problem)?;
+        }
         let Some(picked) = console.pick(offered) else {
             break;
         };
@@ -121,57 +133,10 @@ fn sit(console: &mut WebConsole, places: &Places, start: Start) -> anyhow::Resul
     Ok(())
 }
 
-/// Every exercise of the library that compiles (`mend check` explains the others).
-fn library(places: &Places) -> anyhow::Result<Vec<Exercise>> {
-    let library = Library::open(places.exercises.as_deref())?;
-    let choices: Vec<Exercise> = library
-        .compile_all()
-        .into_iter()
-        .filter_map(|(_, compiled)| compiled.exercise)
-        .collect();
-    if choices.is_empty() {
-        anyhow::bail!(
-            "there is no exercise ready to play in {}; `mend check` shows why",
-            library.describe()
-        );
-    }
-    Ok(choices)
-}
-
 /// The exercise the partners picked, compiled again from the library.
 fn offered_exercise(places: &Places, id: &str) -> anyhow::Result<Exercise> {
     let library = Library::open(places.exercises.as_deref())?;
     compile_or_explain(id, library.find(id)?)
-}
-
-/// The exercises, suggested ones first, as the picker shows them.
-fn offers(
-    console: &mut WebConsole,
-    choices: &[Exercise],
-    ledger: &LedgerView,
-) -> anyhow::Result<Vec<Offer>> {
-    let (suggested, problems) = suggestions(choices, ledger);
-    for problem in problems {
-        console.info(&problem)?;
-    }
-    let offer = |exercise: &Exercise, suggested: Option<String>| Offer {
-        id: exercise.id.clone(),
-        title: exercise.title.clone(),
-        minutes: exercise.minutes,
-        summary: exercise.summary.trim().to_owned(),
-        suggested,
-    };
-    let mut list: Vec<Offer> = suggested
-        .iter()
-        .map(|s| offer(s.exercise, Some(s.reason.clone())))
-        .collect();
-    list.extend(
-        choices
-            .iter()
-            .filter(|e| !suggested.iter().any(|s| s.exercise.id == e.id))
-            .map(|e| offer(e, None)),
-    );
-    Ok(list)
 }
 
 /// Plays `run` until it ends. A break releases the session (so a terminal
