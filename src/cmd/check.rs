@@ -1,7 +1,7 @@
 use crate::cmd::Status;
 use crate::diagnostic::report::{Diagnostics, plural};
 use crate::format::compiler::{Compiled, compile_and_analyze};
-use crate::format::library::{Library, exercise_id, file_in, read_source};
+use crate::format::library::{Library, exercise_files, exercise_id, read_source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,7 +28,7 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
             add(compiled);
         }
     } else {
-        for path in expand(&args.paths)? {
+        for path in exercise_files(&args.paths)? {
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
                 Ok(source) => add(compile_and_analyze(&id, source)),
@@ -53,18 +53,4 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Files as given; folders become the exercise files inside them.
-pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let library = Library::from_dir(path)?;
-            files.extend(library.ids().iter().map(|id| file_in(path, id)));
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
 }

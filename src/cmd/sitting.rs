@@ -13,7 +13,8 @@ use std::io;
 
 /// Plays a run until it ends or pauses, journaling every change, shows its
 /// notes when it finished, and tells the couple how to come back to it.
-/// Shared by `mend run`, `mend resume` and `mend session`.
+/// Shared by `mend run` and `mend resume` (`mend session` plays several
+/// exercises with `introduce` and `farewell`, and shows notes at the end).
 pub fn play_session(
     console: &mut dyn Console,
     session: &mut Session,

@@ -1,12 +1,11 @@
 use crate::cmd::Status;
-use crate::cmd::check::expand;
 use crate::diagnostic::report::{Diagnostic, Diagnostics};
 use crate::diagnostic::source::Source;
 use crate::engine::exercise::Exercise;
 use crate::format::compiler::compile;
-use crate::format::library::{Library, TEST_PLAN_SUFFIX, exercise_id, read_source};
+use crate::format::library::{Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, read_source};
 use crate::playtest::walker::Couple;
-use crate::playtest::{plan, runner as tester, walker};
+use crate::playtest::{plan, runner, walker};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,7 +117,7 @@ fn plan_couples(exercise: &Exercise, plan: Option<Result<Source, Diagnostic>>) -
     plan::load(&source, exercise)
         .0
         .iter()
-        .filter_map(|p| tester::ledger_of(p).map(|ledger| (p.partners.clone(), ledger)))
+        .filter_map(|p| runner::ledger_of(p).map(|ledger| (p.partners.clone(), ledger)))
         .collect()
 }
 
@@ -161,7 +160,7 @@ fn test_plans(
         return Ok(());
     }
     for plan in &plans {
-        match tester::play(exercise, plan) {
+        match runner::play(exercise, plan) {
             Ok(()) => {
                 writeln!(out, "ok    {}: {}", exercise.id, plan.name)?;
                 tally.passed += 1;
@@ -217,7 +216,7 @@ fn targets(
             .unwrap_or_default();
         match name.strip_suffix(TEST_PLAN_SUFFIX) {
             Some(stem) => files.push(path.with_file_name(format!("{stem}.yaml"))),
-            None => files.extend(expand(std::slice::from_ref(path))?),
+            None => files.extend(exercise_files(std::slice::from_ref(path))?),
         }
     }
     files.dedup();

@@ -197,6 +197,21 @@ impl Library {
 }
 
 /// The file of exercise `id` in folder `dir`: `id.yaml`, else `id.yml`.
+/// Files as given; folders become the exercise files inside them (what
+/// `mend check` and `mend test` read when given paths).
+pub fn exercise_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LibraryError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let library = Library::from_dir(path)?;
+            files.extend(library.ids().iter().map(|id| file_in(path, id)));
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
 pub fn file_in(dir: &Path, id: &str) -> PathBuf {
     let yaml = dir.join(format!("{id}.yaml"));
     if yaml.is_file() {
@@ -223,7 +238,7 @@ pub fn exercise_id(path: &Path) -> Option<String> {
 /// whole and reporting unreadable ones as diagnostics.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
-    let mut file = open_regular(path).map_err(|e| Diagnostic::error(&name, e))?;
+    let mut file = open_regular(path, &name)?;
     let mut bytes = Vec::new();
     file.by_ref()
         .take(limits::EXERCISE_FILE_BYTES as u64 + 1)
@@ -262,18 +277,15 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
 /// wait for a writer forever, and a device such as /dev/zero never ends.
 /// The open itself does not wait (`O_NONBLOCK`); the type is checked on
 /// what was opened, so nothing can be swapped in between.
-fn open_regular(path: &Path) -> Result<File, String> {
+fn open_regular(path: &Path, name: &str) -> Result<File, Diagnostic> {
+    let unreadable =
+        |e: std::io::Error| Diagnostic::error(name, format!("cannot read the file: {e}"));
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options
-        .open(path)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    let kind = file
-        .metadata()
-        .map_err(|e| format!("cannot read the file: {e}"))?
-        .file_type();
+    let file = options.open(path).map_err(unreadable)?;
+    let kind = file.metadata().map_err(unreadable)?.file_type();
     if kind.is_file() {
         return Ok(file);
     }
@@ -282,8 +294,9 @@ fn open_regular(path: &Path) -> Result<File, String> {
     } else {
         non_regular_kind(&kind)
     };
-    Err(format!(
-        "this is {what}, not a file; mend reads only regular files"
+    Err(Diagnostic::error(
+        name,
+        format!("this is {what}, not a file; mend reads only regular files"),
     ))
 }
 

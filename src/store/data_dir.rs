@@ -4,7 +4,7 @@
 //! others could write in is refused or made private again (`private`).
 
 use crate::store::private;
-use anyhow::{Context, bail};
+use crate::store::store_error::{Doing, StoreError};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -14,7 +14,7 @@ pub struct DataDir {
 
 impl DataDir {
     /// `--data` (clap also reads `MEND_DATA` into it), else the platform default.
-    pub fn open(flag: Option<&Path>) -> anyhow::Result<DataDir> {
+    pub fn open(flag: Option<&Path>) -> Result<DataDir, StoreError> {
         let root = match flag {
             Some(dir) => dir.to_owned(),
             None => default_root()?,
@@ -22,7 +22,7 @@ impl DataDir {
         let data = DataDir { root };
         if data.root.exists() {
             private::ensure_dir(&data.root, false)
-                .with_context(|| format!("cannot use the data folder `{}`", data.root.display()))?;
+                .doing(|| format!("cannot use the data folder `{}`", data.root.display()))?;
             // What a crash left half-written is a copy of what is saved.
             for dir in [data.sessions(), data.ledgers()] {
                 private::sweep_temps(&dir);
@@ -48,10 +48,10 @@ impl DataDir {
     }
 
     /// Creates `dir` (and the data root above it) as private folders.
-    pub fn ensure(&self, dir: &Path) -> anyhow::Result<()> {
+    pub fn ensure(&self, dir: &Path) -> Result<(), StoreError> {
         for (folder, own) in [(&*self.root, false), (dir, dir != self.root)] {
             let note = private::ensure_dir(folder, own)
-                .with_context(|| format!("cannot use folder `{}`", folder.display()))?;
+                .doing(|| format!("cannot use folder `{}`", folder.display()))?;
             if let Some(note) = note {
                 eprintln!("note: {note}");
             }
@@ -62,7 +62,7 @@ impl DataDir {
 
 /// The platform's user data folder plus `mend`, by the XDG rules on Linux and
 /// the BSDs. Six lines of rules did not justify a dependency.
-fn default_root() -> anyhow::Result<PathBuf> {
+fn default_root() -> Result<PathBuf, StoreError> {
     let var = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
@@ -79,13 +79,14 @@ fn default_root() -> anyhow::Result<PathBuf> {
     };
     match base {
         Some(base) => Ok(base.join("mend")),
-        None => {
-            bail!("cannot find a home folder for mend's data; pass --data DIR or set MEND_DATA")
-        }
+        None => Err(StoreError::Refused(
+            "cannot find a home folder for mend's data; pass --data DIR or set MEND_DATA"
+                .to_owned(),
+        )),
     }
 }
 
 /// Replaces `path` with `bytes` atomically (see `private::write_atomic`).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    private::write_atomic(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    private::write_atomic(path, bytes).doing(|| format!("cannot write `{}`", path.display()))
 }

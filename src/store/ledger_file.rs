@@ -6,7 +6,7 @@ use crate::engine::exercise::content_hash;
 use crate::engine::ledger::{Ledger, couple_key, older_version};
 use crate::store::data_dir::{DataDir, write_atomic};
 use crate::store::private;
-use anyhow::Context;
+use crate::store::store_error::{Doing, StoreError};
 use std::path::PathBuf;
 
 /// Where a couple's ledger lives: named by a hash of the couple, never by
@@ -35,7 +35,7 @@ pub fn legacy_path(data: &DataDir, partners: &[String; 2]) -> PathBuf {
 /// partners' names to the couple's id, and removes the old lock file.
 /// Called under the new lock; an older mend still running would use the
 /// old names, which is why nothing but this renames them.
-fn migrate(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<()> {
+fn migrate(data: &DataDir, partners: &[String; 2]) -> Result<(), StoreError> {
     let old = legacy_path(data, partners);
     let new = path(data, partners);
     for (from, to) in [
@@ -46,16 +46,15 @@ fn migrate(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<()> {
         ),
     ] {
         if from.is_file() && !to.exists() {
-            std::fs::rename(&from, &to).with_context(|| {
-                format!("cannot rename `{}` to `{}`", from.display(), to.display())
-            })?;
+            std::fs::rename(&from, &to)
+                .doing(|| format!("cannot rename `{}` to `{}`", from.display(), to.display()))?;
         }
     }
     let _ = std::fs::remove_file(old.with_extension("lock"));
     Ok(())
 }
 
-pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
+pub fn load(data: &DataDir, partners: &[String; 2]) -> Result<Ledger, StoreError> {
     let mut path = path(data, partners);
     if !path.exists() {
         // Not migrated yet: read where an earlier mend left it.
@@ -66,10 +65,12 @@ pub fn load(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
     }
     match private::read(&path) {
         Ok(bytes) if older_version(&bytes) => Ok(Ledger::new(partners)),
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .with_context(|| format!("the ledger `{}` cannot be read", path.display())),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| StoreError::Damaged {
+            doing: format!("the ledger `{}` cannot be read", path.display()),
+            source,
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::new(partners)),
-        Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        Err(e) => Err(e).doing(|| format!("cannot read `{}`", path.display())),
     }
 }
 
@@ -80,13 +81,13 @@ pub fn update(
     data: &DataDir,
     partners: &[String; 2],
     change: impl FnOnce(&mut Ledger) -> bool,
-) -> anyhow::Result<Ledger> {
+) -> Result<Ledger, StoreError> {
     data.ensure(&data.ledgers())?;
     let lock_path = path(data, partners).with_extension("lock");
     let lock = private::open_lock(&lock_path)
-        .with_context(|| format!("cannot open `{}`", lock_path.display()))?;
+        .doing(|| format!("cannot open `{}`", lock_path.display()))?;
     lock.lock()
-        .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
+        .doing(|| format!("cannot lock `{}`", lock_path.display()))?;
     migrate(data, partners)?;
     let path = path(data, partners);
     let (mut ledger, rebuilt) = match load(data, partners) {
@@ -96,7 +97,7 @@ pub fn update(
         Err(error) if path.is_file() => {
             let aside = path.with_extension("json.damaged");
             std::fs::rename(&path, &aside)
-                .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
+                .doing(|| format!("{error:#}; and it could not be moved aside"))?;
             eprintln!(
                 "note: {error:#}; it was moved to `{}` and is rebuilt from the session journals",
                 aside.display()
@@ -111,10 +112,13 @@ pub fn update(
     Ok(ledger)
 }
 
-fn store(ledger: &Ledger, data: &DataDir) -> anyhow::Result<()> {
+fn store(ledger: &Ledger, data: &DataDir) -> Result<(), StoreError> {
     let dir = data.ledgers();
     data.ensure(&dir)?;
-    let mut bytes = serde_json::to_vec_pretty(ledger)?;
+    let mut bytes = serde_json::to_vec_pretty(ledger).map_err(|source| StoreError::Damaged {
+        doing: "the ledger cannot be written as JSON".to_owned(),
+        source,
+    })?;
     bytes.push(b'\n');
     write_atomic(&path(data, &ledger.partners), &bytes)
 }

@@ -5,7 +5,7 @@
 //! it), and the next mend takes over and says so.
 
 use crate::store::private;
-use anyhow::{Context, bail};
+use crate::store::store_error::{Doing, StoreError};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -18,9 +18,12 @@ pub struct SessionLock {
 impl SessionLock {
     /// Takes the lock for `session`. Also returns a note when a mend that
     /// ended without closing the session held it before.
-    pub fn acquire(path: &Path, session: &str) -> anyhow::Result<(SessionLock, Option<String>)> {
+    pub fn acquire(
+        path: &Path,
+        session: &str,
+    ) -> Result<(SessionLock, Option<String>), StoreError> {
         let mut file = private::open_lock(path)
-            .with_context(|| format!("cannot open lock file `{}`", path.display()))?;
+            .doing(|| format!("cannot open lock file `{}`", path.display()))?;
         let mut holder = String::new();
         match file.try_lock() {
             Ok(()) => {}
@@ -30,23 +33,27 @@ impl SessionLock {
                     "" => String::new(),
                     pid => format!(" (by mend process {pid})"),
                 };
-                bail!("session {session} is open elsewhere{by}; finish or :break it there first");
+                return Err(StoreError::Refused(format!(
+                    "session {session} is open elsewhere{by}; finish or :break it there first"
+                )));
             }
             Err(TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("cannot lock `{}`", path.display()));
+                return Err(e).doing(|| format!("cannot lock `{}`", path.display()));
             }
         }
-        file.read_to_string(&mut holder)?;
+        file.read_to_string(&mut holder)
+            .doing(|| format!("cannot read lock file `{}`", path.display()))?;
         let note = match holder.trim() {
             "" => None,
             pid => Some(format!(
                 "mend process {pid} ended without closing session {session} (a crash or a closed window?); taking it over. Nothing saved is lost."
             )),
         };
-        file.set_len(0)?;
-        file.seek(SeekFrom::Start(0))?;
-        write!(file, "{}", std::process::id())?;
-        file.sync_data()?;
+        file.set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| write!(file, "{}", std::process::id()))
+            .and_then(|()| file.sync_data())
+            .doing(|| format!("cannot write lock file `{}`", path.display()))?;
         Ok((SessionLock { file }, note))
     }
 }

@@ -13,9 +13,11 @@ pub(crate) mod save_error;
 pub(crate) mod sealed;
 pub(crate) mod session;
 pub(crate) mod session_log;
+pub(crate) mod store_error;
 
 pub use data_dir::DataDir;
 pub use journal::StateTooLarge;
 pub use save_error::SaveError;
 pub use session::Session;
 pub use session_log::SessionLog;
+pub use store_error::StoreError;

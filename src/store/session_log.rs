@@ -206,14 +206,15 @@ pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Led
         }
     }
     finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    ledger_file::update(data, partners, |ledger| {
+    let ledger = ledger_file::update(data, partners, |ledger| {
         let mut changed = false;
         for (_, key, state) in &finished {
             let session = key.split('#').next().unwrap_or_default();
             changed |= ledger.apply(key, session, &state.records);
         }
         changed
-    })
+    })?;
+    Ok(ledger)
 }
 
 /// Every couple with something for a ledger: a finished run that made a
