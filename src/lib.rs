@@ -12,6 +12,7 @@
 //! - `store`: the data dir, locks, journals, sessions, the ledger's files
 //! - `notes`: session notes
 //! - `frontend`: the one play loop and the terminal and piped front-ends
+//! - `lsp`: the language server (`mend lsp`), beside the front-ends
 //! - `playtest`: test plans, their runner, the random walker
 //! - `web`: `mend serve`, the sittings in a browser, over the same play loop
 //! - `cmd`: one file per subcommand
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod format;
 pub mod frontend;
 pub mod limits;
+pub mod lsp;
 pub mod markdown;
 pub mod notes;
 pub mod partners;

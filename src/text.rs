@@ -88,3 +88,62 @@ mod tests {
         }
     }
 }
+
+/// How wide text is on screen: columns, not characters (CJK and most
+/// emoji take two, combining marks none).
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// The widest mend's listings get, for easy reading.
+pub const MAX_WIDTH: usize = 100;
+
+/// The terminal's width (at most `MAX_WIDTH`), or `None` when output is not
+/// a terminal: piped output is never wrapped.
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0).min(MAX_WIDTH))
+}
+
+/// Wraps each line of `text` at `width` display columns without breaking
+/// words, continuing a line under its own indent.
+pub fn wrap_block(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_owned();
+    };
+    text.lines()
+        .map(|line| {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let rest = format!("{indent}  ");
+            let options = textwrap::Options::new(width.max(indent.len() + 20))
+                .initial_indent(indent)
+                .subsequent_indent(&rest)
+                .break_words(false);
+            textwrap::fill(line.trim_start(), &options)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod wrapping {
+    use super::*;
+
+    #[test]
+    fn widths_count_columns_and_words_are_never_broken() {
+        assert_eq!(display_width("会話"), 4);
+        assert_eq!(display_width("ok"), 2);
+        let wrapped = wrap_block(
+            "  話し合い 話し合い 話し合い 話し合い 話し合い 話し合い",
+            Some(24),
+        );
+        for line in wrapped.lines() {
+            assert!(display_width(line) <= 24, "{line:?}");
+        }
+        assert!(wrapped.contains("話し合い"));
+        assert_eq!(wrap_block("a b", None), "a b");
+    }
+}

@@ -1,4 +1,5 @@
 use crate::cmd::Status;
+use crate::diagnostic::json::CheckReport;
 use crate::diagnostic::report::{Diagnostics, plural};
 use crate::format::compiler::{Compiled, compile_and_analyze};
 use crate::format::library::{Library, exercise_files, exercise_id, read_source};
@@ -13,22 +14,67 @@ pub struct Args {
     /// Fail (exit 1) on warnings too, not only on errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// How to print: `text` (with the line and a caret), `short` (one
+    /// `file:line:col: severity[code]: message` line each, for editors'
+    /// problem matchers) or `json` (docs/check-output.schema.json)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Short,
+    Json,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
+    let (diagnostics, files) = check(&args.paths, exercises)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            write!(out, "{diagnostics}")?;
+            writeln!(
+                out,
+                "{} checked: {}",
+                plural(files, "file"),
+                diagnostics.summary()
+            )?;
+        }
+        Format::Short => {
+            for d in &diagnostics.0 {
+                writeln!(out, "{}", d.headline())?;
+            }
+        }
+        Format::Json => {
+            let report = CheckReport::new(files, &diagnostics);
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        }
+    }
+    let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warnings() > 0);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Every problem in the files (folders: the exercise files in them; none:
+/// the library), and how many files were read.
+pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Diagnostics, usize)> {
     let mut diagnostics = Diagnostics::default();
     let mut files = 0;
     let mut add = |compiled: Compiled| {
         files += 1;
         diagnostics.0.extend(compiled.diagnostics);
     };
-    if args.paths.is_empty() {
+    if paths.is_empty() {
         let library = Library::open(exercises)?;
         for (_, compiled) in library.compile_all_with(compile_and_analyze) {
             add(compiled);
         }
     } else {
-        for path in exercise_files(&args.paths)? {
+        for path in exercise_files(paths)? {
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
                 Ok(source) => add(compile_and_analyze(&id, source)),
@@ -39,18 +85,5 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    write!(out, "{diagnostics}")?;
-    writeln!(
-        out,
-        "{} checked: {}",
-        plural(files, "file"),
-        diagnostics.summary()
-    )?;
-    let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warnings() > 0);
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok((diagnostics, files))
 }

@@ -2,8 +2,7 @@ use crate::cmd::Status;
 use crate::engine::ledger::{ItemView, Ledger};
 use crate::partners;
 use crate::store::data_dir::DataDir;
-use crate::store::session::couples;
-use crate::store::session::sync_ledger;
+use crate::store::ledger_log::{self, couples};
 use anyhow::bail;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -15,6 +14,9 @@ pub struct Args {
     /// Whose ledger: the two names, in either order [default: the only couple with a ledger]
     #[arg(long, value_name = "\"NAME,NAME\"")]
     pub partners: Option<String>,
+    /// Every change, oldest first: what was made, marked or changed, when and in which session
+    #[arg(long)]
+    pub history: bool,
 }
 
 pub fn execute(args: Args, data: Option<&Path>) -> Status {
@@ -42,9 +44,77 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
             }
         }
     };
-    let ledger = sync_ledger(&data, &partners)?;
-    print!("{}", describe(&ledger, chrono::Local::now().date_naive()));
+    // A data folder from an earlier mend is brought to histories first.
+    ledger_log::ensure_histories(&data)?;
+    let log = ledger_log::read(&data, &partners)?;
+    if args.history {
+        print!("{}", history(&log));
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!(
+        "{}",
+        describe(&log.ledger(), chrono::Local::now().date_naive())
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each entry of the history, with what it changed in the ledger: the
+/// ledger before and after it are compared, so every kind of change an
+/// exercise can make is shown the same way.
+fn history(log: &ledger_log::LedgerLog) -> String {
+    let [a, b] = &log.partners;
+    let mut out = format!("History of the ledger of {a} and {b}\n");
+    if log.entries.is_empty() {
+        out.push_str("\n  nothing yet\n");
+    }
+    let mut before = Ledger::new(&log.partners);
+    for entry in &log.entries {
+        let mut after = before.clone();
+        after.apply(&entry.run, &entry.session, &entry.records);
+        let when = entry
+            .at
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M");
+        let from = match entry.exercise.as_str() {
+            "" => String::new(),
+            exercise => format!(", {exercise}"),
+        };
+        let _ = writeln!(out, "\n{when} · session {}{from}", entry.session);
+        for item in &after.items {
+            let who = match item.owner().as_str() {
+                "" => String::new(),
+                owner => format!("{owner}: "),
+            };
+            match before.items.iter().find(|old| old.id == item.id) {
+                None => {
+                    let when = match (&item.date, &item.date_text) {
+                        (Some(date), Some(words)) if *words == date.to_string() => {
+                            format!(" ({date})")
+                        }
+                        (_, Some(words)) => format!(" ({words})"),
+                        (Some(date), None) => format!(" ({date})"),
+                        _ => String::new(),
+                    };
+                    let verb = format!("made {}", item.kind.word());
+                    let _ = writeln!(out, "  {verb:<16} {:<4} {who}{}{when}", item.id, item.text);
+                }
+                Some(old) if old.history.len() != item.history.len() => {
+                    for change in &item.history[old.history.len()..] {
+                        let _ = writeln!(
+                            out,
+                            "  {:<16} {:<4} {who}{}",
+                            change.action.word(),
+                            item.id,
+                            item.text
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        before = after;
+    }
+    out
 }
 
 /// The ledger as `mend ledger` shows it: open commitments first, with

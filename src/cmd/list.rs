@@ -1,5 +1,6 @@
 use crate::cmd::Status;
 use crate::format::library::Library;
+use crate::text::{display_width, terminal_width};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -25,13 +26,47 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
         let shown = crate::text::neutralize;
         rows.push((id, shown(&ex.title), ex.minutes, shown(&ex.summary)));
     }
-    let id_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    let title_width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
-    for (id, title, minutes, summary) in &rows {
+    if let Some(tag) = args.tag.as_ref().filter(|_| rows.is_empty()) {
+        let mut tags: Vec<String> = library
+            .compile_all()
+            .into_iter()
+            .filter_map(|(_, c)| c.exercise)
+            .flat_map(|e| e.tags)
+            .collect();
+        tags.sort();
+        tags.dedup();
         println!(
-            "{id:<id_width$}  {title:<title_width$}  {:>3} min  {summary}",
+            "No exercise has the tag \"{}\". The tags in use: {}.",
+            crate::text::neutralize(tag),
+            tags.join(", ")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id_width = rows.iter().map(|r| display_width(&r.0)).max().unwrap_or(0);
+    let title_width = rows.iter().map(|r| display_width(&r.1)).max().unwrap_or(0);
+    let width = terminal_width();
+    for (id, title, minutes, summary) in &rows {
+        let pad =
+            |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(display_width(s))));
+        let head = format!(
+            "{}  {}  {:>3} min  ",
+            pad(id, id_width),
+            pad(title, title_width),
             minutes
         );
+        // The summary wraps under itself, never breaking a word.
+        let line = match width.filter(|w| *w > display_width(&head) + 20) {
+            Some(w) => {
+                let indent = " ".repeat(display_width(&head));
+                let options = textwrap::Options::new(w)
+                    .initial_indent(&head)
+                    .subsequent_indent(&indent)
+                    .break_words(false);
+                textwrap::fill(summary, &options)
+            }
+            None => format!("{head}{summary}"),
+        };
+        println!("{line}");
     }
     if broken > 0 {
         eprintln!(

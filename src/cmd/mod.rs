@@ -10,9 +10,11 @@ use std::process::ExitCode;
 pub(crate) mod check;
 pub(crate) mod erase;
 pub(crate) mod export;
+pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod ledger;
 pub(crate) mod list;
+pub(crate) mod lsp;
 pub(crate) mod new;
 pub(crate) mod notes;
 pub(crate) mod resume;
@@ -23,6 +25,7 @@ pub(crate) mod session;
 pub(crate) mod sessions;
 pub(crate) mod sitting;
 pub(crate) mod test;
+pub(crate) mod watch;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +70,12 @@ pub enum Command {
     Ledger(ledger::Args),
     /// Write a session's notes as Markdown
     Notes(notes::Args),
+    /// A language server for exercise files, over stdio (for editors)
+    Lsp(lsp::Args),
+    /// Draw an exercise's steps and branches (Mermaid, or DOT with --format dot)
+    Graph(graph::Args),
+    /// Re-check an exercise and replay its test plans each time it is saved
+    Watch(watch::Args),
     /// Write everything of one couple into one archive (optionally encrypted)
     Export(export::Args),
     /// Add a couple's sessions from an archive `mend export` wrote
@@ -98,6 +107,9 @@ pub fn main() -> ExitCode {
         }
         Command::Ledger(args) => ledger::execute(args, cli.data.as_deref()),
         Command::Notes(args) => notes::execute(args, cli.data.as_deref()),
+        Command::Lsp(args) => lsp::execute(args),
+        Command::Graph(args) => graph::execute(args, cli.exercises.as_deref()),
+        Command::Watch(args) => watch::execute(args, cli.exercises.as_deref()),
         Command::Export(args) => export::execute(args, cli.data.as_deref()),
         Command::Import(args) => import::execute(args, cli.data.as_deref()),
         Command::Erase(args) => erase::execute(args, cli.data.as_deref()),

@@ -1,4 +1,5 @@
 use crate::cmd::Status;
+use crate::cmd::schema::{EXERCISE_SCHEMA, PLAN_SCHEMA, write_schemas};
 use crate::format::library::{Library, TEST_PLAN_SUFFIX};
 use anyhow::{Context, bail};
 use std::fs::OpenOptions;
@@ -51,8 +52,10 @@ pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
-    write_new(&exercise_path, &exercise)?;
-    write_new(&plan_path, &plan)?;
+    write_new(&exercise_path, &with_modeline(&exercise, EXERCISE_SCHEMA))?;
+    write_new(&plan_path, &with_modeline(&plan, PLAN_SCHEMA))?;
+    // Beside the files, so the modelines resolve in any folder.
+    write_schemas(dir)?;
     writeln!(
         std::io::stdout(),
         "Wrote {} and {}.\nNext: edit them, then `mend check --deny-warnings {}` and `mend test {}`.",
@@ -115,6 +118,18 @@ fn starting_point(args: &Args, exercises: Option<&Path>) -> anyhow::Result<(Stri
 }
 
 /// `morning-check-in` → `Morning check-in`.
+const MODELINE: &str = "# yaml-language-server: $schema=";
+
+/// `text` with a first line pointing editors at `schema` in the same folder,
+/// replacing a modeline it had (a copy's points into the library it came from).
+fn with_modeline(text: &str, schema: &str) -> String {
+    let body = match text.strip_prefix(MODELINE) {
+        Some(rest) => rest.split_once('\n').map_or("", |(_, body)| body),
+        None => text,
+    };
+    format!("{MODELINE}{schema}\n{body}")
+}
+
 fn title_of(id: &str) -> String {
     let text = id.replace('-', " ");
     let mut chars = text.chars();

@@ -6,7 +6,6 @@ use crate::frontend::console::open_console;
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{Session, compile_or_explain};
-use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,10 +25,11 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     };
     let exercise = load(&args.exercise, exercises)?;
     let data = DataDir::open(data)?;
-    let mut session = Session::create(&data, partners, Box::new(Utc::now))?;
+    let mut session = Session::create(&data, partners, Box::new(crate::store::session::now))?;
     let mut run = session.start(&exercise, file_path(&args.exercise))?;
     let mut console = open_console()?;
     let console = console.as_mut();
+    console.say(crate::frontend::safety::SAFETY_NOTE)?;
     introduce(console, &run)?;
     play_session(console, &mut session, &mut run)?;
     Ok(ExitCode::SUCCESS)

@@ -9,11 +9,13 @@ use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
 use crate::frontend::command::PlayCommand;
+use crate::frontend::command::break_text;
 use crate::frontend::console::open_console;
-use crate::frontend::play::{Console, Input, Outcome, play};
+use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
 use crate::frontend::roles::offer_swap;
 use crate::partners;
 use crate::store::data_dir::DataDir;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::Session;
 use crate::text::neutralize;
 use anyhow::bail;
@@ -30,11 +32,14 @@ pub struct Args {
 pub use crate::frontend::safety::SAFETY_NOTE;
 
 /// One exercise of the session, as the summary shows it.
+#[derive(Debug, Clone)]
 pub struct Played {
     pub title: String,
     pub outcome: Outcome,
     /// What the exercise contributes to notes, when it was finished.
     pub notes: Option<String>,
+    /// Who declined it, in their words, when a partner did.
+    pub declined: Option<String>,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
@@ -64,18 +69,43 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
         },
     };
     let data = DataDir::open(data)?;
-    let mut session = Session::create(&data, partners.clone(), Box::new(chrono::Utc::now))?;
-    let mut played = Vec::new();
-    while let Some(exercise) = pick(console, &choices, &session.ledger_view()?)? {
-        let done = play_one(console, &mut session, exercise)?;
-        let go_on = done.outcome == Outcome::Finished;
-        played.push(done);
-        if !go_on || !console.confirm("Would you like to do another exercise?")? {
-            break;
-        }
-    }
-    offer_notes(console, &played, session.id())?;
+    let mut session = Session::create(&data, partners, Box::new(crate::store::session::now))?;
+    sit(console, &mut session, &choices, Vec::new())?;
+    session.close()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rest of a sitting: exercises one after another while the couple
+/// wants another, then the summary and how to write the notes. `played`
+/// are the exercises already played (a resumed one).
+pub fn sit(
+    console: &mut dyn Console,
+    session: &mut Session,
+    choices: &[Exercise],
+    mut played: Vec<Played>,
+) -> anyhow::Result<()> {
+    let mut go_on = played.last().is_none_or(|p| p.outcome == Outcome::Finished)
+        && (played.is_empty() || console.confirm("Would you like to do another exercise?")?);
+    while go_on {
+        let Some(exercise) = pick(console, choices, &session.ledger_view()?)? else {
+            break;
+        };
+        let done = play_one(console, session, exercise)?;
+        go_on = done.outcome == Outcome::Finished;
+        played.push(done);
+        go_on = go_on && console.confirm("Would you like to do another exercise?")?;
+    }
+    offer_notes(console, &played, session.id())
+}
+
+/// Every exercise of the library that compiles, for the menu.
+pub fn playable(exercises: Option<&Path>) -> anyhow::Result<Vec<Exercise>> {
+    let library = Library::open(exercises)?;
+    Ok(library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect())
 }
 
 /// The end of a session: a summary on screen, and how to write the notes.
@@ -87,10 +117,11 @@ fn offer_notes(console: &mut dyn Console, played: &[Played], session: &str) -> a
     let done: Vec<String> = played
         .iter()
         .map(|exercise| {
-            let how = match exercise.outcome {
-                Outcome::Finished => "finished",
-                Outcome::Paused => "paused for a break",
-                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
+            let how = match (&exercise.outcome, &exercise.declined) {
+                (Outcome::Finished, Some(declined)) => declined.as_str(),
+                (Outcome::Finished, None) => "finished",
+                (Outcome::Paused, _) => "paused for a break",
+                (Outcome::Quit | Outcome::InputEnded { .. }, _) => "stopped before the end",
             };
             format!("  {}: {how}", exercise.title)
         })
@@ -123,19 +154,61 @@ fn play_one(
 ) -> anyhow::Result<Played> {
     let mut run = session.start(exercise, None)?;
     introduce(console, &run)?;
-    offer_swap(console, &mut run)?;
-    let outcome = play(&mut run, console, &chrono::Utc::now, &mut |run| {
-        session.save(run)
-    })?;
+    // A time-out before the first question: saved, to resume.
+    if let stop @ (YesNo::Break | YesNo::Quit) = offer_swap(console, &mut run)? {
+        session.save(&run)?;
+        let kind = if stop == YesNo::Break {
+            MomentKind::Break
+        } else {
+            MomentKind::Quit
+        };
+        session.note(Moment::new(kind, session.now()))?;
+        let outcome = if stop == YesNo::Break {
+            console.info(break_text(exercise))?;
+            Outcome::Paused
+        } else {
+            Outcome::Quit
+        };
+        farewell(console, &run, outcome.clone())?;
+        return Ok(Played {
+            title: exercise.title.clone(),
+            outcome,
+            notes: None,
+            declined: None,
+        });
+    }
+    let outcome = play(&mut run, console, &crate::store::session::now, session)?;
     farewell(console, &run, outcome.clone())?;
+    let declined = declined_by(&run);
     let notes = match outcome {
-        Outcome::Finished => run.notes()?,
+        Outcome::Finished => {
+            let notes = run.notes_in_session();
+            crate::frontend::play::report_problems(&run, console)?;
+            notes
+        }
         _ => None,
     };
     Ok(Played {
         title: exercise.title.clone(),
         outcome,
         notes,
+        declined,
+    })
+}
+
+/// "declined by Alex: “Not today.”" when a choice the exercise's `pace`
+/// names as declining was made.
+pub fn declined_by(run: &crate::engine::run::Run) -> Option<String> {
+    let pace = run.exercise().pace.as_ref()?;
+    run.state().answers.iter().find_map(|a| {
+        let chosen = a.text.as_deref()?;
+        pace.declines
+            .iter()
+            .any(|(step, key)| *step == a.step && key == chosen)
+            .then(|| {
+                let words = a.label.as_deref().unwrap_or(chosen);
+                format!("declined by {}: \u{201c}{}\u{201d}", a.name, words.trim())
+            })
     })
 }
 
@@ -177,8 +250,10 @@ fn ask_name(
     }
 }
 
-/// The exercise list, suggested ones first, and the one the partners
-/// choose; `None` when they stop.
+/// The exercise list, suggested ones first, one line each so a library of
+/// twenty fits a 24-line terminal, and the one the partners choose (by
+/// number, id, title, the start of either, or a close spelling); `None`
+/// when they stop.
 fn pick<'a>(
     console: &mut dyn Console,
     choices: &'a [Exercise],
@@ -200,51 +275,124 @@ fn pick<'a>(
         .iter()
         .enumerate()
         .map(|(i, ex)| {
-            let why = reason(ex).map_or(String::new(), |r| format!("\n     Suggested now: {r}"));
+            let star = if reason(ex).is_some() { " *" } else { "" };
             format!(
-                "  {}. {} (about {} minutes)\n     {}{why}",
+                "{:>3}. {} ({} min) · {}{star}",
                 i + 1,
                 ex.title,
                 ex.minutes,
-                ex.summary.trim()
+                ex.id
             )
         })
         .collect();
-    console.say(&format!(
-        "Which exercise would you like to do?\n{}",
-        list.join("\n")
-    ))?;
+    let why: Vec<String> = suggested
+        .iter()
+        .map(|s| format!("* {}: {}", s.exercise.title, s.reason))
+        .collect();
+    let mut menu = format!("Which exercise would you like to do?\n{}", list.join("\n"));
+    if !why.is_empty() {
+        menu.push_str(&format!("\n{}", why.join("\n")));
+    }
+    console.say(&menu)?;
     let ids: Vec<String> = order.iter().map(|ex| ex.id.clone()).collect();
     loop {
         let line = match console.ask("Type its number or name (or :quit to stop).", &ids)? {
             Input::Line(line) => line,
-            Input::End | Input::Interrupted => return Ok(None),
+            Input::End => return Ok(None),
+            Input::Interrupted => {
+                if console.confirm(crate::frontend::play::QUIT_QUESTION)? {
+                    return Ok(None);
+                }
+                continue;
+            }
         };
-        if PlayCommand::parse(&line) == Some(PlayCommand::Quit) {
-            return Ok(None);
+        match PlayCommand::parse(&line) {
+            Some(PlayCommand::Quit | PlayCommand::Break) => return Ok(None),
+            Some(PlayCommand::Help | PlayCommand::Where) => {
+                console.info("You are choosing the next exercise: type its number, its id or the start of its title. :quit (or :break) stops here; everything so far is saved.")?;
+                continue;
+            }
+            Some(PlayCommand::Repeat) => {
+                console.say(&menu)?;
+                continue;
+            }
+            _ => {}
         }
         let typed = line.trim();
-        if let Some(exercise) = find(&order, typed) {
-            return Ok(Some(exercise));
+        match find(&order, typed) {
+            Found::One(exercise) => return Ok(Some(exercise)),
+            Found::Several(titles) => console.hint(&format!(
+                "\"{}\" could be {}. Type a little more, or its number.",
+                neutralize(typed),
+                titles.join(" or ")
+            ))?,
+            Found::Close(exercise) => {
+                let question = format!("Did you mean {} ({})?", exercise.title, exercise.id);
+                if console.confirm(&question)? {
+                    return Ok(Some(exercise));
+                }
+            }
+            Found::None => console.hint(&format!(
+                "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
+                neutralize(typed),
+                order.len()
+            ))?,
         }
-        console.hint(&format!(
-            "There is no exercise called \"{}\" here. Type a number from 1 to {}.",
-            neutralize(typed),
-            order.len()
-        ))?;
     }
 }
 
-/// By number in the list, id or title.
-fn find<'a>(order: &[&'a Exercise], typed: &str) -> Option<&'a Exercise> {
+enum Found<'a> {
+    One(&'a Exercise),
+    Several(Vec<String>),
+    Close(&'a Exercise),
+    None,
+}
+
+/// By number in the list, id or title (ignoring case), the start of one
+/// when only one starts so, or a close spelling to confirm.
+fn find<'a>(order: &[&'a Exercise], typed: &str) -> Found<'a> {
     if let Ok(n) = typed.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| order.get(i)).copied();
+        return match n.checked_sub(1).and_then(|i| order.get(i)) {
+            Some(ex) => Found::One(ex),
+            None => Found::None,
+        };
     }
     let typed = typed.to_lowercase();
+    if typed.is_empty() {
+        return Found::None;
+    }
+    let names = |ex: &Exercise| [ex.id.to_lowercase(), ex.title.to_lowercase()];
+    if let Some(ex) = order.iter().find(|ex| names(ex).contains(&typed)) {
+        return Found::One(ex);
+    }
+    let starting: Vec<&&Exercise> = order
+        .iter()
+        .filter(|ex| names(ex).iter().any(|n| n.starts_with(&typed)))
+        .collect();
+    match starting.as_slice() {
+        [one] => return Found::One(one),
+        [] => {}
+        many => return Found::Several(many.iter().map(|ex| ex.title.clone()).collect()),
+    }
+    let distance = |ex: &Exercise| {
+        names(ex)
+            .iter()
+            .map(|n| {
+                // "apology" is close to "apology-ritual": compare with a
+                // start of the same length too.
+                let start: String = n.chars().take(typed.chars().count()).collect();
+                strsim::damerau_levenshtein(&typed, n)
+                    .min(strsim::damerau_levenshtein(&typed, &start))
+            })
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     order
         .iter()
-        .find(|ex| ex.id.to_lowercase() == typed || ex.title.to_lowercase() == typed)
-        .copied()
+        .map(|ex| (distance(ex), *ex))
+        .filter(|(d, _)| *d <= 2.max(typed.chars().count() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map_or(Found::None, |(_, ex)| Found::Close(ex))
 }
 
 /// "a name cannot be empty" → "A name cannot be empty."

@@ -1,15 +1,31 @@
+//! `mend sessions`: the newest sessions (all with `--all`), each with its
+//! start, partners, exercises, and where it stopped, in words.
+
 use crate::cmd::Status;
 use crate::store::data_dir::DataDir;
-use crate::store::session::{SessionLog, first_line, list};
+use crate::store::session::{SessionLog, first_line};
+use crate::store::session_log::{Listed, list, newest};
+use crate::text::neutralize;
 use std::path::Path;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+/// How many sessions `mend sessions` shows without `--all`.
+pub const RECENT: usize = 10;
 
-pub fn execute(_args: Args, data: Option<&Path>) -> Status {
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Every session, not only the newest 10 (reads every journal)
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn execute(args: Args, data: Option<&Path>) -> Status {
     let data = DataDir::open(data)?;
-    let sessions = list(&data);
+    let mut sessions: Vec<Listed> = if args.all {
+        list(&data)
+    } else {
+        newest(&data, RECENT + 1, |_| true)
+    };
     if sessions.is_empty() {
         println!(
             "No sessions yet in {}. `mend run <exercise>` starts one.",
@@ -17,40 +33,34 @@ pub fn execute(_args: Args, data: Option<&Path>) -> Status {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let rows: Vec<[String; 5]> = sessions
-        .iter()
-        .map(|entry| match entry {
-            Ok(log) => row(log),
-            Err((path, error)) => [
+    let more = !args.all && sessions.len() > RECENT;
+    if !args.all {
+        sessions.truncate(RECENT);
+        sessions.reverse();
+    }
+    let width = crate::text::terminal_width();
+    for entry in &sessions {
+        let block = match entry {
+            Ok(log) => describe(log),
+            Err((path, error)) => format!(
+                "{}\n  cannot be read: {}",
                 path.file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                String::new(),
-                String::new(),
-                String::new(),
-                format!("cannot be read: {}", first_line(error)),
-            ],
-        })
-        .collect();
-    let header = ["ID", "STARTED", "PARTNERS", "EXERCISES", "STATUS"].map(str::to_owned);
-    let mut widths = [0usize; 5];
-    for r in std::iter::once(&header).chain(&rows) {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
+                first_line(error)
+            ),
+        };
+        println!("{}\n", crate::text::wrap_block(&block, width));
     }
-    for r in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = r
-            .iter()
-            .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        println!("{}", line.join("  ").trim_end());
+    if more {
+        println!("Older sessions are not shown; `mend sessions --all` lists every one.");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn row(log: &SessionLog) -> [String; 5] {
+/// "20261125-184502-3fa1 · 2026-11-25 18:45 · Alex and Sam", then one line
+/// per exercise: its title and how it ended, the waiting question in words.
+fn describe(log: &SessionLog) -> String {
     let started = log
         .started()
         .map(|t| {
@@ -59,29 +69,37 @@ fn row(log: &SessionLog) -> [String; 5] {
                 .to_string()
         })
         .unwrap_or_default();
-    let partners = log.partners().map(|p| p.join(", ")).unwrap_or_default();
-    let exercises: Vec<&str> = log
-        .runs
-        .iter()
-        .map(|r| r.header.exercise.id.as_str())
-        .collect();
-    let status = match log.unfinished() {
-        _ if log.finished() => "finished".to_owned(),
-        Some(run) => match run.state.as_ref().and_then(|s| s.cursor.at.as_deref()) {
-            Some(step) => format!("paused at `{step}`"),
-            None => "paused".to_owned(),
-        },
-        None => "not started".to_owned(),
-    };
-    let status = match &log.warning {
-        Some(_) => format!("{status} (last line cut off)"),
-        None => status,
-    };
-    [
-        log.id.clone(),
-        started,
-        partners,
-        exercises.join(", "),
-        status,
-    ]
+    let partners = log
+        .partners()
+        .map(|[a, b]| format!("{} and {}", neutralize(a), neutralize(b)))
+        .unwrap_or_default();
+    let mut out = format!("{} · {started} · {partners}", log.id);
+    if let Some(warning) = &log.warning {
+        out.push_str(&format!(
+            "\n  (the last line was cut off: {})",
+            first_line(&anyhow::anyhow!("{warning}"))
+        ));
+    }
+    if log.runs.is_empty() {
+        out.push_str("\n  no exercise begun");
+    }
+    for run in &log.runs {
+        let status = if run.finished() {
+            "finished".to_owned()
+        } else {
+            let how = match run.last_stop().map(|m| m.kind) {
+                Some(crate::store::moment::MomentKind::Break) => "paused for a break",
+                _ => "not finished",
+            };
+            match run.waiting_question() {
+                Some(question) => format!(
+                    "{how}, waiting at: {}",
+                    neutralize(question.lines().next().unwrap_or_default().trim())
+                ),
+                None => how.to_owned(),
+            }
+        };
+        out.push_str(&format!("\n  {}: {status}", run.title()));
+    }
+    out
 }

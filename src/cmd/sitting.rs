@@ -3,12 +3,11 @@
 //! with every change journaled, showing its notes, and saying goodbye.
 
 use crate::engine::run::Run;
-use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::play::{Console, Outcome, play, report_problems};
 pub use crate::frontend::roles::{introduce, roles_text};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
-use chrono::Utc;
 use std::io;
 
 /// Plays a run until it ends or pauses, journaling every change, shows its
@@ -20,10 +19,11 @@ pub fn play_session(
     session: &mut Session,
     run: &mut Run,
 ) -> anyhow::Result<Outcome> {
-    let outcome = play(run, console, &Utc::now, &mut |run| session.save(run))?;
+    let outcome = play(run, console, &crate::store::session::now, session)?;
     if outcome == Outcome::Finished
-        && let Some(notes) = run.notes()?
+        && let Some(notes) = run.notes_in_session()
     {
+        report_problems(run, console)?;
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {

@@ -1,5 +1,6 @@
 //! Problems found in an exercise file, each pointing at a line and column.
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,7 +32,10 @@ pub struct Diagnostic {
     pub code: Option<&'static str>,
     pub message: String,
     /// The text of the offending line, for the caret display.
-    pub source_line: Option<String>,
+    pub source_line: Option<Box<str>>,
+    /// How to fix it, when there is more to say than the message (boxed:
+    /// most diagnostics have none, and this keeps `Result<_, Diagnostic>` small).
+    pub help: Option<Box<String>>,
 }
 
 impl Diagnostic {
@@ -45,7 +49,25 @@ impl Diagnostic {
             code: None,
             message: message.into(),
             source_line: None,
+            help: None,
         }
+    }
+
+    pub fn warning(
+        file: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code: Some(code),
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(Box::new(help.into()));
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize, width: usize) -> Self {
@@ -56,7 +78,7 @@ impl Diagnostic {
     }
 
     pub fn with_source_line(mut self, line: Option<&str>) -> Self {
-        self.source_line = line.map(str::to_owned);
+        self.source_line = line.map(Into::into);
         self
     }
 
@@ -75,49 +97,42 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// The headline, then the line with a caret under the spot and the help,
+    /// drawn by annotate-snippets (the renderer rustc and cargo use): carets
+    /// follow display width, and a long line is cut around the spot.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.headline())?;
-        if let Some(line) = &self.source_line {
-            let number = self.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let (shown, column, width) = window(line, self.column, self.width);
-            let shown = crate::text::neutralize(&shown.replace('\t', " "));
-            let lead = " ".repeat(column - 1);
-            write!(
-                f,
-                "\n{gutter} |\n{number} | {shown}\n{gutter} | {lead}{}",
-                "^".repeat(width)
-            )?;
+        let help = self.help.as_deref().map(|h| crate::text::neutralize(h));
+        let shown = self
+            .source_line
+            .as_ref()
+            .map(|line| crate::text::neutralize(&line.replace('\t', " ")));
+        let mut group = Group::with_level(Level::ERROR);
+        if let Some(shown) = &shown {
+            let span = char_span(shown, self.column - 1, self.width);
+            group = group.element(
+                Snippet::source(shown.as_str())
+                    .line_start(self.line)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        } else if help.is_none() {
+            return Ok(());
         }
-        Ok(())
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let drawn = Renderer::plain().render(&[group]);
+        write!(f, "\n{}", drawn.trim_end())
     }
 }
 
-/// Characters of a source line shown around the column: a file may hold a
-/// line of a quarter megabyte, which no one reads in a terminal.
-const SHOWN_CHARS: usize = 120;
-
-/// The part of `line` to show, and the column and caret width within it:
-/// the whole line when short, else `SHOWN_CHARS` around `column` with `…`
-/// where it was cut.
-fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
-    let chars = line.chars().count();
-    if chars <= SHOWN_CHARS {
-        return (line.to_owned(), column.max(1), width);
-    }
-    let start = column.saturating_sub(SHOWN_CHARS / 3).max(1);
-    let end = (start + SHOWN_CHARS).min(chars + 1);
-    let mut shown: String = line.chars().skip(start - 1).take(end - start).collect();
-    let mut column = column - start + 1;
-    if start > 1 {
-        shown.insert(0, '…');
-        column += 1;
-    }
-    if end <= chars {
-        shown.push('…');
-    }
-    let width = width.min(end.saturating_sub(column + start - 2).max(1));
-    (shown, column, width)
+/// The byte range of `width` characters from character `start` of `line`,
+/// kept inside the line (a caret past its end sits just after it).
+fn char_span(line: &str, start: usize, width: usize) -> std::ops::Range<usize> {
+    let offset = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    let from = offset(start);
+    let to = offset(start + width.max(1)).max(from);
+    from..to
 }
 
 /// Everything found while loading a set of files.

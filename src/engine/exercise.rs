@@ -24,12 +24,22 @@ pub struct Exercise {
     /// Conditions over the couple's ledger that put this exercise first in
     /// `mend session`, each with its reason.
     pub suggest: Vec<(Script, String)>,
+    /// Whose pace the exercise follows (`pace:` in the file).
+    pub pace: Option<Pace>,
     pub source: Source,
     pub(crate) templates: Templates,
     /// Step ids to indexes, looked up at every step: Fx hashes short keys
     /// several times faster than the default SipHash, and an exercise file
     /// has no reason to choose colliding ids.
     pub(crate) index: HashMap<String, usize>,
+}
+
+/// Whose pace an exercise follows: the role asked first whether they are
+/// ready after a break, and the choices (step id, option key) that decline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pace {
+    pub role: usize,
+    pub declines: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

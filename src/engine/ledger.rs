@@ -365,6 +365,60 @@ fn normalized(name: &str) -> String {
         .to_lowercase()
 }
 
+impl Seed {
+    /// The seed as the records a run would have made at `at` (timing words
+    /// read from that day), so a history can start from it.
+    pub fn records(&self, at: DateTime<Utc>) -> Vec<Record> {
+        let today = at.date_naive();
+        let record = |kind, item: &SeedItem, day: Option<NaiveDate>| {
+            let (owner, owners) = match item.owner.as_deref() {
+                Some("both") | None => (None, Vec::new()),
+                Some(name) => (Some(name.to_owned()), Vec::new()),
+            };
+            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today)))
+            {
+                (Some(day), _) => (Some(day), false),
+                (None, Some(Timing::Day(day))) => (Some(day), false),
+                (None, Some(Timing::Ongoing { since })) => (Some(since), true),
+                (None, _) => (None, false),
+            };
+            Record {
+                kind,
+                step: "seed".to_owned(),
+                exercise: item.exercise.clone().unwrap_or_default(),
+                owner,
+                owners,
+                text: item.text.clone(),
+                about: item.about.clone(),
+                date,
+                date_text: item.words.clone(),
+                ongoing,
+                topic: item.topic.clone(),
+                at,
+                item: None,
+                status: None,
+                new_text: None,
+            }
+        };
+        let records: Vec<Record> = self
+            .commitments
+            .iter()
+            .map(|c| record(RecordKind::Commitment, c, c.due))
+            .chain(
+                self.agreements
+                    .iter()
+                    .map(|a| record(RecordKind::Agreement, a, a.revisit)),
+            )
+            .chain(
+                self.open
+                    .iter()
+                    .map(|o| record(RecordKind::Open, o, o.revisit)),
+            )
+            .collect();
+        records
+    }
+}
+
 impl Ledger {
     pub fn new(partners: &[String; 2]) -> Ledger {
         Ledger {
@@ -473,53 +527,7 @@ impl Ledger {
     /// Adds a seed's items, as made at `at` (timing words read from that
     /// day).
     pub fn seed(&mut self, seed: &Seed, at: DateTime<Utc>) {
-        let today = at.date_naive();
-        let record = |kind, item: &SeedItem, day: Option<NaiveDate>| {
-            let (owner, owners) = match item.owner.as_deref() {
-                Some("both") | None => (None, Vec::new()),
-                Some(name) => (Some(name.to_owned()), Vec::new()),
-            };
-            let (date, ongoing) = match (day, item.words.as_deref().map(|w| read_timing(w, today)))
-            {
-                (Some(day), _) => (Some(day), false),
-                (None, Some(Timing::Day(day))) => (Some(day), false),
-                (None, Some(Timing::Ongoing { since })) => (Some(since), true),
-                (None, _) => (None, false),
-            };
-            Record {
-                kind,
-                step: "seed".to_owned(),
-                exercise: item.exercise.clone().unwrap_or_default(),
-                owner,
-                owners,
-                text: item.text.clone(),
-                about: item.about.clone(),
-                date,
-                date_text: item.words.clone(),
-                ongoing,
-                topic: item.topic.clone(),
-                at,
-                item: None,
-                status: None,
-                new_text: None,
-            }
-        };
-        let records: Vec<Record> = seed
-            .commitments
-            .iter()
-            .map(|c| record(RecordKind::Commitment, c, c.due))
-            .chain(
-                seed.agreements
-                    .iter()
-                    .map(|a| record(RecordKind::Agreement, a, a.revisit)),
-            )
-            .chain(
-                seed.open
-                    .iter()
-                    .map(|o| record(RecordKind::Open, o, o.revisit)),
-            )
-            .collect();
-        self.apply("seed", "seed", &records);
+        self.apply("seed", "seed", &seed.records(at));
     }
 
     pub fn view(&self, today: NaiveDate) -> LedgerView {

@@ -41,6 +41,10 @@ pub struct Run<'e> {
     /// `accept` records its text. Not part of `RunState`; cleared by every
     /// change that could alter what it renders to (`forget_prompt`).
     prompt: Option<(usize, Arc<Prompt>)>,
+    /// Texts that failed to render and were shown with the names they could
+    /// not fill: a broken template never ends a sitting, but each failure
+    /// is kept for the front-end to report.
+    problems: std::sync::Mutex<Vec<RunError>>,
 }
 
 impl<'e> Run<'e> {
@@ -71,6 +75,7 @@ impl<'e> Run<'e> {
             ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
+            problems: Default::default(),
         }
     }
 
@@ -122,6 +127,7 @@ impl<'e> Run<'e> {
             ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
+            problems: Default::default(),
         })
     }
 
@@ -261,6 +267,8 @@ impl<'e> Run<'e> {
                         ))
                     };
                 }
+                // `due_within` counts days from the day of this answer.
+                crate::script::helpers::set_today(now.date_naive());
                 if let Some(mode) = ask.date
                     && let Some(reply) = self.date_refusal(mode, &text, now)
                 {
@@ -415,6 +423,28 @@ impl<'e> Run<'e> {
             )
             .map(Some)
             .map_err(|e| self.template_error(None, &YamlPath::root().key("notes"), e))
+    }
+
+    /// The notes as shown at the end of a sitting: a template that fails
+    /// shows the names it could not fill, and the failure is kept for
+    /// `take_problems`, so the sitting still ends well. (`notes` is strict,
+    /// for `mend notes`.)
+    pub fn notes_in_session(&self) -> Option<String> {
+        let notes = self.exercise.notes.as_ref()?;
+        let templates = &self.exercise.templates;
+        let context = View::of(self, None, templates.uses(notes)).into_minijinja();
+        match templates.render_value(notes, context) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let context = View::of(self, None, Uses::ALL).into_minijinja();
+                let shown = templates.render_fallback(notes, context, &e);
+                let problem = self.template_error(None, &YamlPath::root().key("notes"), e);
+                if let Ok(mut problems) = self.problems.lock() {
+                    problems.push(problem);
+                }
+                Some(shown)
+            }
+        }
     }
 
     fn position(&self) -> Option<usize> {
@@ -927,7 +957,29 @@ impl<'e> Run<'e> {
                 View::of(self, by, templates.uses(text)).into_minijinja(),
             ),
         };
-        rendered.map_err(|e| self.template_error(Some(step), &at.0.key(at.1), e))
+        match rendered {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let context = View::of(self, by, Uses::ALL).into_minijinja();
+                let shown = templates.render_fallback(text, context, &e);
+                let problem = self.template_error(Some(step), &at.0.key(at.1), e);
+                if let Ok(mut problems) = self.problems.lock()
+                    && !problems.contains(&problem)
+                {
+                    problems.push(problem);
+                }
+                Ok(shown)
+            }
+        }
+    }
+
+    /// The texts that failed to render since the last call, each with the
+    /// line of the exercise file it comes from.
+    pub fn take_problems(&self) -> Vec<RunError> {
+        self.problems
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default()
     }
 
     fn scope(

@@ -11,7 +11,6 @@ use crate::diagnostic::source::Inner;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{Exercise, Step, StepKind};
 use crate::engine::ledger::LedgerView;
-use crate::format::loader::did_you_mean;
 use crate::format::references::{self, Area, Reference};
 use crate::format::spec::StepSpec;
 use crate::script::scope_names::{SCOPE_NAMES, ScopeName};
@@ -26,16 +25,18 @@ pub const UNKNOWN_ANSWER: &str = "M005";
 pub const SILENT_ROLE: &str = "M006";
 pub const EXAMPLE_FAILS_CHECK: &str = "M007";
 pub const CONTROL_CHARACTER: &str = "M008";
-/// Every code, in order; docs/diagnostics.md has a section for each.
+pub const MAYBE_UNANSWERED: &str = "M009";
+/// Every warning code, in order; docs/diagnostics.md has a section for
+/// each. (M005, an answer no step gives, is an error the compiler reports.)
 pub const CODES: [&str; 8] = [
     UNREACHABLE_STEP,
     ENDLESS_LOOP,
     READ_BEFORE_SET,
     DEAD_END_OPTION,
-    UNKNOWN_ANSWER,
     SILENT_ROLE,
     EXAMPLE_FAILS_CHECK,
     CONTROL_CHARACTER,
+    MAYBE_UNANSWERED,
 ];
 
 /// Every warning for `exercise`, in file order, from its steps and notes as
@@ -88,6 +89,8 @@ struct Code<'s> {
     path: YamlPath,
     text: &'s str,
     template: bool,
+    /// Runs only under its step's `when` (everything but the `when` itself).
+    conditional: bool,
     references: Vec<Reference>,
 }
 
@@ -99,11 +102,14 @@ fn code<'s>(exercise: &Exercise, specs: &[&'s StepSpec], notes: Option<&'s str>)
         } else {
             references::in_script(text)
         };
+        let conditional =
+            node < specs.len() && specs[node].when.is_some() && path.last_key() != Some("when");
         out.push(Code {
             node,
             path,
             text,
             template,
+            conditional,
             references,
         });
     };
@@ -204,6 +210,23 @@ impl Graph {
 
     fn end(&self) -> usize {
         self.next.len() - 1
+    }
+
+    /// Whether some path from the first step reaches `node` without
+    /// passing `avoid`.
+    fn reaches_avoiding(&self, node: usize, avoid: usize) -> bool {
+        let mut seen = vec![false; self.next.len()];
+        seen[avoid] = true;
+        let mut stack = vec![0];
+        while let Some(n) = stack.pop() {
+            if n == node {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[n], true) {
+                stack.extend(&self.next[n]);
+            }
+        }
+        false
     }
 
     fn exits(&self, node: usize) -> bool {
@@ -336,7 +359,21 @@ impl Analysis<'_, '_> {
             }
         }
         for (path, r, (code, message)) in found {
+            // An answer no path gives before the read can never be there:
+            // an error. A variable read early reads nothing: a warning.
+            let error = code == READ_BEFORE_SET && r.area == Area::Answers;
             self.warn_inside(&path, &r, code, message);
+            if let Some(last) = self.warnings.last_mut() {
+                if error {
+                    last.severity = Severity::Error;
+                }
+                if code == MAYBE_UNANSWERED {
+                    last.help = Some(Box::new(format!(
+                        "guard the read: `{{% if answers.{0} is defined %}}...{{% endif %}}` or `answers.{0} | default(\"\")`",
+                        r.name
+                    )));
+                }
+            }
         }
     }
 
@@ -349,35 +386,30 @@ impl Analysis<'_, '_> {
         match r.area {
             Area::Answers if r.write => None,
             Area::Answers => {
-                let Some(w) = ex.step_index(&r.name) else {
-                    let ids: Vec<&str> = ex
-                        .steps
-                        .iter()
-                        .filter(|s| is_question(s))
-                        .map(|s| s.id.as_str())
-                        .collect();
-                    let hint = did_you_mean(&r.name, &ids)
-                        .map(|c| format!("; did you mean `{c}`?"))
-                        .unwrap_or_default();
+                // A name that is no question is the compiler's error (M005).
+                let w = ex
+                    .step_index(&r.name)
+                    .filter(|&w| is_question(&ex.steps[w]))?;
+                if r.guarded {
+                    return None;
+                }
+                if !self.graph.reach[w][code.node] {
                     return Some((
-                        UNKNOWN_ANSWER,
-                        format!("`answers.{}` names no step{hint}", r.name),
-                    ));
-                };
-                if !is_question(&ex.steps[w]) {
-                    return Some((
-                        UNKNOWN_ANSWER,
+                        READ_BEFORE_SET,
                         format!(
-                            "`answers.{}` is never set: step `{}` is not an ask or choose step or a confirmation, so it has no answer",
+                            "`answers.{}` is read in {here}, but no path answers `{}` before it",
                             r.name, r.name
                         ),
                     ));
                 }
-                (!r.guarded && !self.graph.reach[w][code.node]).then(|| {
+                // Only where the read itself is unconditional: a condition
+                // the author wrote around it may track what the graph cannot.
+                let unconditional = !r.conditional && !code.conditional;
+                (unconditional && self.graph.reaches_avoiding(code.node, w)).then(|| {
                     (
-                        READ_BEFORE_SET,
+                        MAYBE_UNANSWERED,
                         format!(
-                            "`answers.{}` is read in {here}, but no path answers `{}` before it",
+                            "`answers.{}` may be unanswered in {here}: some path reaches it without step `{}`",
                             r.name, r.name
                         ),
                     )

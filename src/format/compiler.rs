@@ -3,17 +3,19 @@
 //! with the file, line and column it comes from.
 
 use crate::diagnostic::report::Diagnostic;
-use crate::diagnostic::source::Source;
+use crate::diagnostic::source::{Inner, Source};
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::exercise::{
-    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Role,
-    Step, StepKind, Turns,
+    Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Pace,
+    Role, Step, StepKind, Turns,
 };
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
+use crate::format::references::{self, Area};
 use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
 use crate::limits;
-use crate::script::rhai_script::{Script, ScriptError};
+use crate::script::helpers::HELPERS;
+use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
 use crate::script::scope_names::{ScopeName, is_reserved, script_words};
 use crate::script::template::{MARKDOWN_SUFFIX, Templates, Text, is_template};
 use rustc_hash::FxHashMap as HashMap;
@@ -54,14 +56,21 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
         role_names,
         repeated: Vec::new(),
         check_roles: !loaded.roles_failed,
+        answerable: Vec::new(),
     };
     let exercise = compiler.exercise(&spec);
+    let pace = exercise
+        .as_ref()
+        .and_then(|parts| compiler.pace(&spec, parts));
     let Compiler {
         mut diagnostics,
         templates,
         ..
     } = compiler;
-    diagnostics.sort_by_key(|d| (d.line, d.column));
+    // One mistake, one error: a problem found twice (a block's child read
+    // once with the block and once on its own) is reported once.
+    diagnostics.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+    diagnostics.dedup();
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let mut compiled = Compiled {
         exercise: exercise.filter(|_| !failed).map(|parts| Exercise {
@@ -84,6 +93,7 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
             steps: parts.steps,
             notes: parts.notes,
             suggest: parts.suggest,
+            pace,
             source: source.clone(),
             templates,
             index: parts.index,
@@ -129,6 +139,9 @@ struct Compiler<'a> {
     /// kind and text, and the script once compiled.
     repeated: Vec<(ScriptPlace, String, Option<Script>)>,
     check_roles: bool,
+    /// Every step id, and whether the step is a question (has an answer),
+    /// for checking each `answers.x` a script or template reads.
+    answerable: Vec<(String, bool)>,
 }
 
 /// `exercise/step`, the start of a step's template names, written out only
@@ -234,6 +247,15 @@ impl Compiler<'_> {
             return None;
         }
         let index = self.index_ids(&flat);
+        self.answerable = flat
+            .iter()
+            .map(|f| {
+                (
+                    f.spec.id.clone(),
+                    f.spec.ask.is_some() || f.spec.choose.is_some() || f.spec.confirm.is_some(),
+                )
+            })
+            .collect();
         self.find_repeated_scripts(&flat);
         let steps = flat
             .iter()
@@ -260,6 +282,65 @@ impl Compiler<'_> {
             suggest,
             index,
         })
+    }
+
+    /// `pace`: a role of the exercise, and `STEP.OPTION` choices that exist.
+    fn pace(&mut self, spec: &ExerciseSpec, parts: &Parts) -> Option<Pace> {
+        let pace = spec.pace.as_ref()?;
+        let path = YamlPath::root().key("pace");
+        let Some(role) = self.role_names.iter().position(|r| *r == pace.by) else {
+            let close = did_you_mean(&pace.by, &self.role_names)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            self.error(
+                &path.key("by"),
+                Point::Value,
+                format!(
+                    "`pace.by` names `{}`, which is not a role of this exercise{close}",
+                    pace.by
+                ),
+            );
+            return None;
+        };
+        let mut declines = Vec::new();
+        for (n, choice) in pace.declines.iter().enumerate() {
+            let at = path.key("declines").index(n);
+            let Some((step, option)) = choice.split_once('.') else {
+                self.error(
+                    &at,
+                    Point::Value,
+                    format!("`{choice}` should be `STEP.OPTION`, such as `ready.later`"),
+                );
+                continue;
+            };
+            let options: Option<Vec<&str>> =
+                parts
+                    .index
+                    .get(step)
+                    .and_then(|&i| match &parts.steps[i].kind {
+                        StepKind::Choose(choose) => {
+                            Some(choose.options.iter().map(|c| c.key.as_str()).collect())
+                        }
+                        _ => None,
+                    });
+            match options {
+                None => self.error(
+                    &at,
+                    Point::Value,
+                    format!("`{step}` is not a `choose` step of this exercise"),
+                ),
+                Some(keys) if !keys.contains(&option) => self.error(
+                    &at,
+                    Point::Value,
+                    format!(
+                        "step `{step}` has no option `{option}`; its options are {}",
+                        keys.join(", ")
+                    ),
+                ),
+                Some(_) => declines.push((step.to_owned(), option.to_owned())),
+            }
+        }
+        Some(Pace { role, declines })
     }
 
     fn check_roles_section(&mut self, spec: &ExerciseSpec) {
@@ -864,7 +945,7 @@ impl Compiler<'_> {
     /// `path` is joined only when there is an error to report.
     fn script(
         &mut self,
-        path: impl FnOnce() -> YamlPath,
+        path: impl Fn() -> YamlPath,
         text: &str,
         expression: bool,
         place: ScriptPlace,
@@ -889,17 +970,72 @@ impl Compiler<'_> {
         } else {
             Script::statements(text, names)
         };
-        compiled
-            .map_err(|e: ScriptError| {
-                let d = e.locate(self.source, &path(), |m| format!("script error: {m}"));
+        let script = match compiled {
+            Ok(script) => script,
+            Err(error) => {
+                let d = self.script_error(&path(), text, error);
                 self.diagnostics.push(d);
-            })
-            .ok()
-            .inspect(|script| {
-                if let Some(at) = repeated {
-                    self.repeated[at].2 = Some(script.clone());
-                }
-            })
+                return None;
+            }
+        };
+        self.check_answers(&path, text, false);
+        for call in script.unknown_calls() {
+            let d = self.unknown_call(&path(), &call);
+            self.diagnostics.push(d);
+        }
+        if let Some(at) = repeated {
+            self.repeated[at].2 = Some(script.clone());
+        }
+        Some(script)
+    }
+
+    fn script_error(&self, path: &YamlPath, text: &str, error: ScriptError) -> Diagnostic {
+        // `rule: !has_absolutes(answer)`: YAML reads a leading `!` as a tag
+        // and hands over an empty rule.
+        let key = path.last_key().unwrap_or("rule");
+        let (line, _) = self.source.position(path, Point::Value);
+        let written = self.source.line(line).and_then(|l| {
+            let (_, value) = l.split_once(&format!("{key}:"))?;
+            let value = value.trim_start();
+            let column = l.chars().count() - value.chars().count() + 1;
+            Some((column, value.trim_end().to_owned()))
+        });
+        if let Some((column, written)) =
+            written.filter(|(_, w)| w.starts_with('!') && !text.trim_start().starts_with('!'))
+        {
+            let width = written.chars().count();
+            return self
+                .source
+                .at(
+                    line,
+                    column,
+                    width,
+                    "YAML reads a `!` at the start of a value as a tag, so this script is lost",
+                )
+                .with_help(format!("quote the script: {key}: '{written}'"));
+        }
+        error.locate(self.source, path, |m| format!("script error: {m}"))
+    }
+
+    fn unknown_call(&self, path: &YamlPath, call: &Call) -> Diagnostic {
+        let known = known_functions();
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let what = if call.method { "method" } else { "function" };
+        let close = did_you_mean(&call.name, &known)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        let inner = Inner {
+            line: call.line,
+            column: call.column,
+            width: call.name.chars().count(),
+        };
+        let helpers: Vec<&str> = HELPERS.iter().map(|(name, _)| *name).collect();
+        self.source
+            .error_inside(path, inner, format!("script error: unknown {what} `{}`{close}", call.name))
+            .with_help(format!(
+                "mend's helpers are {}; text has methods such as to_lower, starts_with, contains and len",
+                helpers.join(", ")
+            ))
     }
 
     /// Finds the scripts that come more than once with the same names.
@@ -932,7 +1068,7 @@ impl Compiler<'_> {
     /// for an error): both are built only when needed.
     fn text(
         &mut self,
-        path: impl FnOnce() -> YamlPath,
+        path: impl Fn() -> YamlPath,
         name: impl FnOnce() -> String,
         source: &str,
     ) -> Text {
@@ -940,13 +1076,83 @@ impl Compiler<'_> {
             return Text::Plain(source.to_owned());
         }
         match self.templates.add(name(), source) {
-            Ok(text) => text,
+            Ok(text) => {
+                self.check_answers(&path, source, true);
+                for unknown in self.templates.undeclared(&text) {
+                    if !self.names.contains(&unknown.as_str()) {
+                        let d = self.unknown_template_name(&path(), source, &unknown);
+                        self.diagnostics.push(d);
+                    }
+                }
+                text
+            }
             Err(e) => {
                 let d = e.locate(self.source, &path(), str::to_owned);
                 self.diagnostics.push(d);
                 Text::Plain(String::new())
             }
         }
+    }
+}
+
+impl Compiler<'_> {
+    /// M005: each `answers.x` read must name a question: a step with an
+    /// answer. (Whether one can come before the read is the analysis's.)
+    fn check_answers(&mut self, path: &impl Fn() -> YamlPath, text: &str, template: bool) {
+        let refs = if template {
+            references::in_template(text)
+        } else {
+            references::in_script(text)
+        };
+        for r in refs.iter().filter(|r| r.area == Area::Answers && !r.write) {
+            let message = match self.answerable.iter().find(|(id, _)| *id == r.name) {
+                Some((_, true)) => continue,
+                Some((_, false)) => format!(
+                    "`answers.{}` is never set: step `{}` is not an ask or choose step or a confirmation, so it has no answer",
+                    r.name, r.name
+                ),
+                None => {
+                    let ids: Vec<&str> = self
+                        .answerable
+                        .iter()
+                        .filter(|(_, question)| *question)
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    let close = did_you_mean(&r.name, &ids)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    format!("`answers.{}` names no step{close}", r.name)
+                }
+            };
+            let inner = Inner {
+                line: r.line,
+                column: r.column,
+                width: r.width,
+            };
+            let mut d = self.source.error_inside(&path(), inner, message);
+            d.code = Some(crate::format::analysis::UNKNOWN_ANSWER);
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// A name a template reads that no run provides: rendering it would
+    /// fail mid-session, so it is an error now.
+    fn unknown_template_name(&self, path: &YamlPath, source: &str, name: &str) -> Diagnostic {
+        let (line, column) = references::find_name(source, true, name).unwrap_or((1, 1));
+        let inner = Inner {
+            line,
+            column,
+            width: name.chars().count(),
+        };
+        let mut readable: Vec<&str> = self.names.clone();
+        readable.sort_unstable();
+        let message = match did_you_mean(name, &readable) {
+            Some(close) => format!("unknown name `{name}`; did you mean `{close}`?"),
+            None => format!("unknown name `{name}`"),
+        };
+        self.source
+            .error_inside(path, inner, message)
+            .with_help(format!("a template can read: {}", readable.join(", ")))
     }
 }
 

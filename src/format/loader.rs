@@ -6,10 +6,12 @@
 //! top-level key and each step on its own, so one typo does not hide the
 //! next and the therapist sees every problem at once.
 
+pub use crate::diagnostic::did_you_mean::did_you_mean;
 use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::format::spec::{ExerciseSpec, StepSpec};
+use crate::format::yaml_error::yaml_syntax_error;
 use crate::limits;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -23,8 +25,9 @@ pub struct Loaded {
     pub roles_failed: bool,
 }
 
-const TOP_LEVEL_KEYS: [&str; 10] = [
+const TOP_LEVEL_KEYS: [&str; 11] = [
     "title", "summary", "minutes", "tags", "version", "roles", "vars", "steps", "notes", "suggest",
+    "pace",
 ];
 const REQUIRED_KEYS: [&str; 6] = ["title", "summary", "minutes", "version", "roles", "steps"];
 
@@ -133,6 +136,7 @@ fn load_slowly(source: &Source) -> Loaded {
         steps: Vec::new(),
         notes: None,
         suggest: Vec::new(),
+        pace: None,
     };
     let mut roles_failed = false;
     let mut seen = Vec::new();
@@ -172,6 +176,9 @@ fn load_slowly(source: &Source) -> Loaded {
             }
             "suggest" => {
                 reader.read_into(value, &path, &mut spec.suggest);
+            }
+            "pace" => {
+                reader.read_into(value, &path, &mut spec.pace);
             }
             "roles" => roles_failed = !reader.read_into(value, &path, &mut spec.roles),
             "steps" => spec.steps = reader.read_steps(value, &path),
@@ -313,125 +320,6 @@ impl Reader<'_> {
     }
 }
 
-fn yaml_syntax_error(source: &Source, error: &serde_yaml::Error) -> Diagnostic {
-    let text = error.to_string();
-    let message = strip_locations(&text);
-    let message = match message.as_str() {
-        "repetition limit exceeded" => {
-            "too many YAML aliases: the file would expand beyond a safe size".to_owned()
-        }
-        "recursion limit exceeded" => "the YAML nests too deeply".to_owned(),
-        m if m.contains("more than one document") => {
-            "the file holds more than one YAML document (`---`); put one exercise in each file"
-                .to_owned()
-        }
-        _ => format!("invalid YAML: {message}"),
-    };
-    let lines = source.text.lines().count();
-    match (error.location(), context_position(&text)) {
-        // "unexpected end of stream" points past the end; the context mark
-        // (where the unclosed quote or bracket began) is where to look.
-        (Some(l), Some((line, column))) if l.line() > lines => source.at(line, column, 1, message),
-        // Past the end with no context mark: the end of the last line.
-        (Some(l), None) if l.line() > lines => {
-            let last = lines.max(1);
-            let column = source.line(last).map_or(1, |t| t.chars().count() + 1);
-            source.at(last, column, 1, message)
-        }
-        (Some(l), _) => match duplicate_key(&message) {
-            Some(key) => match find_duplicate(source, l.line(), l.column(), key) {
-                Some((first, line, column)) => source.at(
-                    line,
-                    column,
-                    key.chars().count(),
-                    format!("the key `{key}` appears twice in this mapping (first at line {first}); a mapping holds each key once, so rename or remove one"),
-                ),
-                None => source.at(l.line(), l.column(), 1, message),
-            },
-            None => source.at(l.line(), l.column(), 1, message),
-        },
-        (None, _) => source.whole_file(message),
-    }
-}
-
-/// The key in serde_yaml's "duplicate entry with key \"say\"".
-fn duplicate_key(message: &str) -> Option<&str> {
-    let (_, rest) = message.split_once("duplicate entry with key \"")?;
-    rest.strip_suffix('"')
-}
-
-/// Where `key` appears a second time in the block mapping whose first key
-/// is at `line`:`column` (where serde_yaml points): (first line, line,
-/// column). `None` for a flow mapping or anything unexpected, so the
-/// caller keeps serde_yaml's position.
-fn find_duplicate(
-    source: &Source,
-    line: usize,
-    column: usize,
-    key: &str,
-) -> Option<(usize, usize, usize)> {
-    let indent = column.checked_sub(1)?;
-    let mut first = None;
-    for number in line.. {
-        let text = source.line(number)?;
-        // On the first line the mapping may follow `- ` of a sequence item.
-        let (lead, rest) = if number == line {
-            (indent, text.get(indent..)?)
-        } else {
-            let rest = text.trim_start_matches(' ');
-            (text.len() - rest.len(), rest)
-        };
-        if rest.is_empty() || rest.starts_with('#') {
-            continue;
-        }
-        if lead < indent {
-            return None;
-        }
-        if lead > indent {
-            continue;
-        }
-        let named = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
-            .iter()
-            .any(|k| {
-                rest.strip_prefix(k.as_str())
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            });
-        if named {
-            match first {
-                None => first = Some(number),
-                Some(first) => return Some((first, number, indent + 1)),
-            }
-        }
-    }
-    None
-}
-
-/// The position in "..., while scanning a quoted scalar at line 9 column 10".
-fn context_position(text: &str) -> Option<(usize, usize)> {
-    let (_, context) = text.split_once(", while ")?;
-    let (_, at) = context.rsplit_once(" at line ")?;
-    let (line, column) = at.split_once(" column ")?;
-    let column: String = column.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.trim().parse().ok()?, column.parse().ok()?))
-}
-
-/// serde_yaml appends " at line N column M" (sometimes twice); the diagnostic
-/// already carries the position.
-fn strip_locations(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(" at line ") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at + " at line ".len()..];
-        let skip = tail
-            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
-            .unwrap_or(tail.len());
-        rest = &tail[skip..];
-    }
-    out.push_str(rest);
-    out.trim().to_owned()
-}
-
 /// serde's type names, in words a therapist uses.
 fn plain_type(name: &str) -> String {
     let name = name.trim();
@@ -478,15 +366,6 @@ pub fn unknown_key(key: &str, known: &[&str]) -> String {
     }
 }
 
-pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
-        .filter(|(distance, k)| *distance <= 2.max(k.len() / 4) && *distance < k.len())
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k)
-}
-
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "nothing",
@@ -502,16 +381,6 @@ fn kind_of(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strips_serde_yaml_positions() {
-        assert_eq!(
-            strip_locations(
-                "did not find expected key at line 3 column 5, while parsing a block mapping at line 1 column 1"
-            ),
-            "did not find expected key, while parsing a block mapping"
-        );
-    }
 
     #[test]
     fn suggests_close_keys() {

@@ -7,11 +7,13 @@ pub(crate) mod aliases;
 pub(crate) mod analysis;
 pub(crate) mod compiler;
 pub(crate) mod control_chars;
+pub(crate) mod graph;
 pub(crate) mod library;
 pub(crate) mod line_breaks;
 pub(crate) mod loader;
 pub(crate) mod references;
 pub(crate) mod spec;
+pub(crate) mod yaml_error;
 
 pub use analysis::CODES;
 pub use compiler::{Compiled, compile, compile_and_analyze};

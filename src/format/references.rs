@@ -21,6 +21,9 @@ pub struct Reference {
     /// Only read under a guard (`is defined`, `| default`, `"x" in answers`),
     /// so reading it before it is set is fine.
     pub guarded: bool,
+    /// Inside a template's `{% if %}` block: the author has a condition in
+    /// mind that the analysis cannot follow.
+    pub conditional: bool,
     /// Where the reference starts in the text (1-based, characters).
     pub line: usize,
     pub column: usize,
@@ -37,9 +40,25 @@ pub fn in_template(text: &str) -> Vec<Reference> {
     references(text, &template_tokens(text))
 }
 
+/// Where `name` is first read as a name of its own (not `x.name`, not in a
+/// string or prose) in a script or template: line and column, 1-based.
+pub fn find_name(text: &str, template: bool, name: &str) -> Option<(usize, usize)> {
+    let tokens = if template {
+        template_tokens(text)
+    } else {
+        tokens(text, 0)
+    };
+    let at = tokens.iter().enumerate().find(|(i, t)| {
+        matches!(&t.kind, Kind::Name(n) if n == name)
+            && !(*i > 0 && tokens[i - 1].kind == Kind::Punct('.'))
+    })?;
+    Some(line_column(text, at.1.start))
+}
+
 fn template_tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut rest = 0;
+    let mut depth = 0usize;
     while let Some(open) = text[rest..].find('{').map(|i| i + rest) {
         let close = match text.get(open + 1..open + 2) {
             Some("{") => "}}",
@@ -53,7 +72,19 @@ fn template_tokens(text: &str) -> Vec<Token> {
         let body = open + 2;
         let end = text[body..].find(close).map_or(text.len(), |i| i + body);
         if close != "#}" {
-            out.extend(tokens(&text[body..end], body));
+            let mut tag = tokens(&text[body..end], body);
+            tag.iter_mut().for_each(|t| t.depth = depth);
+            let first = tag
+                .iter()
+                .find(|t| t.kind != Kind::Punct('-') && t.kind != Kind::Punct('+'));
+            if close == "%}" {
+                match first.map(|t| &t.kind) {
+                    Some(Kind::Name(n)) if n == "if" => depth += 1,
+                    Some(Kind::Name(n)) if n == "endif" => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            out.extend(tag);
         }
         rest = (end + 2).min(text.len());
     }
@@ -106,6 +137,7 @@ fn references(text: &str, tokens: &[Token]) -> Vec<Reference> {
             name,
             write: assigned || compound,
             guarded,
+            conditional: t.depth > 0,
             line,
             column,
             width,

@@ -16,6 +16,7 @@ pub struct ExerciseSpec {
     /// One line: what the exercise is for.
     pub summary: String,
     /// About how long it takes, in minutes (at least 1).
+    #[schemars(range(min = 1))]
     pub minutes: u32,
     /// Words to group exercises by, e.g. `daily` or `communication`.
     #[serde(default)]
@@ -37,6 +38,23 @@ pub struct ExerciseSpec {
     /// When `mend session` should suggest this exercise first, and why.
     #[serde(default)]
     pub suggest: Vec<SuggestSpec>,
+    /// Whose pace the exercise follows: who is asked first whether now is a
+    /// good time when the couple comes back from a break, and which answers
+    /// mean "not now" (the notes say who declined, in their words).
+    #[serde(default)]
+    pub pace: Option<PaceSpec>,
+}
+
+/// Whose pace an exercise follows.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaceSpec {
+    /// The role asked whether they are ready when the couple comes back
+    /// from a break (without `pace`, both partners are asked).
+    pub by: String,
+    /// `STEP.OPTION`: choices that decline the exercise ("ready.later").
+    #[serde(default)]
+    pub declines: Vec<String>,
 }
 
 /// One step. Exactly one of `say`, `ask`, `choose`, `set` or `steps` gives its

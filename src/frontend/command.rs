@@ -10,10 +10,14 @@ pub enum PlayCommand {
     Where,
     Break,
     Quit,
+    /// Keep the answer about to be given out of the notes.
+    Private,
+    /// Keep the answer just given out of the notes.
+    PrivateLast,
 }
 
 /// (command, what it does), in the order `:help` lists them.
-pub const COMMANDS: [(&str, PlayCommand, &str); 7] = [
+pub const COMMANDS: [(&str, PlayCommand, &str); 9] = [
     (":help", PlayCommand::Help, "show these commands"),
     (
         ":back",
@@ -37,6 +41,16 @@ pub const COMMANDS: [(&str, PlayCommand, &str); 7] = [
         "take a time-out: save now and come back later",
     ),
     (":quit", PlayCommand::Quit, "save and leave"),
+    (
+        ":private",
+        PlayCommand::Private,
+        "keep your answer to this question out of the session notes",
+    ),
+    (
+        ":private last",
+        PlayCommand::PrivateLast,
+        "keep the answer just given out of the session notes",
+    ),
 ];
 
 impl PlayCommand {
@@ -53,7 +67,7 @@ impl PlayCommand {
     pub fn help() -> String {
         COMMANDS
             .iter()
-            .map(|(name, _, what)| format!("  {name:<8} {what}"))
+            .map(|(name, _, what)| format!("  {name:<13} {what}"))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -64,6 +78,20 @@ impl PlayCommand {
 pub const BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
 Take at least 20 minutes apart: breathe, walk, do something soothing, and try not to rehearse the argument.\n\
 Agree on when you'll come back (within a day), then run `mend resume` to pick up where you left off.";
+
+/// A pause in a calm exercise (tagged `check-in`, `daily` or `calm`) gets
+/// no talk of arguments.
+pub const CALM_BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
+Come back whenever suits you both; `mend resume` picks up where you left off.";
+
+/// The break text that fits `exercise`.
+pub fn break_text(exercise: &crate::engine::exercise::Exercise) -> &'static str {
+    let calm = exercise
+        .tags
+        .iter()
+        .any(|t| matches!(t.as_str(), "check-in" | "daily" | "calm"));
+    if calm { CALM_BREAK_TEXT } else { BREAK_TEXT }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,13 @@ use crate::frontend::repl::Repl;
 use crate::frontend::scripted::Scripted;
 use std::io::{self, IsTerminal};
 
+/// Whether both partners are at a terminal (else answers are piped).
+pub fn input_is_terminal() -> bool {
+    io::stdin().is_terminal() && io::stdout().is_terminal()
+}
+
 pub fn open_console() -> io::Result<Box<dyn Console>> {
-    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+    if input_is_terminal() {
         quiet_panics();
         return Ok(Box::new(Repl::new(wants_color())?));
     }

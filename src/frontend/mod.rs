@@ -12,6 +12,8 @@ pub(crate) mod roles;
 pub(crate) mod safety;
 pub(crate) mod screen;
 pub(crate) mod scripted;
+pub(crate) mod welcome_back;
 
-pub use play::{Console, Input, Outcome, PlayError, play};
+pub use play::{Console, Input, Outcome, PlayError, Recorder, YesNo, play};
+pub use safety::{SAFETY_NOTE, SAFETY_WORDS, safety_words};
 pub use screen::markdown_as_text;

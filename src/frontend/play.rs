@@ -4,8 +4,11 @@
 use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
-use crate::frontend::command::{BREAK_TEXT, PlayCommand};
+use crate::frontend::command::{PlayCommand, break_text};
+use crate::frontend::safety::{SAFETY_NOTE, safety_words};
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::save_error::SaveError;
+use crate::store::session::Session;
 use chrono::{DateTime, Utc};
 use std::{fmt, io};
 
@@ -37,17 +40,32 @@ pub trait Console {
         self.say(text)
     }
     /// A yes-or-no question where saying nothing (or running out of input)
-    /// means no, and a second Ctrl-C means yes.
+    /// means no, and a second Ctrl-C means yes. `:break` and `:quit` count
+    /// as no here; `yes_no` tells them apart.
     fn confirm(&mut self, question: &str) -> io::Result<bool> {
+        Ok(self.yes_no(question)? == YesNo::Yes)
+    }
+    /// A yes-or-no question that also understands `:help`, `:where`,
+    /// `:break` and `:quit`.
+    fn yes_no(&mut self, question: &str) -> io::Result<YesNo> {
         loop {
             let answer = match self.ask(&format!("{question} [y/N]"), &[])? {
                 Input::Line(line) => line.trim().to_lowercase(),
-                Input::Interrupted => return Ok(true),
-                Input::End => return Ok(false),
+                Input::Interrupted => return Ok(YesNo::Yes),
+                Input::End => return Ok(YesNo::No),
             };
+            match PlayCommand::parse(&answer) {
+                Some(PlayCommand::Break) => return Ok(YesNo::Break),
+                Some(PlayCommand::Quit) => return Ok(YesNo::Quit),
+                Some(PlayCommand::Help | PlayCommand::Where) => {
+                    self.info("This is a yes-or-no question: type y for yes, or n (or just Enter) for no. :break takes a time-out; :quit stops here.")?;
+                    continue;
+                }
+                _ => {}
+            }
             match answer.as_str() {
-                "y" | "yes" => return Ok(true),
-                "" | "n" | "no" => return Ok(false),
+                "y" | "yes" => return Ok(YesNo::Yes),
+                "" | "n" | "no" => return Ok(YesNo::No),
                 _ => self.hint("Please type y for yes or n for no.")?,
             }
         }
@@ -57,6 +75,22 @@ pub trait Console {
     fn end_is_break(&self) -> bool {
         false
     }
+    /// A text that failed to render: the session goes on, showing the names
+    /// it could not fill, and the exercise's author learns where to look from
+    /// a located note on the error stream. (A test plan fails on it.)
+    fn problem(&mut self, problem: &RunError) -> io::Result<()> {
+        eprintln!("note: {}", problem.diagnostic.headline());
+        Ok(())
+    }
+}
+
+/// An answer to a yes-or-no question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YesNo {
+    Yes,
+    No,
+    Break,
+    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +105,6 @@ pub enum Outcome {
         name: String,
     },
 }
-
-/// Called after every change to the run, before the next prompt appears.
-pub type Save<'a> = dyn FnMut(&Run) -> Result<(), SaveError> + 'a;
 
 /// Why play stopped before the run ended or paused.
 #[derive(Debug)]
@@ -124,28 +155,88 @@ impl From<SaveError> for PlayError {
     }
 }
 
+/// Where play keeps the record: `save` after every change to the run,
+/// before the next prompt appears; `note` for what happened besides the
+/// answers (breaks, nudges, `:back`...).
+pub trait Recorder {
+    fn save(&mut self, run: &Run) -> Result<(), SaveError>;
+    fn note(&mut self, moment: Moment) -> Result<(), SaveError>;
+}
+
+/// A plain save hook (a test-plan runner's, say) keeps no moments.
+impl<F: FnMut(&Run) -> Result<(), SaveError>> Recorder for F {
+    fn save(&mut self, run: &Run) -> Result<(), SaveError> {
+        self(run)
+    }
+
+    fn note(&mut self, _: Moment) -> Result<(), SaveError> {
+        Ok(())
+    }
+}
+
+impl Recorder for Session {
+    fn save(&mut self, run: &Run) -> Result<(), SaveError> {
+        Session::save(self, run)
+    }
+
+    fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
+        Session::note(self, moment)
+    }
+}
+
+/// What happened at `prompt`, by whose turn it was.
+fn at_prompt(kind: MomentKind, prompt: &Prompt, at: DateTime<Utc>) -> Moment {
+    Moment::new(kind, at)
+        .by(&prompt.name)
+        .at_question(&prompt.step, &prompt.text)
+}
+
 pub fn play(
     run: &mut Run,
     console: &mut dyn Console,
     clock: &dyn Fn() -> DateTime<Utc>,
-    save: &mut Save,
+    record: &mut dyn Recorder,
 ) -> Result<Outcome, PlayError> {
     let mut last_partner: Option<usize> = None;
     let mut prefill = String::new();
+    // `:private` typed before answering: the next answer stays out of the notes.
+    let mut private_next = false;
+    // What the exercise says before the next question, held until it is
+    // known whose question that is.
+    let mut said: Vec<String> = Vec::new();
     loop {
-        let prompt = match run.next_event()? {
+        let event = match run.next_event() {
+            Ok(event) => event,
+            // What was said before a failing step is still shown.
+            Err(error) => {
+                for text in said.drain(..) {
+                    console.say(&text)?;
+                }
+                return Err(error.into());
+            }
+        };
+        report_problems(run, console)?;
+        let prompt = match event {
             Event::Say { text, .. } => {
-                console.say(&text)?;
+                said.push(text);
                 continue;
             }
             Event::Finished => {
-                save(run)?;
+                for text in said.drain(..) {
+                    console.say(&text)?;
+                }
+                record.save(run)?;
                 return Ok(Outcome::Finished);
             }
             Event::Prompt(prompt) => prompt,
         };
+        // The banner first, then what is said to the partner now at the
+        // keyboard, then their question.
         if last_partner.is_some_and(|p| p != prompt.partner) {
             console.handoff(&prompt)?;
+        }
+        for text in said.drain(..) {
+            console.say(&text)?;
         }
         last_partner = Some(prompt.partner);
         console.question(&prompt)?;
@@ -154,14 +245,23 @@ pub fn play(
                 Input::Line(line) => line,
                 Input::Interrupted => {
                     if console.confirm(QUIT_QUESTION)? {
-                        save(run)?;
+                        record.save(run)?;
+                        record.note(at_prompt(MomentKind::Quit, &prompt, clock()))?;
                         return Ok(Outcome::Quit);
                     }
                     continue;
                 }
-                Input::End if console.end_is_break() => ":break".to_owned(),
+                // Ctrl-D can be pressed by accident: a break is asked for.
+                Input::End if console.end_is_break() => {
+                    if console.confirm(BREAK_QUESTION)? {
+                        ":break".to_owned()
+                    } else {
+                        console.question(&prompt)?;
+                        continue;
+                    }
+                }
                 Input::End => {
-                    save(run)?;
+                    record.save(run)?;
                     return Ok(Outcome::InputEnded {
                         step: prompt.step.clone(),
                         name: prompt.name.clone(),
@@ -171,6 +271,33 @@ pub fn play(
             let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
                 Some(PlayCommand::Skip) => run.skip(clock())?,
+                Some(PlayCommand::Private) => {
+                    private_next = true;
+                    console.info(&format!(
+                        "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
+                        prompt.name
+                    ))?;
+                    continue;
+                }
+                Some(PlayCommand::PrivateLast) => {
+                    match run.state().answers.len().checked_sub(1) {
+                        Some(index) => {
+                            let answer = &run.state().answers[index];
+                            record.note(
+                                Moment::new(MomentKind::Private, clock())
+                                    .by(&answer.name)
+                                    .at_question(&answer.step, &answer.question)
+                                    .answer(index),
+                            )?;
+                            console.info(&format!(
+                                "{}'s last answer will stay out of the session notes.",
+                                answer.name
+                            ))?;
+                        }
+                        None => console.info("There is no answer yet to keep private.")?,
+                    }
+                    continue;
+                }
                 Some(PlayCommand::Help) => {
                     console.info(&format!(
                         "Type your answer and press Enter. A line ending in \\ continues on the next line.\n{}",
@@ -187,12 +314,22 @@ pub fn play(
                     continue;
                 }
                 Some(PlayCommand::Back) => {
+                    let taken_back = run.state().answers.last().cloned();
                     match run.back() {
                         Some(previous) => {
-                            save(run)?;
+                            record.save(run)?;
+                            if let Some(answer) = taken_back {
+                                record.note(
+                                    Moment::new(MomentKind::Back, clock())
+                                        .by(&answer.name)
+                                        .at_question(&answer.step, &answer.question),
+                                )?;
+                            }
                             console.info("Going back to the previous question. The earlier answer is ready to edit.")?;
                             prefill = previous;
-                            last_partner = None;
+                            // The question goes back to whoever answered it:
+                            // a banner when that is the other partner.
+                            last_partner = Some(prompt.partner);
                         }
                         None => {
                             console.info(
@@ -204,36 +341,49 @@ pub fn play(
                     break;
                 }
                 Some(PlayCommand::Break) => {
-                    save(run)?;
-                    console.info(BREAK_TEXT)?;
+                    record.save(run)?;
+                    record.note(at_prompt(MomentKind::Break, &prompt, clock()))?;
+                    console.info(break_text(run.exercise()))?;
                     return Ok(Outcome::Paused);
                 }
                 Some(PlayCommand::Quit) => {
-                    save(run)?;
+                    record.save(run)?;
+                    record.note(at_prompt(MomentKind::Quit, &prompt, clock()))?;
                     return Ok(Outcome::Quit);
                 }
             };
             match reply {
                 Reply::Accepted => {
-                    match save(run) {
+                    let index = run.state().answers.len().saturating_sub(1);
+                    match record.save(run) {
                         Ok(()) => {}
                         // Too large to journal: refused like an over-long
                         // answer, undone, and the question asked again.
                         Err(SaveError::TooLarge(too_large)) => {
                             console.hint(&too_large.refusal())?;
                             run.back();
-                            if PlayCommand::parse(&line).is_none() {
-                                prefill = line;
-                            }
+                            break;
                         }
                         Err(error) => return Err(error.into()),
+                    }
+                    let answered = |kind| at_prompt(kind, &prompt, clock()).answer(index);
+                    if std::mem::take(&mut private_next) {
+                        record.note(answered(MomentKind::Private))?;
+                    }
+                    let flagged = safety_words(&line);
+                    if PlayCommand::parse(&line).is_none() && !flagged.is_empty() {
+                        record.note(answered(MomentKind::Safety).detail(&flagged.join(", ")))?;
+                        console.info(SAFETY_NOTE)?;
                     }
                     break;
                 }
                 Reply::Retry { hint, .. } => {
+                    record.note(at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint))?;
                     console.hint(&hint)?;
-                    if PlayCommand::parse(&line).is_none() {
-                        prefill = line;
+                    // The refused words are shown, never left on the line
+                    // where typing would join them to new ones.
+                    if PlayCommand::parse(&line).is_none() && !line.trim().is_empty() {
+                        console.info(&refused_words(&line))?;
                     }
                 }
             }
@@ -241,8 +391,27 @@ pub fn play(
     }
 }
 
+/// Hands the texts that failed to render since the last call to the console.
+pub fn report_problems(run: &Run, console: &mut dyn Console) -> io::Result<()> {
+    for problem in run.take_problems() {
+        console.problem(&problem)?;
+    }
+    Ok(())
+}
+
+/// Refused words, shown above an empty prompt (↑ brings them back to edit).
+pub fn refused_words(line: &str) -> String {
+    format!(
+        "You wrote: {}\n(↑ brings it back to edit.)",
+        crate::text::neutralize(line.trim())
+    )
+}
+
 /// What Ctrl-C on an empty line asks.
 pub const QUIT_QUESTION: &str = "Leave now? Everything you have answered so far is saved.";
+
+/// What Ctrl-D asks.
+pub const BREAK_QUESTION: &str = "Take a break now? Everything you have answered so far is saved.";
 
 fn where_text(run: &Run, prompt: &Prompt) -> String {
     let ex = run.exercise();

@@ -110,8 +110,11 @@ impl Repl {
         }
         match read {
             Ok(typed) => {
-                // History is a convenience: failing to keep a line loses nothing.
-                let _ = self.editor.add_history_entry(typed.as_str());
+                // History holds answers only, not commands or y/N replies;
+                // failing to keep a line loses nothing.
+                if commands && crate::frontend::command::PlayCommand::parse(&typed).is_none() {
+                    let _ = self.editor.add_history_entry(typed.as_str());
+                }
                 writeln!(io::stdout())?;
                 self.at_gap = true;
                 Ok(Input::Line(join_continued(&typed)))

@@ -1,7 +1,7 @@
 //! Who plays which role: said before an exercise starts, in every front-end.
 
 use crate::engine::run::Run;
-use crate::frontend::play::Console;
+use crate::frontend::play::{Console, YesNo};
 use std::io;
 
 /// The exercise's title and who plays which role.
@@ -30,11 +30,12 @@ pub fn roles_text(run: &Run) -> String {
 }
 
 /// Before an exercise with two roles: offers to swap who plays which, and
-/// says the roles again when the partners do.
-pub fn offer_swap(console: &mut dyn Console, run: &mut Run) -> io::Result<()> {
+/// says the roles again when the partners do. `Break` and `Quit` are the
+/// caller's to journal (a time-out before the first question).
+pub fn offer_swap(console: &mut dyn Console, run: &mut Run) -> io::Result<YesNo> {
     let exercise = run.exercise();
     let [first, second, ..] = exercise.roles.as_slice() else {
-        return Ok(());
+        return Ok(YesNo::No);
     };
     let partners = run.state().partners.clone();
     let name = |role| {
@@ -49,8 +50,9 @@ pub fn offer_swap(console: &mut dyn Console, run: &mut Run) -> io::Result<()> {
         name(0),
         second.label
     );
-    if console.confirm(&question)? && run.swap_roles() {
+    let answer = console.yes_no(&question)?;
+    if answer == YesNo::Yes && run.swap_roles() {
         console.say(&roles_text(run))?;
     }
-    Ok(())
+    Ok(answer)
 }

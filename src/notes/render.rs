@@ -3,17 +3,24 @@
 //! goes into the Markdown, so a partner's words stay words; the only text
 //! inserted unescaped is an exercise's own `notes` fragment, which was
 //! rendered with the same escaping.
+//!
+//! The notes read and render only: they write nothing, and they show the
+//! couple's ledger as it stood at the end of the session, so the notes of
+//! an old session never list what was promised weeks later. An answer a
+//! partner asked to keep private is left out, everywhere (its question and
+//! "kept private" remain, so nothing looks lost).
 
-use crate::diagnostic::source::Source;
+use crate::engine::ledger::{AgreementView, CommitmentView};
 use crate::engine::run::Run;
-use crate::engine::state::{Record, RecordKind};
-use crate::format::compiler::compile;
+use crate::engine::state::{Record, RecordKind, RunState};
 use crate::format::library::{builtin_templates, read_source};
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
 use crate::store::data_dir::DataDir;
+use crate::store::ledger_log;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{RunLog, SessionLog};
 use anyhow::bail;
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use serde::Serialize;
 use std::path::Path;
 
@@ -125,19 +132,34 @@ pub struct NotesContext {
     pub partners: [String; 2],
     pub today: String,
     pub exercises: Vec<ExerciseNotes>,
+    /// Breaks, resumes and "not yet"s, in order, across the session.
+    pub breaks: Vec<MomentView>,
+    /// Answers that named violence, fear or self-harm, for the clinician.
+    pub flagged: Vec<MomentView>,
     pub commitments: Vec<RecordView>,
     pub agreements: Vec<RecordView>,
     /// Declines and pauses kept open, in the partner's words.
     pub open: Vec<RecordView>,
     pub marks: Vec<RecordView>,
     pub counts: Counts,
+    /// What a clinician may read from the record, each a plain sentence of
+    /// fact (never an interpretation).
+    pub indicators: Vec<String>,
+    /// The couple's ledger as it stood at the end of this session.
+    pub ledger: LedgerAtEnd,
     pub revisit: Revisit,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionView {
     pub id: String,
+    /// The day it started, `YYYY-MM-DD` (local time).
     pub date: String,
+    /// Start and end, `HH:MM` local time; end is the last thing saved.
+    pub start: String,
+    pub end: String,
+    /// "40 minutes", "1 hour 5 minutes".
+    pub duration: String,
     pub finished: bool,
 }
 
@@ -147,11 +169,21 @@ pub struct ExerciseNotes {
     pub title: String,
     pub version: u32,
     pub finished: bool,
-    /// The step it is paused at, empty when finished.
+    /// `finished`, `declined`, `paused` (a break) or `stopped`.
+    pub outcome: String,
+    /// The outcome in words: "finished", "declined by Sam: “Not today.”",
+    /// "paused for a break at: QUESTION".
+    pub outcome_text: String,
+    /// The question it is waiting at, in words (empty when finished).
     pub paused_at: String,
+    /// `HH:MM` local time.
+    pub began: String,
+    pub ended: String,
     pub answers: Vec<AnswerView>,
+    /// Breaks, nudges, revisions, in order.
+    pub moments: Vec<MomentView>,
     /// The exercise's own notes fragment, already escaped Markdown: insert
-    /// it with `{{ exercise.notes | safe }}`.
+    /// it with `{{ exercise.notes | safe }}`. Private answers are left out.
     pub notes: String,
 }
 
@@ -164,10 +196,34 @@ pub struct AnswerView {
     pub role_label: String,
     pub round: u32,
     pub question: String,
+    /// The answer as written, or the chosen option's label as shown; empty
+    /// when skipped or private.
     pub text: String,
     /// The chosen option's label as shown, empty for written answers.
     pub label: String,
     pub skipped: bool,
+    /// The partner asked to keep it out of the notes.
+    pub private: bool,
+    /// It named violence, fear or self-harm.
+    pub flagged: bool,
+    /// `HH:MM` local time.
+    pub at: String,
+}
+
+/// Something that happened besides an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct MomentView {
+    /// `break`, `resume`, `not-ready`, `quit`, `nudge`, `back`, `private`, `safety`.
+    pub kind: String,
+    /// In words: "Sam asked for a break", "Alex was nudged"...
+    pub text: String,
+    pub by: String,
+    /// `HH:MM` local time, and the day when it differs from the session's.
+    pub at: String,
+    pub exercise: String,
+    pub question: String,
+    /// A nudge's hint; the safety words matched.
+    pub detail: String,
 }
 
 /// A commitment, agreement or mark, with dates as text (empty when none).
@@ -192,8 +248,13 @@ pub struct RecordView {
 pub struct Counts {
     pub exercises: usize,
     pub finished: usize,
+    pub declined: usize,
     pub answers: usize,
     pub skipped: usize,
+    pub private: usize,
+    pub nudges: usize,
+    pub revisions: usize,
+    pub breaks: usize,
     pub commitments: usize,
     pub agreements: usize,
     pub kept: usize,
@@ -201,44 +262,112 @@ pub struct Counts {
     pub renegotiated: usize,
 }
 
+/// The ledger at the end of the session, dated as of that day.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerAtEnd {
+    /// The day it is as of.
+    pub date: String,
+    /// Open commitments not made in this session.
+    pub open: Vec<CommitmentView>,
+    /// Agreements with a date or words to revisit, not made in this session.
+    pub agreements: Vec<AgreementView>,
+}
+
 /// What to look at next time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Revisit {
-    /// Open commitments in the couple's ledger.
-    pub open: Vec<crate::engine::ledger::CommitmentView>,
-    /// Open items (declines, pauses) waiting in the ledger.
+    /// Open commitments in the ledger at the end of the session (all).
+    pub open: Vec<CommitmentView>,
+    /// Agreements in the ledger then with a revisit date or words (all).
+    pub agreements: Vec<AgreementView>,
+    /// Open items (declines, pauses) waiting in the ledger then.
     pub pending: Vec<crate::engine::ledger::ItemView>,
-    /// Agreements in the ledger with a revisit date.
-    pub agreements: Vec<crate::engine::ledger::AgreementView>,
     /// Exercises of this session left unfinished (titles).
     pub unfinished: Vec<String>,
 }
 
+/// Times in the notes are local to where the session was held (the
+/// offset at its start), so a clinician reads the clock the couple saw.
+#[derive(Debug, Clone, Copy)]
+struct Zone(FixedOffset);
+
+impl Zone {
+    fn clock(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).format("%H:%M").to_string()
+    }
+
+    fn day(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).date_naive().to_string()
+    }
+}
+
+fn duration(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let minutes = (to - from).num_minutes().max(0);
+    let (hours, minutes) = (minutes / 60, minutes % 60);
+    let unit = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match hours {
+        0 => unit(minutes, "minute"),
+        _ if minutes == 0 => unit(hours, "hour"),
+        _ => format!("{} {}", unit(hours, "hour"), unit(minutes, "minute")),
+    }
+}
+
 impl NotesContext {
+    /// The context with times in this machine's local time.
     pub fn new(data: &DataDir, log: &SessionLog, today: NaiveDate) -> anyhow::Result<NotesContext> {
+        let started = log.started().unwrap_or_default();
+        let offset = Local.offset_from_utc_datetime(&started.naive_utc()).fix();
+        Self::with_offset(data, log, today, offset)
+    }
+
+    /// The context with times at `offset` from UTC.
+    pub fn with_offset(
+        data: &DataDir,
+        log: &SessionLog,
+        today: NaiveDate,
+        offset: FixedOffset,
+    ) -> anyhow::Result<NotesContext> {
+        let zone = Zone(offset);
         let Some(partners) = log.partners().cloned() else {
             bail!(
                 "session {} has no partners recorded; there is nothing to write notes from",
                 log.id
             );
         };
+        let started = log.started().unwrap_or_default();
+        let ended = log
+            .runs
+            .iter()
+            .flat_map(|r| r.saved.into_iter().chain(r.moments.iter().map(|m| m.at)))
+            .max()
+            .unwrap_or(started)
+            .max(started);
+        let session_day = zone.day(started);
         let mut context = NotesContext {
             session: SessionView {
                 id: log.id.clone(),
-                date: log
-                    .started()
-                    .map(|t| t.date_naive().to_string())
-                    .unwrap_or_default(),
+                date: session_day.clone(),
+                start: zone.clock(started),
+                end: zone.clock(ended),
+                duration: duration(started, ended),
                 finished: log.finished(),
             },
             partners: partners.clone(),
             today: today.to_string(),
             exercises: Vec::new(),
+            breaks: Vec::new(),
+            flagged: Vec::new(),
             commitments: Vec::new(),
             agreements: Vec::new(),
             open: Vec::new(),
             marks: Vec::new(),
             counts: Counts::default(),
+            indicators: Vec::new(),
+            ledger: LedgerAtEnd {
+                date: String::new(),
+                open: Vec::new(),
+                agreements: Vec::new(),
+            },
             revisit: Revisit {
                 open: Vec::new(),
                 pending: Vec::new(),
@@ -247,10 +376,11 @@ impl NotesContext {
             },
         };
         for run in &log.runs {
-            let exercise = exercise_notes(run);
+            let exercise = exercise_notes(run, &session_day, zone)?;
             let records = run
                 .state
                 .as_ref()
+                .filter(|_| run.finished())
                 .map(|s| s.records.as_slice())
                 .unwrap_or_default();
             for record in records {
@@ -270,85 +400,354 @@ impl NotesContext {
                     }
                 }
             }
-            context.counts.exercises += 1;
-            context.counts.finished += usize::from(exercise.finished);
-            context.counts.answers += exercise.answers.iter().filter(|a| !a.skipped).count();
-            context.counts.skipped += exercise.answers.iter().filter(|a| a.skipped).count();
+            for moment in &exercise.moments {
+                match moment.kind.as_str() {
+                    "break" | "resume" | "not-ready" | "quit" => {
+                        context.breaks.push(moment.clone())
+                    }
+                    "safety" => context.flagged.push(moment.clone()),
+                    _ => {}
+                }
+            }
+            let counts = &mut context.counts;
+            counts.exercises += 1;
+            counts.finished += usize::from(exercise.outcome == "finished");
+            counts.declined += usize::from(exercise.outcome == "declined");
+            counts.answers += exercise
+                .answers
+                .iter()
+                .filter(|a| !a.skipped && !a.private)
+                .count();
+            counts.skipped += exercise.answers.iter().filter(|a| a.skipped).count();
+            counts.private += exercise.answers.iter().filter(|a| a.private).count();
+            let kinds = |kind: &str| exercise.moments.iter().filter(|m| m.kind == kind).count();
+            counts.nudges += kinds("nudge");
+            counts.revisions += kinds("back");
+            counts.breaks += kinds("break");
             if !exercise.finished {
                 context.revisit.unfinished.push(exercise.title.clone());
             }
+            context.indicators.extend(indicators(run, &exercise));
             context.exercises.push(exercise);
         }
         context.counts.commitments = context.commitments.len();
         context.counts.agreements = context.agreements.len();
-        let ledger = crate::store::session::sync_ledger(data, &partners)?.view(today);
-        context.revisit.open = ledger.open;
-        context.revisit.pending = ledger.pending;
-        context.revisit.agreements = ledger
+        context.indicators.extend(nudge_kinds(&context.exercises));
+        // The ledger as it stood when the session ended, dated that day.
+        let history = ledger_log::read(data, &partners)?;
+        let as_of = ended.with_timezone(&offset).date_naive();
+        let ledger = history.ledger_until(Some(ended)).view(as_of);
+        let made_here: Vec<&str> = history
+            .entries
+            .iter()
+            .filter(|e| e.session == log.id)
+            .flat_map(|e| e.records.iter().map(|r| r.text.as_str()))
+            .collect();
+        let agreements: Vec<AgreementView> = ledger
             .agreements
             .into_iter()
-            .filter(|a| !a.revisit.is_empty())
+            .filter(|a| !a.revisit.is_empty() || !a.revisit_text.is_empty())
             .collect();
+        context.ledger = LedgerAtEnd {
+            date: as_of.to_string(),
+            open: ledger
+                .open
+                .iter()
+                .filter(|c| !made_here.contains(&c.text.as_str()))
+                .cloned()
+                .collect(),
+            agreements: agreements
+                .iter()
+                .filter(|a| !made_here.contains(&a.text.as_str()))
+                .cloned()
+                .collect(),
+        };
+        context.revisit.pending = ledger.pending.clone();
+        context.revisit.open = ledger.open;
+        context.revisit.agreements = agreements;
         Ok(context)
     }
 }
 
+/// Facts about pace and consent a clinician may want: where the partner
+/// whose pace the exercise follows said yes, not yet, or declined.
+fn indicators(run: &RunLog, exercise: &ExerciseNotes) -> Vec<String> {
+    let mut out = Vec::new();
+    for moment in &exercise.moments {
+        match moment.kind.as_str() {
+            "not-ready" => out.push(format!(
+                "{}: {} said not yet when asked to go on after a break ({}).",
+                exercise.title, moment.by, moment.at
+            )),
+            "resume" => out.push(format!(
+                "{}: went on after a break ({}).",
+                exercise.title, moment.at
+            )),
+            _ => {}
+        }
+    }
+    if exercise.outcome == "declined" {
+        out.push(format!("{}: {}", exercise.title, exercise.outcome_text));
+    } else if let Some(pace) = run.exercise().and_then(|e| e.pace) {
+        // The pace partner's choices, as they answered them.
+        let name = run
+            .state
+            .as_ref()
+            .and_then(|s| s.bindings.get(pace.role).and_then(|&p| s.partners.get(p)))
+            .cloned()
+            .unwrap_or_default();
+        for (step, _) in &pace.declines {
+            if let Some(answer) = exercise
+                .answers
+                .iter()
+                .find(|a| &a.step == step && a.name == name && !a.private)
+            {
+                out.push(format!(
+                    "{}: asked \u{201c}{}\u{201d}, {} answered \u{201c}{}\u{201d}.",
+                    exercise.title,
+                    answer.question.trim(),
+                    name,
+                    answer.text
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// "Nudges: 2 × “Try starting from your own side...” (Alex)".
+fn nudge_kinds(exercises: &[ExerciseNotes]) -> Vec<String> {
+    let mut kinds: Vec<(String, Vec<String>, usize)> = Vec::new();
+    for moment in exercises
+        .iter()
+        .flat_map(|e| &e.moments)
+        .filter(|m| m.kind == "nudge")
+    {
+        match kinds.iter_mut().find(|(hint, _, _)| *hint == moment.detail) {
+            Some((_, names, count)) => {
+                *count += 1;
+                if !names.contains(&moment.by) {
+                    names.push(moment.by.clone());
+                }
+            }
+            None => kinds.push((moment.detail.clone(), vec![moment.by.clone()], 1)),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(hint, names, count)| {
+            format!(
+                "Nudged {count} time{} ({}): \u{201c}{}\u{201d}",
+                if count == 1 { "" } else { "s" },
+                names.join(", "),
+                hint.trim()
+            )
+        })
+        .collect()
+}
+
+fn is_private(moments: &[Moment], index: usize) -> bool {
+    moments
+        .iter()
+        .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
+}
+
+fn is_flagged(moments: &[Moment], index: usize) -> bool {
+    moments
+        .iter()
+        .any(|m| m.kind == MomentKind::Safety && m.answer == Some(index))
+}
+
+/// The run's state with private answers blanked wherever the exercise's
+/// own notes could print them (the answers, and variables holding them).
+fn without_private(state: &RunState, moments: &[Moment]) -> RunState {
+    let mut state = state.clone();
+    let hidden: Vec<String> = state
+        .answers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| is_private(moments, *i))
+        .filter_map(|(_, a)| a.text.clone())
+        .collect();
+    for (i, answer) in state.answers.iter_mut().enumerate() {
+        if is_private(moments, i) {
+            answer.text = Some("(kept private)".to_owned());
+            answer.label = None;
+        }
+    }
+    for value in state.cursor.vars.values_mut() {
+        if let serde_json::Value::String(text) = value
+            && hidden.iter().any(|h| h == text)
+        {
+            *text = "(kept private)".to_owned();
+        }
+    }
+    state
+}
+
+fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -> MomentView {
+    let by = moment.by.clone().unwrap_or_default();
+    let text = match moment.kind {
+        MomentKind::Break if by.is_empty() => "A break".to_owned(),
+        MomentKind::Break => format!("{by} asked for a break"),
+        MomentKind::Resume => "Back from the break; ready to go on".to_owned(),
+        MomentKind::NotReady => format!("{by} said not yet, after a break"),
+        MomentKind::Quit => "Stopped, to go on another time".to_owned(),
+        MomentKind::Nudge => format!("{by} was nudged"),
+        MomentKind::Back => format!("{by}'s answer was taken back and revised"),
+        MomentKind::Private => format!("{by} kept an answer private"),
+        MomentKind::Safety => format!("{by}'s answer named a safety concern"),
+    };
+    let kind = serde_json::to_value(moment.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let mut at = zone.clock(moment.at);
+    if zone.day(moment.at) != session_day {
+        at = format!("{} {at}", zone.day(moment.at));
+    }
+    MomentView {
+        kind,
+        text,
+        by,
+        at,
+        exercise: exercise.to_owned(),
+        question: moment.question.clone().unwrap_or_default(),
+        detail: moment.detail.clone().unwrap_or_default(),
+    }
+}
+
+/// The choice that declined the exercise, if one did: (name, words).
+fn declined(run: &RunLog, state: &RunState) -> Option<(String, String)> {
+    let pace = run.exercise()?.pace?;
+    state.answers.iter().find_map(|a| {
+        let chosen = a.text.as_deref()?;
+        pace.declines
+            .iter()
+            .any(|(step, key)| *step == a.step && key == chosen)
+            .then(|| {
+                (
+                    a.name.clone(),
+                    a.label.clone().unwrap_or_else(|| chosen.to_owned()),
+                )
+            })
+    })
+}
+
 /// One exercise as it was played: the saved copy of its file is compiled
 /// again, so the notes match what the couple saw even if the file changed.
-fn exercise_notes(run: &RunLog) -> ExerciseNotes {
+/// A notes template that fails is an error naming its line, never notes
+/// silently missing a section.
+fn exercise_notes(
+    run: &RunLog,
+    session_day: &str,
+    zone: Zone,
+) -> Result<ExerciseNotes, crate::engine::error::RunError> {
     let id = run.header.exercise.id.clone();
-    let compiled = compile(&id, Source::new(id.clone(), run.header.text.clone())).exercise;
+    let compiled = run.exercise();
     let title = compiled
         .as_ref()
         .map_or_else(|| id.clone(), |e| e.title.clone());
-    let answers = run
+    let moments = &run.moments;
+    let answers: Vec<AnswerView> = run
         .state
         .as_ref()
         .map(|s| {
             s.answers
                 .iter()
-                .map(|a| AnswerView {
-                    step: a.step.clone(),
-                    name: a.name.clone(),
-                    role: a.role.clone(),
-                    role_label: compiled
-                        .as_ref()
-                        .and_then(|e| e.roles.iter().find(|r| r.name == a.role))
-                        .map_or_else(|| a.role.clone(), |r| r.label.clone()),
-                    round: a.round,
-                    question: a.question.clone(),
-                    text: a.text.clone().unwrap_or_default(),
-                    label: a.label.clone().unwrap_or_default(),
-                    skipped: a.text.is_none(),
+                .enumerate()
+                .map(|(i, a)| {
+                    let private = is_private(moments, i);
+                    let said = a.label.clone().or_else(|| a.text.clone());
+                    AnswerView {
+                        step: a.step.clone(),
+                        name: a.name.clone(),
+                        role: a.role.clone(),
+                        role_label: compiled
+                            .as_ref()
+                            .and_then(|e| e.roles.iter().find(|r| r.name == a.role))
+                            .map_or_else(|| a.role.clone(), |r| r.label.clone()),
+                        round: a.round,
+                        question: a.question.clone(),
+                        text: if private {
+                            String::new()
+                        } else {
+                            said.unwrap_or_default()
+                        },
+                        label: if private {
+                            String::new()
+                        } else {
+                            a.label.clone().unwrap_or_default()
+                        },
+                        skipped: a.text.is_none(),
+                        private,
+                        flagged: is_flagged(moments, i),
+                        at: zone.clock(a.at),
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default();
+    // An exercise's notes fragment is written for the exercise played to
+    // its end; a paused or stopped one has not given the answers it reads.
     let fragment = match (&compiled, &run.state) {
-        (Some(exercise), Some(state)) => Run::restore(exercise, state.clone())
-            .ok()
-            .and_then(|r| {
-                r.with_ledger(run.header.ledger.clone())
-                    .notes()
-                    .ok()
-                    .flatten()
-            })
-            .unwrap_or_default(),
+        (Some(exercise), Some(state)) if run.finished() => {
+            match Run::restore(exercise, without_private(state, moments)) {
+                Ok(r) => r
+                    .with_ledger(run.header.ledger.clone())
+                    .notes()?
+                    .unwrap_or_default(),
+                Err(_) => String::new(),
+            }
+        }
         _ => String::new(),
     };
-    ExerciseNotes {
+    let finished = run.finished();
+    let paused_at = if finished {
+        String::new()
+    } else {
+        run.waiting_question().unwrap_or_default()
+    };
+    let first_line = paused_at.lines().next().unwrap_or_default().trim();
+    let stop = run.last_stop().map(|m| m.kind);
+    let declined = run
+        .state
+        .as_ref()
+        .filter(|_| finished)
+        .and_then(|s| declined(run, s));
+    let (outcome, outcome_text) = match (&declined, finished, stop) {
+        (Some((name, words)), _, _) => (
+            "declined",
+            format!("declined by {name}: \u{201c}{}\u{201d}", words.trim()),
+        ),
+        (None, true, _) => ("finished", "finished".to_owned()),
+        (None, false, Some(MomentKind::Break)) => {
+            ("paused", format!("paused for a break at: {first_line}"))
+        }
+        (None, false, _) => ("stopped", format!("stopped at: {first_line}")),
+    };
+    let began = zone.clock(run.header.began);
+    let ended = run
+        .saved
+        .map(|at| zone.clock(at))
+        .unwrap_or_else(|| began.clone());
+    Ok(ExerciseNotes {
         id,
         title: title.clone(),
         version: run.header.exercise.version,
-        finished: run.finished(),
-        paused_at: run
-            .state
-            .as_ref()
-            .and_then(|s| s.cursor.at.clone())
-            .unwrap_or_default(),
+        finished,
+        outcome: outcome.to_owned(),
+        outcome_text,
+        paused_at,
+        began,
+        ended,
         answers,
+        moments: moments
+            .iter()
+            .map(|m| moment_view(m, &title, session_day, zone))
+            .collect(),
         notes: without_heading(&fragment, &title),
-    }
+    })
 }
 
 /// An exercise's notes often start with its own title as a heading; the

@@ -13,7 +13,17 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_yaml::Value;
 
-#[derive(Debug, Clone, Deserialize)]
+/// A test plan file, for its JSON Schema (`mend schema --plan`): the
+/// plans are read one by one, so each problem is located on its own.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct PlanFileSpec {
+    /// The playthroughs, each played by `mend test`.
+    pub plans: Vec<PlanSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSpec {
     pub name: String,
@@ -21,8 +31,10 @@ pub struct PlanSpec {
     pub partners: Option<Vec<String>>,
     #[serde(default)]
     pub swap_roles: bool,
-    /// The couple's ledger as the exercise sees it (`ledger` in scripts).
+    /// The couple's ledger as the exercise sees it (`ledger` in scripts):
+    /// `commitments` (owner, text, due) and `agreements` (text, topic, revisit).
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub ledger: Option<Seed>,
     /// The day the plan is played on (default 2026-01-01), so timings
     /// like "in a fortnight" have fixed answers.
@@ -34,7 +46,7 @@ pub struct PlanSpec {
     pub expect: ExpectSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TurnSpec {
     #[serde(default)]
@@ -51,7 +63,7 @@ pub struct TurnSpec {
     pub at: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
     #[serde(default)]
@@ -75,6 +87,16 @@ pub struct ExpectSpec {
 /// picks the second option).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar(pub String);
+
+impl schemars::JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": ["string", "number", "boolean"] })
+    }
+}
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -93,22 +93,28 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         last_hint: None,
         last_prompt: None,
         refused: None,
+        problem: None,
         failure: None,
     };
     let now = plan_clock(plan);
-    let played = frontend::play::play(&mut run, &mut console, &|| now, &mut |_| {
-        unsaved.set(false);
-        Ok(())
-    });
+    let played = frontend::play::play(
+        &mut run,
+        &mut console,
+        &|| now,
+        &mut |_: &crate::engine::run::Run| {
+            unsaved.set(false);
+            Ok(())
+        },
+    );
     if let Some(failure) = console.failure.take() {
         return Err(failure);
     }
     let pending = match played {
         Ok(Outcome::Finished) => {
             console.waiting = None;
-            None
+            console.problem.take()
         }
-        Ok(_) => None,
+        Ok(_) => console.problem.take(),
         // An answer the engine failed on: the turn that typed it.
         Err(PlayError::Run(e)) if unsaved.get() => {
             let (line, place) = console.current();
@@ -150,6 +156,10 @@ struct PlanConsole<'p> {
     last_prompt: Option<Prompt>,
     /// A refusal no `hint:` turn has acknowledged yet.
     refused: Option<String>,
+    /// The first text that could not be rendered since the last input: a
+    /// session goes on, but a test plan does not pass. The next turn that
+    /// looks at the screen meets it, as a couple would.
+    problem: Option<RunError>,
     /// The first turn that did not go as the plan says; play stops there.
     failure: Option<Failure>,
 }
@@ -192,7 +202,8 @@ impl Console for PlanConsole<'_> {
         while let Some(turn) = self.turns.get(self.next) {
             self.next += 1;
             let place = format!("turn {}", self.next);
-            match self.take(turn, &place, None) {
+            let problem = self.problem.clone();
+            match self.take(turn, &place, problem.as_ref()) {
                 Ok(Some(line)) => return Ok(Input::Line(line)),
                 Ok(None) => {}
                 Err(failure) => {
@@ -206,6 +217,11 @@ impl Console for PlanConsole<'_> {
 
     fn ask(&mut self, _question: &str, _choices: &[String]) -> io::Result<Input> {
         Ok(Input::End)
+    }
+
+    fn problem(&mut self, problem: &RunError) -> io::Result<()> {
+        self.problem.get_or_insert_with(|| problem.clone());
+        Ok(())
     }
 }
 

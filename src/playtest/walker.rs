@@ -382,11 +382,16 @@ impl<'e> Walker<'e> {
             refused: &refused,
             left: budget,
         };
-        let played = frontend::play::play(run, &mut console, &clock, &mut |_| {
-            // Saved after an accepted answer or a step back.
-            refused.set(0);
-            Ok(())
-        });
+        let played = frontend::play::play(
+            run,
+            &mut console,
+            &clock,
+            &mut |_: &crate::engine::run::Run| {
+                // Saved after an accepted answer or a step back.
+                refused.set(0);
+                Ok(())
+            },
+        );
         match played {
             Ok(Outcome::Finished) => Ok(()),
             Ok(_) => Err(WhyUnfinished::Stuck {
@@ -408,7 +413,13 @@ impl<'e> Walker<'e> {
             let prompt = match waiting.take() {
                 Some(prompt) => prompt,
                 None => loop {
-                    match run.next_event().map_err(failed)? {
+                    let event = run.next_event().map_err(failed)?;
+                    // A text that could not be rendered goes on in a session,
+                    // but a playthrough reports it.
+                    if let Some(problem) = run.take_problems().into_iter().next() {
+                        return Err(failed(problem));
+                    }
+                    match event {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
                         Event::Finished => return Ok(()),

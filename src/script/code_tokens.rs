@@ -13,6 +13,9 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Token {
     pub kind: Kind,
+    /// How many template `{% if %}` blocks it is inside (set by the
+    /// template reader; 0 in scripts).
+    pub depth: usize,
     /// Byte offset in the whole text.
     pub start: usize,
     pub end: usize,
@@ -77,5 +80,10 @@ pub fn tokens(code: &str, offset: usize) -> Vec<Token> {
 }
 
 fn token(kind: Kind, start: usize, end: usize) -> Token {
-    Token { kind, start, end }
+    Token {
+        kind,
+        depth: 0,
+        start,
+        end,
+    }
 }

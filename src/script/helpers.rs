@@ -5,6 +5,51 @@ use crate::script::due::Timing;
 use crate::script::words::{Phrase, Words, word_count};
 use rhai::{Array, Engine, ImmutableString};
 
+/// The helpers mend registers for scripts, with what each gives, in the
+/// order docs/exercise-format.md lists them.
+pub const HELPERS: [(&str, &str); 10] = [
+    (
+        "words",
+        "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
+    ),
+    (
+        "starts_with_i",
+        "`starts_with_i(s)`: true when `s` starts from the speaker's side: I, I'm, I've, I'd, I'll, my, me",
+    ),
+    (
+        "has_absolutes",
+        "`has_absolutes(s)`: true when `s` generalises: always, never, everyone, nobody, every time, ...",
+    ),
+    (
+        "names_feeling",
+        "`names_feeling(s)`: true when `s` names a feeling word (hurt, lonely, worried, tired, ...)",
+    ),
+    (
+        "contains_any",
+        "`contains_any(s, [\"a\", \"b c\"])`: true when `s` contains any of the words or phrases, as whole words, ignoring case",
+    ),
+    (
+        "visits",
+        "`visits(\"step_id\")`: how often that step has run in this round",
+    ),
+    (
+        "is_due",
+        "`is_due(s)`: true when `s` names a date: \"by Friday\", \"in 2 weeks\", \"2026-12-01\", \"Dec 15\", \"in a fortnight\"",
+    ),
+    (
+        "is_ongoing",
+        "`is_ongoing(s)`: true when `s` names a habit: \"every evening\", \"starting today\", \"each Sunday\"",
+    ),
+    (
+        "is_ambiguous_date",
+        "`is_ambiguous_date(s)`: true when `s` is a numeric date whose day and month could be swapped (\"03/04/2026\")",
+    ),
+    (
+        "due_within",
+        "`due_within(s, days)`: true when `s` names a date from the day of the answer to `days` days after it: `due_within(answer, 14)`",
+    ),
+];
+
 pub fn register(engine: &mut Engine) {
     engine.register_fn("words", |s: &str| word_count(s) as i64);
     engine.register_fn("starts_with_i", starts_with_i);
@@ -21,6 +66,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("is_due", is_due);
     engine.register_fn("is_ongoing", is_ongoing);
     engine.register_fn("is_ambiguous_date", is_ambiguous_date);
+    engine.register_fn("due_within", due_within);
     engine.register_fn("visits", |step: &str| {
         crate::script::rhai_script::visits_of(step) as i64
     });
@@ -46,6 +92,28 @@ fn timing(s: &str) -> Timing {
     // Any fixed day works: only what kind of timing the words name matters.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
     crate::script::due::read_timing(s, today)
+}
+
+thread_local! {
+    /// The day `due_within` counts from: the day of the answer being
+    /// checked, set by the engine (scripts never read the clock).
+    static TODAY: std::cell::Cell<Option<chrono::NaiveDate>> = const { std::cell::Cell::new(None) };
+}
+
+/// Sets the day `due_within` counts from, for the answer about to be checked.
+pub fn set_today(today: chrono::NaiveDate) {
+    TODAY.set(Some(today));
+}
+
+/// True when the words name a date no later than `days` days after the
+/// day of the answer (and not before it).
+pub fn due_within(s: &str, days: i64) -> bool {
+    let today = TODAY
+        .get()
+        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
+    crate::script::due::parse_due(s, today)
+        .map(|date| (date - today).num_days())
+        .is_some_and(|ahead| (0..=days).contains(&ahead))
 }
 
 const FIRST_PERSON: [&str; 9] = ["i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my"];
@@ -198,6 +266,17 @@ pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>
 mod tests {
     use super::*;
     use crate::script::words::words;
+
+    #[test]
+    fn due_within_counts_from_the_day_of_the_answer() {
+        // 2026-11-25 is a Wednesday.
+        set_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        assert!(due_within("in 2 weeks", 14));
+        assert!(due_within("by Friday", 2));
+        assert!(!due_within("in 3 weeks", 14));
+        assert!(!due_within("2026-11-20", 14), "a date already past");
+        assert!(!due_within("soon", 14));
+    }
 
     #[test]
     fn first_person_openings() {

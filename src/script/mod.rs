@@ -9,6 +9,7 @@ pub(crate) mod fast_expr;
 pub(crate) mod fast_scope;
 pub(crate) mod fast_text;
 pub(crate) mod helpers;
+pub(crate) mod parse_error;
 pub(crate) mod rhai_script;
 pub(crate) mod scanner;
 pub(crate) mod scope_names;

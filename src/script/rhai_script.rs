@@ -4,7 +4,6 @@
 //! exercise file can never read a file, hang the program or exhaust memory.
 
 use crate::limits;
-use crate::script::code_tokens::{Kind, tokens};
 use crate::script::fast_expr::FastExpr;
 use crate::script::fast_scope::FastScope;
 use crate::script::scope_names::{ScopeName, Visits};
@@ -14,9 +13,9 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, ParseErrorType, Position, Scope};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Position, Scope};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
@@ -31,6 +30,16 @@ pub struct Script {
 /// Where and why a script failed, with the position inside the script text.
 pub type ScriptError = TextError;
 
+/// A function a script calls by name (`words(answer)`) or as a method
+/// (`answer.to_lower()`), where it is called (1-based, in the script text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub name: String,
+    pub method: bool,
+    pub line: usize,
+    pub column: usize,
+}
+
 thread_local! {
     static ENGINE: Engine = sandbox();
     /// The scopes scripts were last compiled against, by their names: an
@@ -39,19 +48,6 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
     /// Visit counts of the run being evaluated, read by `visits(step)`.
     static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
-    /// The names of every function the sandbox offers, so a call to any
-    /// other (`sleep`) is an error when the file is checked, not mid-session.
-    static FUNCTIONS: HashSet<String> = ENGINE.with(|engine| {
-        let mut names: HashSet<String> = engine
-            .gen_fn_signatures(true)
-            .iter()
-            .filter_map(|signature| signature.split('(').next())
-            .map(|name| name.trim_start_matches("fn ").to_owned())
-            .collect();
-        // Built into rhai's evaluator rather than registered.
-        names.extend(["type_of", "Fn", "call", "curry", "is_def_var", "is_def_fn", "is_shared"].map(str::to_owned));
-        names
-    });
     /// When the evaluation running now must stop.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
@@ -119,21 +115,48 @@ impl Script {
                 }
             })
         });
-        let ast = ast.map_err(|e| {
-            let (line, column) = position(e.position());
-            ScriptError {
-                message: compile_message(e.err_type()),
-                line,
-                column,
-                width: 1,
-            }
-        })?;
-        unknown_call(text, &ast)?;
-        Ok(Script {
+        ast.map(|ast| Script {
             ast,
             uses: Uses::scan_among(text, names),
             fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
+        .map_err(|e| crate::script::parse_error::explain(text, names, &e))
+    }
+
+    /// The calls to functions that neither the sandbox nor the script itself
+    /// defines: rhai only finds those when the call runs, mid-session.
+    pub fn unknown_calls(&self) -> Vec<Call> {
+        let defined: Vec<String> = self
+            .ast
+            .iter_functions()
+            .map(|f| f.name.to_owned())
+            .collect();
+        let mut unknown = Vec::new();
+        self.ast.walk(&mut |path: &[rhai::ASTNode]| {
+            let (call, method, pos) = match path.last() {
+                Some(rhai::ASTNode::Expr(rhai::Expr::FnCall(call, pos))) => (call, false, *pos),
+                // A call on its own as a statement (`sleep(100);`).
+                Some(rhai::ASTNode::Stmt(rhai::Stmt::FnCall(call, pos))) => (call, false, *pos),
+                Some(rhai::ASTNode::Expr(rhai::Expr::MethodCall(call, pos))) => (call, true, *pos),
+                _ => return true,
+            };
+            let name = call.name.as_str();
+            let is_name = name.starts_with(|c: char| c.is_alphabetic() || c == '_');
+            if call.is_operator_call() || !is_name || defined.iter().any(|d| d == name) {
+                return true;
+            }
+            if !is_known_function(name) {
+                let (line, column) = position(pos);
+                unknown.push(Call {
+                    name: name.to_owned(),
+                    method,
+                    line,
+                    column,
+                });
+            }
+            true
+        });
+        unknown
     }
 
     /// The engine names this script may read; its scope needs no others.
@@ -176,6 +199,7 @@ impl Script {
             line: 1,
             column: 1,
             width: 1,
+            help: None,
         })
     }
 }
@@ -217,70 +241,48 @@ pub(crate) fn visits_of(step: &str) -> u32 {
     VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
 }
 
-/// The first call in `text` to a function neither the sandbox nor the
-/// script itself defines, as an error at the call. rhai only finds these
-/// when the call runs, which may be mid-session.
-fn unknown_call(text: &str, ast: &AST) -> Result<(), ScriptError> {
-    let defined: Vec<&str> = ast.iter_functions().map(|f| f.name).collect();
-    for (at, name) in calls(text) {
-        let known = FUNCTIONS.with(|known| known.contains(name)) || defined.contains(&name);
-        if !known {
-            let before = &text[..at];
-            let line = before.matches('\n').count() + 1;
-            let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
-                .chars()
-                .count()
-                + 1;
-            return Err(ScriptError {
-                message: format!("`{name}` is not a function exercise scripts can call"),
-                line,
-                column,
-                width: name.chars().count(),
-            });
-        }
-    }
-    Ok(())
+/// Functions rhai handles itself, before looking for registered ones.
+const KEYWORD_FUNCTIONS: [&str; 7] = [
+    "Fn",
+    "call",
+    "curry",
+    "is_shared",
+    "is_def_fn",
+    "is_def_var",
+    "type_of",
+];
+
+thread_local! {
+    /// The names of every function the sandbox registers, sorted.
+    static FUNCTIONS: Vec<String> = ENGINE.with(|engine| {
+        let mut names: Vec<String> = engine
+            .gen_fn_signatures(true)
+            .iter()
+            .filter_map(|signature| signature.split('(').next())
+            .map(|name| name.rsplit(' ').next().unwrap_or(name).to_owned())
+            .chain(KEYWORD_FUNCTIONS.iter().map(|k| (*k).to_owned()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    });
 }
 
-/// Where `text` calls a function by name (`name(` or `.name(`), outside
-/// strings and comments, with the byte offset of each name.
-fn calls(text: &str) -> Vec<(usize, &str)> {
-    const KEYWORDS: [&str; 12] = [
-        "if", "while", "for", "loop", "switch", "return", "fn", "in", "do", "until", "throw",
-        "catch",
-    ];
-    let tokens = tokens(text, 0);
-    let mut out = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let Kind::Name(name) = &token.kind else {
-            continue;
-        };
-        let called = tokens
-            .get(i + 1)
-            .is_some_and(|t| t.kind == Kind::Punct('('));
-        let defined_here = i > 0 && tokens[i - 1].kind == Kind::Name("fn".to_owned());
-        // `1e5` reads as the digit `1` and the name `e5`.
-        let in_number = text[..token.start].ends_with(|c: char| c.is_ascii_digit());
-        if called && !defined_here && !in_number && !KEYWORDS.contains(&name.as_str()) {
-            out.push((token.start, &text[token.start..token.end]));
-        }
-    }
-    out
+/// Whether a script may call `name`: a helper, a rhai function or method
+/// of the sandbox, or one rhai handles itself.
+pub fn is_known_function(name: &str) -> bool {
+    FUNCTIONS.with(|names| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok())
 }
 
-/// rhai's words, except where a limit was hit: those say which limit.
-fn compile_message(error: &ParseErrorType) -> String {
-    match error {
-        ParseErrorType::ExprTooDeep => format!(
-            "the script is nested too deeply (more than {} levels)",
-            limits::SCRIPT_EXPR_DEPTH
-        ),
-        ParseErrorType::TooManyFunctions => format!(
-            "the script defines too many functions (at most {})",
-            limits::SCRIPT_FUNCTIONS
-        ),
-        other => other.to_string(),
-    }
+/// Every function a script may call, for suggestions and completion.
+pub fn known_functions() -> Vec<String> {
+    FUNCTIONS.with(|names| {
+        names
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_alphabetic()))
+            .cloned()
+            .collect()
+    })
 }
 
 fn position(pos: Position) -> (usize, usize) {
@@ -316,6 +318,7 @@ fn runtime_error(error: &EvalAltResult) -> ScriptError {
         line,
         column,
         width: 1,
+        help: None,
     }
 }
 
@@ -361,60 +364,51 @@ mod tests {
         assert!(error.message.contains("too large"), "{}", error.message);
     }
 
+    /// The names of the calls `unknown_calls` finds, with where each is.
+    fn unknown(script: &Script) -> Vec<(String, bool, usize, usize)> {
+        script
+            .unknown_calls()
+            .into_iter()
+            .map(|c| (c.name, c.method, c.line, c.column))
+            .collect()
+    }
+
     #[test]
     fn sleep_and_exit_are_not_available() {
-        for text in ["sleep(100)", "exit()", "parse_json(\"[]\")"] {
-            let error = eval(text).unwrap_err();
+        for (text, name) in [
+            ("sleep(100)", "sleep"),
+            ("exit()", "exit"),
+            ("parse_json(\"[]\")", "parse_json"),
+        ] {
+            // Found when the exercise is compiled...
+            let script = Script::statements(text, &[]).unwrap();
+            assert_eq!(unknown(&script), [(name.to_owned(), false, 1, 1)], "{text}");
+            // ...and even were that check fooled, the engine has no such function.
+            let error = script
+                .eval(&mut Scope::new(), &BTreeMap::new())
+                .unwrap_err();
             assert!(
-                error
-                    .message
-                    .ends_with("is not a function exercise scripts can call"),
+                error.message.starts_with("Function not found"),
                 "{text}: {}",
                 error.message
-            );
-            // Even were the check above fooled, the engine has no such function.
-            let ast = ENGINE.with(|engine| engine.compile(text)).unwrap();
-            let ran = ENGINE.with(|engine| engine.eval_ast::<Dynamic>(&ast));
-            assert!(
-                ran.unwrap_err()
-                    .to_string()
-                    .starts_with("Function not found"),
-                "{text}"
             );
         }
     }
 
     #[test]
     fn a_call_to_a_function_the_sandbox_lacks_fails_when_compiled() {
-        let error =
-            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap_err();
-        assert_eq!(
-            (
-                error.message.as_str(),
-                error.line,
-                error.column,
-                error.width
-            ),
-            (
-                "`sleep` is not a function exercise scripts can call",
-                1,
-                22,
-                5
-            )
-        );
-        let error = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap_err();
-        assert_eq!(
-            (error.message.as_str(), error.line, error.column),
-            ("`exit` is not a function exercise scripts can call", 3, 3)
-        );
+        let script =
+            Script::expression("words(answer) > 2 && sleep(86400) == ()", &["answer"]).unwrap();
+        assert_eq!(unknown(&script), [("sleep".to_owned(), false, 1, 22)]);
+        let script = Script::statements("let x = 1;\n// sleep(1)\nx.exit()", &[]).unwrap();
+        assert_eq!(unknown(&script), [("exit".to_owned(), true, 3, 3)]);
         // Strings, comments, keywords and the script's own functions are not calls.
-        assert!(
-            Script::statements(
-                "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
-                &[]
-            )
-            .is_ok()
-        );
+        let script = Script::statements(
+            "fn twice(n) { n * 2 } if (twice(2) > 3) { let s = \"sleep(1)\"; } /* exit() */",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(unknown(&script), []);
     }
 
     #[test]

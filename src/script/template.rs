@@ -98,6 +98,25 @@ impl Templates {
         Ok(Text::Template(name))
     }
 
+    /// The names `text` reads that it does not set itself (`{% set %}`, loop
+    /// variables) and that are not minijinja's own globals (`range`,
+    /// `dict`...), sorted: each must be a name the engine provides.
+    pub fn undeclared(&self, text: &Text) -> Vec<String> {
+        let Text::Template(name) = text else {
+            return Vec::new();
+        };
+        let Ok(template) = self.env.get_template(name) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = template
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|n| self.env.globals().all(|(global, _)| global != n))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The engine names `text` may read when it is rendered.
     pub fn uses(&self, text: &Text) -> Uses {
         match text {
@@ -152,6 +171,92 @@ impl Templates {
     }
 }
 
+impl Templates {
+    /// What to show when `text` fails to render in a live session: the
+    /// expression that failed is shown as its own name in brackets
+    /// (`[answers.feeling]`) and the rest rendered as usual; if that still
+    /// fails, every expression is shown by name and every tag dropped. Never
+    /// fails, so a broken template never ends a sitting.
+    pub fn render_fallback(
+        &self,
+        text: &Text,
+        context: minijinja::Value,
+        error: &TemplateError,
+    ) -> String {
+        let Text::Template(name) = text else {
+            return String::new();
+        };
+        let Ok(template) = self.env.get_template(name) else {
+            return String::new();
+        };
+        let mut source = template.source().to_owned();
+        let mut error = error.clone();
+        for _ in 0..8 {
+            let Some((start, end)) = expression_at(&source, error.line, error.column) else {
+                break;
+            };
+            let shown = format!("[{}]", source[start + 2..end - 2].trim_matches(['-', ' ']));
+            source.replace_range(start..end, &format!("{{{{ {shown:?} }}}}"));
+            match self
+                .env
+                .template_from_named_str(name.as_str(), &source)
+                .and_then(|t| t.render(context.clone()))
+            {
+                Ok(rendered) if within_limit(rendered.clone()).is_ok() => return rendered,
+                Ok(_) => break,
+                Err(e) => error = located(&e, &source),
+            }
+        }
+        names_only(template.source())
+    }
+}
+
+/// The `{{ ... }}` around 1-based `line` and `column` of `source`, as a byte range.
+fn expression_at(source: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let offset = source[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(source.len(), |(i, _)| line_start + i);
+    let start = source[..offset.min(source.len())].rfind("{{")?;
+    let end = source[start..].find("}}")? + start + 2;
+    (end > offset).then_some((start, end))
+}
+
+/// The template with each `{{ x }}` shown as `[x]` and tags and comments left out.
+fn names_only(source: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(open) = rest.find('{') {
+        let close = match rest.get(open + 1..open + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            Some("#") => "#}",
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..open]);
+        let end = rest[open..]
+            .find(close)
+            .map_or(rest.len(), |i| open + i + 2);
+        if close == "}}" {
+            let inner =
+                rest[open + 2..end.saturating_sub(2).max(open + 2)].trim_matches(['-', ' ']);
+            out.push_str(&format!("[{inner}]"));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn within_limit(rendered: String) -> Result<String, TemplateError> {
     // Bytes are never fewer than characters: most texts need no count.
     if rendered.len() > limits::RENDERED_CHARS && rendered.chars().count() > limits::RENDERED_CHARS
@@ -164,6 +269,7 @@ fn within_limit(rendered: String) -> Result<String, TemplateError> {
             line: 1,
             column: 1,
             width: 1,
+            help: None,
         });
     }
     Ok(rendered)
@@ -193,6 +299,7 @@ fn located(error: &Error, source: &str) -> TemplateError {
         line,
         column,
         width,
+        help: None,
     }
 }
 
@@ -289,6 +396,34 @@ mod tests {
         let mut t = Templates::new();
         let e = t.add("a", &source).unwrap_err();
         assert!(e.message.contains("recursion limit"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_failed_render_shows_the_name_it_could_not_fill() {
+        let mut t = Templates::new();
+        let text = t
+            .add("a", "Hi {{ name }}, you said {{ answers.x }}.")
+            .unwrap();
+        let context = context! { name => "Sam", answers => context! {} };
+        let e = t.render_value(&text, context.clone()).unwrap_err();
+        assert_eq!(
+            t.render_fallback(&text, context, &e),
+            "Hi Sam, you said [answers.x]."
+        );
+    }
+
+    #[test]
+    fn a_failed_tag_leaves_the_names_only() {
+        let mut t = Templates::new();
+        let text = t
+            .add(
+                "a",
+                "{% for a in nothing %}{{ a }}{% endfor %}Hi {{ name }}",
+            )
+            .unwrap();
+        let context = context! { name => "Sam" };
+        let e = t.render_value(&text, context.clone()).unwrap_err();
+        assert_eq!(t.render_fallback(&text, context, &e), "[a]Hi [name]");
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct TextError {
     pub column: usize,
     /// Characters to underline (1 where only a point is known).
     pub width: usize,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
 }
 
 impl TextError {
@@ -30,6 +32,10 @@ impl TextError {
             column: self.column,
             width: self.width,
         };
-        source.error_inside(path, inner, say(&self.message))
+        let located = source.error_inside(path, inner, say(&self.message));
+        match &self.help {
+            Some(help) => located.with_help(help.as_str()),
+            None => located,
+        }
     }
 }

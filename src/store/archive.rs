@@ -7,8 +7,9 @@ use crate::engine::ledger::couple_key;
 use crate::store::couple_data::CoupleData;
 use crate::store::data_dir::DataDir;
 use crate::store::journal;
+use crate::store::ledger_log;
 use crate::store::private;
-use crate::store::session_log::{journal_path, sync_ledger};
+use crate::store::session_log::journal_path;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,12 @@ impl Archive {
                 notes: notes(log),
             });
         }
+        // The ledger as it stands, from its history (or a ledger file an
+        // earlier mend wrote).
         let ledger = match &found.ledger {
+            Some(path) if path.extension().is_some_and(|e| e == "jsonl") => Some(
+                serde_json::to_value(ledger_log::read_history(path, partners)?.ledger())?,
+            ),
             Some(path) => Some(
                 serde_json::from_slice(&private::read(path)?)
                     .with_context(|| format!("the ledger `{}` cannot be read", path.display()))?,
@@ -160,7 +166,12 @@ impl Archive {
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             imported.added.push(session.id.clone());
         }
-        sync_ledger(data, &self.partners)?;
+        for id in &imported.added {
+            crate::store::session_index::add(data, id, || {
+                crate::store::session_log::journal_ids(data)
+            })?;
+        }
+        ledger_log::catch_up(data, &self.partners)?;
         Ok(imported)
     }
 }

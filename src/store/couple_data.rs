@@ -50,13 +50,27 @@ impl CoupleData {
             }
         }
         let ledger = ledger_file::path(data, partners);
-        for name in [ledger.clone(), ledger_file::legacy_path(data, partners)] {
+        let history = crate::store::ledger_log::history_path(data, partners);
+        for name in [
+            history.clone(),
+            ledger.clone(),
+            ledger_file::legacy_path(data, partners),
+        ] {
             if name.is_file() && found.ledger.is_none() {
                 found.ledger = Some(name.clone());
             }
             found.files.push(name.clone());
             found.files.push(name.with_extension("json.damaged"));
+            found.files.push(name.with_extension("jsonl.damaged"));
             found.files.extend(companions(&name, "lock"));
+        }
+        // A marker of one of their runs finishing, left by a crash.
+        for log in &found.sessions {
+            for n in 1..=log.runs.len() {
+                found
+                    .files
+                    .push(crate::store::ledger_log::pending_marker(data, &log.id, n));
+            }
         }
         if let Some(first) = found.sessions.first().and_then(SessionLog::partners) {
             found.partners = first.clone();

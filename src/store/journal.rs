@@ -1,21 +1,26 @@
 //! A session's journal: one append-only file of JSON lines, each line complete
 //! on its own. A `start` line names the partners; an `exercise` line begins
 //! each exercise (with the file's text, so a resumed or re-read session sees
-//! the exercise exactly as it was played); a `state` line holds the whole run
-//! state after every change, written and fsynced before the next prompt.
-//! docs/sessions.md describes the format.
+//! the exercise exactly as it was played); the first save of an exercise is a
+//! whole `state` line and every later one a `change` line holding only what
+//! changed (`state_delta`), written and fsynced before the next prompt;
+//! `moment` lines record breaks, resumes, nudges and the like.
+//! docs/sessions.md describes the format. Version 1 journals (a whole
+//! `state` line after every change) read as before.
 //!
-//! Because each `state` line is whole, every earlier state line of the same
-//! exercise is redundant: past `limits::JOURNAL_COMPACT_BYTES` the file is
-//! rewritten (atomically) with only what readers use, so its size follows
-//! what was said rather than how often it was saved.
+//! Past `limits::JOURNAL_COMPACT_BYTES`, and when an exercise in which an
+//! answer was revised with `:back` ends, the file is rewritten (atomically)
+//! with only what readers use: each exercise's state as one line, so an
+//! answer replaced through `:back` is not kept.
 
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
 use crate::store::data_dir::write_atomic;
+use crate::store::moment::Moment;
 use crate::store::private;
 use crate::store::save_error::SaveError;
+use crate::store::state_delta::{self, StateChange};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,8 +29,9 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Bumped when a line's shape changes incompatibly.
-pub const JOURNAL_VERSION: u32 = 1;
+/// Bumped when a line's shape changes incompatibly. Version 2 added
+/// `change` and `moment` lines; version 1 journals still read.
+pub const JOURNAL_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
@@ -33,6 +39,19 @@ pub enum Line {
     Start(Start),
     Exercise(Box<ExerciseHeader>),
     State(Box<Snapshot>),
+    Change(Box<Change>),
+    Moment(Box<Moment>),
+}
+
+/// What changed in the current exercise's state since the line before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// When it was saved; left out when that is when the answer it adds
+    /// was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub change: StateChange,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +103,11 @@ pub struct Journal {
     len: u64,
     /// Past this size the file is compacted.
     compact_at: u64,
+    /// The current exercise's state as last written: changes are taken
+    /// from it.
+    base: Option<RunState>,
+    /// Whether an answer of the current exercise was revised with `:back`.
+    revised: bool,
 }
 
 /// A state line over `limits::JOURNAL_STATE_BYTES`: it was not written, so
@@ -137,12 +161,15 @@ impl Journal {
             path: path.to_owned(),
             len: 0,
             compact_at: compact_after(0),
+            base: None,
+            revised: false,
         })
     }
 
     /// Opens an existing journal for appending, first cutting off a torn
     /// last line (at `valid_len`) so new lines never follow a broken one.
-    pub fn reopen(path: &Path, valid_len: u64) -> anyhow::Result<Journal> {
+    /// `base` is the last exercise's state as the journal holds it.
+    pub fn reopen(path: &Path, valid_len: u64, base: Option<RunState>) -> anyhow::Result<Journal> {
         let file = private::open_append(path)
             .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
@@ -154,7 +181,85 @@ impl Journal {
             path: path.to_owned(),
             len: valid_len,
             compact_at: compact_after(0),
+            base,
+            revised: false,
         })
+    }
+
+    /// Begins an exercise: its header, after which states are its own.
+    pub fn begin(&mut self, header: ExerciseHeader) -> Result<(), SaveError> {
+        if !header.edited {
+            self.base = None;
+            self.revised = false;
+        }
+        self.append(&Line::Exercise(Box::new(header)))
+    }
+
+    /// Saves the current exercise's state: whole the first time, then only
+    /// what changed. A change too large is refused with `StateTooLarge`
+    /// and nothing is written.
+    pub fn save(
+        &mut self,
+        exercise: &ExerciseRef,
+        saved: DateTime<Utc>,
+        state: &RunState,
+    ) -> Result<(), SaveError> {
+        let whole = || {
+            Line::State(Box::new(Snapshot {
+                exercise: exercise.clone(),
+                saved,
+                state: state.clone(),
+            }))
+        };
+        let line = match &self.base {
+            Some(base) => {
+                let change = state_delta::diff(base, state);
+                let revised = change
+                    .answers
+                    .as_ref()
+                    .is_some_and(|t| t.keep < base.answers.len());
+                self.revised |= revised;
+                let answered = change
+                    .answers
+                    .as_ref()
+                    .and_then(|t| t.add.last())
+                    .map(|a| a.at);
+                let saved = (answered != Some(saved)).then_some(saved);
+                Line::Change(Box::new(Change { saved, change }))
+            }
+            None => whole(),
+        };
+        // The whole state is what the limit is about, however it is written.
+        let whole_bytes = match &line {
+            Line::State(_) => None,
+            _ => Some(
+                serde_json::to_vec(&whole())
+                    .map_err(|e| SaveError::Io(e.into()))?
+                    .len()
+                    + 1,
+            ),
+        };
+        if let Some(bytes) = whole_bytes.filter(|&b| b > limits::JOURNAL_STATE_BYTES) {
+            return Err(StateTooLarge { bytes }.into());
+        }
+        self.append(&line)?;
+        self.base = Some(state.clone());
+        // An exercise over: what `:back` replaced is not kept.
+        if state.cursor.at.is_none() && std::mem::take(&mut self.revised) {
+            let compacted = self.compact().with_context(|| {
+                format!(
+                    "the last change is saved, but session journal `{}` could not be compacted",
+                    self.path.display()
+                )
+            });
+            compacted?;
+        }
+        Ok(())
+    }
+
+    /// Records a moment of the sitting (a break, a nudge...).
+    pub fn moment(&mut self, moment: Moment) -> Result<(), SaveError> {
+        self.append(&Line::Moment(Box::new(moment)))
     }
 
     /// Writes `line` durably. A state line over `limits::JOURNAL_STATE_BYTES`
@@ -202,12 +307,13 @@ impl Journal {
     }
 }
 
-/// A journal as its readers see it: the start line, and for each exercise
-/// its header and its last state. Everything else in the file is redundant,
-/// since each state line is whole; `lines` is the compacted journal.
+/// A journal as its readers see it: the start line, moments before any
+/// exercise, and for each exercise its header, its last state and its
+/// moments. `lines` is the compacted journal.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folded {
     pub start: Option<Start>,
+    pub moments: Vec<Moment>,
     pub runs: Vec<FoldedRun>,
 }
 
@@ -216,11 +322,15 @@ pub struct FoldedRun {
     /// The run's header; an `edited` header has replaced the one before it.
     pub header: ExerciseHeader,
     pub last: Option<Snapshot>,
+    /// Breaks, resumes, nudges... during this exercise, oldest first.
+    pub moments: Vec<Moment>,
 }
 
 /// Reads lines in order: the last start line counts, an `edited` header
 /// replaces the current run's header, a state line replaces the current
-/// run's state (one before any header belongs to no run and is dropped).
+/// run's state and a change line changes it (either before any header
+/// belongs to no run and is dropped, as is a change with no state before
+/// it), a moment belongs to the current run.
 pub fn fold(lines: Vec<Line>) -> Folded {
     let mut folded = Folded::default();
     for line in lines {
@@ -235,6 +345,7 @@ pub fn fold(lines: Vec<Line>) -> Folded {
                     _ => folded.runs.push(FoldedRun {
                         header: *header,
                         last: None,
+                        moments: Vec::new(),
                     }),
                 }
             }
@@ -243,6 +354,24 @@ pub fn fold(lines: Vec<Line>) -> Folded {
                     run.last = Some(*snapshot);
                 }
             }
+            Line::Change(change) => {
+                if let Some(last) = folded.runs.last_mut().and_then(|r| r.last.as_mut()) {
+                    last.state = state_delta::apply(&last.state, &change.change);
+                    let answered = change
+                        .change
+                        .answers
+                        .as_ref()
+                        .and_then(|t| t.add.last())
+                        .map(|a| a.at);
+                    if let Some(saved) = change.saved.or(answered) {
+                        last.saved = saved;
+                    }
+                }
+            }
+            Line::Moment(moment) => match folded.runs.last_mut() {
+                Some(run) => run.moments.push(*moment),
+                None => folded.moments.push(*moment),
+            },
         }
     }
     folded
@@ -252,9 +381,11 @@ impl Folded {
     /// The fewest lines that fold back to the same thing.
     pub fn lines(self) -> Vec<Line> {
         let mut lines: Vec<Line> = self.start.into_iter().map(Line::Start).collect();
+        lines.extend(self.moments.into_iter().map(|m| Line::Moment(Box::new(m))));
         for run in self.runs {
             lines.push(Line::Exercise(Box::new(run.header)));
             lines.extend(run.last.map(|s| Line::State(Box::new(s))));
+            lines.extend(run.moments.into_iter().map(|m| Line::Moment(Box::new(m))));
         }
         lines
     }

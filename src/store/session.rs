@@ -12,17 +12,26 @@ use crate::engine::state::RunState;
 use crate::format::compiler::compile;
 use crate::format::library::{Library, read_source};
 use crate::store::data_dir::DataDir;
-use crate::store::journal::{
-    ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Snapshot, Start,
-};
+use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Start};
+use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
+use crate::store::moment::Moment;
 use crate::store::save_error::SaveError;
-pub use crate::store::session_log::{RunLog, SessionLog, couples, find, list, sync_ledger};
+pub use crate::store::session_log::{RunLog, SessionLog, find, list};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
+
+/// The time as journals keep it: to the millisecond (finer says nothing
+/// about a conversation and costs bytes on every line).
+pub fn now() -> DateTime<Utc> {
+    use chrono::DurationRound;
+    let now = Utc::now();
+    now.duration_trunc(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or(now)
+}
 
 pub struct Session {
     id: String,
@@ -55,6 +64,7 @@ pub struct Pending {
 impl Session {
     /// Starts a new session for two partners.
     pub fn create(data: &DataDir, partners: [String; 2], clock: Clock) -> anyhow::Result<Session> {
+        ledger_log::ensure_histories(data)?;
         let dir = data.sessions();
         data.ensure(&dir)?;
         let started = clock();
@@ -71,6 +81,11 @@ impl Session {
                 continue;
             }
             let (lock, _) = SessionLock::acquire(&dir.join(format!("{id}.lock")), &id)?;
+            // Listed before it exists: an id without a journal is passed
+            // over, a journal missing from the index would be hard to find.
+            crate::store::session_index::add(data, &id, || {
+                crate::store::session_log::journal_ids(data)
+            })?;
             let journal = Journal::create(&path)?;
             let mut session = Session {
                 id: id.clone(),
@@ -107,7 +122,9 @@ impl Session {
                 log.id
             );
         };
-        let journal = Journal::reopen(&log.path, log.valid_len)?;
+        ledger_log::ensure_histories(data)?;
+        let base = log.runs.last().and_then(|r| r.state.clone());
+        let journal = Journal::reopen(&log.path, log.valid_len, base)?;
         let mut notices: Vec<String> = note.into_iter().collect();
         notices.extend(log.warning.clone());
         Ok(Session {
@@ -143,7 +160,7 @@ impl Session {
 
     /// The couple's ledger as exercises see it today.
     pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
-        let ledger = sync_ledger(&self.data, &self.partners)?;
+        let ledger = ledger_log::read(&self.data, &self.partners)?.ledger();
         let mut view = ledger.view((self.clock)().date_naive());
         // Names are matched ignoring case; show them as typed today, so
         // `owner == speaker` holds in scripts.
@@ -191,7 +208,31 @@ impl Session {
             self.recorded = false;
         }
         self.current = Some(header.exercise.clone());
-        Ok(self.journal.append(&Line::Exercise(Box::new(header)))?)
+        Ok(self.journal.begin(header)?)
+    }
+
+    /// Closes a session; one in which no exercise began leaves nothing
+    /// behind (no "not started" row in `mend sessions`).
+    pub fn close(self) -> anyhow::Result<()> {
+        let empty = self.runs == 0;
+        let (data, id) = (self.data.clone(), self.id.clone());
+        drop(self);
+        if empty {
+            let dir = data.sessions();
+            std::fs::remove_file(dir.join(format!("{id}.jsonl")))?;
+            let _ = std::fs::remove_file(dir.join(format!("{id}.lock")));
+        }
+        Ok(())
+    }
+
+    /// Records a moment of the sitting (a break, a nudge...) in the journal.
+    pub fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
+        self.journal.moment(moment)
+    }
+
+    /// The time by this session's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     /// Continues the unfinished exercise of this session.
@@ -209,10 +250,11 @@ impl Session {
         Ok(run)
     }
 
-    /// The hook for `play`: journals the run's whole state and fsyncs it
+    /// The hook for `play`: journals what changed in the run and fsyncs it
     /// before returning. When the run has finished, its commitments,
-    /// agreements and marks go into the couple's ledger (with any other
-    /// finished run the ledger is missing), once.
+    /// agreements and marks go into the couple's ledger history, once (a
+    /// marker names the run from just before the journal says it finished
+    /// until the ledger has it, so a crash between the two loses nothing).
     pub fn save(&mut self, run: &Run) -> Result<(), SaveError> {
         let exercise = run.exercise();
         let reference = match &self.current {
@@ -224,13 +266,22 @@ impl Session {
                 ))));
             }
         };
-        self.journal.append(&Line::State(Box::new(Snapshot {
-            exercise: reference,
-            saved: (self.clock)(),
-            state: run.state().clone(),
-        })))?;
-        if run.is_finished() && !self.recorded {
-            sync_ledger(&self.data, &self.partners)?;
+        let now = (self.clock)();
+        let finishing = run.is_finished() && !self.recorded;
+        if finishing && !run.state().records.is_empty() {
+            ledger_log::mark_pending(&self.data, &self.id, self.runs)?;
+        }
+        self.journal.save(&reference, now, run.state())?;
+        if finishing {
+            ledger_log::record(
+                &self.data,
+                &self.partners,
+                &self.id,
+                self.runs,
+                &exercise.id,
+                now,
+                &run.state().records,
+            )?;
             self.recorded = true;
         }
         Ok(())

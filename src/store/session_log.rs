@@ -1,12 +1,16 @@
 //! Sessions read back from their journals: what `mend sessions`, `mend
-//! resume` and `mend notes` see, and the couple's ledger that follows from
-//! every finished run in them.
+//! resume` and `mend notes` see.
 
-use crate::engine::ledger::{Ledger, couple_key};
+use crate::diagnostic::source::Source;
+use crate::engine::event::Event;
+use crate::engine::exercise::Exercise;
+use crate::engine::run::Run;
 use crate::engine::state::RunState;
+use crate::format::compiler::compile;
 use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
-use crate::store::ledger_file;
+use crate::store::moment::{Moment, MomentKind};
+use crate::store::session_index;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -28,11 +32,63 @@ pub struct RunLog {
     pub header: ExerciseHeader,
     pub state: Option<RunState>,
     pub saved: Option<DateTime<Utc>>,
+    /// Breaks, resumes, nudges... during this exercise, oldest first.
+    pub moments: Vec<Moment>,
 }
 
 impl RunLog {
     pub fn finished(&self) -> bool {
         self.state.as_ref().is_some_and(|s| s.cursor.at.is_none())
+    }
+
+    /// The exercise as it was played, compiled from the saved copy.
+    pub fn exercise(&self) -> Option<Exercise> {
+        let id = &self.header.exercise.id;
+        compile(id, Source::new(id.clone(), self.header.text.clone())).exercise
+    }
+
+    /// The exercise's title as it was played (its id if the copy no longer
+    /// compiles).
+    pub fn title(&self) -> String {
+        self.exercise()
+            .map_or_else(|| self.header.exercise.id.clone(), |e| e.title)
+    }
+
+    /// The question waiting when the run stopped, in words: as a break
+    /// recorded it, else rendered again from the saved copy.
+    pub fn waiting_question(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        let step = state.cursor.at.as_deref()?;
+        let recorded = self
+            .moments
+            .iter()
+            .rev()
+            .find(|m| m.step.as_deref() == Some(step) && m.question.is_some());
+        if let Some(question) = recorded.and_then(|m| m.question.clone()) {
+            return Some(question);
+        }
+        let exercise = self.exercise()?;
+        let mut run = Run::restore(&exercise, state.clone())
+            .ok()?
+            .with_ledger(self.header.ledger.clone());
+        // Steps that only speak may come first (a run stopped before its
+        // first question); bounded, as a loop of them would be an error.
+        for _ in 0..crate::limits::STEPS {
+            match run.next_event().ok()? {
+                Event::Prompt(prompt) => return Some(prompt.text.clone()),
+                Event::Say { .. } => continue,
+                Event::Finished => return None,
+            }
+        }
+        None
+    }
+
+    /// The last break or stop, if the journal recorded one.
+    pub fn last_stop(&self) -> Option<&Moment> {
+        self.moments
+            .iter()
+            .rev()
+            .find(|m| matches!(m.kind, MomentKind::Break | MomentKind::Quit))
     }
 }
 
@@ -62,6 +118,7 @@ impl SessionLog {
                     header: run.header,
                     state,
                     saved,
+                    moments: run.moments,
                 }
             })
             .collect();
@@ -87,18 +144,80 @@ impl SessionLog {
     }
 }
 
-/// Every session under `data`, oldest first. A journal that cannot be read
-/// is returned as its error, so one damaged file hides no others.
-pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>> {
+pub type Listed = Result<SessionLog, (PathBuf, anyhow::Error)>;
+
+/// The ids of the journals under `data`, oldest first.
+pub fn journal_ids(data: &DataDir) -> Vec<String> {
+    journal_paths(data)
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
+
+/// The journals under `data`, by name: a session id starts with its start
+/// time, so the newest is last.
+fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(data.sessions()) else {
         return Vec::new();
     };
-    let paths: Vec<PathBuf> = entries
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
-    let mut sessions: Vec<_> = paths
+    paths.sort();
+    paths
+}
+
+/// The newest sessions, newest first, reading no other journal (what
+/// `mend sessions` and `mend notes --last` show, whatever the history).
+/// `keep` says which to count; reading stops at `limit` of them.
+pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
+    // From the index when it has enough; else (a data folder from before
+    // it, or a search that goes far back) from the folder.
+    if let Some(index) = session_index::read(data) {
+        let paths = index
+            .ids()
+            .map(|id| data.sessions().join(format!("{id}.jsonl")))
+            .filter(|p| p.is_file());
+        return newest_of(paths, limit, &keep);
+    }
+    newest_of(journal_paths(data).into_iter().rev(), limit, &keep)
+}
+
+/// Reads `paths` (newest first) until `limit` sessions are kept.
+fn newest_of(
+    paths: impl Iterator<Item = PathBuf>,
+    limit: usize,
+    keep: &impl Fn(&SessionLog) -> bool,
+) -> Vec<Listed> {
+    let mut found = Vec::new();
+    let mut kept = 0;
+    for path in paths {
+        if kept >= limit {
+            break;
+        }
+        match SessionLog::read(&path) {
+            Ok(log) if keep(&log) => {
+                kept += 1;
+                found.push(Ok(log));
+            }
+            Ok(_) => {}
+            Err(e) => found.push(Err((path, e))),
+        }
+    }
+    // Ids order sessions to the second; within one, by start time.
+    found.sort_by(|a, b| match (a, b) {
+        (Ok(a), Ok(b)) => (b.started(), &b.id).cmp(&(a.started(), &a.id)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    found
+}
+
+/// Every session under `data`, oldest first. A journal that cannot be read
+/// is returned as its error, so one damaged file hides no others.
+pub fn list(data: &DataDir) -> Vec<Listed> {
+    let mut sessions: Vec<_> = journal_paths(data)
         .into_iter()
         .map(|p| SessionLog::read(&p).map_err(|e| (p, e)))
         .collect();
@@ -114,7 +233,7 @@ pub fn list(data: &DataDir) -> Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>
 /// The sessions that could be read. Each one that could not is named on
 /// stderr with its line and what to do, with `consequence` (what leaving
 /// it out means here): a damaged journal is never skipped in silence.
-fn readable(
+pub(crate) fn readable(
     entries: Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>,
     consequence: &str,
 ) -> Vec<SessionLog> {
@@ -156,18 +275,18 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
             }
             SessionLog::read(&path)
         }
-        None => {
-            let sessions = readable(
-                list(data),
-                "the latest unfinished session was looked for among the others",
-            );
-            for log in sessions.into_iter().rev() {
-                if log.unfinished().is_some() {
-                    return Ok(log);
-                }
+        None => match readable(
+            newest(data, 1, |log| log.unfinished().is_some()),
+            "the latest unfinished session was looked for among the others",
+        )
+        .into_iter()
+        .next()
+        {
+            Some(log) => Ok(log),
+            None => {
+                bail!("there is no unfinished session to resume; `mend sessions` lists them all")
             }
-            bail!("there is no unfinished session to resume; `mend sessions` lists them all")
-        }
+        },
     }
 }
 
@@ -176,64 +295,4 @@ pub fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
         bail!("`{id}` is not a session id; `mend sessions` lists them");
     }
     Ok(data.sessions().join(format!("{id}.jsonl")))
-}
-
-/// A run's key in the ledger: the session and the run's number in it.
-pub(crate) fn run_key(session: &str, run: usize) -> String {
-    format!("{session}#{run}")
-}
-
-/// The couple's ledger with every finished run of their sessions in it.
-/// The journals are the record and the ledger follows them, so a crash
-/// between finishing a run and storing the ledger loses nothing: the next
-/// look at the ledger adds what is missing (each run once).
-pub fn sync_ledger(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<Ledger> {
-    let couple = couple_key(partners);
-    let logs: Vec<SessionLog> = readable(list(data), "what it holds is not in the ledger")
-        .into_iter()
-        .filter(|log| log.partners().is_some_and(|p| couple_key(p) == couple))
-        .collect();
-    // In the order the runs finished, as they were first added, so a mark
-    // always finds the commitment it marks.
-    let mut finished: Vec<(DateTime<Utc>, String, &RunState)> = Vec::new();
-    for log in &logs {
-        for (n, run) in log.runs.iter().enumerate() {
-            if let (Some(state), Some(saved)) =
-                (run.state.as_ref().filter(|_| run.finished()), run.saved)
-            {
-                finished.push((saved, run_key(&log.id, n + 1), state));
-            }
-        }
-    }
-    finished.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let ledger = ledger_file::update(data, partners, |ledger| {
-        let mut changed = false;
-        for (_, key, state) in &finished {
-            let session = key.split('#').next().unwrap_or_default();
-            changed |= ledger.apply(key, session, &state.records);
-        }
-        changed
-    })?;
-    Ok(ledger)
-}
-
-/// Every couple with something for a ledger: a finished run that made a
-/// commitment, agreement or mark. Read from the journals, which the ledgers
-/// follow. Names as the couple's first such session gave them.
-pub fn couples(data: &DataDir) -> Vec<[String; 2]> {
-    let mut couples: Vec<[String; 2]> = Vec::new();
-    for log in readable(list(data), "what it holds is not in the ledger") {
-        let recorded = log
-            .runs
-            .iter()
-            .any(|r| r.finished() && r.state.as_ref().is_some_and(|s| !s.records.is_empty()));
-        if let Some(partners) = log.partners().filter(|_| recorded)
-            && !couples
-                .iter()
-                .any(|c| couple_key(c) == couple_key(partners))
-        {
-            couples.push(partners.clone());
-        }
-    }
-    couples
 }

@@ -208,10 +208,12 @@ pub fn may(role: Role, action: &Action, waiting: &Waiting) -> Result<(), Refusal
     match (action, waiting) {
         // Either partner may take a break at any question.
         (Action::Line(line), Waiting::Answer { .. }) if line == ":break" => Ok(()),
-        (Action::Line(_), Waiting::Answer { partner: turn, .. }) => match partner {
-            Some(p) if p != *turn => Err(Refusal::NotAllowed("it is the other partner's turn")),
-            _ => Ok(()),
-        },
+        (Action::Line(_) | Action::PrivateLine(_), Waiting::Answer { partner: turn, .. }) => {
+            match partner {
+                Some(p) if p != *turn => Err(Refusal::NotAllowed("it is the other partner's turn")),
+                _ => Ok(()),
+            }
+        }
         (Action::Line(_), Waiting::Ask { .. })
         | (Action::Pick(_), Waiting::Pick { .. })
         | (Action::Resume | Action::Stop, Waiting::Paused) => Ok(()),

@@ -4,7 +4,7 @@
 
 use crate::engine::event::Prompt;
 use crate::frontend::command::PlayCommand;
-use crate::frontend::play::{Console, Input};
+use crate::frontend::play::{Console, Input, YesNo};
 use crate::web::conversation::{Action, Choice, Conversation, Entry, Offer, Waiting};
 use std::io;
 use std::sync::Arc;
@@ -16,6 +16,9 @@ pub struct WebConsole {
     /// Set once the server asked every sitting to stop: every later read
     /// ends at once, so the play loop saves and returns.
     stopping: bool,
+    /// A private answer's text, read right after the `:private` the play
+    /// loop is handed first.
+    held: Option<String>,
 }
 
 /// What the partners decided at a break.
@@ -31,6 +34,7 @@ impl WebConsole {
             conversation,
             inbox,
             stopping: false,
+            held: None,
         }
     }
 
@@ -62,7 +66,7 @@ impl WebConsole {
             }) {
                 Action::Pick(choice) => return choice,
                 Action::Stop | Action::Shutdown => return None,
-                Action::Line(_) | Action::Resume => continue,
+                Action::Line(_) | Action::PrivateLine(_) | Action::Resume => continue,
             }
         }
     }
@@ -73,7 +77,7 @@ impl WebConsole {
             match self.wait(Waiting::Paused) {
                 Action::Resume => return AfterBreak::Resume,
                 Action::Stop | Action::Shutdown => return AfterBreak::Stop,
-                Action::Line(_) | Action::Pick(_) => continue,
+                Action::Line(_) | Action::PrivateLine(_) | Action::Pick(_) => continue,
             }
         }
     }
@@ -90,6 +94,16 @@ impl WebConsole {
     pub fn set_session(&self, id: &str) {
         self.conversation
             .change(|inner| inner.session = Some(id.to_owned()));
+    }
+
+    /// An answer typed at `prompt`, shown as the choice's label when it is one.
+    fn answered(&self, prompt: &Prompt, line: String) -> Input {
+        let shown = match prompt.options.iter().find(|(key, _)| *key == line) {
+            Some((_, label)) => label.trim().to_owned(),
+            None => line.clone(),
+        };
+        self.reply(&shown, Some(prompt));
+        Input::Line(line)
     }
 
     fn reply(&self, line: &str, prompt: Option<&Prompt>) {
@@ -171,6 +185,9 @@ impl Console for WebConsole {
     }
 
     fn read(&mut self, prompt: &Prompt, prefill: &str) -> io::Result<Input> {
+        if let Some(line) = self.held.take() {
+            return Ok(self.answered(prompt, line));
+        }
         let waiting = Waiting::Answer {
             partner: prompt.partner,
             name: prompt.name.clone(),
@@ -190,17 +207,15 @@ impl Console for WebConsole {
             prefill: prefill.to_owned(),
         };
         Ok(match self.wait(waiting) {
-            Action::Line(line) => {
-                let shown = match prompt.options.iter().find(|(key, _)| *key == line) {
-                    Some((_, label)) => label.trim().to_owned(),
-                    None => line.clone(),
-                };
-                self.reply(&shown, Some(prompt));
-                Input::Line(line)
+            Action::Line(line) => self.answered(prompt, line),
+            // The play loop journals `:private` and takes the answer next.
+            Action::PrivateLine(line) => {
+                self.held = Some(line);
+                Input::Line(":private".to_owned())
             }
-            // A break from the page, or the server stopping: the play loop
-            // saves and pauses (`end_is_break`).
-            Action::Stop | Action::Shutdown => Input::End,
+            // A break from the page, or the server stopping: saved and
+            // journaled as a break, to resume in a browser or a terminal.
+            Action::Stop | Action::Shutdown => Input::Line(":break".to_owned()),
             Action::Pick(_) | Action::Resume => Input::Line(String::new()),
         })
     }
@@ -216,17 +231,27 @@ impl Console for WebConsole {
                 self.reply(&line, None);
                 Input::Line(line)
             }
+            Action::PrivateLine(line) => {
+                self.reply(&line, None);
+                Input::Line(line)
+            }
             Action::Stop | Action::Shutdown => Input::End,
             Action::Pick(_) | Action::Resume => Input::Line(String::new()),
         })
     }
 
-    /// Yes and No as two buttons; anything but yes is no.
-    fn confirm(&mut self, question: &str) -> io::Result<bool> {
+    /// Yes and No as two buttons; anything else but `:break` and `:quit`
+    /// is no.
+    fn yes_no(&mut self, question: &str) -> io::Result<YesNo> {
         let choices = ["Yes".to_owned(), "No".to_owned()];
         Ok(match self.ask(question, &choices)? {
-            Input::Line(line) => matches!(line.trim().to_lowercase().as_str(), "y" | "yes"),
-            Input::End | Input::Interrupted => false,
+            Input::Line(line) => match PlayCommand::parse(&line) {
+                Some(PlayCommand::Break) => YesNo::Break,
+                Some(PlayCommand::Quit) => YesNo::Quit,
+                _ if matches!(line.trim().to_lowercase().as_str(), "y" | "yes") => YesNo::Yes,
+                _ => YesNo::No,
+            },
+            Input::End | Input::Interrupted => YesNo::No,
         })
     }
 

@@ -111,6 +111,9 @@ impl Waiting {
 pub enum Action {
     /// An answer, a reply to a question, or a `:command` line.
     Line(String),
+    /// An answer its partner asked to keep out of the session notes (the
+    /// terminal's `:private` before answering).
+    PrivateLine(String),
     /// An exercise by id, or `None` to end the sitting.
     Pick(Option<String>),
     Resume,

@@ -486,6 +486,9 @@ async fn open_sitting(
 struct AnswerRequest {
     turn: u64,
     text: String,
+    /// Keep this answer out of the session notes (it is still saved).
+    #[serde(default)]
+    private: bool,
     #[serde(default)]
     since: usize,
 }
@@ -545,7 +548,10 @@ async fn answer(
                 caller,
                 request.turn,
                 request.since,
-                Action::Line(request.text),
+                match request.private {
+                    true => Action::PrivateLine(request.text),
+                    false => Action::Line(request.text),
+                },
             )
             .await
         }

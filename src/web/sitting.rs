@@ -7,15 +7,17 @@
 use crate::engine::exercise::Exercise;
 use crate::engine::run::Run;
 use crate::format::library::Library;
-use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::command::break_text;
+use crate::frontend::play::{Console, Outcome, YesNo, play};
 use crate::frontend::roles::{introduce, offer_swap, roles_text};
 use crate::frontend::safety::SAFETY_NOTE;
+use crate::frontend::welcome_back::{Ready, welcome_back};
 use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{self, Session, compile_or_explain, first_line};
 use crate::web::console::{AfterBreak, WebConsole};
 use crate::web::offers::Offers;
-use chrono::Utc;
 use std::path::PathBuf;
 
 /// Where the server finds exercises and keeps sessions.
@@ -68,7 +70,7 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
     let mut played = Vec::new();
     let (mut session, id) = match start {
         Start::New(partners) => {
-            let session = Session::create(&data, partners, Box::new(Utc::now))?;
+            let session = Session::create(&data, partners, Box::new(session::now))?;
             let id = session.id().to_owned();
             (Some(session), id)
         }
@@ -116,8 +118,24 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
         let mut open = open;
         let mut run = open.start(&exercise, None)?;
         introduce(console, &run)?;
-        offer_swap(console, &mut run)?;
-        let (after, done) = play_through(console, &data, places, open, run)?;
+        // A time-out before the first question is journaled as the
+        // terminal journals it, and the sitting pauses.
+        let before = match offer_swap(console, &mut run)? {
+            stop @ (YesNo::Break | YesNo::Quit) => {
+                open.save(&run)?;
+                let (kind, outcome) = match stop {
+                    YesNo::Break => (MomentKind::Break, Outcome::Paused),
+                    _ => (MomentKind::Quit, Outcome::Quit),
+                };
+                open.note(Moment::new(kind, open.now()))?;
+                if outcome == Outcome::Paused {
+                    console.info(break_text(run.exercise()))?;
+                }
+                Some(outcome)
+            }
+            YesNo::Yes | YesNo::No => None,
+        };
+        let (after, done) = play_through(console, &data, places, open, run, before)?;
         session = after;
         played.push(done);
     }
@@ -148,9 +166,13 @@ fn play_through(
     places: &Places,
     mut session: Session,
     mut run: Run,
+    before: Option<Outcome>,
 ) -> anyhow::Result<(Option<Session>, Played)> {
     let title = run.exercise().title.clone();
-    let outcome = play(&mut run, console, &Utc::now, &mut |run| session.save(run))?;
+    let outcome = match before {
+        Some(outcome) => outcome,
+        None => play(&mut run, console, &session::now, &mut session)?,
+    };
     match outcome {
         Outcome::Paused => {
             let id = session.id().to_owned();
@@ -203,7 +225,7 @@ fn resume(
 ) -> Result<(Option<Session>, Played), Reopen> {
     let refused = |e: anyhow::Error| Reopen::Refused(format!("{}.", first_line(&e)));
     let log = session::find(data, Some(id)).map_err(refused)?;
-    let mut session = Session::reopen(data, &log, Box::new(Utc::now)).map_err(refused)?;
+    let mut session = Session::reopen(data, &log, Box::new(session::now)).map_err(refused)?;
     let mut pending = session
         .pending(&log, places.exercises.as_deref())
         .map_err(refused)?;
@@ -211,22 +233,28 @@ fn resume(
         console.info(&notice).map_err(anyhow::Error::from)?;
     }
     let messages = std::mem::take(&mut pending.messages);
-    let title = pending.exercise.title.clone();
     let run = session.resume_run(&mut pending)?;
-    let [a, b] = session.partners().clone();
-    console
-        .heading(&format!("Welcome back, {a} and {b}"))
-        .map_err(anyhow::Error::from)?;
-    console
-        .say(&format!(
-            "Picking up {title} where you left off; your earlier answers are all kept.\n{}",
-            roles_text(&run)
-        ))
-        .map_err(anyhow::Error::from)?;
-    for message in messages {
-        console.info(&message).map_err(anyhow::Error::from)?;
-    }
-    Ok(play_through(console, data, places, session, run)?)
+    // The same welcome back as `mend resume`: the facts of the break, the
+    // answers so far, and whether now is a good time.
+    let before = match welcome_back(console, &mut session, &log, &run, messages)
+        .map_err(anyhow::Error::from)?
+    {
+        Ready::Yes => {
+            console
+                .say(&roles_text(&run))
+                .map_err(anyhow::Error::from)?;
+            None
+        }
+        Ready::NotYet(name) => {
+            console
+                .say(&format!(
+                    "That's all right, {name}. Nothing is lost. Come back when you are ready."
+                ))
+                .map_err(anyhow::Error::from)?;
+            Some(Outcome::Paused)
+        }
+    };
+    Ok(play_through(console, data, places, session, run, before)?)
 }
 
 fn summary(console: &mut WebConsole, played: &[Played]) -> anyhow::Result<()> {

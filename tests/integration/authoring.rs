@@ -132,3 +132,75 @@ fn the_guide_examples_work() {
         output.stdout
     );
 }
+
+#[test]
+fn new_files_name_schemas_that_sit_beside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("anywhere");
+    let lib = lib.to_str().unwrap();
+    for (id, from) in [("gratitude", "basic"), ("my-copy", "i-statements")] {
+        mend(&["new", id, "--from", from, "--exercises", lib])
+            .dir(dir.path())
+            .ok();
+        let exercise =
+            std::fs::read_to_string(dir.path().join(format!("anywhere/{id}.yaml"))).unwrap();
+        assert!(
+            exercise.starts_with("# yaml-language-server: $schema=exercise.schema.json\n"),
+            "{exercise}"
+        );
+        assert_eq!(
+            exercise.matches("yaml-language-server").count(),
+            1,
+            "{exercise}"
+        );
+        let plan =
+            std::fs::read_to_string(dir.path().join(format!("anywhere/{id}.test.yaml"))).unwrap();
+        assert!(
+            plan.starts_with("# yaml-language-server: $schema=test-plan.schema.json\n"),
+            "{plan}"
+        );
+    }
+    let schema = std::fs::read_to_string(dir.path().join("anywhere/exercise.schema.json")).unwrap();
+    assert_eq!(schema, mend(&["schema"]).ok().stdout);
+    let plan_schema =
+        std::fs::read_to_string(dir.path().join("anywhere/test-plan.schema.json")).unwrap();
+    assert_eq!(plan_schema, mend(&["schema", "--plan"]).ok().stdout);
+    assert!(plan_schema.contains("\"turns\""), "{plan_schema}");
+    assert!(
+        schema.contains("\"minimum\": 1"),
+        "minutes is at least 1:\n{schema}"
+    );
+    // mend check does not take the schemas for exercises.
+    let check = mend(&["check", "--deny-warnings", "--exercises", lib]).ok();
+    assert!(
+        check
+            .stdout
+            .ends_with("2 files checked: 0 errors, 0 warnings\n"),
+        "{}",
+        check.stdout
+    );
+
+    let other = dir.path().join("schemas");
+    let written = mend(&["schema", "--write", other.to_str().unwrap()]).ok();
+    assert!(
+        written
+            .stdout
+            .starts_with("Wrote exercise.schema.json and test-plan.schema.json"),
+        "{}",
+        written.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join("exercise.schema.json")).unwrap(),
+        schema
+    );
+}
+
+#[test]
+fn the_committed_test_plan_schema_is_what_mend_schema_prints() {
+    let output = mend(&["schema", "--plan"]).ok();
+    let committed = std::fs::read_to_string(repo().join("docs/test-plan.schema.json")).unwrap();
+    assert_eq!(
+        output.stdout, committed,
+        "docs/test-plan.schema.json is out of date"
+    );
+}

@@ -38,6 +38,9 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// What both partners type when `mend resume` asks whether now is a good time.
+pub const READY: &str = "y\ny\n";
+
 pub fn mend(args: &[&str]) -> Mend {
     Mend {
         args: args.iter().map(|s| (*s).to_owned()).collect(),

@@ -3,7 +3,7 @@
 //! answer; a change past `JOURNAL_STATE_BYTES` is refused at the keyboard
 //! and loses nothing said before it.
 
-use crate::common::mend;
+use crate::common::{READY, mend};
 use mend::limits::{ANSWER_CHARS, JOURNAL_COMPACT_BYTES, JOURNAL_STATE_BYTES};
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
 
     let resumed = mend(&["resume", &id])
         .data(data.path())
-        .stdin(&format!("{last}\n"))
+        .stdin(&format!("{READY}{last}\n"))
         .ok();
     assert!(
         resumed
@@ -144,7 +144,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for answer in answers.iter().filter(|a| a.len() > 2) {
         assert!(
-            notes.contains(&format!("> {answer}\n")),
+            notes.contains(&format!("): {answer}\n")),
             "missing from the notes: {}...",
             &answer[..40]
         );
@@ -191,7 +191,7 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for (n, answer) in pasted.iter().enumerate() {
         assert_eq!(
-            notes.contains(&format!("> {answer}\n")),
+            notes.contains(&format!("): {answer}\n")),
             n < kept,
             "answer {n} of {kept} kept"
         );
@@ -200,7 +200,7 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     let resumed = mend(&["resume", &id])
         .dir(dir.path())
         .data(data.path())
-        .stdin("a short one\n:quit\n")
+        .stdin(&format!("{READY}a short one\n:quit\n"))
         .ok();
     assert!(
         resumed.stdout.contains(&format!(
@@ -254,6 +254,60 @@ fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_sa
     let id = session_id(data.path());
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     for answer in pasted.iter().chain([&"enough".to_owned()]) {
-        assert!(notes.contains(&format!("> {answer}\n")), "{}", &answer[..6]);
+        assert!(
+            notes.contains(&format!("): {answer}\n")),
+            "{}",
+            &answer[..6]
+        );
     }
+}
+
+#[test]
+fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
+    // A full i-statements run, both partners heard the first time.
+    let data = tempfile::tempdir().unwrap();
+    let answers = [
+        "We never eat together any more.",
+        "lonely",
+        "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
+        "What I heard is that you feel lonely at dinner when the phones are out.",
+        "yes",
+        "I come home and nobody says hello.",
+        "invisible",
+        "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
+        "What I heard is that you want a real hello when you come home.",
+        "1",
+    ];
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(&(answers.join("\n") + "\n"))
+        .ok();
+    let size = std::fs::metadata(only_journal(data.path())).unwrap().len();
+    assert!(size < 10_000, "a full i-statements journal is {size} bytes");
+
+    // The same answer again and again: each costs the same few bytes, not
+    // more as the exercise goes on.
+    let dir = tempfile::tempdir().unwrap();
+    exercise(
+        dir.path(),
+        "again.yaml",
+        "  - id: again\n    ask: Say it again.\n    by: speaker\n    goto: again\n    max_visits: 100\n",
+    );
+    let size_after = |count: usize| {
+        let data = tempfile::tempdir().unwrap();
+        let said = vec!["the same words each time"; count].join("\n");
+        mend(&["run", "again.yaml", "--partners", "Alex,Sam"])
+            .dir(dir.path())
+            .data(data.path())
+            .stdin(&format!("{said}\n:quit\n"))
+            .ok();
+        std::fs::metadata(only_journal(data.path())).unwrap().len() as f64
+    };
+    let (s20, s60, s100) = (size_after(10), size_after(50), size_after(90));
+    let early = (s60 - s20) / 40.0; // answers 10 to 50
+    let late = (s100 - s60) / 40.0; // answers 50 to 90
+    assert!(
+        late < early * 1.1,
+        "{early:.0} bytes per answer early on, {late:.0} later"
+    );
 }

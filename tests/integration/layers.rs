@@ -119,8 +119,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lsp",
+        &[
+            "limits",
+            "text",
+            "markdown",
+            "partners",
+            "diagnostic",
+            "script",
+            "engine",
+            "format",
+        ],
+    ),
+    (
         "cmd",
         &[
+            "lsp",
             "limits",
             "text",
             "markdown",

@@ -1,6 +1,6 @@
 //! The couple's ledger across sessions, and the weekly check-in that reads it.
 
-use crate::common::mend;
+use crate::common::{READY, mend};
 use std::path::Path;
 
 pub const PROMISE: &str = r#"
@@ -60,7 +60,7 @@ fn commitments_enter_the_ledger_when_the_run_finishes() {
 
     mend(&["resume"])
         .data(&data)
-        .stdin("A walk together twice a week\n")
+        .stdin(&format!("{READY}A walk together twice a week\n"))
         .ok();
     // Names in either order and case find the same ledger.
     let shown = mend(&["ledger", "--partners", "sam,ALEX"]).data(&data).ok();
@@ -85,7 +85,7 @@ fn the_ledger_is_private_to_the_user() {
     assert!(
         files
             .iter()
-            .any(|p| p.extension().is_some_and(|e| e == "json")),
+            .any(|p| p.extension().is_some_and(|e| e == "jsonl")),
         "{files:?}"
     );
     for file in files {
@@ -152,22 +152,22 @@ in 1 week
         "{shown}"
     );
 
-    // A damaged ledger is set aside and rebuilt from the journals, marks and all.
+    // A damaged ledger history is read from the journals, marks and all.
     let ledger_file = std::fs::read_dir(data.join("ledgers"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .unwrap();
-    std::fs::write(&ledger_file, "{ not json").unwrap();
+    let history = std::fs::read_to_string(&ledger_file).unwrap();
+    std::fs::write(&ledger_file, format!("{{ not json\n{history}")).unwrap();
     let rebuilt = mend(&["ledger"]).data(&data).run();
     assert!(
-        rebuilt.stderr.contains("cannot be read")
+        rebuilt.stderr.contains("is damaged at line 1")
             && rebuilt
                 .stderr
-                .contains("is rebuilt from the session journals"),
+                .contains("reading the couple's ledger from the session journals instead"),
         "{rebuilt:?}"
     );
-    let rebuilt = mend(&["ledger"]).data(&data).ok();
     assert_eq!(rebuilt.stdout, shown);
 }
 
@@ -235,4 +235,65 @@ fn a_mark_with_an_unknown_status_names_the_statuses() {
         ),
         "{output:?}"
     );
+}
+
+/// Every file under `dir` with its size and modification time.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::metadata(&path).unwrap();
+        if meta.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push((path, meta.len(), meta.modified().unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    let answers = "I texted every time I was late\nIt helped. Evenings still feel tense.\nkept\nI only managed one walk\n\n3\nOne walk on Sunday mornings\nin 1 week\n\n\n";
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(answers)
+        .ok();
+    let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
+    let made = history
+        .find("  made commitment  c1   Alex: Text you when I am running late (2099-01-05)\n");
+    let marked = history.find("  kept             c1   Alex: Text you when I am running late\n");
+    assert!(
+        made.is_some() && marked.is_some() && made < marked,
+        "{history}"
+    );
+    assert!(
+        history
+            .contains("  made agreement   a1   Alex and Sam: No phones at dinner (2020-02-01)\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  renegotiated     c2   Sam: A walk together twice a week\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  made commitment  c3   Sam: One walk on Sunday mornings (in 1 week)\n"),
+        "{history}"
+    );
+    assert_eq!(history.matches(" · session ").count(), 2, "{history}");
+
+    // Notes read and render only.
+    let before = files(&data);
+    for template in ["session-notes", "dap"] {
+        mend(&["notes", "--last", "--template", template])
+            .data(&data)
+            .ok();
+    }
+    mend(&["ledger"]).data(&data).ok();
+    mend(&["sessions"]).data(&data).ok();
+    assert_eq!(files(&data), before);
 }

@@ -153,7 +153,9 @@ fn fixed_session(data: &DataDir) -> SessionLog {
 
 fn render(data: &DataDir, log: &SessionLog, template: &str) -> String {
     let template = NotesTemplate::find(data, Some(template)).unwrap();
-    let context = NotesContext::new(data, log, today()).unwrap();
+    // Times as in UTC, whatever the machine's zone.
+    let utc = chrono::FixedOffset::east_opt(0).unwrap();
+    let context = NotesContext::with_offset(data, log, today(), utc).unwrap();
     template
         .render(&context)
         .unwrap()
@@ -206,15 +208,25 @@ fn notes_show_what_a_partner_chose_not_the_options_key() {
     );
     for template in ["session-notes", "dap"] {
         let notes = render(&data, &log, template);
-        assert!(notes.contains("> Yes, that's it."), "{template}: {notes}");
         assert!(
-            notes.contains("> We argued about the dishes"),
+            notes.contains("Alex (speaker): Yes, that's it.\n"),
             "{template}: {notes}"
         );
-        assert!(!notes.contains("> yes"), "{template}: {notes}");
+        assert!(
+            notes.contains("Alex (speaker): We argued about the dishes\n"),
+            "{template}: {notes}"
+        );
+        assert!(!notes.contains(": yes\n"), "{template}: {notes}");
     }
-    // The exercise's own notes read the label from `transcript`.
-    let notes = render(&data, &log, "session-notes");
+    // The exercise's own notes read the label from `transcript`; a template
+    // of one's own can show them.
+    let file = dir.path().join("fragments.md.j2");
+    std::fs::write(
+        &file,
+        "{% for e in exercises %}{{ e.notes | safe }}{% endfor %}",
+    )
+    .unwrap();
+    let notes = render(&data, &log, file.to_str().unwrap());
     assert!(notes.contains("Alex: Yes, that's it."), "{notes}");
     assert!(
         notes.contains("Alex: We argued about the dishes"),
@@ -298,7 +310,7 @@ fn notes_written_to_a_file_are_private() {
     );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("# DAP note, "), "{text}");
-    assert!(text.contains("> Hard day"), "{text}");
+    assert!(text.contains("Alex (speaker): Hard day\n"), "{text}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -326,4 +338,128 @@ fn an_unknown_template_lists_the_built_in_ones() {
             .starts_with("error: there is no notes template `soap`; built in: dap, session-notes"),
         "{output:?}"
     );
+}
+
+/// A clock that moves on a few minutes at every look, from `start`.
+fn moving_clock(start: DateTime<Utc>) -> Box<dyn Fn() -> DateTime<Utc>> {
+    let ticks = std::cell::Cell::new(0);
+    Box::new(move || {
+        ticks.set(ticks.get() + 1);
+        start + chrono::TimeDelta::minutes(2 * ticks.get())
+    })
+}
+
+fn session_at(data: &DataDir, start: DateTime<Utc>) -> Session {
+    Session::create(data, ["Alex".into(), "Sam".into()], moving_clock(start)).unwrap()
+}
+
+/// Session 1 makes two commitments; session 2 declines an apology, keeps
+/// one answer private, skips one, names a safety concern and breaks off
+/// I-statements; session 3, a week later, marks a commitment kept and
+/// makes a new one. Returns session 2 as read back.
+fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> SessionLog {
+    use mend::store::moment::{Moment, MomentKind};
+    let mut first = session_at(data, now());
+    play(
+        &mut first,
+        &exercise("promise", crate::ledger::PROMISE),
+        &[
+            "Text you when I am running late",
+            "A walk together twice a week",
+        ],
+    );
+    drop(first);
+
+    let mut second = session_at(data, now() + chrono::TimeDelta::hours(1));
+    play(&mut second, &library("apology-ritual"), &["later"]);
+    play(
+        &mut second,
+        &library("check-in-daily"),
+        &[
+            "I appreciated the coffee you made",
+            "He frightened me when he shouted, so I need a quiet evening",
+            "yes",
+            "Thanks for listening to me tonight",
+            "Ten minutes together tonight",
+            "talk",
+        ],
+    );
+    let at = second.now();
+    second
+        .note(
+            Moment::new(MomentKind::Private, at)
+                .by("Alex")
+                .at_question(
+                    "appreciation",
+                    "Alex, one thing you appreciated about Sam today, however small.",
+                )
+                .answer(0),
+        )
+        .unwrap();
+    second
+        .note(
+            Moment::new(MomentKind::Safety, at)
+                .by("Alex")
+                .at_question(
+                    "need",
+                    "Alex, one thing you need today or tomorrow, as a small request.",
+                )
+                .answer(1)
+                .detail("fear"),
+        )
+        .unwrap();
+    play(
+        &mut second,
+        &library("i-statements"),
+        &["You never listen to me", "lonely"],
+    );
+    let at = second.now();
+    second
+        .note(
+            Moment::new(MomentKind::Break, at)
+                .by("Sam")
+                .at_question("statement", "Now put it together as an I-statement:"),
+        )
+        .unwrap();
+    let id = second.id().to_owned();
+    drop(second);
+
+    let mut third = session_at(data, now() + chrono::TimeDelta::days(7));
+    play(
+        &mut third,
+        &library("check-in-weekly"),
+        &[
+            "I texted every time I was late",
+            "It helped.",
+            "kept",
+            "I only managed one walk",
+            "",
+            "renegotiated",
+            "One walk on Sunday mornings",
+            "in 1 week",
+            "",
+            "",
+        ],
+    );
+    drop(third);
+    SessionLog::read(&data.sessions().join(format!("{id}.jsonl"))).unwrap()
+}
+
+#[test]
+fn notes_of_an_old_session_show_its_break_decline_private_answer_and_ledger_as_it_stood() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(Some(dir.path())).unwrap();
+    let log = a_sitting_with_a_break_a_decline_and_a_private_answer(&data);
+    let notes = render(&data, &log, "session-notes");
+    // The private answer is nowhere, not even in the exercise's own notes.
+    assert!(!notes.contains("coffee"), "{notes}");
+    // The ledger as it stood then: both commitments still open, neither
+    // the mark nor anything made a week later.
+    assert!(notes.contains("Text you when I am running late"), "{notes}");
+    assert!(!notes.contains(": kept"), "{notes}");
+    assert!(!notes.contains("Sunday"), "{notes}");
+    insta::assert_snapshot!("session-notes-break-decline-private", notes);
+    let dap = render(&data, &log, "dap");
+    assert!(!dap.contains("coffee"), "{dap}");
+    insta::assert_snapshot!("dap-break-decline-private", dap);
 }

@@ -493,12 +493,14 @@ proptest! {
 // ---- Fast paths against rhai and minijinja ----
 
 /// A name as the fast paths read it, or one they must leave to the slow
-/// path (missing, structured, not a plain value).
+/// path (missing, structured, not a plain value). A missing answer is one
+/// a partner may not have given (`answers_by.Sam.nope`): an answer no step
+/// can give (`answers.nope`, a `say` step's) stops the exercise compiling.
 fn fast_name(check_rule: bool) -> BoxedStrategy<String> {
     let mut names = vec![
         "answers.s0",
-        "answers[\"s1\"]",
-        "answers.nope",
+        "answers[\"s0\"]",
+        "answers_by.Sam.nope",
         "answers_by.Alex.s0",
         "answers_by[\"Sam\"].s1",
         "vars.n",
@@ -529,7 +531,7 @@ fn fast_name(check_rule: bool) -> BoxedStrategy<String> {
 fn text_expression(check_rule: bool) -> BoxedStrategy<String> {
     let mut names = vec![
         "answers.s0",
-        "answers[\"s1\"]",
+        "answers[\"s0\"]",
         "answers_by.Alex.s0",
         "speaker",
         "listener",

@@ -137,7 +137,7 @@ fn commands_work_in_piped_input_too() {
         out.contains("Going back to the previous question."),
         "{out}"
     );
-    assert!(out.contains("  :break   take a time-out"), "{out}");
+    assert!(out.contains("  :break        take a time-out"), "{out}");
     assert!(
         out.contains("Partner A › second try\n\nPartner A (speaker) · question 2 of 14"),
         "{out}"

@@ -30,7 +30,7 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
         "{out}"
     );
     assert!(
-        out.contains(". I-statements (about 15 minutes)\n     Turn a complaint"),
+        out.contains(". I-statements (15 min) · i-statements\n"),
         "{out}"
     );
     assert!(
@@ -119,7 +119,7 @@ fn a_session_offers_the_weekly_check_in_first_when_commitments_are_due() {
         .stdin(":quit\n")
         .ok();
     assert!(
-        !before.stdout.contains("Suggested now"),
+        !before.stdout.contains("* Weekly check-in:"),
         "nothing is due yet: {}",
         before.stdout
     );
@@ -140,9 +140,169 @@ fn a_session_offers_the_weekly_check_in_first_when_commitments_are_due() {
         .ok();
     assert!(
         after.stdout.contains(
-            "  1. Weekly check-in (about 20 minutes)\n     Go through each open commitment together, mark it kept, missed or renegotiated, and set the next ones.\n     Suggested now: Some commitments are due; walk through them together before anything new.\n  2. Promise"
+            "  1. Weekly check-in (20 min) · check-in-weekly *\n  2. Promise (2 min) · promise\n* Weekly check-in: Some commitments are due; walk through them together before anything new.\n"
         ),
         "{}",
         after.stdout
+    );
+}
+
+/// The lines from the exercise menu's question to its prompt.
+fn menu(out: &str) -> &str {
+    let start = out.find("Which exercise would you like to do?").unwrap();
+    let end = out[start..].find("Type its number or name").unwrap();
+    &out[start..start + end]
+}
+
+#[test]
+fn the_menu_fits_a_small_terminal_and_finds_a_start_or_a_close_name() {
+    let data = tempfile::tempdir().unwrap();
+    let output = mend(&["session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin("apolgy\nn\napol\n:where\n:break\n")
+        .ok();
+    let out = &output.stdout;
+    // One line per exercise, with its id: the library fits 24 lines.
+    let lines = menu(out).trim_end().lines().count();
+    assert!(lines <= 22, "{lines} lines:\n{}", menu(out));
+    assert!(menu(out).contains(" · apology-ritual\n"), "{out}");
+    // A close name asks; the start of one picks it.
+    assert!(
+        out.contains("Did you mean Apology with corrective action (apology-ritual)? [y/N]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Apology with corrective action · about 20 minutes"),
+        "{out}"
+    );
+    // The swap question understands :where and :break.
+    assert!(out.contains("This is a yes-or-no question"), "{out}");
+    assert!(out.contains("Take at least 20 minutes apart"), "{out}");
+    assert!(
+        out.contains("What you did today\n  Apology with corrective action: paused for a break\n"),
+        "{out}"
+    );
+    let sessions = mend(&["sessions"]).data(data.path()).ok().stdout;
+    assert!(
+        sessions.contains("Apology with corrective action: paused for a break, waiting at: Alex, is now a good time for you to hear this?"),
+        "{sessions}"
+    );
+}
+
+#[test]
+fn a_session_left_before_any_exercise_leaves_nothing_behind() {
+    let data = tempfile::tempdir().unwrap();
+    mend(&["session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(":quit\n")
+        .ok();
+    let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
+    assert!(listed.starts_with("No sessions yet"), "{listed}");
+}
+
+#[test]
+fn a_calm_exercise_gets_a_calm_break() {
+    let output = mend(&["run", "check-in-daily", "--partners", "Alex,Sam"])
+        .stdin(":break\n")
+        .ok();
+    assert!(
+        output.stdout.contains("Come back whenever suits you both"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("argument"), "{}", output.stdout);
+}
+
+#[test]
+fn mend_run_shows_the_safety_note_and_an_answer_naming_violence_shows_it_again() {
+    let data = tempfile::tempdir().unwrap();
+    let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin("He threatened me last night\n")
+        .run();
+    let out = &output.stdout;
+    assert!(
+        out.starts_with("mend supports, and does not replace, guidance from a professional."),
+        "{out}"
+    );
+    assert!(out.contains("call your local emergency number"), "{out}");
+    assert_eq!(out.matches("does not replace").count(), 2, "{out}");
+    let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
+    assert!(
+        notes.contains("## For the clinician: safety words"),
+        "{notes}"
+    );
+    assert!(notes.contains("(violence)"), "{notes}");
+}
+
+#[test]
+fn refused_words_are_shown_above_an_empty_prompt_and_private_answers_stay_out_of_notes() {
+    let data = tempfile::tempdir().unwrap();
+    let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin(":private\nWe never talk\nlonely\nYou always ignore me\nI feel lonely when we eat with phones out, and I need phones away at dinner.\n:private last\n:quit\n")
+        .run();
+    let out = &output.stdout;
+    assert!(
+        out.contains("You wrote: You always ignore me\n(↑ brings it back to edit.)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Alex's answer to this question will stay out of the session notes."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Alex's last answer will stay out of the session notes."),
+        "{out}"
+    );
+    let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
+    assert!(!notes.contains("We never talk"), "{notes}");
+    assert!(!notes.contains("phones away"), "{notes}");
+    assert_eq!(
+        notes.matches("*kept private at Alex's request*").count(),
+        2,
+        "{notes}"
+    );
+    assert!(notes.contains("Alex (speaker): lonely\n"), "{notes}");
+    let dap = mend(&["notes", "--last", "--template", "dap"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("Nudged 1 time (Alex): “Try starting from your own side"),
+        "{dap}"
+    );
+}
+
+#[test]
+fn list_says_when_no_exercise_has_a_tag() {
+    let output = mend(&["list", "--tag", "nosuch"]).ok();
+    assert!(
+        output
+            .stdout
+            .starts_with("No exercise has the tag \"nosuch\". The tags in use: "),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_declined_exercise_reads_declined_in_the_summary_and_the_notes() {
+    let data = tempfile::tempdir().unwrap();
+    let output = mend(&["session", "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin("apology-ritual\nn\nlater\nn\n")
+        .ok();
+    assert!(
+        output.stdout.contains(
+            "What you did today\n  Apology with corrective action: declined by Alex: “Not today.”\n"
+        ),
+        "{}",
+        output.stdout
+    );
+    let notes = mend(&["notes", "--last"]).data(data.path()).ok().stdout;
+    assert!(
+        notes.contains("## Apology with corrective action: declined by Alex: “Not today.”\n"),
+        "{notes}"
     );
 }

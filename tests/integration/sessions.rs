@@ -1,6 +1,6 @@
 //! Sessions on disk: journaled, killed, resumed, edited, damaged, locked.
 
-use crate::common::{Output, mend};
+use crate::common::{Output, READY, mend};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -107,7 +107,10 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     child.wait().unwrap();
     drop(stdin);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed
             .stderr
@@ -115,8 +118,19 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
         "{resumed:?}"
     );
     let out = &resumed.stdout;
+    // Without a terminal it says where answers come from, then welcomes
+    // the couple back with the answers so far, as written.
     assert!(
-        out.starts_with("Welcome back, Alex and Sam\nPicking up I-statements where you left off"),
+        out.starts_with("Reading answers from stdin (not a terminal): one answer per line.\nWelcome back, Alex and Sam\nI-statements stopped on "),
+        "{out}"
+    );
+    assert!(
+        out.contains("So far in I-statements:\n  Alex: Alex, what has been hard lately?"),
+        "{out}"
+    );
+    assert!(out.contains("\n    You never listen to me\n"), "{out}");
+    assert!(
+        out.contains("Alex, is now a good time to go on? [y/N]"),
         "{out}"
     );
     // The waiting question, with the answer given before the kill in it.
@@ -132,9 +146,11 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     assert!(out.contains(". Thank you both.\n"), "{out}");
 
     let listed = mend(&["sessions"]).data(data.path()).ok();
-    assert!(listed.stdout.contains(&format!("{id}  ")), "{listed:?}");
+    assert!(listed.stdout.starts_with(&format!("{id} · ")), "{listed:?}");
     assert!(
-        listed.stdout.contains("Alex, Sam  i-statements  finished"),
+        listed
+            .stdout
+            .contains(" · Alex and Sam\n  I-statements: finished\n"),
         "{listed:?}"
     );
 }
@@ -152,7 +168,10 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
         .unwrap();
     drop(file);
 
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed
             .stderr
@@ -163,7 +182,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
     // The torn bytes were cut off before new lines were added: the journal reads cleanly.
     let listed = mend(&["sessions"]).data(data.path()).ok();
     assert!(
-        listed.stdout.contains("i-statements  finished\n"),
+        listed.stdout.contains("\n  I-statements: finished\n"),
         "{listed:?}"
     );
 }
@@ -227,7 +246,10 @@ fn an_edited_exercise_resumes_at_the_same_step_and_says_so() {
     paused(&data, file.to_str().unwrap());
     edited_copy(work.path(), |t| t.replace("Welcome, {{", "Hello, {{"));
 
-    let resumed = mend(&["resume"]).data(&data).stdin(REST).ok();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` changed since you started; continuing at `statement`."),
@@ -254,7 +276,10 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         "I feel tired when I do the dishes alone after work, and I need us to share them.\n",
         "",
     );
-    let resumed = mend(&["resume"]).data(&data).stdin(&rest).ok();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{rest}"))
+        .ok();
     let out = &resumed.stdout;
     assert!(
         out.contains("The exercise `talk` (version 1, now 2) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
@@ -280,7 +305,7 @@ fn back_still_works_after_a_resume() {
     paused(data.path(), "i-statements");
     let resumed = mend(&["resume"])
         .data(data.path())
-        .stdin(":back\nsad\n")
+        .stdin(&format!("{READY}:back\nsad\n"))
         .run();
     assert_eq!(resumed.code, 1, "{resumed:?}");
     let out = &resumed.stdout;
@@ -331,20 +356,19 @@ fn sessions_lists_each_with_its_state_and_a_finished_one_cannot_be_resumed() {
     let finished = session_id(data.path());
     paused(data.path(), "i-statements");
     let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
-    let lines: Vec<&str> = listed.lines().collect();
-    assert_eq!(lines.len(), 3, "{listed}");
+    let blocks: Vec<&str> = listed.trim_end().split("\n\n").collect();
+    assert_eq!(blocks.len(), 2, "{listed}");
     assert!(
-        lines[0].starts_with("ID  ") && lines[0].ends_with("  STATUS"),
+        blocks[0].starts_with(&format!("{finished} · "))
+            && blocks[0].ends_with(" · Alex and Sam\n  I-statements: finished"),
         "{listed}"
     );
+    // Where it stopped, in words: the question, never a step id.
     assert!(
-        lines[1].starts_with(&finished) && lines[1].ends_with("Alex, Sam  i-statements  finished"),
+        blocks[1].ends_with(" · Alex and Sam\n  I-statements: not finished, waiting at: Now put it together as an I-statement:"),
         "{listed}"
     );
-    assert!(
-        lines[2].ends_with("Alex, Sam  i-statements  paused at `statement`"),
-        "{listed}"
-    );
+    assert!(!listed.contains('`'), "{listed}");
 
     let again = mend(&["resume", &finished]).data(data.path()).run();
     assert_eq!(again.code, 1);
@@ -367,12 +391,44 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         "{played:?}"
     );
     // The swap chosen before the first answer is kept.
-    let resumed = mend(&["resume"]).data(data.path()).stdin(REST).ok();
+    let resumed = mend(&["resume"])
+        .data(data.path())
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
     assert!(
         resumed.stdout.contains("Sam (speaker) · question 3 of 14"),
         "{resumed:?}"
     );
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
-    assert!(notes.contains("**Sam** (speaker), asked: "), "{notes}");
-    assert!(notes.contains("> You never listen to me\n"), "{notes}");
+    assert!(
+        notes.contains("**Sam, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nSam (speaker): You never listen to me\n"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("- 16:") || notes.contains("Sam asked for a break"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn sessions_shows_the_newest_ten_from_the_index_and_all_with_all() {
+    let data = tempfile::tempdir().unwrap();
+    for _ in 0..11 {
+        mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+            .data(data.path())
+            .stdin(":quit\n")
+            .ok();
+    }
+    let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
+    assert_eq!(listed.matches(" · Alex and Sam\n").count(), 10, "{listed}");
+    assert!(
+        listed.ends_with("Older sessions are not shown; `mend sessions --all` lists every one.\n"),
+        "{listed}"
+    );
+    let all = mend(&["sessions", "--all"]).data(data.path()).ok().stdout;
+    assert_eq!(all.matches(" · Alex and Sam\n").count(), 11, "{all}");
+    // A data folder from before the index is listed from its folder.
+    std::fs::remove_file(data.path().join("sessions.index")).unwrap();
+    let again = mend(&["sessions"]).data(data.path()).ok().stdout;
+    assert_eq!(again, listed);
 }

@@ -7,12 +7,18 @@ use rexpect::session::{PtySession, spawn_with_options};
 use std::process::Command;
 
 fn terminal(args: &[&str]) -> PtySession {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    terminal_in(args, &data.keep())
+}
+
+/// `mend ARGS` in a pseudo-terminal, keeping its sessions in `data`.
+fn terminal_in(args: &[&str], data: &std::path::Path) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mend"));
     command
         .args(args)
         .current_dir(repo())
         .env_remove("MEND_EXERCISES")
-        .env_remove("MEND_DATA")
+        .env("MEND_DATA", data)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     let options = Options::new()
@@ -47,19 +53,33 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
     see(&mut p, "question 3 of 14")?;
     p.send_line("You always ignore me")?;
     see(&mut p, "Try starting from your own side")?;
-    // The refused answer waits to be edited; Ctrl-C clears it.
-    see(&mut p, "Ctrl-U clears the line.")?;
-    see(&mut p, "Alex › You always ignore me")?;
-    p.send_control('c')?;
+    // The refused words are shown above an empty prompt, never left where
+    // new typing would join them.
+    see(&mut p, "You wrote: You always ignore me")?;
+    see(&mut p, "(↑ brings it back to edit.)")?;
+    see(&mut p, "Alex › ")?;
+    // ↑ holds answers only: the refused words, not a command typed since.
+    p.send_line(":where")?;
+    see(&mut p, "It is Alex's turn")?;
+    see(&mut p, "Alex › ")?;
+    // Ctrl-P is ↑ in the line editor.
+    p.send_control('p')?;
+    see(&mut p, "You always ignore me")?;
+    p.send_control('u')?;
     p.send_line("I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.")?;
     see(&mut p, "── Over to Sam ──")?;
     see(&mut p, "Sam (listener) · question 4 of 14")?;
     see(&mut p, "Sam › ")?;
     p.send_line(":help")?;
-    see(&mut p, ":break   take a time-out")?;
+    see(&mut p, ":break        take a time-out")?;
     see(&mut p, "Sam › ")?;
-    // Ctrl-D is a time-out.
+    // Ctrl-D is a time-out, asked first (it is easy to press by accident).
     p.send_control('d')?;
+    see(
+        &mut p,
+        "Take a break now? Everything you have answered so far is saved. [y/N]",
+    )?;
+    p.send_line("y")?;
     see(&mut p, "Take at least 20 minutes apart")?;
     see(&mut p, "mend resume")?;
     p.exp_eof()?;
@@ -88,6 +108,101 @@ fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::E
         &mut p,
         "What you did today\r\n  I-statements: stopped before the end",
     )?;
+    p.exp_eof()?;
+    Ok(())
+}
+
+#[test]
+fn a_break_and_a_resume_welcome_the_couple_back_with_care() -> Result<(), rexpect::error::Error> {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = terminal_in(
+        &["run", "i-statements", "--partners", "Alex,Sam"],
+        data.path(),
+    );
+    see(&mut p, "Alex › ")?;
+    p.send_line("We never eat together any more.")?;
+    see(&mut p, "question 2 of 14")?;
+    p.send_line("lonely")?;
+    see(&mut p, "question 3 of 14")?;
+    p.send_line(":break")?;
+    see(&mut p, "Take at least 20 minutes apart")?;
+    p.exp_eof()?;
+
+    let mut p = terminal_in(&["resume"], data.path());
+    see(&mut p, "Welcome back, Alex and Sam")?;
+    see(&mut p, "You took a break in I-statements on ")?;
+    see(&mut p, "Alex asked for it.")?;
+    see(
+        &mut p,
+        "The question waiting: Now put it together as an I-statement:",
+    )?;
+    // The answers so far, as written, each under whose it was.
+    see(&mut p, "So far in I-statements:")?;
+    see(&mut p, "We never eat together any more.")?;
+    see(&mut p, "lonely")?;
+    // Without a `pace` partner, both are asked.
+    see(&mut p, "Alex, is now a good time to go on? [y/N]")?;
+    p.send_line("y")?;
+    see(&mut p, "Sam, is now a good time to go on? [y/N]")?;
+    p.send_line("y")?;
+    see(&mut p, "Alex (speaker) · question 3 of 14")?;
+    p.send_line(":quit")?;
+    p.exp_eof()?;
+    Ok(())
+}
+
+#[test]
+fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
+-> Result<(), rexpect::error::Error> {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = terminal_in(
+        &["run", "apology-ritual", "--partners", "Alex,Sam"],
+        data.path(),
+    );
+    see(&mut p, "Alex › ")?;
+    p.send_line("1")?;
+    see(&mut p, "Sam › ")?;
+    p.send_line(":break")?;
+    p.exp_eof()?;
+
+    let mut p = terminal_in(&["resume"], data.path());
+    see(&mut p, "Sam asked for it.")?;
+    see(
+        &mut p,
+        "Alex: Alex, is now a good time for you to hear this?",
+    )?;
+    see(&mut p, "Yes, I'm ready to listen.")?;
+    // Only the hurt partner is asked.
+    see(&mut p, "Alex, is now a good time to go on? [y/N]")?;
+    p.send_line("n")?;
+    see(&mut p, "That's all right, Alex. Nothing is lost.")?;
+    p.exp_eof()?;
+    let notes = crate::common::mend(&["notes", "--last"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert!(notes.contains("Sam asked for a break"), "{notes}");
+    assert!(
+        notes.contains("Alex said not yet, after a break"),
+        "{notes}"
+    );
+    Ok(())
+}
+
+#[test]
+fn ctrl_c_at_the_menu_asks_before_leaving() -> Result<(), rexpect::error::Error> {
+    let mut p = terminal(&["session", "--partners", "Alex,Sam"]);
+    see(&mut p, "Type its number or name")?;
+    p.send_control('c')?;
+    see(&mut p, "Leave now?")?;
+    p.send_line("n")?;
+    see(&mut p, "Type its number or name")?;
+    p.send_line(":help")?;
+    see(&mut p, "You are choosing the next exercise")?;
+    p.send_control('c')?;
+    see(&mut p, "Leave now?")?;
+    p.send_line("y")?;
+    see(&mut p, "Take care of each other.")?;
     p.exp_eof()?;
     Ok(())
 }

@@ -152,7 +152,7 @@ fn notes_onto_an_existing_readable_file_leave_it_private() {
         .data(&data)
         .ok();
     assert_eq!(mode(&file), 0o600);
-    assert!(fs::read_to_string(&file).unwrap().contains("> Hard day"));
+    assert!(fs::read_to_string(&file).unwrap().contains("): Hard day"));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn sleep_is_not_a_function_scripts_can_call_and_check_says_so() {
     let expected = format!(
-        "{}:12:15: error: script error: `sleep` is not a function exercise scripts can call\n   |\n12 |       - rule: sleep(86400) == ()\n   |               ^^^^^\n",
+        "{}:12:15: error: script error: unknown function `sleep`\n   |\n12 |       - rule: sleep(86400) == ()\n   |               ^^^^^\n",
         hostile("sleep.yaml")
     );
     let checked = mend(&["check", &hostile("sleep.yaml")]).run();

@@ -1,0 +1,256 @@
+//! `cargo bench --bench history`: what a long history costs. The same
+//! couple with 10 past sessions and with 10,000, timed for finishing an
+//! exercise, `mend ledger`, `mend sessions`, `mend notes --last` and the
+//! start of `mend session`, with the ratio between the two (the goal: at
+//! most 2x). docs/performance.md quotes the figures.
+//!
+//! Each operation runs in process, as its command does it, so the figures
+//! are mend's work and not process start-up. `MEND_BENCH_HISTORY=N` sets
+//! the larger history (default 10,000).
+
+use chrono::{DateTime, TimeZone, Utc};
+use mend::Event;
+use mend::compile;
+use mend::notes::render::render;
+use mend::store::DataDir;
+use mend::store::Session;
+use mend::store::ledger_log;
+use mend::store::newest;
+use mend::{Exercise, Source};
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const PARTNERS: [&str; 2] = ["Alex", "Sam"];
+
+const PROMISE: &str = r#"
+title: Promise
+summary: One promise each.
+minutes: 2
+version: 1
+roles:
+  first: Promises first.
+  second: Promises second.
+steps:
+  - id: p1
+    ask: What will you do?
+    by: first
+  - id: c1
+    commit:
+      text: "{{ answers.p1 }}"
+      due: "2099-01-05"
+    by: first
+  - id: talk
+    agree:
+      text: No phones at dinner
+      topic: communication
+      revisit: "2099-02-01"
+"#;
+
+const I_STATEMENTS: [&str; 10] = [
+    "We never eat together any more.",
+    "lonely",
+    "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
+    "What I heard is that you feel lonely at dinner when the phones are out.",
+    "yes",
+    "I come home and nobody says hello.",
+    "invisible",
+    "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
+    "What I heard is that you want a real hello when you come home.",
+    "1",
+];
+
+fn partners() -> [String; 2] {
+    PARTNERS.map(str::to_owned)
+}
+
+fn exercise(id: &str, text: &str) -> Exercise {
+    compile(id, Source::new(id.to_owned(), text.to_owned()))
+        .exercise
+        .expect("the exercise compiles")
+}
+
+fn library(id: &str) -> Exercise {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("exercises/{id}.yaml"));
+    exercise(id, &std::fs::read_to_string(path).expect("the library"))
+}
+
+fn at(n: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2020, 1, 1, 9, 0, 0).unwrap() + chrono::TimeDelta::minutes(n)
+}
+
+/// Plays `answers` through a session, saving after each like `play` does.
+fn play(session: &mut Session, exercise: &Exercise, answers: &[&str]) {
+    let mut run = session.start(exercise, None).expect("starts");
+    let mut answers = answers.iter();
+    loop {
+        match run.next_event().expect("runs") {
+            Event::Say { .. } => {}
+            Event::Finished => {
+                session.save(&run).expect("saved");
+                return;
+            }
+            Event::Prompt(_) => {
+                let Some(answer) = answers.next() else { return };
+                run.answer(answer, at(1)).expect("answered");
+                session.save(&run).expect("saved");
+            }
+        }
+    }
+}
+
+/// A data folder with `count` past sessions of the couple: one that made
+/// a commitment and an agreement, the rest full i-statements runs (each a
+/// copy of a real journal under its own id, oldest first).
+fn history(count: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data = DataDir::open(Some(dir.path())).expect("a data folder");
+    let mut first = Session::create(&data, partners(), Box::new(|| at(0))).expect("created");
+    play(
+        &mut first,
+        &exercise("promise", PROMISE),
+        &["Text when late"],
+    );
+    drop(first);
+    let mut model = Session::create(&data, partners(), Box::new(|| at(1))).expect("created");
+    play(&mut model, &library("i-statements"), &I_STATEMENTS);
+    let model_id = model.id().to_owned();
+    drop(model);
+    let sessions = data.sessions();
+    let text = std::fs::read_to_string(sessions.join(format!("{model_id}.jsonl"))).expect("read");
+    std::fs::remove_file(sessions.join(format!("{model_id}.jsonl"))).expect("removed");
+    let _ = std::fs::remove_file(sessions.join(format!("{model_id}.lock")));
+    // Each session as `Session::create` leaves it: its id in the index,
+    // then its journal.
+    let mut index = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("sessions.index"))
+        .expect("the index");
+    for n in 1..count {
+        let start = at(60 * n as i64);
+        let id = format!("{}-{:04x}", start.format("%Y%m%d-%H%M%S"), n & 0xffff);
+        let copy = text.replace(&model_id, &id).replace(
+            "2020-01-01T09:01:00Z",
+            &start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+        std::fs::write(sessions.join(format!("{id}.jsonl")), copy).expect("written");
+        writeln!(index, "{id}").expect("indexed");
+    }
+    dir
+}
+
+/// The median of `runs` timings of `work` (after one warm-up).
+fn median(runs: usize, mut work: impl FnMut()) -> Duration {
+    work();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// Each operation's median time in this data folder.
+fn measure(dir: &Path) -> Vec<(&'static str, Duration)> {
+    let data = DataDir::open(Some(dir)).expect("a data folder");
+    let promise = exercise("promise", PROMISE);
+    let runs = 41;
+    let mut clock = 10_000_000i64;
+    let mut finish = || {
+        clock += 1;
+        let now = at(clock);
+        let mut session =
+            Session::create(&data, partners(), Box::new(move || now)).expect("created");
+        let mut run = session.start(&promise, None).expect("starts");
+        let Ok(Event::Prompt(_)) = run.next_event() else {
+            panic!("a question")
+        };
+        run.answer("A walk on Sundays", now).expect("answered");
+        session.save(&run).expect("saved");
+        // Finishing: the last save journals the end and adds the records
+        // to the couple's ledger.
+        let start = Instant::now();
+        assert!(matches!(run.next_event(), Ok(Event::Finished)));
+        session.save(&run).expect("saved");
+        start.elapsed()
+    };
+    // Reading first: the sessions timed below add sessions of their own.
+    let mut figures = vec![
+        (
+            "`mend ledger`",
+            median(runs, || {
+                let log = ledger_log::read(&data, &partners()).expect("read");
+                std::hint::black_box(log.ledger().view(at(0).date_naive()));
+            }),
+        ),
+        (
+            "`mend sessions`",
+            median(runs, || {
+                for log in newest(&data, 11, |_| true).into_iter().flatten() {
+                    for run in &log.runs {
+                        std::hint::black_box((run.title(), run.waiting_question()));
+                    }
+                }
+            }),
+        ),
+        (
+            "`mend notes --last`",
+            median(runs, || {
+                let log = newest(&data, 1, |_| true)
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .expect("a session");
+                std::hint::black_box(render(&data, &log, None, at(0).date_naive()).expect("notes"));
+            }),
+        ),
+        (
+            "start of `mend session`",
+            median(runs, || {
+                let session =
+                    Session::create(&data, partners(), Box::new(|| at(0))).expect("created");
+                std::hint::black_box(session.ledger_view().expect("ledger"));
+            }),
+        ),
+    ];
+    finish();
+    let mut finishing: Vec<Duration> = (0..runs).map(|_| finish()).collect();
+    finishing.sort();
+    figures.insert(0, ("finishing an exercise", finishing[runs / 2]));
+    figures
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let large: usize = std::env::var("MEND_BENCH_HISTORY")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let started = Instant::now();
+    let small_dir = history(10);
+    let large_dir = history(large);
+    eprintln!("generated {large} sessions in {:.1?}", started.elapsed());
+    // Writing 10,000 journals leaves the disk busy writing them back for a
+    // while; timing reads during that would measure the disk, not mend.
+    let _ = std::process::Command::new("sync").status();
+    let small = measure(small_dir.path());
+    let big = measure(large_dir.path());
+    println!("\n| with past sessions | 10 | {large} | ratio |");
+    println!("|---|---|---|---|");
+    for ((name, a), (_, b)) in small.iter().zip(&big) {
+        println!(
+            "| {name} | {:.2} ms | {:.2} ms | {:.2}x |",
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3,
+            b.as_secs_f64() / a.as_secs_f64()
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! A text that fails to render never ends a sitting: it is shown with the
+//! name it could not fill, and the failure is noted with its file and line.
+//! Notes that fail make `mend notes` fail, located, instead of leaving a
+//! section out.
+
+use crate::common::{mend, repo};
+
+/// tests/warnings/M009-maybe-unanswered.yaml with a `say` after the branch
+/// that reads the answer the branch can go around.
+fn exercise(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(repo().join("tests/warnings/M009-maybe-unanswered.yaml"))
+        .unwrap()
+        .replace(
+            "    say: Thank you.",
+            "    say: \"Thank you. You said: {{ answers.feeling }}\"",
+        );
+    let path = dir.join("maybe.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_failed_render_shows_the_name_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(dir.path());
+    let output = mend(&["run", &file, "--partners", "Alex,Sam"])
+        .stdin("2\n")
+        .run();
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stdout
+            .contains("Thank you. You said: [answers.feeling]"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("That's the end of"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stderr.contains(":21:35: error: undefined value in template: `answers.feeling` is undefined (in step `done`)"),
+        "{}",
+        output.stderr
+    );
+    // The notes shown at the end of the sitting fail the same way, and the
+    // sitting still ends well.
+    assert!(
+        output.stderr.contains(":23:25: error: undefined value in template: `answers.feeling` is undefined (in step `notes`)"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stdout.contains("Saved as session"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn notes_that_fail_make_mend_notes_fail_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let file = exercise(dir.path());
+    let run = mend(&["run", &file, "--partners", "Alex,Sam"])
+        .data(data.path())
+        .stdin("2\n")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let notes = mend(&["notes"]).data(data.path()).run();
+    assert_eq!(notes.code, 1, "{}", notes.stdout);
+    assert!(
+        notes
+            .stderr
+            .contains("maybe:23:25: error: undefined value in template"),
+        "{}",
+        notes.stderr
+    );
+}
+
+#[test]
+fn test_plans_and_random_runs_still_report_what_could_not_be_rendered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = exercise(dir.path());
+    std::fs::write(
+        dir.path().join("maybe.test.yaml"),
+        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
+    )
+    .unwrap();
+    let plans = mend(&["test", &file]).run();
+    assert_eq!(plans.code, 1, "{}", plans.stdout);
+    assert!(
+        plans.stdout.contains("maybe.yaml:21:35: error: undefined value in template: `answers.feeling` is undefined (in step `done`)"),
+        "{}",
+        plans.stdout
+    );
+    let random = mend(&["test", "--random", "20", &file]).run();
+    assert_eq!(random.code, 1, "{}", random.stdout);
+    assert!(
+        random.stdout.contains("did not finish: "),
+        "{}",
+        random.stdout
+    );
+}
