@@ -202,6 +202,21 @@ impl Server {
     pub fn answer(&self, token: &str, text: &str) -> Value {
         self.act(token, "/api/answer", json!({"text": text}))
     }
+
+    /// Says yes to "is now a good time to go on?" as often as it is asked
+    /// (of the partner whose pace the exercise follows, else of both).
+    pub fn ready(&self, token: &str) -> Value {
+        let mut view = self.settled(token);
+        while view["waiting"]["kind"] == "ask"
+            && view["waiting"]["question"]
+                .as_str()
+                .unwrap()
+                .contains("is now a good time to go on?")
+        {
+            view = self.answer(token, "Yes");
+        }
+        view
+    }
 }
 
 /// Every entry's text, one per line, as a person would read the page.
@@ -270,12 +285,14 @@ fn one_screen_plays_i_statements_to_the_notes() {
     let retry = server.answer(&token, "You never say hello when I come home.");
     assert_eq!(retry["waiting"]["kind"], "answer");
     assert_eq!(retry["waiting"]["name"], "Sam");
-    assert_eq!(
-        retry["waiting"]["prefill"],
-        "You never say hello when I come home."
-    );
+    // The refused words are shown above an empty box, as in the terminal.
+    assert_eq!(retry["waiting"]["prefill"], "");
     let hints = transcript(&retry);
     assert!(hints.contains("own side"), "{hints}");
+    assert!(
+        hints.contains("You wrote: You never say hello when I come home."),
+        "{hints}"
+    );
     // Where am I, and changing the last answer.
     let there = server.act(&token, "/api/command", json!({"command": "where"}));
     assert!(transcript(&there).contains("It is Sam's turn, as the speaker"));
@@ -310,7 +327,7 @@ fn one_screen_plays_i_statements_to_the_notes() {
         Some(format!("attachment; filename=\"mend-notes-{session}.md\"").as_str())
     );
     assert!(
-        markdown.body.contains("**Alex**: I feel lonely"),
+        markdown.body.contains("Alex (speaker): I feel lonely"),
         "{}",
         markdown.body
     );
@@ -339,7 +356,7 @@ fn a_break_in_the_browser_resumes_in_the_terminal() {
     // While paused, the session is free: the terminal takes it up.
     let resumed = mend(&["resume", &session])
         .data(&server.data)
-        .stdin("I come home and nobody says hello.\n")
+        .stdin("y\ny\nI come home and nobody says hello.\n")
         .run();
     assert!(
         resumed.stdout.contains("Sam (speaker) · question 7 of"),
@@ -347,8 +364,21 @@ fn a_break_in_the_browser_resumes_in_the_terminal() {
         resumed.stdout,
         resumed.stderr
     );
-    // Back in the browser, Resume picks up after the terminal's answer.
+    // Back in the browser, Resume picks up after the terminal's answer,
+    // with the same welcome back as the terminal's.
     let view = server.act(&token, "/api/resume", json!({}));
+    let text = transcript(&view);
+    assert!(text.contains("Welcome back, Alex and Sam"), "{text}");
+    assert!(text.contains("So far in I-statements:"), "{text}");
+    assert!(
+        text.contains("Sam: Sam, what has been hard lately?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("I come home and nobody says hello."),
+        "{text}"
+    );
+    let view = server.ready(&token);
     assert_eq!(view["waiting"]["kind"], "answer", "{view}");
     assert!(
         view["waiting"]["text"]
@@ -388,6 +418,18 @@ fn a_session_paused_in_the_terminal_resumes_in_the_browser() {
     assert_eq!(opened.status, 200, "{}", opened.body);
     let token = opened.json()["token"].as_str().unwrap().to_owned();
     let view = server.settled(&token);
+    // The terminal's welcome back: when it stopped, the question waiting,
+    // the answers so far, then whether now is a good time.
+    let text = transcript(&view);
+    assert!(text.contains("Welcome back, Alex and Sam"), "{text}");
+    assert!(text.contains("I-statements stopped on"), "{text}");
+    assert!(
+        text.contains("The question waiting: When that happens, what do you feel inside?"),
+        "{text}"
+    );
+    assert!(text.contains("We never eat together any more."), "{text}");
+    assert_eq!(view["waiting"]["kind"], "ask", "{view}");
+    let view = server.ready(&token);
     assert_eq!(view["waiting"]["kind"], "answer", "{view}");
     assert_eq!(view["waiting"]["name"], "Alex");
     assert!(
@@ -439,7 +481,8 @@ fn two_devices_answer_only_on_their_own_turn() {
     let watching = server.settled(&therapist);
     assert_eq!(watching["you"]["role"], "therapist");
     assert!(transcript(&watching).contains("Alex: We never eat together any more."));
-    let view = server.act(&alex, "/api/resume", json!({}));
+    server.act(&alex, "/api/resume", json!({}));
+    let view = server.ready(&alex);
     assert_eq!(view["waiting"]["name"], "Alex", "{view}");
 }
 
@@ -694,4 +737,43 @@ fn names_are_checked_before_a_sitting_opens() {
         assert!(reply.status >= 400, "{body}: {}", reply.body);
         assert!(reply.body.contains(why), "{body}: {}", reply.body);
     }
+}
+
+#[test]
+fn the_browser_journals_private_answers_and_safety_words_as_the_terminal_does() {
+    let server = Server::start();
+    let token = server.open();
+    server.settled(&token);
+    server.act(&token, "/api/pick", json!({"exercise": "i-statements"}));
+    server.answer(&token, "No");
+    // "Keep this answer out of the notes" is the terminal's `:private`.
+    let view = server.act(
+        &token,
+        "/api/answer",
+        json!({"text": "We never eat together any more.", "private": true}),
+    );
+    let text = transcript(&view);
+    assert!(
+        text.contains("Alex's answer to this question will stay out of the session notes."),
+        "{text}"
+    );
+    // An answer naming fear brings the safety note back.
+    let notes_before = text.matches("call your local emergency number").count();
+    let view = server.answer(&token, "terrified");
+    let text = transcript(&view);
+    assert_eq!(
+        text.matches("call your local emergency number").count(),
+        notes_before + 1,
+        "{text}"
+    );
+    let view = server.act(&token, "/api/command", json!({"command": "break"}));
+    assert_eq!(view["waiting"]["kind"], "paused", "{view}");
+    let session = view["session"].as_str().unwrap().to_owned();
+    // The notes the terminal writes from that journal: the private answer
+    // kept out, the safety flag and the break kept, as for a terminal sitting.
+    let notes = mend(&["notes", &session]).data(&server.data).ok().stdout;
+    assert!(!notes.contains("We never eat together"), "{notes}");
+    assert!(notes.to_lowercase().contains("safety"), "{notes}");
+    assert!(notes.contains("terrified"), "{notes}");
+    assert!(notes.to_lowercase().contains("break"), "{notes}");
 }

@@ -384,8 +384,12 @@
     const form = el('form', { class: 'answer-form' });
     const box = el('textarea', { id: 'answer', name: 'answer', 'aria-label': label, maxlength: '16000', autocomplete: 'off', spellcheck: 'true' });
     box.value = prefill || '';
+    // The terminal's :private: saved, so the exercise can use it, but kept
+    // out of the session notes.
+    const keep = el('input', { type: 'checkbox', id: 'private', name: 'private' });
     form.append(box,
       el('p', { class: 'info', text: 'Enter sends; Shift+Enter starts a new line.' }),
+      el('label', { class: 'private', for: 'private' }, keep, ' Keep this answer out of the notes'),
       el('div', { class: 'row' }, el('button', { type: 'submit', class: 'primary', text: 'Send' })));
     const submit = () => {
       const text = box.value;
@@ -394,7 +398,7 @@
         box.focus();
         return;
       }
-      send('/api/answer', { text });
+      send('/api/answer', { text, private: keep.checked });
     };
     form.addEventListener('submit', (event) => { event.preventDefault(); submit(); });
     box.addEventListener('keydown', (event) => {
