@@ -4,7 +4,7 @@
 
 use crate::engine::event::Prompt;
 use crate::frontend::command::PlayCommand;
-use crate::frontend::play::{Console, Input, YesNo};
+use crate::frontend::play::{Console, EDIT_HINT, Input, YesNo};
 use crate::web::conversation::{Action, Choice, Conversation, Entry, Offer, Waiting};
 use std::io;
 use std::sync::Arc;
@@ -179,6 +179,10 @@ impl Console for WebConsole {
     }
 
     fn info(&mut self, text: &str) -> io::Result<()> {
+        // The refused words are shown as in the terminal, without its
+        // arrow-key hint: a browser's box has no history to bring back.
+        let text = text.trim_end();
+        let text = text.strip_suffix(EDIT_HINT).unwrap_or(text);
         self.push(Entry::Info {
             text: text.trim_end().to_owned(),
         })

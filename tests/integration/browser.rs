@@ -118,15 +118,17 @@ fn two_partners_play_on_two_devices_with_a_break() {
     asked(&laptop, "When that happens, what do you feel inside?");
     say(&laptop, "lonely");
     asked(&laptop, "Now put it together");
-    // A check sends the answer back with a hint; the words stay in the box.
+    // A check sends the answer back with a hint; the refused words are
+    // shown above an empty box, as in the terminal.
     say(&laptop, "You never talk to me at dinner.");
     laptop.wait_text("Try starting from your own side");
-    let kept = laptop.wait_for(
-        "the refused words back in the box",
+    laptop.wait_text("You wrote: You never talk to me at dinner.");
+    assert!(!laptop.text().contains("brings it back to edit"));
+    let kept = laptop.run(
         "const a = document.querySelector('#answer'); return a && a.value",
+        json!([]),
     );
-    assert_eq!(kept, "You never talk to me at dinner.");
-    laptop.run("document.querySelector('#answer').value = ''", json!([]));
+    assert_eq!(kept, "");
     say(
         &laptop,
         "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
@@ -162,7 +164,17 @@ fn two_partners_play_on_two_devices_with_a_break() {
     banner(&phone, "You are taking a break");
     phone.press("Resume");
     laptop.wait_text("Welcome back, Alex and Sam");
+    laptop.wait_text("Sam asked for it.");
+    // The readiness question, of both (i-statements names no pace).
+    asked(&phone, "Alex, is now a good time to go on?");
+    laptop.press("Yes");
+    asked(&phone, "Sam, is now a good time to go on?");
+    phone.press("Yes");
     asked(&phone, "When that happens, what do you feel inside?");
+    assert!(
+        phone.shows("#private"),
+        "the box offers to keep an answer out of the notes"
+    );
     say(&phone, "invisible");
     asked(&phone, "Now put it together");
     say(
