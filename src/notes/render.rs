@@ -67,10 +67,7 @@ impl NotesTemplate {
                 continue;
             }
             let cannot = |message: String| {
-                anyhow::anyhow!(
-                    "cannot read notes template `{}`: {message}",
-                    path.display()
-                )
+                anyhow::anyhow!("cannot read notes template `{}`: {message}", path.display())
             };
             crate::store::private::open_own(&path).map_err(|e| cannot(e.to_string()))?;
             let text = read_source(&path)

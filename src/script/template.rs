@@ -105,7 +105,10 @@ impl Templates {
             return Err(TemplateError {
                 message: format!("`{removed}` is not a function templates can use"),
                 line: before.matches('\n').count() + 1,
-                column: before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1,
+                column: before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                    .chars()
+                    .count()
+                    + 1,
                 width: removed.len(),
                 help: None,
             });

@@ -237,9 +237,7 @@ fn a_notes_template_that_is_a_link_or_in_a_loose_folder_is_not_used_as_it_is() {
     fs::write(&outside, "Nothing the partners said.\n").unwrap();
     let planted = templates.join("planted.md.j2");
     symlink(&outside, &planted).unwrap();
-    let output = mend(&["notes", "--template", "planted"])
-        .data(&data)
-        .run();
+    let output = mend(&["notes", "--template", "planted"]).data(&data).run();
     assert_eq!(output.code, 1, "{output:?}");
     assert_eq!(
         output.stderr,
@@ -257,8 +255,7 @@ fn a_notes_template_that_is_a_link_or_in_a_loose_folder_is_not_used_as_it_is() {
         .status()
         .is_ok_and(|s| s.success())
     {
-        let (code, out) =
-            within_seconds(mend(&["notes", "--template", "planted"]).data(&data));
+        let (code, out) = within_seconds(mend(&["notes", "--template", "planted"]).data(&data));
         assert_eq!(code, 1, "{out}");
         assert_eq!(
             out,
@@ -283,9 +280,7 @@ fn a_notes_template_another_user_planted_is_not_used() {
     if std::os::unix::fs::chown(&planted, Some(65534), None).is_err() {
         return;
     }
-    let output = mend(&["notes", "--template", "planted"])
-        .data(&data)
-        .run();
+    let output = mend(&["notes", "--template", "planted"]).data(&data).run();
     assert_eq!(output.code, 1, "{output:?}");
     assert_eq!(
         output.stderr,

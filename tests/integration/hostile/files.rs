@@ -137,7 +137,10 @@ fn flow_collections_nested_far_past_the_bound_are_refused_before_parsing() {
         )),
         "{out}"
     );
-    assert!(out.ends_with("\n1 file checked: 1 error, 0 warnings\n"), "{out}");
+    assert!(
+        out.ends_with("\n1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
 }
 
 #[cfg(unix)]
@@ -174,7 +177,10 @@ fn a_fifo_in_a_library_or_as_a_test_plan_is_reported_not_skipped() {
         out.starts_with("ex/pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
         "{out}"
     );
-    assert!(out.ends_with("\n2 files checked: 1 error, 0 warnings\n"), "{out}");
+    assert!(
+        out.ends_with("\n2 files checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
 }
 
 #[cfg(unix)]

@@ -104,7 +104,13 @@ fn debug_is_not_a_function_templates_can_use_and_check_says_so() {
     assert_eq!(checked.code, 1);
     assert!(checked.stdout.starts_with(&expected), "{}", checked.stdout);
     // Before, the run printed the whole render context, variables included.
-    let ran = mend(&["run", &hostile("template-debug.yaml"), "--partners", "Alex,Sam"]).run();
+    let ran = mend(&[
+        "run",
+        &hostile("template-debug.yaml"),
+        "--partners",
+        "Alex,Sam",
+    ])
+    .run();
     assert_eq!(ran.code, 1);
     assert!(ran.stderr.contains(&expected), "{}", ran.stderr);
     assert!(!ran.stdout.contains("secret"), "{}", ran.stdout);
