@@ -68,7 +68,12 @@ impl Session {
         let dir = data.sessions();
         data.ensure(&dir)?;
         let started = clock();
-        let mut suffix = std::process::id() as u64 ^ u64::from(started.timestamp_subsec_nanos());
+        // Sessions started in one process in the same second (a server's
+        // sittings; the clock may not give sub-seconds) differ by a count.
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let count = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut suffix = (std::process::id() as u64 ^ u64::from(started.timestamp_subsec_nanos()))
+            .wrapping_add(count.wrapping_mul(0x9e37));
         loop {
             let id = format!(
                 "{}-{:04x}",
@@ -442,4 +447,43 @@ pub fn first_line(error: &anyhow::Error) -> String {
         .unwrap_or_default()
         .trim_end_matches(':')
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    /// A server's sittings start sessions on several threads at once.
+    #[test]
+    fn sessions_started_together_in_the_same_millisecond_each_get_an_id() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let data = DataDir::open(Some(folder.path())).expect("a data folder");
+        let at = now();
+        let threads = 16;
+        let start = Arc::new(Barrier::new(threads));
+        let made = Arc::new(Barrier::new(threads));
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (data, start, made) = (data.clone(), start.clone(), made.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let session =
+                        Session::create(&data, ["A".into(), "B".into()], Box::new(move || at));
+                    // Every session stays open until all have been made.
+                    made.wait();
+                    session
+                        .map(|s| s.id().to_owned())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut ids: Vec<String> = handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic").expect("a new session"))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), threads);
+    }
 }
