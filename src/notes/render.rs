@@ -87,11 +87,11 @@ impl NotesTemplate {
             .iter()
             .filter_map(|(f, _)| f.strip_suffix(TEMPLATE_SUFFIX))
             .collect();
-        return Err(NotesError::Refused(format!(
+        Err(NotesError::Refused(format!(
             "there is no notes template `{wanted}`; built in: {} (or give a file path, or put one in `{}`)",
             known.join(", "),
             data.templates().display()
-        )));
+        )))
     }
 
     /// Renders `log` as Markdown. `today` decides what counts as due.

@@ -107,9 +107,9 @@ impl Archive {
         })?;
         match version.mend_archive {
             None => {
-                return Err(StoreError::Refused(format!(
-                    "this is not a mend archive (`mend export` writes them)"
-                )));
+                return Err(StoreError::Refused(
+                    "this is not a mend archive (`mend export` writes them)".to_owned(),
+                ));
             }
             Some(v) if v > ARCHIVE_VERSION => {
                 return Err(StoreError::Refused(format!(

@@ -439,10 +439,10 @@ pub fn compile_or_explain(id: &str, source: Source) -> Result<Exercise, StoreErr
         Some(exercise) => Ok(exercise),
         None => {
             let diagnostics = Diagnostics(compiled.diagnostics);
-            return Err(StoreError::Refused(format!(
+            Err(StoreError::Refused(format!(
                 "exercise `{id}` has errors:\n\n{diagnostics}{}",
                 diagnostics.summary()
-            )));
+            )))
         }
     }
 }

@@ -285,11 +285,10 @@ pub fn find(data: &DataDir, id: Option<&str>) -> Result<SessionLog, StoreError> 
         .next()
         {
             Some(log) => Ok(log),
-            None => {
-                return Err(StoreError::Refused(format!(
-                    "there is no unfinished session to resume; `mend sessions` lists them all"
-                )));
-            }
+            None => Err(StoreError::Refused(
+                "there is no unfinished session to resume; `mend sessions` lists them all"
+                    .to_owned(),
+            )),
         },
     }
 }

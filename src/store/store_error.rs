@@ -28,18 +28,20 @@ pub enum StoreError {
     },
     /// Something the store refuses, said in full.
     Refused(String),
+    // The wrapped errors below are boxed: a result carrying a `StoreError`
+    // stays small.
     /// An I/O error that is its own message.
     Os(io::Error),
     /// A serialization error that is its own message.
     Json(serde_json::Error),
     /// The exercise library could not be opened or searched.
-    Library(LibraryError),
+    Library(Box<LibraryError>),
     /// An exercise file could not be read.
-    Unreadable(Diagnostic),
+    Unreadable(Box<Diagnostic>),
     /// A saved run no longer fits its exercise.
-    Restore(RestoreError),
+    Restore(Box<RestoreError>),
     /// A change to a run could not be saved.
-    Save(SaveError),
+    Save(Box<SaveError>),
 }
 
 impl fmt::Display for StoreError {
@@ -114,25 +116,25 @@ impl From<serde_json::Error> for StoreError {
 
 impl From<LibraryError> for StoreError {
     fn from(error: LibraryError) -> Self {
-        StoreError::Library(error)
+        StoreError::Library(Box::new(error))
     }
 }
 
 impl From<Diagnostic> for StoreError {
     fn from(error: Diagnostic) -> Self {
-        StoreError::Unreadable(error)
+        StoreError::Unreadable(Box::new(error))
     }
 }
 
 impl From<SaveError> for StoreError {
     fn from(error: SaveError) -> Self {
-        StoreError::Save(error)
+        StoreError::Save(Box::new(error))
     }
 }
 
 impl From<RestoreError> for StoreError {
     fn from(error: RestoreError) -> Self {
-        StoreError::Restore(error)
+        StoreError::Restore(Box::new(error))
     }
 }
 
