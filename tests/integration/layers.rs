@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// What each top-level module of `src/` may import, lowest layer first.
 /// Leaves: limits, text, markdown, partners < diagnostic < script < engine <
-/// format < store < notes < frontend < playtest < cmd.
+/// format < store < notes < frontend < playtest, web < cmd.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("limits", &[]),
     ("text", &["limits"]),
@@ -106,6 +106,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "web",
+        &[
+            "limits",
+            "text",
+            "markdown",
+            "partners",
+            "diagnostic",
+            "script",
+            "engine",
+            "format",
+            "store",
+            "notes",
+            "frontend",
+        ],
+    ),
+    (
         "lsp",
         &[
             "limits",
@@ -134,6 +150,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "notes",
             "frontend",
             "playtest",
+            "web",
         ],
     ),
 ];
