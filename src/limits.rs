@@ -6,6 +6,11 @@ pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
 /// An exercise file with its YAML aliases expanded (estimated from the
 /// text before parsing): four times the file limit.
 pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
+/// Open flow brackets (`[`, `{`) in a YAML file, counted in its text before
+/// it is parsed: twice the parser's own nesting limit (128), which it
+/// enforces only after scanning the whole flow at a cost that grows with
+/// the square of the depth.
+pub const YAML_FLOW_DEPTH: usize = 256;
 /// Steps in one exercise, counting the steps inside blocks.
 pub const STEPS: usize = 500;
 /// One answer, in characters. Longer answers are refused and asked again.

@@ -57,23 +57,32 @@ impl NotesTemplate {
             });
         }
         let file_names = [format!("{wanted}{TEMPLATE_SUFFIX}"), wanted.to_owned()];
+        let dir = data.templates();
+        // The folder decides what the notes say: it is kept private like the
+        // others (made so again, or refused if it is a link or someone
+        // else's), and a template in it must be a regular file of the user's.
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            data.ensure(&dir)?;
+        }
         for file in &file_names {
-            let path = data.templates().join(file);
-            if path.is_file() {
-                let text = read_source(&path)
-                    .map(|source| source.text.to_string())
-                    .map_err(|d| {
-                        NotesError::Refused(format!(
-                            "cannot read notes template `{}`: {}",
-                            path.display(),
-                            d.message
-                        ))
-                    })?;
-                return Ok(NotesTemplate {
-                    name: path.display().to_string(),
-                    text,
-                });
+            let path = dir.join(file);
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue;
             }
+            let cannot = |message: String| {
+                NotesError::Refused(format!(
+                    "cannot read notes template `{}`: {message}",
+                    path.display()
+                ))
+            };
+            crate::store::private::open_own(&path).map_err(|e| cannot(e.to_string()))?;
+            let text = read_source(&path)
+                .map(|source| source.text.to_string())
+                .map_err(|d| cannot(d.message))?;
+            return Ok(NotesTemplate {
+                name: path.display().to_string(),
+                text,
+            });
         }
         for (file, text) in builtin_templates() {
             if file_names.iter().any(|f| f == file) {
