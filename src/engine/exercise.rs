@@ -227,6 +227,22 @@ impl Exercise {
             })
             .sum()
     }
+
+    /// How many questions every run asks, when that is known before it
+    /// starts: the exercise has no `when`, no `goto` (on a step, an option
+    /// or a refused confirmation), so every run asks the same questions.
+    /// `None` when the path branches, since a total shown then would be
+    /// wrong on some path ("question 12 of 14" at the end of a short one).
+    pub fn fixed_question_count(&self) -> Option<usize> {
+        let branches = self.steps.iter().any(|s| {
+            s.when.is_some()
+                || s.goto.is_some()
+                || s.confirm.as_ref().is_some_and(|c| c.if_no.is_some())
+                || matches!(&s.kind, StepKind::Choose(c)
+                    if c.options.iter().any(|o| o.goto.is_some()))
+        });
+        (!branches).then(|| self.question_count())
+    }
 }
 
 impl Step {

@@ -8,6 +8,7 @@ mod broken;
 mod check;
 mod check_format;
 mod common;
+mod counter;
 mod engine;
 mod fast_paths;
 mod graph;
