@@ -155,7 +155,9 @@ fn play_one(
 ) -> anyhow::Result<Played> {
     let mut run = session.start(exercise, None)?;
     introduce(console, &run)?;
-    if let [first, second, ..] = exercise.roles.as_slice() {
+    if let [first, second, ..] = exercise.roles.as_slice()
+        && exercise.offers_role_swap()
+    {
         let name = |role| {
             partners
                 .get(run.partner_for(role))

@@ -228,6 +228,23 @@ impl Exercise {
             .sum()
     }
 
+    /// Whether asking the couple to swap roles before the exercise starts
+    /// makes a difference: there are two roles with different jobs (their
+    /// descriptions differ) and no swap block, which swaps the roles
+    /// itself so each partner plays both.
+    pub fn offers_role_swap(&self) -> bool {
+        let [first, second] = self.roles.as_slice() else {
+            return false;
+        };
+        let same_job =
+            first.description.trim().to_lowercase() == second.description.trim().to_lowercase();
+        let swaps_itself = self
+            .steps
+            .iter()
+            .any(|s| matches!(s.kind, StepKind::Block { swap: Some(_), .. }));
+        !same_job && !swaps_itself
+    }
+
     /// How many questions every run asks, when that is known before it
     /// starts: the exercise has no `when`, no `goto` (on a step, an option
     /// or a refused confirmation), so every run asks the same questions.
