@@ -142,6 +142,18 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
             ));
         }
     }
+    // A hand-off never announces the turn of the partner who just answered.
+    for (n, echo) in transcript.echoes.iter().enumerate() {
+        let after = transcript.segments.get(n + 1).map_or("", String::as_str);
+        for name in &partners {
+            if echo.starts_with(&format!("{name} ›")) && after.contains(&format!("{name}'s turn"))
+            {
+                problems.push(format!(
+                    "right after `{echo}`, the text says it is {name}'s turn:\n{after}"
+                ));
+            }
+        }
+    }
     if plan.expect.finished == Some(true) {
         if output.code != 0 {
             problems.push(format!("exit code {}: {}", output.code, output.stderr));
