@@ -1,6 +1,6 @@
 //! `mend resume`: coming back from a break with care. A picker when several
-//! sessions wait; then "welcome back": when the break was and who asked for
-//! it, the exercise's answers so far as they were written, and whether now
+//! sessions wait; then "welcome back": when the break was and during whose
+//! turn, the exercise's answers so far as they were written, and whether now
 //! is a good time (asked of the partner whose pace the exercise follows,
 //! else of both). Then the sitting goes on as `mend session` does.
 
@@ -174,7 +174,9 @@ fn short(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// When the break was, who asked for it, and the question waiting.
+/// When the break was, during whose turn, and the question waiting. mend
+/// knows only who was at the keyboard when `:break` was typed, not who
+/// asked for it, so it says no more than that.
 fn when_you_stopped(
     run: Option<&session::RunLog>,
     title: &str,
@@ -193,9 +195,9 @@ fn when_you_stopped(
     let mut text = match stop {
         Some(m) if m.kind == MomentKind::Break => {
             let who = m.by.as_deref().map_or(String::new(), |b| {
-                format!(" {} asked for it.", neutralize(b))
+                format!(", during {}'s turn", neutralize(b))
             });
-            format!("You took a break in {title}{when}.{who}")
+            format!("You took a break in {title}{when}{who}.")
         }
         Some(_) => format!("You stopped {title}{when}."),
         None => format!("{title} stopped{when}, before it was finished."),

@@ -129,7 +129,7 @@ fn a_break_and_a_resume_welcome_the_couple_back_with_care() -> Result<(), rexpec
     let mut p = terminal_in(&["resume"], data.path());
     see(&mut p, "Welcome back, Alex and Sam")?;
     see(&mut p, "You took a break in I-statements on ")?;
-    see(&mut p, "Alex asked for it.")?;
+    see(&mut p, "(just now), during Alex's turn.")?;
     see(
         &mut p,
         "The question waiting: Now put it together as an I-statement:",
@@ -164,7 +164,7 @@ fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
     p.exp_eof()?;
 
     let mut p = terminal_in(&["resume"], data.path());
-    see(&mut p, "Sam asked for it.")?;
+    see(&mut p, "during Sam's turn.")?;
     see(
         &mut p,
         "Alex: Alex, is now a good time for you to hear this?",
@@ -179,7 +179,8 @@ fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
         .data(data.path())
         .ok()
         .stdout;
-    assert!(notes.contains("Sam asked for a break"), "{notes}");
+    assert!(notes.contains("A break, during Sam's turn"), "{notes}");
+    assert!(!notes.contains("asked for a break"), "{notes}");
     assert!(
         notes.contains("Alex said not yet, after a break"),
         "{notes}"
