@@ -14,6 +14,7 @@
 //! - `frontend`: the one play loop and the terminal and piped front-ends
 //! - `lsp`: the language server (`mend lsp`), beside the front-ends
 //! - `playtest`: test plans, their runner, the random walker
+//! - `web`: `mend serve`, the sittings in a browser, over the same play loop
 //! - `cmd`: one file per subcommand
 
 pub mod cmd;
@@ -30,6 +31,7 @@ pub mod playtest;
 pub mod script;
 pub mod store;
 pub mod text;
+pub mod web;
 
 pub use diagnostic::{Diagnostic, Severity, Source};
 pub use engine::{Event, Exercise, Prompt, Reply, Run, RunError};

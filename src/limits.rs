@@ -56,3 +56,21 @@ pub const JOURNAL_COMPACT_BYTES: usize = 1024 * 1024;
 /// 65 answers of the longest kind (16,000 characters) in one exercise, and
 /// 200 times the state of a full `i-statements` run.
 pub const JOURNAL_STATE_BYTES: usize = 1024 * 1024;
+
+/// `mend serve` (docs/serve.md): a request body, at most the longest answer
+/// with every character escaped at its longest in JSON, and room for the rest.
+pub const SERVE_BODY_BYTES: usize = ANSWER_CHARS * 6 + 1024;
+/// Seconds a client has to send a request's headers.
+pub const SERVE_HEADER_SECONDS: u64 = 10;
+/// Seconds a change may take, from its body's first byte to the answer.
+pub const SERVE_CHANGE_SECONDS: u64 = 15;
+/// Seconds a change waits for its sitting before answering with the sitting
+/// busy; shorter than a change may take, so a busy sitting is never
+/// mistaken for a slow client.
+pub const SERVE_SETTLE_SECONDS: u64 = 5;
+/// Wrong keys one address may present within the window before it is
+/// refused for the rest of it.
+pub const SERVE_GUESSES: u32 = 20;
+pub const SERVE_GUESS_WINDOW_SECONDS: u64 = 60;
+/// Sittings one server holds at once (each has a thread); ended ones make room.
+pub const SERVE_SITTINGS: usize = 1000;

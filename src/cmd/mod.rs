@@ -20,6 +20,7 @@ pub(crate) mod notes;
 pub(crate) mod resume;
 pub(crate) mod run;
 pub(crate) mod schema;
+pub(crate) mod serve;
 pub(crate) mod session;
 pub(crate) mod sessions;
 pub(crate) mod sitting;
@@ -81,6 +82,8 @@ pub enum Command {
     Import(import::Args),
     /// Remove everything mend keeps for one couple, after a confirmation
     Erase(erase::Args),
+    /// Sittings in a web browser, at one screen or on two devices
+    Serve(serve::Args),
 }
 
 /// What a command reports back: success, or a failure already explained to the user.
@@ -110,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::execute(args, cli.data.as_deref()),
         Command::Import(args) => import::execute(args, cli.data.as_deref()),
         Command::Erase(args) => erase::execute(args, cli.data.as_deref()),
+        Command::Serve(args) => serve::execute(args, cli.exercises.as_deref(), cli.data.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -7,15 +7,14 @@
 use crate::cmd::Status;
 use crate::cmd::session::{Played, playable, sit};
 use crate::cmd::sitting::{play_session, roles_text};
-use crate::engine::run::Run;
 use crate::frontend::console::{input_is_terminal, open_console};
 use crate::frontend::play::{Console, Input, Outcome};
+use crate::frontend::welcome_back::{Ready, short, welcome_back};
 use crate::store::data_dir::DataDir;
-use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{self, Session, SessionLog};
 use crate::store::session_log::newest;
 use crate::text::neutralize;
-use chrono::{DateTime, Local, Utc};
+use chrono::Local;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -47,35 +46,13 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     let mut pending = session.pending(&log, exercises)?;
     let messages = std::mem::take(&mut pending.messages);
     let title = pending.exercise.title.clone();
-    let pace = pending.exercise.pace.as_ref().map(|p| p.role);
     let mut run = session.resume_run(&mut pending)?;
     if !input_is_terminal() {
         console.info("Reading answers from stdin (not a terminal): one answer per line.")?;
     }
-    let [a, b] = session.partners().clone();
-    console.heading(&format!("Welcome back, {a} and {b}"))?;
-    let stopped = log.unfinished();
-    console.say(&when_you_stopped(
-        stopped,
-        &title,
-        session.now(),
-        stopped.and_then(session::RunLog::waiting_question),
-    ))?;
-    if let Some(recap) = recap(&run, stopped) {
-        console.say(&recap)?;
-    }
-    for message in messages {
-        console.info(&message)?;
-    }
-    let asked: Vec<usize> = match pace {
-        Some(role) => vec![run.partner_for(role)],
-        None => vec![0, 1],
-    };
-    for partner in asked {
-        let name = run.state().partners[partner].clone();
-        let ready = console.confirm(&format!("{name}, is now a good time to go on?"))?;
-        if !ready {
-            session.note(Moment::new(MomentKind::NotReady, session.now()).by(&name))?;
+    match welcome_back(console, &mut session, &log, &run, messages)? {
+        Ready::Yes => {}
+        Ready::NotYet(name) => {
             console.say(&format!(
                 "That's all right, {name}. Nothing is lost. Come back when you are ready: mend resume {}",
                 session.id()
@@ -83,7 +60,6 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
             return Ok(ExitCode::SUCCESS);
         }
     }
-    session.note(Moment::new(MomentKind::Resume, session.now()))?;
     console.say(&roles_text(&run))?;
     let outcome = play_session(console, &mut session, &mut run)?;
     let notes = match outcome {
@@ -162,96 +138,4 @@ pub fn describe(log: &SessionLog) -> String {
         })
         .unwrap_or_default();
     format!("{started} · {partners} · {at}")
-}
-
-/// The first line of `text`, cut at `max` characters with an ellipsis.
-fn short(text: &str, max: usize) -> String {
-    let line = neutralize(text.lines().next().unwrap_or_default().trim());
-    if line.chars().count() <= max {
-        return line;
-    }
-    let cut: String = line.chars().take(max - 1).collect();
-    format!("{}…", cut.trim_end())
-}
-
-/// When the break was, during whose turn, and the question waiting. mend
-/// knows only who was at the keyboard when `:break` was typed, not who
-/// asked for it, so it says no more than that.
-fn when_you_stopped(
-    run: Option<&session::RunLog>,
-    title: &str,
-    now: DateTime<Utc>,
-    question: Option<String>,
-) -> String {
-    let stop = run.and_then(session::RunLog::last_stop);
-    let at = stop.map(|m| m.at).or_else(|| run.and_then(|r| r.saved));
-    let when = at.map_or_else(String::new, |at| {
-        format!(
-            " on {} ({})",
-            at.with_timezone(&Local).format("%a %-d %b at %H:%M"),
-            ago(now - at)
-        )
-    });
-    let mut text = match stop {
-        Some(m) if m.kind == MomentKind::Break => {
-            let who = m.by.as_deref().map_or(String::new(), |b| {
-                format!(", during {}'s turn", neutralize(b))
-            });
-            format!("You took a break in {title}{when}{who}.")
-        }
-        Some(_) => format!("You stopped {title}{when}."),
-        None => format!("{title} stopped{when}, before it was finished."),
-    };
-    if let Some(question) = question {
-        text.push_str(&format!(
-            "\nThe question waiting: {}",
-            neutralize(question.trim())
-        ));
-    }
-    text
-}
-
-fn ago(elapsed: chrono::TimeDelta) -> String {
-    let minutes = elapsed.num_minutes().max(0);
-    match minutes {
-        0 => "just now".to_owned(),
-        1 => "a minute ago".to_owned(),
-        2..=59 => format!("{minutes} minutes ago"),
-        60..=119 => "an hour ago".to_owned(),
-        120..=1439 => format!("{} hours ago", minutes / 60),
-        1440..=2879 => "yesterday".to_owned(),
-        _ => format!("{} days ago", minutes / 1440),
-    }
-}
-
-/// The answers so far in this exercise, as written, each under whose it
-/// was; an answer kept private shows only that it was given.
-fn recap(run: &Run, log: Option<&session::RunLog>) -> Option<String> {
-    let answers = &run.state().answers;
-    if answers.is_empty() {
-        return None;
-    }
-    let private = |index: usize| {
-        log.is_some_and(|l| {
-            l.moments
-                .iter()
-                .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
-        })
-    };
-    let mut lines = vec![format!("So far in {}:", run.exercise().title)];
-    for (index, answer) in answers.iter().enumerate() {
-        let said = match (&answer.text, &answer.label) {
-            _ if private(index) => "(kept out of the notes)".to_owned(),
-            (None, _) => "(skipped)".to_owned(),
-            (Some(_), Some(label)) => label.clone(),
-            (Some(text), None) => text.clone(),
-        };
-        lines.push(format!(
-            "  {}: {}\n    {}",
-            neutralize(&answer.name),
-            short(&answer.question, 72),
-            neutralize(&said).replace('\n', "\n    ")
-        ));
-    }
-    Some(lines.join("\n"))
 }

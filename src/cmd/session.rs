@@ -3,7 +3,7 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::sitting::{farewell, introduce, roles_text, show_notes};
+use crate::cmd::sitting::{farewell, introduce, show_notes};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
 use crate::engine::suggest::suggestions;
@@ -12,6 +12,7 @@ use crate::frontend::command::PlayCommand;
 use crate::frontend::command::break_text;
 use crate::frontend::console::open_console;
 use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
+use crate::frontend::roles::offer_swap;
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::moment::{Moment, MomentKind};
@@ -83,14 +84,13 @@ pub fn sit(
     choices: &[Exercise],
     mut played: Vec<Played>,
 ) -> anyhow::Result<()> {
-    let partners = session.partners().clone();
     let mut go_on = played.last().is_none_or(|p| p.outcome == Outcome::Finished)
         && (played.is_empty() || console.confirm("Would you like to do another exercise?")?);
     while go_on {
         let Some(exercise) = pick(console, choices, &session.ledger_view()?)? else {
             break;
         };
-        let done = play_one(console, session, exercise, &partners)?;
+        let done = play_one(console, session, exercise)?;
         go_on = done.outcome == Outcome::Finished;
         played.push(done);
         go_on = go_on && console.confirm("Would you like to do another exercise?")?;
@@ -151,56 +151,31 @@ fn play_one(
     console: &mut dyn Console,
     session: &mut Session,
     exercise: &Exercise,
-    partners: &[String; 2],
 ) -> anyhow::Result<Played> {
     let mut run = session.start(exercise, None)?;
     introduce(console, &run)?;
-    if let [first, second, ..] = exercise.roles.as_slice()
-        && exercise.offers_role_swap()
-    {
-        let name = |role| {
-            partners
-                .get(run.partner_for(role))
-                .map_or("", String::as_str)
+    // A time-out before the first question: saved, to resume.
+    if let stop @ (YesNo::Break | YesNo::Quit) = offer_swap(console, &mut run)? {
+        session.save(&run)?;
+        let kind = if stop == YesNo::Break {
+            MomentKind::Break
+        } else {
+            MomentKind::Quit
         };
-        let question = format!(
-            "Would you like to swap, so {} is the {} and {} the {}?",
-            name(1),
-            first.label,
-            name(0),
-            second.label
-        );
-        match console.yes_no(&question)? {
-            YesNo::Yes => {
-                if run.swap_roles() {
-                    console.say(&roles_text(&run))?;
-                }
-            }
-            YesNo::No => {}
-            // A time-out before the first question: saved, to resume.
-            stop @ (YesNo::Break | YesNo::Quit) => {
-                session.save(&run)?;
-                let kind = if stop == YesNo::Break {
-                    MomentKind::Break
-                } else {
-                    MomentKind::Quit
-                };
-                session.note(Moment::new(kind, session.now()))?;
-                let outcome = if stop == YesNo::Break {
-                    console.info(break_text(exercise))?;
-                    Outcome::Paused
-                } else {
-                    Outcome::Quit
-                };
-                farewell(console, &run, outcome.clone())?;
-                return Ok(Played {
-                    title: exercise.title.clone(),
-                    outcome,
-                    notes: None,
-                    declined: None,
-                });
-            }
-        }
+        session.note(Moment::new(kind, session.now()))?;
+        let outcome = if stop == YesNo::Break {
+            console.info(break_text(exercise))?;
+            Outcome::Paused
+        } else {
+            Outcome::Quit
+        };
+        farewell(console, &run, outcome.clone())?;
+        return Ok(Played {
+            title: exercise.title.clone(),
+            outcome,
+            notes: None,
+            declined: None,
+        });
     }
     let outcome = play(&mut run, console, &crate::store::session::now, session)?;
     farewell(console, &run, outcome.clone())?;

@@ -4,6 +4,7 @@
 
 use crate::engine::run::Run;
 use crate::frontend::play::{Console, Outcome, play, report_problems};
+pub use crate::frontend::roles::{introduce, roles_text};
 use crate::frontend::screen::markdown_as_text;
 use crate::store::session::Session;
 use anyhow::bail;
@@ -47,31 +48,6 @@ fn saved(console: &mut dyn Console, session: &str, outcome: &Outcome) -> io::Res
             "Everything up to here is saved as session {session}. To go on: mend resume {session}"
         )),
     }
-}
-
-/// The exercise's title and who plays which role.
-pub fn introduce(console: &mut dyn Console, run: &Run) -> io::Result<()> {
-    let exercise = run.exercise();
-    console.heading(&format!(
-        "{} · about {} minutes",
-        exercise.title, exercise.minutes
-    ))?;
-    console.say(&roles_text(run))
-}
-
-/// "Alex (speaker): ...", one line per role, as the question header names them.
-pub fn roles_text(run: &Run) -> String {
-    let partners = &run.state().partners;
-    run.exercise()
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            let name = partners.get(run.partner_for(i)).map_or("", String::as_str);
-            format!("{name} ({}): {}", role.label, role.description.trim())
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// An exercise's notes (Markdown) as text on screen: headings as headings,

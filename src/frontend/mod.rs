@@ -8,9 +8,11 @@ pub(crate) mod console;
 pub(crate) mod passphrase;
 pub(crate) mod play;
 pub(crate) mod repl;
+pub(crate) mod roles;
 pub(crate) mod safety;
 pub(crate) mod screen;
 pub(crate) mod scripted;
+pub(crate) mod welcome_back;
 
 pub use play::{Console, Input, Outcome, PlayError, Recorder, YesNo, play};
 pub use safety::{SAFETY_NOTE, SAFETY_WORDS, safety_words};

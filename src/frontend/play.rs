@@ -402,10 +402,13 @@ pub fn report_problems(run: &Run, console: &mut dyn Console) -> io::Result<()> {
 /// Refused words, shown above an empty prompt (↑ brings them back to edit).
 pub fn refused_words(line: &str) -> String {
     format!(
-        "You wrote: {}\n(↑ brings it back to edit.)",
+        "You wrote: {}\n{EDIT_HINT}",
         crate::text::neutralize(line.trim())
     )
 }
+
+/// How a terminal brings refused words back (a browser's box has no history).
+pub const EDIT_HINT: &str = "(↑ brings it back to edit.)";
 
 /// What Ctrl-C on an empty line asks.
 pub const QUIT_QUESTION: &str = "Leave now? Everything you have answered so far is saved.";

@@ -4,7 +4,7 @@
 //! a flag, so the clinician reading the notes sees it. Not a diagnosis; the
 //! list is in docs/sessions.md ("Safety words") and errs towards flagging.
 
-/// Shown before anything else, in `mend session` and `mend run`, and again
+/// Shown before anything else, in `mend session`, `mend run` and `mend serve`, and again
 /// after an answer that names a safety concern.
 pub const SAFETY_NOTE: &str = "mend supports, and does not replace, guidance from a professional. \
 If there is violence, coercion or fear for anyone's safety in your relationship, \

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// What each top-level module of `src/` may import, lowest layer first.
 /// Leaves: limits, text, markdown, partners < diagnostic < script < engine <
-/// format < store < notes < frontend < playtest < cmd.
+/// format < store < notes < frontend < playtest, web < cmd.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("limits", &[]),
     ("text", &["limits"]),
@@ -103,6 +103,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "web",
+        &[
+            "limits",
+            "text",
+            "markdown",
+            "partners",
+            "diagnostic",
+            "script",
+            "engine",
+            "format",
+            "store",
+            "notes",
+            "frontend",
+        ],
+    ),
+    (
         "lsp",
         &[
             "limits",
@@ -131,6 +147,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "notes",
             "frontend",
             "playtest",
+            "web",
         ],
     ),
 ];

@@ -13,20 +13,26 @@ use mend::playtest::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The exercises this library ships, each with a test plan.
-const EXERCISES: [&str; 14] = [
+const EXERCISES: [&str; 20] = [
     "apology-ritual",
     "behavior-effect-meaning",
     "boundaries",
     "check-in-daily",
     "check-in-weekly",
     "communication-agreement",
+    "doubts-early",
     "i-statements",
+    "intimacy-plan",
+    "joint-project",
     "milestones",
     "needs-forward",
     "pacing",
     "reflective-listening",
     "review-monthly",
+    "self-care-plan",
+    "setback-aftermath",
     "shared-meaning",
+    "transparency-agreement",
     "trigger-plan",
 ];
 
@@ -241,12 +247,13 @@ fn notes_of_a_session_that_ran_every_exercise() {
     let data = tempfile::tempdir().expect("a temporary folder");
     let mut input = String::new();
     let mut played = Vec::new();
-    // The weekly check-in goes first, while the ledger is still empty as its
-    // ledger-free plan expects; later exercises add commitments to it.
-    let weekly_first = EXERCISES
+    // The check-ins that ask about ledger items (the weekly check-in and the
+    // monthly review) go first, while the ledger is still empty as their
+    // ledger-free plans expect; later exercises add items to it.
+    let ledger_readers = ["check-in-weekly", "review-monthly"];
+    let weekly_first = ledger_readers
         .iter()
-        .filter(|id| **id == "check-in-weekly")
-        .chain(EXERCISES.iter().filter(|id| **id != "check-in-weekly"));
+        .chain(EXERCISES.iter().filter(|id| !ledger_readers.contains(id)));
     for id in weekly_first {
         let Some(plan) = plans(id)
             .into_iter()
@@ -336,13 +343,19 @@ exercise_tests! {
     check_in_daily => "check-in-daily",
     check_in_weekly => "check-in-weekly",
     communication_agreement => "communication-agreement",
+    doubts_early => "doubts-early",
     i_statements => "i-statements",
+    intimacy_plan => "intimacy-plan",
+    joint_project => "joint-project",
     milestones => "milestones",
     needs_forward => "needs-forward",
     pacing => "pacing",
     reflective_listening => "reflective-listening",
     review_monthly => "review-monthly",
+    self_care_plan => "self-care-plan",
+    setback_aftermath => "setback-aftermath",
     shared_meaning => "shared-meaning",
+    transparency_agreement => "transparency-agreement",
     trigger_plan => "trigger-plan",
 }
 
@@ -437,6 +450,10 @@ fn tags_filter_the_list() {
         "milestones",
         "pacing",
         "trigger-plan",
+        "intimacy-plan",
+        "transparency-agreement",
+        "joint-project",
+        "self-care-plan",
     ] {
         assert!(
             agreements.lines().any(|l| l.starts_with(&format!("{id} "))),
@@ -446,27 +463,50 @@ fn tags_filter_the_list() {
 }
 
 /// Lewicki et al. (2016): a request for forgiveness matters least, so the
-/// ritual never asks for one; and "not yet" is respected, never argued.
+/// ritual never asks for forgiveness; the partner who apologizes may voice a
+/// hope for it only after the other chose to hear one, and it needs no
+/// answer (Spring: accepting is not forgiving). "Not yet" and "no" are
+/// respected, never argued.
 #[test]
 fn apology_ritual() {
     let transcript = plays_every_plan("apology-ritual");
     let lower = transcript.to_lowercase();
-    assert!(!lower.contains("forgive"), "{transcript}");
-    let after_not_yet = lower
-        .split("not yet is a full answer")
-        .nth(1)
-        .expect("a plan answers not yet");
-    let after_not_yet = after_not_yet
-        .split("well done, both of you")
-        .next()
-        .unwrap_or_default();
-    for pressure in [
-        "are you sure",
-        "reconsider",
-        "try again",
-        "why not",
-        "change your mind",
-    ] {
-        assert!(!after_not_yet.contains(pressure), "{transcript}");
+    let runs: Vec<&str> = lower.split("that's the end of").collect();
+    let mut heard = 0;
+    for run in &runs {
+        for asked in ["do you forgive", "will you forgive", "can you forgive me?"] {
+            assert!(!run.contains(asked), "{transcript}");
+        }
+        match run.find("say it as a hope") {
+            Some(at) => {
+                heard += 1;
+                assert!(run[..at].contains("would you like to hear"), "{transcript}");
+                assert!(
+                    run[at..].contains("nothing needs answering about forgiveness"),
+                    "{transcript}"
+                );
+            }
+            None => assert!(!run.contains("forgive me"), "{transcript}"),
+        }
+    }
+    assert!(
+        heard > 0,
+        "a plan hears a hope for forgiveness:\n{transcript}"
+    );
+    for answer in ["not yet is a full answer", "\"no\" is a full answer"] {
+        let after = lower
+            .split(answer)
+            .nth(1)
+            .expect("a plan gives this answer");
+        let after = after.split("that's the end of").next().unwrap_or_default();
+        for pressure in [
+            "are you sure",
+            "reconsider",
+            "try again",
+            "why not",
+            "change your mind",
+        ] {
+            assert!(!after.contains(pressure), "{transcript}");
+        }
     }
 }

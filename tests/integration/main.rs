@@ -5,6 +5,8 @@ mod agreements;
 mod authoring;
 mod both_partners;
 mod broken;
+#[cfg(unix)]
+mod browser;
 mod check;
 mod check_format;
 mod common;
@@ -25,6 +27,8 @@ mod plans;
 mod properties;
 mod render_failures;
 mod run;
+mod serve;
+mod serve_load;
 mod session;
 mod sessions;
 #[cfg(unix)]
@@ -32,3 +36,4 @@ mod terminal;
 mod view;
 mod warnings;
 mod watch;
+mod webdriver;

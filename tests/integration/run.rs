@@ -151,12 +151,15 @@ fn roles_are_named_by_their_label_on_screen() {
         .run();
     let out = &output.stdout;
     assert!(
-        out.contains("Sam (partner who apologizes): Names what they did"),
+        out.contains("Sam (partner offering the apology): Names what they did"),
         "{out}"
     );
-    assert!(out.contains("Alex (hurt partner) · question 1"), "{out}");
     assert!(
-        out.contains("It is Sam's turn, as the partner who apologizes."),
+        out.contains("Alex (partner receiving the apology) · question 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("It is Alex's turn, as the partner receiving the apology."),
         "{out}"
     );
 }

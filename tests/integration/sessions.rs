@@ -268,7 +268,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
     edited_copy(work.path(), |t| {
         let start = t.find("      - id: statement").unwrap();
         let end = t.find("      - id: reflect").unwrap();
-        format!("{}{}", &t[..start], &t[end..]).replace("version: 1", "version: 2")
+        format!("{}{}", &t[..start], &t[end..]).replace("version: 2", "version: 3")
     });
 
     // Without the statement step, the rest starts at `reflect`.
@@ -282,7 +282,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         .ok();
     let out = &resumed.stdout;
     assert!(
-        out.contains("The exercise `talk` (version 1, now 2) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
+        out.contains("The exercise `talk` (version 2, now 3) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");

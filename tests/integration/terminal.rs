@@ -159,6 +159,9 @@ fn after_a_break_the_hurt_partner_is_asked_first_and_may_say_not_yet()
     );
     see(&mut p, "Alex › ")?;
     p.send_line("1")?;
+    // What Alex most needs acknowledged: passed.
+    see(&mut p, "Alex › ")?;
+    p.send_line("")?;
     see(&mut p, "Sam › ")?;
     p.send_line(":break")?;
     p.exp_eof()?;

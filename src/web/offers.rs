@@ -1,0 +1,97 @@
+//! What the exercise picker offers, from one copy of the compiled library on
+//! a thread of its own: a compiled exercise holds script values that cannot
+//! move between threads, so rather than each sitting compiling the whole
+//! library to show its picker (and keeping what that left behind), sittings
+//! ask this thread with their couple's ledger. The exercise picked is
+//! compiled again by the sitting that plays it.
+
+use crate::engine::exercise::Exercise;
+use crate::engine::ledger::LedgerView;
+use crate::engine::suggest::suggestions;
+use crate::format::library::Library;
+use crate::web::conversation::Offer;
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+/// The offers for a ledger, and problems met (a `suggest` rule that failed).
+pub type Offered = Result<(Vec<Offer>, Vec<String>), String>;
+
+struct Request {
+    ledger: LedgerView,
+    reply: mpsc::Sender<Offered>,
+}
+
+/// A handle on the library thread; cheap to clone, one per sitting.
+#[derive(Clone)]
+pub struct Offers {
+    requests: mpsc::Sender<Request>,
+}
+
+impl Offers {
+    /// Starts the library thread; it compiles the library once, on start.
+    pub fn start(exercises: Option<PathBuf>) -> std::io::Result<Offers> {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        std::thread::Builder::new()
+            .name("library".to_owned())
+            .spawn(move || {
+                let compiled = compile(exercises);
+                for request in inbox {
+                    let answer = match &compiled {
+                        Ok(choices) => Ok(offers(choices, &request.ledger)),
+                        Err(why) => Err(why.clone()),
+                    };
+                    let _ = request.reply.send(answer);
+                }
+            })?;
+        Ok(Offers { requests })
+    }
+
+    /// What to offer a couple with this ledger, suggested exercises first.
+    pub fn for_ledger(&self, ledger: LedgerView) -> Offered {
+        let gone = || "the exercise library is not available".to_owned();
+        let (reply, answer) = mpsc::channel();
+        self.requests
+            .send(Request { ledger, reply })
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+/// Every exercise of the library that compiles (`mend check` explains the others).
+fn compile(exercises: Option<PathBuf>) -> Result<Vec<Exercise>, String> {
+    let library = Library::open(exercises.as_deref()).map_err(|e| e.to_string())?;
+    let choices: Vec<Exercise> = library
+        .compile_all()
+        .into_iter()
+        .filter_map(|(_, compiled)| compiled.exercise)
+        .collect();
+    if choices.is_empty() {
+        return Err(format!(
+            "there is no exercise ready to play in {}; `mend check` shows why",
+            library.describe()
+        ));
+    }
+    Ok(choices)
+}
+
+fn offers(choices: &[Exercise], ledger: &LedgerView) -> (Vec<Offer>, Vec<String>) {
+    let (suggested, problems) = suggestions(choices, ledger);
+    let offer = |exercise: &Exercise, suggested: Option<String>| Offer {
+        id: exercise.id.clone(),
+        title: exercise.title.clone(),
+        minutes: exercise.minutes,
+        summary: exercise.summary.trim().to_owned(),
+        suggested,
+    };
+    let mut list: Vec<Offer> = suggested
+        .iter()
+        .map(|s| offer(s.exercise, Some(s.reason.clone())))
+        .collect();
+    list.extend(
+        choices
+            .iter()
+            .filter(|e| !suggested.iter().any(|s| s.exercise.id == e.id))
+            .map(|e| offer(e, None)),
+    );
+    (list, problems)
+}
