@@ -6,6 +6,11 @@ pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
 /// An exercise file with its YAML aliases expanded (estimated from the
 /// text before parsing): four times the file limit.
 pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
+/// Open flow brackets (`[`, `{`) in a YAML file, counted in its text before
+/// it is parsed: twice the parser's own nesting limit (128), which it
+/// enforces only after scanning the whole flow at a cost that grows with
+/// the square of the depth.
+pub const YAML_FLOW_DEPTH: usize = 256;
 /// Steps in one exercise, counting the steps inside blocks.
 pub const STEPS: usize = 500;
 /// One answer, in characters. Longer answers are refused and asked again.
@@ -74,3 +79,12 @@ pub const SERVE_GUESSES: u32 = 20;
 pub const SERVE_GUESS_WINDOW_SECONDS: u64 = 60;
 /// Sittings one server holds at once (each has a thread); ended ones make room.
 pub const SERVE_SITTINGS: usize = 1000;
+
+/// The largest archive `mend import` reads, and `mend export` writes: it is
+/// read whole, so a file (or a decrypted stream) past this is refused
+/// before it can take the machine's memory.
+pub const ARCHIVE_BYTES: u64 = 256 * 1024 * 1024;
+/// The most work a passphrase archive may ask of scrypt (log2 of N): 2^20
+/// needs 1 GiB. age's encryptor calibrates to about one second (2^18 here);
+/// a file asking more is refused instead of exhausting memory.
+pub const ARCHIVE_SCRYPT_WORK_FACTOR: u8 = 20;

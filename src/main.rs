@@ -5,5 +5,13 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // Rust ignores SIGPIPE, so `mend sessions | head -1` panicked on the
+    // closed pipe ("failed printing to stdout"). With the default action
+    // mend ends quietly there, as other command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: the first thing main does, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     mend::cmd::main()
 }

@@ -44,6 +44,13 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         notes::render(&data, log, None, today).ok()
     })?;
     let mut bytes = archive.to_bytes()?;
+    if bytes.len() as u64 > crate::limits::ARCHIVE_BYTES {
+        anyhow::bail!(
+            "this couple's data is {} MiB, more than the {} MiB an archive may hold (mend import would refuse it); nothing was written",
+            (bytes.len() as u64).div_ceil(1024 * 1024),
+            crate::limits::ARCHIVE_BYTES / (1024 * 1024)
+        );
+    }
     let sealed_to = if !args.recipient.is_empty() {
         Some(SealTo::Recipients(sealed::recipients(&args.recipient)?))
     } else if args.encrypt {

@@ -23,6 +23,13 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     if !meta.is_file() {
         bail!("`{shown}` is not a file; `mend export` writes an archive to a file");
     }
+    if meta.len() > crate::limits::ARCHIVE_BYTES {
+        bail!(
+            "`{shown}` is {} MiB; an archive mend imports holds at most {} MiB, so it was not read",
+            meta.len().div_ceil(1024 * 1024),
+            crate::limits::ARCHIVE_BYTES / (1024 * 1024)
+        );
+    }
     let mut bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{shown}`"))?;
     if sealed::is_sealed(&bytes) {
         let with = match &args.identity {

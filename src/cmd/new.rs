@@ -105,15 +105,21 @@ fn starting_point(args: &Args, exercises: Option<&Path>) -> anyhow::Result<(Stri
         );
     };
     let source = library.find(&args.from)?;
-    let plan = library
-        .test_plan(&args.from)
-        .map(|p| p.text.to_string())
-        .with_context(|| {
-            format!(
-                "exercise `{}` has no test plan to copy; start from `basic` or `turns` instead",
-                args.from
-            )
-        })?;
+    let plan = match library.test_plan(&args.from) {
+        Some(Err(d)) => bail!(
+            "cannot copy the test plan of `{}`: {}",
+            args.from,
+            d.message
+        ),
+        plan => plan.and_then(Result::ok),
+    }
+    .map(|p| p.text.to_string())
+    .with_context(|| {
+        format!(
+            "exercise `{}` has no test plan to copy; start from `basic` or `turns` instead",
+            args.from
+        )
+    })?;
     Ok((source.text.to_string(), plan))
 }
 

@@ -52,7 +52,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
 fn latest(data: &DataDir) -> anyhow::Result<SessionLog> {
     match session::list(data).pop() {
         Some(Ok(log)) => Ok(log),
-        Some(Err((_, error))) => Err(error),
+        Some(Err((_, error))) => Err(error.into()),
         None => bail!("there are no sessions yet; `mend run <exercise>` starts one"),
     }
 }

@@ -86,7 +86,7 @@ fn pick(console: &mut dyn Console, data: &DataDir) -> anyhow::Result<Option<Sess
         .filter_map(Result::ok)
         .collect();
     if waiting.len() <= 1 || !input_is_terminal() {
-        return session::find(data, None).map(Some);
+        return Ok(Some(session::find(data, None)?));
     }
     let list: Vec<String> = waiting
         .iter()

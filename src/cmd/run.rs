@@ -56,5 +56,5 @@ pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise
             (exercise.to_owned(), library.find(exercise)?)
         }
     };
-    compile_or_explain(&id, source)
+    Ok(compile_or_explain(&id, source)?)
 }

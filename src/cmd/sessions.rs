@@ -77,7 +77,7 @@ fn describe(log: &SessionLog) -> String {
     if let Some(warning) = &log.warning {
         out.push_str(&format!(
             "\n  (the last line was cut off: {})",
-            first_line(&anyhow::anyhow!("{warning}"))
+            first_line(warning)
         ));
     }
     if log.runs.is_empty() {

@@ -3,7 +3,9 @@ use crate::diagnostic::report::{Diagnostic, Diagnostics};
 use crate::diagnostic::source::Source;
 use crate::engine::exercise::Exercise;
 use crate::format::compiler::compile;
-use crate::format::library::{Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, read_source};
+use crate::format::library::{
+    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, plan_at, read_source,
+};
 use crate::playtest::walker::Couple;
 use crate::playtest::{plan, runner, walker};
 use std::io::{self, Write};
@@ -189,7 +191,7 @@ fn targets(
                 id: id.clone(),
                 name: id.clone(),
                 source: library.source(id),
-                plan: library.test_plan(id).map(Ok),
+                plan: library.test_plan(id),
             })
             .filter(|t| t.plan.is_some() || !need_plans)
             .collect();
@@ -206,7 +208,7 @@ fn targets(
                 id: id.to_owned(),
                 name: id.to_owned(),
                 source: library.source(id),
-                plan: library.test_plan(id).map(Ok),
+                plan: library.test_plan(id),
             });
             continue;
         }
@@ -226,7 +228,7 @@ fn targets(
         Target {
             name: file.display().to_string(),
             source: read_source(&file),
-            plan: plan.is_file().then(|| read_source(&plan)),
+            plan: plan_at(&plan),
             id,
         }
     }));

@@ -45,6 +45,9 @@ pub struct Run<'e> {
     /// not fill: a broken template never ends a sitting, but each failure
     /// is kept for the front-end to report.
     problems: std::sync::Mutex<Vec<RunError>>,
+    /// The day of the answer being checked, from the time `answer` is
+    /// given: `due_within` counts from it (scripts never read the clock).
+    answer_day: Option<chrono::NaiveDate>,
 }
 
 impl<'e> Run<'e> {
@@ -75,6 +78,7 @@ impl<'e> Run<'e> {
             ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
+            answer_day: None,
             problems: Default::default(),
         }
     }
@@ -127,6 +131,7 @@ impl<'e> Run<'e> {
             ledger_values: LedgerValues::default(),
             entered: None,
             prompt: None,
+            answer_day: None,
             problems: Default::default(),
         })
     }
@@ -268,7 +273,7 @@ impl<'e> Run<'e> {
                     };
                 }
                 // `due_within` counts days from the day of this answer.
-                crate::script::helpers::set_today(now.date_naive());
+                self.answer_day = Some(now.date_naive());
                 if let Some(mode) = ask.date
                     && let Some(reply) = self.date_refusal(mode, &text, now)
                 {
@@ -1022,7 +1027,7 @@ impl<'e> Run<'e> {
         let answer = names.answer().map(rhai::ImmutableString::from);
         let mut scope = self.scope(script.uses(), step, answer.as_ref())?;
         script
-            .test(&mut scope, &self.state.cursor.visits)
+            .test(&mut scope, &self.state.cursor.visits, self.answer_day)
             .map_err(|e| self.script_error(step, &at.0.key(at.1), e))
     }
 
@@ -1031,7 +1036,7 @@ impl<'e> Run<'e> {
         // `vars` is read back after every set script, so it is always there.
         let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
         script
-            .eval(&mut scope, &self.state.cursor.visits)
+            .eval(&mut scope, &self.state.cursor.visits, self.answer_day)
             .map(drop)
             .map_err(|e| self.script_error(step, &path, e))?;
         let vars = scope.get_value::<rhai::Map>("vars").ok_or_else(|| {

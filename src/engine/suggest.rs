@@ -31,7 +31,7 @@ pub fn suggestions<'e>(
         for (rule, reason) in &exercise.suggest {
             let mut scope = Scope::new();
             scope.push_dynamic("ledger", ledger.clone());
-            match rule.test(&mut scope, &visits) {
+            match rule.test(&mut scope, &visits, None) {
                 Ok(true) => {
                     found.push(Suggestion {
                         exercise,

@@ -485,7 +485,7 @@ impl Analysis<'_, '_> {
                 let mut scope = example_scope(ex, example);
                 // A rule that needs run data it does not get here fails to
                 // evaluate; only a clean `false` is reported.
-                if let Ok(false) = check.rule.test(&mut scope, &BTreeMap::new()) {
+                if let Ok(false) = check.rule.test(&mut scope, &BTreeMap::new(), None) {
                     let rule = self.code_text(&check.path.key("rule")).unwrap_or_default();
                     self.warn(
                         &step.path.key("example"),

@@ -103,7 +103,9 @@ impl Library {
         let mut ids: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file())
+            // Not only regular files: a FIFO, device or broken link named like
+            // an exercise is reported when read, never skipped in silence.
+            .filter(|p| !p.is_dir())
             .filter_map(|p| exercise_id(&p))
             .collect();
         ids.sort();
@@ -137,18 +139,20 @@ impl Library {
         }
     }
 
-    /// The test plan beside exercise `id`, if there is one.
-    pub fn test_plan(&self, id: &str) -> Option<Source> {
+    /// The test plan beside exercise `id`, if there is one. Anything under
+    /// the plan's name that cannot be read as one (a FIFO, a folder, a file
+    /// too large or not UTF-8) is an error to report, never "no plan".
+    pub fn test_plan(&self, id: &str) -> Option<Result<Source, Diagnostic>> {
         let file = format!("{id}{TEST_PLAN_SUFFIX}");
         match &self.origin {
             Origin::Dir(dir) => {
                 let path = dir.join(&file);
-                path.is_file().then(|| read_source(&path).ok()).flatten()
+                plan_at(&path)
             }
             Origin::Embedded => embedded::EXERCISES
                 .iter()
                 .find(|(name, _)| *name == file)
-                .map(|(name, text)| Source::new(format!("<built-in>/{name}"), *text)),
+                .map(|(name, text)| Ok(Source::new(format!("<built-in>/{name}"), *text))),
         }
     }
 
@@ -236,6 +240,13 @@ pub fn exercise_id(path: &Path) -> Option<String> {
 
 /// Reads a file for compiling, refusing oversized files before reading them
 /// whole and reporting unreadable ones as diagnostics.
+/// The test plan at `path`: `None` only if nothing at all is there.
+pub fn plan_at(path: &Path) -> Option<Result<Source, Diagnostic>> {
+    std::fs::symlink_metadata(path)
+        .is_ok()
+        .then(|| read_source(path))
+}
+
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
     let mut file = open_regular(path, &name)?;

@@ -66,6 +66,9 @@ pub fn load(source: &Source) -> Loaded {
     if let Some(error) = crate::format::line_breaks::unusual(source) {
         return failed(error);
     }
+    if let Some(error) = too_deep(source) {
+        return failed(error);
+    }
     // The fast path needs no error details: on any error the slow path
     // below finds and locates every problem.
     match serde_yaml::from_str::<ExerciseSpec>(text) {
@@ -82,6 +85,9 @@ pub fn load(source: &Source) -> Loaded {
 /// syntax error at its line and column.
 pub fn parse_yaml(source: &Source) -> Result<Value, Diagnostic> {
     if let Some(error) = crate::format::line_breaks::unusual(source) {
+        return Err(error);
+    }
+    if let Some(error) = too_deep(source) {
         return Err(error);
     }
     serde_yaml::from_str(&source.text).map_err(|e| yaml_syntax_error(source, &e))
@@ -318,6 +324,17 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// Flow collections nested past the bound, refused before the parser
+/// spends minutes on them, with the parser's own message.
+fn too_deep(source: &Source) -> Option<Diagnostic> {
+    let text = &source.text;
+    let at = crate::format::flow_depth::past_limit(text)?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    Some(source.at(line, column, 1, "the YAML nests too deeply".to_owned()))
 }
 
 /// serde's type names, in words a therapist uses.

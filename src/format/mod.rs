@@ -7,6 +7,7 @@ pub(crate) mod aliases;
 pub(crate) mod analysis;
 pub(crate) mod compiler;
 pub(crate) mod control_chars;
+pub(crate) mod flow_depth;
 pub(crate) mod graph;
 pub(crate) mod library;
 pub(crate) mod line_breaks;

@@ -9,5 +9,6 @@ pub(crate) mod completion;
 pub(crate) mod definition;
 pub(crate) mod hover;
 pub(crate) mod keys;
+pub(crate) mod lsp_error;
 pub(crate) mod outline;
 pub(crate) mod server;

@@ -5,6 +5,7 @@
 use crate::diagnostic::report::{Diagnostic, Severity};
 use crate::diagnostic::source::Source;
 use crate::format::compiler::compile_and_analyze;
+use crate::lsp::lsp_error::LspError;
 use crate::lsp::{completion, definition, hover};
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use serde_json::{Value, json};
@@ -21,7 +22,7 @@ fn capabilities() -> Value {
 }
 
 /// Serves one editor over stdin and stdout until it says `exit`.
-pub fn serve_stdio() -> anyhow::Result<()> {
+pub fn serve_stdio() -> Result<(), LspError> {
     let (connection, threads) = Connection::stdio();
     serve(&connection)?;
     drop(connection);
@@ -29,7 +30,7 @@ pub fn serve_stdio() -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn serve(connection: &Connection) -> anyhow::Result<()> {
+pub fn serve(connection: &Connection) -> Result<(), LspError> {
     connection.initialize(capabilities())?;
     let mut open: HashMap<String, String> = HashMap::new();
     for message in &connection.receiver {
@@ -39,7 +40,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<()> {
                     return Ok(());
                 }
                 let response = answer(&open, &request);
-                connection.sender.send(Message::Response(response))?;
+                connection
+                    .sender
+                    .send(Message::Response(response))
+                    .map_err(|_| LspError::Closed)?;
             }
             Message::Notification(note) => {
                 if let Some((uri, text)) = changed_text(&note) {
@@ -49,7 +53,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<()> {
                         "textDocument/publishDiagnostics".to_owned(),
                         json!({ "uri": uri, "diagnostics": diagnostics }),
                     );
-                    connection.sender.send(Message::Notification(publish))?;
+                    connection
+                        .sender
+                        .send(Message::Notification(publish))
+                        .map_err(|_| LspError::Closed)?;
                 } else if note.method == "textDocument/didClose"
                     && let Some(uri) = note
                         .params

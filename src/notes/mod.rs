@@ -2,4 +2,5 @@
 //!
 //! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
+pub mod notes_error;
 pub mod render;

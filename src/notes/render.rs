@@ -14,12 +14,12 @@ use crate::engine::ledger::{AgreementView, CommitmentView};
 use crate::engine::run::Run;
 use crate::engine::state::{Record, RecordKind, RunState};
 use crate::format::library::{builtin_templates, read_source};
+use crate::notes::notes_error::NotesError;
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
 use crate::store::data_dir::DataDir;
 use crate::store::ledger_log;
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{RunLog, SessionLog};
-use anyhow::bail;
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use serde::Serialize;
 use std::path::Path;
@@ -37,7 +37,7 @@ pub struct NotesTemplate {
 impl NotesTemplate {
     /// `NAME` or `PATH`: a file path when one exists there, else a name
     /// looked up in `<data>/templates/` and then among the built-in ones.
-    pub fn find(data: &DataDir, wanted: Option<&str>) -> anyhow::Result<NotesTemplate> {
+    pub fn find(data: &DataDir, wanted: Option<&str>) -> Result<NotesTemplate, NotesError> {
         let wanted = wanted.unwrap_or(DEFAULT_TEMPLATE);
         let as_path = Path::new(wanted);
         if wanted.contains(std::path::MAIN_SEPARATOR) || wanted.contains('/') || as_path.is_file() {
@@ -46,7 +46,10 @@ impl NotesTemplate {
             let text = read_source(as_path)
                 .map(|source| source.text.to_string())
                 .map_err(|d| {
-                    anyhow::anyhow!("cannot read notes template `{wanted}`: {}", d.message)
+                    NotesError::Refused(format!(
+                        "cannot read notes template `{wanted}`: {}",
+                        d.message
+                    ))
                 })?;
             return Ok(NotesTemplate {
                 name: wanted.to_owned(),
@@ -54,23 +57,32 @@ impl NotesTemplate {
             });
         }
         let file_names = [format!("{wanted}{TEMPLATE_SUFFIX}"), wanted.to_owned()];
+        let dir = data.templates();
+        // The folder decides what the notes say: it is kept private like the
+        // others (made so again, or refused if it is a link or someone
+        // else's), and a template in it must be a regular file of the user's.
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            data.ensure(&dir)?;
+        }
         for file in &file_names {
-            let path = data.templates().join(file);
-            if path.is_file() {
-                let text = read_source(&path)
-                    .map(|source| source.text.to_string())
-                    .map_err(|d| {
-                        anyhow::anyhow!(
-                            "cannot read notes template `{}`: {}",
-                            path.display(),
-                            d.message
-                        )
-                    })?;
-                return Ok(NotesTemplate {
-                    name: path.display().to_string(),
-                    text,
-                });
+            let path = dir.join(file);
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue;
             }
+            let cannot = |message: String| {
+                NotesError::Refused(format!(
+                    "cannot read notes template `{}`: {message}",
+                    path.display()
+                ))
+            };
+            crate::store::private::open_own(&path).map_err(|e| cannot(e.to_string()))?;
+            let text = read_source(&path)
+                .map(|source| source.text.to_string())
+                .map_err(|d| cannot(d.message))?;
+            return Ok(NotesTemplate {
+                name: path.display().to_string(),
+                text,
+            });
         }
         for (file, text) in builtin_templates() {
             if file_names.iter().any(|f| f == file) {
@@ -84,27 +96,24 @@ impl NotesTemplate {
             .iter()
             .filter_map(|(f, _)| f.strip_suffix(TEMPLATE_SUFFIX))
             .collect();
-        bail!(
+        Err(NotesError::Refused(format!(
             "there is no notes template `{wanted}`; built in: {} (or give a file path, or put one in `{}`)",
             known.join(", "),
             data.templates().display()
-        )
+        )))
     }
 
     /// Renders `log` as Markdown. `today` decides what counts as due.
-    pub fn render(&self, context: &NotesContext) -> anyhow::Result<String> {
+    pub fn render(&self, context: &NotesContext) -> Result<String, NotesError> {
         let mut templates = Templates::new();
         // The internal name ends in `.md`, so every value is escaped,
         // whatever the file is called.
         let internal = format!("session-notes{MARKDOWN_SUFFIX}");
         let located = |e: crate::script::template::TemplateError| {
-            anyhow::anyhow!(
+            NotesError::Refused(format!(
                 "notes template `{}`, line {}, column {}: {}",
-                self.name,
-                e.line,
-                e.column,
-                e.message
-            )
+                self.name, e.line, e.column, e.message
+            ))
         };
         let text = templates.add(&internal, &self.text).map_err(located)?;
         let notes = templates.render(&text, context).map_err(located)?;
@@ -120,7 +129,7 @@ pub fn render(
     log: &SessionLog,
     template: Option<&str>,
     today: NaiveDate,
-) -> anyhow::Result<String> {
+) -> Result<String, NotesError> {
     let template = NotesTemplate::find(data, template)?;
     template.render(&NotesContext::new(data, log, today)?)
 }
@@ -314,7 +323,11 @@ fn duration(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
 
 impl NotesContext {
     /// The context with times in this machine's local time.
-    pub fn new(data: &DataDir, log: &SessionLog, today: NaiveDate) -> anyhow::Result<NotesContext> {
+    pub fn new(
+        data: &DataDir,
+        log: &SessionLog,
+        today: NaiveDate,
+    ) -> Result<NotesContext, NotesError> {
         let started = log.started().unwrap_or_default();
         let offset = Local.offset_from_utc_datetime(&started.naive_utc()).fix();
         Self::with_offset(data, log, today, offset)
@@ -326,13 +339,13 @@ impl NotesContext {
         log: &SessionLog,
         today: NaiveDate,
         offset: FixedOffset,
-    ) -> anyhow::Result<NotesContext> {
+    ) -> Result<NotesContext, NotesError> {
         let zone = Zone(offset);
         let Some(partners) = log.partners().cloned() else {
-            bail!(
+            return Err(NotesError::Refused(format!(
                 "session {} has no partners recorded; there is nothing to write notes from",
                 log.id
-            );
+            )));
         };
         let started = log.started().unwrap_or_default();
         let ended = log

@@ -2,8 +2,9 @@
 //! typed, case-insensitively, and never fails on odd input.
 
 use crate::script::due::Timing;
+use crate::script::eval_facts::{EvalFacts, fallback_day};
 use crate::script::words::{Phrase, Words, word_count};
-use rhai::{Array, Engine, ImmutableString};
+use rhai::{Array, Engine, ImmutableString, NativeCallContext};
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
@@ -66,9 +67,17 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("is_due", is_due);
     engine.register_fn("is_ongoing", is_ongoing);
     engine.register_fn("is_ambiguous_date", is_ambiguous_date);
-    engine.register_fn("due_within", due_within);
-    engine.register_fn("visits", |step: &str| {
-        crate::script::rhai_script::visits_of(step) as i64
+    engine.register_fn(
+        "due_within",
+        |context: NativeCallContext, s: &str, days: i64| {
+            let today = EvalFacts::read(&context, |facts| facts.and_then(|f| f.today));
+            due_within(s, days, today.unwrap_or_else(fallback_day))
+        },
+    );
+    engine.register_fn("visits", |context: NativeCallContext, step: &str| {
+        EvalFacts::read(&context, |facts| {
+            facts.and_then(|f| f.visits.get(step).copied()).unwrap_or(0)
+        }) as i64
     });
 }
 
@@ -94,23 +103,9 @@ fn timing(s: &str) -> Timing {
     crate::script::due::read_timing(s, today)
 }
 
-thread_local! {
-    /// The day `due_within` counts from: the day of the answer being
-    /// checked, set by the engine (scripts never read the clock).
-    static TODAY: std::cell::Cell<Option<chrono::NaiveDate>> = const { std::cell::Cell::new(None) };
-}
-
-/// Sets the day `due_within` counts from, for the answer about to be checked.
-pub fn set_today(today: chrono::NaiveDate) {
-    TODAY.set(Some(today));
-}
-
-/// True when the words name a date no later than `days` days after the
-/// day of the answer (and not before it).
-pub fn due_within(s: &str, days: i64) -> bool {
-    let today = TODAY
-        .get()
-        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
+/// True when the words name a date no later than `days` days after
+/// `today`, the day of the answer (and not before it).
+pub fn due_within(s: &str, days: i64, today: chrono::NaiveDate) -> bool {
     crate::script::due::parse_due(s, today)
         .map(|date| (date - today).num_days())
         .is_some_and(|ahead| (0..=days).contains(&ahead))
@@ -270,12 +265,12 @@ mod tests {
     #[test]
     fn due_within_counts_from_the_day_of_the_answer() {
         // 2026-11-25 is a Wednesday.
-        set_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
-        assert!(due_within("in 2 weeks", 14));
-        assert!(due_within("by Friday", 2));
-        assert!(!due_within("in 3 weeks", 14));
-        assert!(!due_within("2026-11-20", 14), "a date already past");
-        assert!(!due_within("soon", 14));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert!(due_within("in 2 weeks", 14, today));
+        assert!(due_within("by Friday", 2, today));
+        assert!(!due_within("in 3 weeks", 14, today));
+        assert!(!due_within("2026-11-20", 14, today), "a date already past");
+        assert!(!due_within("soon", 14, today));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub(crate) mod code_tokens;
 pub(crate) mod due;
+pub(crate) mod eval_facts;
 pub(crate) mod fast_expr;
 pub(crate) mod fast_scope;
 pub(crate) mod fast_text;

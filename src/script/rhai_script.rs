@@ -4,18 +4,19 @@
 //! exercise file can never read a file, hang the program or exhaust memory.
 
 use crate::limits;
+use crate::script::eval_facts::EvalFacts;
 use crate::script::fast_expr::FastExpr;
 use crate::script::fast_scope::FastScope;
 use crate::script::scope_names::{ScopeName, Visits};
 use crate::script::text_error::TextError;
 use crate::script::uses::Uses;
+use chrono::NaiveDate;
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{AST, Dynamic, Engine, EvalAltResult, ImmutableString, Position, Scope};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// A compiled rhai expression or statement block.
@@ -41,13 +42,13 @@ pub struct Call {
 }
 
 thread_local! {
-    static ENGINE: Engine = sandbox();
+    /// One sandbox per thread; its default tag is set to each evaluation's
+    /// `EvalFacts` just before that evaluation.
+    static ENGINE: RefCell<Engine> = RefCell::new(sandbox());
     /// The scopes scripts were last compiled against, by their names: an
     /// exercise compiles all its scripts against two or three name lists.
     static COMPILE_SCOPES: RefCell<Vec<(Vec<String>, Scope<'static>)>> =
         const { RefCell::new(Vec::new()) };
-    /// Visit counts of the run being evaluated, read by `visits(step)`.
-    static VISITS: RefCell<Visits> = const { RefCell::new(BTreeMap::new()) };
     /// When the evaluation running now must stop.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
@@ -107,7 +108,7 @@ impl Script {
 
     fn compile(text: &str, names: &[&str], expression: bool) -> Result<Script, ScriptError> {
         let ast = with_compile_scope(names, |scope| {
-            ENGINE.with(|engine| {
+            ENGINE.with_borrow(|engine| {
                 if expression {
                     engine.compile_expression_with_scope(scope, text)
                 } else {
@@ -174,16 +175,29 @@ impl Script {
         fast.test(names)
     }
 
-    /// Evaluates with the given scope; `visits` feeds the `visits(step)` helper.
-    pub fn eval(&self, scope: &mut Scope, visits: &Visits) -> Result<Dynamic, ScriptError> {
-        if self.uses.has(ScopeName::Visits) {
-            VISITS.with(|v| v.borrow_mut().clone_from(visits));
-        }
+    /// Evaluates with the given scope; `visits` feeds the `visits(step)`
+    /// helper and `today` (the day of the answer) `due_within`.
+    pub fn eval(
+        &self,
+        scope: &mut Scope,
+        visits: &Visits,
+        today: Option<NaiveDate>,
+    ) -> Result<Dynamic, ScriptError> {
+        let facts = EvalFacts {
+            visits: if self.uses.has(ScopeName::Visits) {
+                visits.clone()
+            } else {
+                Visits::new()
+            },
+            today,
+        };
         DEADLINE.set(Some(
             Instant::now() + Duration::from_millis(limits::SCRIPT_MILLISECONDS),
         ));
         let result = ENGINE.with(|engine| {
+            engine.borrow_mut().set_default_tag(Dynamic::from(facts));
             engine
+                .borrow()
                 .eval_ast_with_scope::<Dynamic>(scope, &self.ast)
                 .map_err(|e| runtime_error(&e))
         });
@@ -192,8 +206,13 @@ impl Script {
     }
 
     /// Evaluates a condition, insisting on a true/false result.
-    pub fn test(&self, scope: &mut Scope, visits: &Visits) -> Result<bool, ScriptError> {
-        let value = self.eval(scope, visits)?;
+    pub fn test(
+        &self,
+        scope: &mut Scope,
+        visits: &Visits,
+        today: Option<NaiveDate>,
+    ) -> Result<bool, ScriptError> {
+        let value = self.eval(scope, visits, today)?;
         value.as_bool().map_err(|type_name| ScriptError {
             message: format!("expected true or false, but the expression gave {type_name}"),
             line: 1,
@@ -237,10 +256,6 @@ fn with_compile_scope<T>(names: &[&str], f: impl FnOnce(&Scope) -> T) -> T {
     })
 }
 
-pub(crate) fn visits_of(step: &str) -> u32 {
-    VISITS.with(|v| v.borrow().get(step).copied().unwrap_or(0))
-}
-
 /// Functions rhai handles itself, before looking for registered ones.
 const KEYWORD_FUNCTIONS: [&str; 7] = [
     "Fn",
@@ -254,7 +269,7 @@ const KEYWORD_FUNCTIONS: [&str; 7] = [
 
 thread_local! {
     /// The names of every function the sandbox registers, sorted.
-    static FUNCTIONS: Vec<String> = ENGINE.with(|engine| {
+    static FUNCTIONS: Vec<String> = ENGINE.with_borrow(|engine| {
         let mut names: Vec<String> = engine
             .gen_fn_signatures(true)
             .iter()
@@ -332,7 +347,7 @@ mod tests {
 
     fn eval(text: &str) -> Result<Dynamic, ScriptError> {
         let script = Script::statements(text, &[])?;
-        script.eval(&mut Scope::new(), &BTreeMap::new())
+        script.eval(&mut Scope::new(), &Visits::new(), None)
     }
 
     #[test]
@@ -385,7 +400,7 @@ mod tests {
             assert_eq!(unknown(&script), [(name.to_owned(), false, 1, 1)], "{text}");
             // ...and even were that check fooled, the engine has no such function.
             let error = script
-                .eval(&mut Scope::new(), &BTreeMap::new())
+                .eval(&mut Scope::new(), &Visits::new(), None)
                 .unwrap_err();
             assert!(
                 error.message.starts_with("Function not found"),

@@ -37,6 +37,11 @@ struct CompiledTemplate {
     fast: Option<FastText>,
 }
 
+/// minijinja's globals that exercises never need: `debug()` prints the whole
+/// render context (every answer and variable) into the text. A template that
+/// reads one is refused when the file is checked.
+const REMOVED_GLOBALS: [&str; 1] = ["debug"];
+
 impl Default for Templates {
     fn default() -> Self {
         Self::new()
@@ -49,6 +54,9 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(limits::TEMPLATE_FUEL));
         env.set_recursion_limit(limits::TEMPLATE_RECURSION);
+        for name in REMOVED_GLOBALS {
+            env.remove_global(name);
+        }
         env.set_auto_escape_callback(|name| {
             if name.ends_with(MARKDOWN_SUFFIX) {
                 AutoEscape::Custom("markdown".into())
@@ -87,6 +95,24 @@ impl Templates {
         self.env
             .add_template_owned(name.clone(), source.to_owned())
             .map_err(|e| located(&e, source))?;
+        if let Some(removed) = self.env.get_template(&name).ok().and_then(|t| {
+            let names = t.undeclared_variables(false);
+            REMOVED_GLOBALS.into_iter().find(|r| names.contains(*r))
+        }) {
+            self.env.remove_template(&name);
+            let at = source.find(removed).unwrap_or(0);
+            let before = &source[..at];
+            return Err(TemplateError {
+                message: format!("`{removed}` is not a function templates can use"),
+                line: before.matches('\n').count() + 1,
+                column: before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                    .chars()
+                    .count()
+                    + 1,
+                width: removed.len(),
+                help: None,
+            });
+        }
         let compiled = CompiledTemplate {
             uses: Uses::scan(source),
             // Markdown templates escape every value; only minijinja does that.

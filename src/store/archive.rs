@@ -10,7 +10,7 @@ use crate::store::journal;
 use crate::store::ledger_log;
 use crate::store::private;
 use crate::store::session_log::journal_path;
-use anyhow::{Context, bail};
+use crate::store::store_error::{Doing, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -55,13 +55,13 @@ impl Archive {
         found: &CoupleData,
         exported: DateTime<Utc>,
         notes: impl Fn(&crate::store::session_log::SessionLog) -> Option<String>,
-    ) -> anyhow::Result<Archive> {
+    ) -> Result<Archive, StoreError> {
         let mut sessions = Vec::new();
         for log in &found.sessions {
             let bytes = private::read(&log.path)
-                .with_context(|| format!("cannot read `{}`", log.path.display()))?;
+                .doing(|| format!("cannot read `{}`", log.path.display()))?;
             let journal = String::from_utf8(bytes)
-                .with_context(|| format!("`{}` is not UTF-8 text", log.path.display()))?;
+                .doing(|| format!("`{}` is not UTF-8 text", log.path.display()))?;
             sessions.push(ArchivedSession {
                 id: log.id.clone(),
                 journal,
@@ -76,7 +76,7 @@ impl Archive {
             ),
             Some(path) => Some(
                 serde_json::from_slice(&private::read(path)?)
-                    .with_context(|| format!("the ledger `{}` cannot be read", path.display()))?,
+                    .doing(|| format!("the ledger `{}` cannot be read", path.display()))?,
             ),
             None => None,
         };
@@ -89,7 +89,7 @@ impl Archive {
         })
     }
 
-    pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {
+    pub fn to_bytes(&self) -> Result<Vec<u8>, StoreError> {
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -97,37 +97,42 @@ impl Archive {
 
     /// Reads an archive, checking that each journal in it is one of this
     /// couple's and reads whole, before anything is written.
-    pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Archive> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Archive, StoreError> {
         #[derive(Deserialize)]
         struct Version {
             mend_archive: Option<u32>,
         }
         let version: Version = serde_json::from_slice(bytes).map_err(|_| {
-            anyhow::anyhow!("this is not a mend archive (`mend export` writes them)")
+            StoreError::Refused("this is not a mend archive (`mend export` writes them)".to_owned())
         })?;
         match version.mend_archive {
-            None => bail!("this is not a mend archive (`mend export` writes them)"),
-            Some(v) if v > ARCHIVE_VERSION => bail!(
-                "this archive was written by a newer mend (archive version {v}); update mend to import it"
-            ),
+            None => {
+                return Err(StoreError::Refused(
+                    "this is not a mend archive (`mend export` writes them)".to_owned(),
+                ));
+            }
+            Some(v) if v > ARCHIVE_VERSION => {
+                return Err(StoreError::Refused(format!(
+                    "this archive was written by a newer mend (archive version {v}); update mend to import it"
+                )));
+            }
             Some(_) => {}
         }
-        let archive: Archive = serde_json::from_slice(bytes).context("the archive is damaged")?;
+        let archive: Archive =
+            serde_json::from_slice(bytes).doing(|| "the archive is damaged".to_owned())?;
         let couple = couple_key(&archive.partners);
         for session in &archive.sessions {
             let read = journal::parse(&session.id, session.journal.as_bytes())
-                .with_context(|| format!("session {} in the archive is damaged", session.id))?;
+                .doing(|| format!("session {} in the archive is damaged", session.id))?;
             let folded = journal::fold(read.lines);
             let theirs = folded
                 .start
                 .is_some_and(|s| couple_key(&s.partners) == couple);
             if !theirs {
-                bail!(
+                return Err(StoreError::Refused(format!(
                     "session {} in the archive is not {} and {}'s; the archive was changed after it was written",
-                    session.id,
-                    archive.partners[0],
-                    archive.partners[1]
-                );
+                    session.id, archive.partners[0], archive.partners[1]
+                )));
             }
         }
         Ok(archive)
@@ -137,7 +142,7 @@ impl Archive {
     /// file (a session already here with the same text is left as it is;
     /// one with other text stops the import before anything is written),
     /// then brings the couple's ledger up to date from them.
-    pub fn import(&self, data: &DataDir) -> anyhow::Result<Imported> {
+    pub fn import(&self, data: &DataDir) -> Result<Imported, StoreError> {
         let dir = data.sessions();
         data.ensure(&dir)?;
         let mut imported = Imported::default();
@@ -148,22 +153,24 @@ impl Archive {
                 Ok(existing) if existing == session.journal.as_bytes() => {
                     imported.already.push(session.id.clone());
                 }
-                Ok(_) => bail!(
-                    "session {} is already here with other content; nothing was imported (`mend sessions` lists it)",
-                    session.id
-                ),
+                Ok(_) => {
+                    return Err(StoreError::Refused(format!(
+                        "session {} is already here with other content; nothing was imported (`mend sessions` lists it)",
+                        session.id
+                    )));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => new.push((path, session)),
                 Err(e) => {
-                    return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
+                    return Err(e).doing(|| format!("cannot read `{}`", path.display()));
                 }
             }
         }
         for (path, session) in new {
             let mut file = private::create_new_append(&path)
-                .with_context(|| format!("cannot create `{}`", path.display()))?;
+                .doing(|| format!("cannot create `{}`", path.display()))?;
             file.write_all(session.journal.as_bytes())
                 .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
+                .doing(|| format!("cannot write `{}`", path.display()))?;
             imported.added.push(session.id.clone());
         }
         for id in &imported.added {

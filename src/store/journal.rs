@@ -21,7 +21,7 @@ use crate::store::moment::Moment;
 use crate::store::private;
 use crate::store::save_error::SaveError;
 use crate::store::state_delta::{self, StateChange};
-use anyhow::{Context, bail};
+use crate::store::store_error::{Doing, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -153,9 +153,9 @@ fn compact_after(len: u64) -> u64 {
 
 impl Journal {
     /// Creates a new journal; fails if one is already there.
-    pub fn create(path: &Path) -> anyhow::Result<Journal> {
+    pub fn create(path: &Path) -> Result<Journal, StoreError> {
         let file = private::create_new_append(path)
-            .with_context(|| format!("cannot create session journal `{}`", path.display()))?;
+            .doing(|| format!("cannot create session journal `{}`", path.display()))?;
         Ok(Journal {
             file,
             path: path.to_owned(),
@@ -169,9 +169,13 @@ impl Journal {
     /// Opens an existing journal for appending, first cutting off a torn
     /// last line (at `valid_len`) so new lines never follow a broken one.
     /// `base` is the last exercise's state as the journal holds it.
-    pub fn reopen(path: &Path, valid_len: u64, base: Option<RunState>) -> anyhow::Result<Journal> {
+    pub fn reopen(
+        path: &Path,
+        valid_len: u64,
+        base: Option<RunState>,
+    ) -> Result<Journal, StoreError> {
         let file = private::open_append(path)
-            .with_context(|| format!("cannot open session journal `{}`", path.display()))?;
+            .doing(|| format!("cannot open session journal `{}`", path.display()))?;
         if file.metadata()?.len() > valid_len {
             file.set_len(valid_len)?;
             file.sync_data()?;
@@ -246,7 +250,7 @@ impl Journal {
         self.base = Some(state.clone());
         // An exercise over: what `:back` replaced is not kept.
         if state.cursor.at.is_none() && std::mem::take(&mut self.revised) {
-            let compacted = self.compact().with_context(|| {
+            let compacted = self.compact().doing(|| {
                 format!(
                     "the last change is saved, but session journal `{}` could not be compacted",
                     self.path.display()
@@ -274,10 +278,10 @@ impl Journal {
         self.file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data())
-            .with_context(|| format!("cannot write session journal `{}`", self.path.display()))?;
+            .doing(|| format!("cannot write session journal `{}`", self.path.display()))?;
         self.len += bytes.len() as u64;
         if self.len > self.compact_at {
-            self.compact().with_context(|| {
+            self.compact().doing(|| {
                 format!(
                     "the last change is saved, but session journal `{}` could not be compacted",
                     self.path.display()
@@ -291,7 +295,7 @@ impl Journal {
     /// `write_atomic` makes a crash leave the old file or the new one, whole.
     /// The session's lock is a separate file, so it holds throughout; the
     /// journal itself is a new file afterwards, so it is opened again.
-    fn compact(&mut self) -> anyhow::Result<()> {
+    fn compact(&mut self) -> Result<(), StoreError> {
         let read = read(&self.path)?;
         let mut bytes = Vec::new();
         for line in fold(read.lines).lines() {
@@ -300,7 +304,7 @@ impl Journal {
         }
         write_atomic(&self.path, &bytes)?;
         self.file = private::open_append(&self.path)
-            .with_context(|| format!("cannot open session journal `{}`", self.path.display()))?;
+            .doing(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
         self.compact_at = compact_after(self.len);
         Ok(())
@@ -403,7 +407,7 @@ pub struct Read {
 /// Reads journal bytes. A last line that is cut off or unreadable is what a
 /// crash mid-write leaves: it is skipped with a warning. An unreadable line
 /// anywhere else means the file was damaged: an error naming the line.
-pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Read, StoreError> {
     let mut read = Read::default();
     let mut offset = 0usize;
     let mut number = 0usize;
@@ -440,9 +444,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
                     Err(e) => e.to_string().replace(" at line 1 column ", " at column "),
                     Ok(_) => "the line is incomplete".to_owned(),
                 };
-                bail!(
+                return Err(StoreError::Refused(format!(
                     "session journal `{name}` is damaged at line {number}: {why}\n(mend will not guess at what it held; a copy of the file with that line removed would load)"
-                );
+                )));
             }
         }
         offset = next;
@@ -451,9 +455,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> anyhow::Result<Read> {
     Ok(read)
 }
 
-pub fn read(path: &Path) -> anyhow::Result<Read> {
+pub fn read(path: &Path) -> Result<Read, StoreError> {
     let bytes = private::read(path)
-        .with_context(|| format!("cannot read session journal `{}`", path.display()))?;
+        .doing(|| format!("cannot read session journal `{}`", path.display()))?;
     parse(&path.display().to_string(), &bytes)
 }
 

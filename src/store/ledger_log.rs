@@ -18,7 +18,7 @@ use crate::store::data_dir::DataDir;
 use crate::store::ledger_file;
 use crate::store::private;
 use crate::store::session_log::{SessionLog, list, readable};
-use anyhow::Context;
+use crate::store::store_error::{Doing, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -108,7 +108,7 @@ fn pending_path(data: &DataDir, session: &str, run: usize) -> PathBuf {
 /// Reads a couple's history. Writes nothing: what a crash left pending
 /// and, in a data folder from an earlier version, what only the journals
 /// hold are added in memory (`record` and `Session` store them).
-pub fn read(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
+pub fn read(data: &DataDir, partners: &[String; 2]) -> Result<LedgerLog, StoreError> {
     let (mut log, damaged) = match read_file(data, partners) {
         Ok(log) => (log, false),
         // The journals are the record: a damaged history is read from them.
@@ -137,12 +137,12 @@ pub fn read(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog>
     Ok(log)
 }
 
-fn read_file(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
+fn read_file(data: &DataDir, partners: &[String; 2]) -> Result<LedgerLog, StoreError> {
     read_history(&history_path(data, partners), partners)
 }
 
 /// A history file as it is (nothing pending or from the journals added).
-pub fn read_history(path: &Path, partners: &[String; 2]) -> anyhow::Result<LedgerLog> {
+pub fn read_history(path: &Path, partners: &[String; 2]) -> Result<LedgerLog, StoreError> {
     let path = path.to_owned();
     let mut log = LedgerLog {
         partners: partners.clone(),
@@ -151,7 +151,7 @@ pub fn read_history(path: &Path, partners: &[String; 2]) -> anyhow::Result<Ledge
     let bytes = match private::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(log),
-        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        Err(e) => return Err(e).doing(|| format!("cannot read `{}`", path.display())),
     };
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     for (n, line) in lines.iter().enumerate() {
@@ -168,7 +168,7 @@ pub fn read_history(path: &Path, partners: &[String; 2]) -> anyhow::Result<Ledge
             // its journal, and is added again from there.
             Err(_) if is_last => {}
             Err(e) => {
-                return Err(e).with_context(|| {
+                return Err(e).doing(|| {
                     format!(
                         "the ledger `{}` is damaged at line {}; mend will not guess at what it held",
                         path.display(),
@@ -338,13 +338,12 @@ fn legacy_couples(data: &DataDir) -> Vec<[String; 2]> {
 
 /// Says a run is about to finish: until `record` has added it, a reader
 /// finds it through this marker.
-pub fn mark_pending(data: &DataDir, session: &str, run: usize) -> anyhow::Result<()> {
+pub fn mark_pending(data: &DataDir, session: &str, run: usize) -> Result<(), StoreError> {
     let dir = pending_dir(data);
     data.ensure(&data.ledgers())?;
     data.ensure(&dir)?;
     let path = pending_path(data, session, run);
-    private::write_private(&path, b"")
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    private::write_private(&path, b"").doing(|| format!("cannot write `{}`", path.display()))?;
     sync_dir(&dir);
     Ok(())
 }
@@ -360,7 +359,7 @@ pub fn record(
     exercise: &str,
     at: DateTime<Utc>,
     records: &[Record],
-) -> anyhow::Result<()> {
+) -> Result<(), StoreError> {
     ensure_histories(data)?;
     let _lock = lock(data, partners)?;
     let stored = match read_file(data, partners) {
@@ -395,7 +394,7 @@ pub fn record(
 
 /// Adds every finished run of the couple's journals that the history lacks
 /// (after an import): reads their journals, so only for that.
-pub fn catch_up(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<()> {
+pub fn catch_up(data: &DataDir, partners: &[String; 2]) -> Result<(), StoreError> {
     ensure_histories(data)?;
     let _lock = lock(data, partners)?;
     let stored = match read_file(data, partners) {
@@ -415,7 +414,7 @@ pub fn seed(
     partners: &[String; 2],
     seed: &crate::engine::ledger::Seed,
     at: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> Result<(), StoreError> {
     ensure_histories(data)?;
     let _lock = lock(data, partners)?;
     let entry = Entry {
@@ -433,12 +432,12 @@ pub fn seed(
 fn rebuild(
     data: &DataDir,
     partners: &[String; 2],
-    error: anyhow::Error,
-) -> anyhow::Result<LedgerLog> {
+    error: StoreError,
+) -> Result<LedgerLog, StoreError> {
     let path = history_path(data, partners);
     let aside = path.with_extension("jsonl.damaged");
     std::fs::rename(&path, &aside)
-        .with_context(|| format!("{error:#}; and it could not be moved aside"))?;
+        .doing(|| format!("{error:#}; and it could not be moved aside"))?;
     eprintln!(
         "note: {error:#}; it was moved to `{}` and is written again from the session journals",
         aside.display()
@@ -451,7 +450,7 @@ fn rebuild(
 
 /// In a data folder from an earlier version, writes every couple's history
 /// from the journals (once); afterwards nothing reads them for the ledger.
-pub fn ensure_histories(data: &DataDir) -> anyhow::Result<()> {
+pub fn ensure_histories(data: &DataDir) -> Result<(), StoreError> {
     if migrated(data) && data.ledgers().join(MIGRATED).is_file() {
         return Ok(());
     }
@@ -463,17 +462,16 @@ pub fn ensure_histories(data: &DataDir) -> anyhow::Result<()> {
     migrate(data)
 }
 
-fn lock_folder(data: &DataDir) -> anyhow::Result<File> {
+fn lock_folder(data: &DataDir) -> Result<File, StoreError> {
     let path = data.ledgers().join(format!("{MIGRATED}.lock"));
-    let file =
-        private::open_lock(&path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let file = private::open_lock(&path).doing(|| format!("cannot open `{}`", path.display()))?;
     file.lock()
-        .with_context(|| format!("cannot lock `{}`", path.display()))?;
+        .doing(|| format!("cannot lock `{}`", path.display()))?;
     Ok(file)
 }
 
 /// Writes every couple's history from the journals, once.
-fn migrate(data: &DataDir) -> anyhow::Result<()> {
+fn migrate(data: &DataDir) -> Result<(), StoreError> {
     for partners in legacy_couples(data) {
         let stored = read_file(data, &partners)?;
         let mut entries = legacy_entries(data, &partners);
@@ -487,7 +485,7 @@ fn migrate(data: &DataDir) -> anyhow::Result<()> {
             ledger_file::path(data, &partners),
         );
         if named.is_file() && !hashed.exists() {
-            std::fs::rename(&named, &hashed).with_context(|| {
+            std::fs::rename(&named, &hashed).doing(|| {
                 format!(
                     "cannot rename `{}` to `{}`",
                     named.display(),
@@ -499,11 +497,11 @@ fn migrate(data: &DataDir) -> anyhow::Result<()> {
     }
     let marker = data.ledgers().join(MIGRATED);
     private::write_private(&marker, b"")
-        .with_context(|| format!("cannot write `{}`", marker.display()))?;
+        .doing(|| format!("cannot write `{}`", marker.display()))?;
     Ok(())
 }
 
-fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::Result<()> {
+fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -537,18 +535,17 @@ fn append(data: &DataDir, partners: &[String; 2], entries: &[Entry]) -> anyhow::
     }
     file.write_all(&bytes)
         .and_then(|()| file.sync_data())
-        .with_context(|| format!("cannot write `{}`", path.display()))
+        .doing(|| format!("cannot write `{}`", path.display()))
 }
 
 /// The couple's ledger lock, so two mends finishing at once each keep the
 /// other's lines.
-fn lock(data: &DataDir, partners: &[String; 2]) -> anyhow::Result<File> {
+fn lock(data: &DataDir, partners: &[String; 2]) -> Result<File, StoreError> {
     data.ensure(&data.ledgers())?;
     let path = ledger_file::path(data, partners).with_extension("lock");
-    let file =
-        private::open_lock(&path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let file = private::open_lock(&path).doing(|| format!("cannot open `{}`", path.display()))?;
     file.lock()
-        .with_context(|| format!("cannot lock `{}`", path.display()))?;
+        .doing(|| format!("cannot lock `{}`", path.display()))?;
     Ok(file)
 }
 
@@ -560,10 +557,10 @@ fn sync_dir(dir: &Path) {
 
 /// A file of mend's opened for appending, created (private) if missing;
 /// never through a link.
-pub(crate) fn open_or_create_append(path: &Path) -> anyhow::Result<File> {
+pub(crate) fn open_or_create_append(path: &Path) -> Result<File, StoreError> {
     let opened = match private::open_append(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => private::create_new_append(path),
         other => other,
     };
-    opened.with_context(|| format!("cannot open `{}`", path.display()))
+    opened.doing(|| format!("cannot open `{}`", path.display()))
 }

@@ -67,6 +67,9 @@ fn check_dir(dir: &Path, own: bool) -> io::Result<Option<String>> {
     if !meta.is_dir() {
         return Err(unsafe_path(format!("`{shown}` is not a folder")));
     }
+    if !own {
+        check_ancestors(dir)?;
+    }
     if meta.uid() != euid() {
         return Err(unsafe_path(format!(
             "the folder `{shown}` belongs to another user (uid {}), who could read or replace what mend keeps there; pass --data DIR or set MEND_DATA to a folder of your own",
@@ -88,6 +91,33 @@ fn check_dir(dir: &Path, own: bool) -> io::Result<Option<String>> {
     )))
 }
 
+/// Whoever can rename entries in a folder above the data folder can swap
+/// the data folder for a link between mend's checks and its writes: each
+/// must be the user's or root's, and others may write in it only if it is
+/// sticky (as /tmp is), where they cannot rename what is not theirs.
+#[cfg(unix)]
+fn check_ancestors(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let full = fs::canonicalize(dir)?;
+    for ancestor in full.ancestors().skip(1) {
+        let meta = fs::metadata(ancestor)?;
+        let shown = ancestor.display();
+        let uid = meta.uid();
+        if uid != euid() && uid != 0 {
+            return Err(unsafe_path(format!(
+                "the folder `{shown}` above it belongs to another user (uid {uid}), who could replace the data folder with a link; pass --data DIR or set MEND_DATA to a folder of your own"
+            )));
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+            return Err(unsafe_path(format!(
+                "others can write in the folder `{shown}` above it (mode {mode:o}), so they could replace the data folder with a link; run `chmod go-w {shown}` or pass --data DIR with a private folder"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(not(unix))]
 fn check_dir(dir: &Path, _own: bool) -> io::Result<Option<String>> {
     if !fs::metadata(dir)?.is_dir() {
@@ -102,7 +132,10 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// Options that never follow a link at the last component and create files
+/// Options that never follow a link at the last component, never wait on a
+/// FIFO planted under the name (`O_NONBLOCK`: opening one to write without a
+/// reader fails at once instead of blocking forever, and one opened anyway is
+/// refused by `verified`; regular files ignore the flag) and create files
 /// readable only by their owner.
 fn options() -> OpenOptions {
     let mut options = OpenOptions::new();
@@ -110,7 +143,7 @@ fn options() -> OpenOptions {
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
     options
 }
@@ -149,6 +182,13 @@ fn explain(error: io::Error, path: &Path) -> io::Error {
             path.display()
         ));
     }
+    #[cfg(unix)]
+    if matches!(error.raw_os_error(), Some(libc::ENXIO | libc::EISDIR)) {
+        return unsafe_path(format!(
+            "`{}` is not a regular file; mend does not write to it",
+            path.display()
+        ));
+    }
     let _ = path;
     error
 }
@@ -180,17 +220,41 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
     )
 }
 
+/// Opens a file to read only if it is a regular file of this user's and not
+/// a link (e.g. a notes template in the data folder, which decides what the
+/// notes say, so one planted by someone else must not be used).
+pub fn open_own(path: &Path) -> io::Result<File> {
+    let shown = path.display();
+    let file = options().read(true).open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return unsafe_path(format!("`{shown}` is a link; mend does not follow it here"));
+        }
+        e
+    })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(unsafe_path(format!("`{shown}` is not a regular file")));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != euid() {
+            return Err(unsafe_path(format!(
+                "`{shown}` belongs to another user (uid {}), who could change what it says",
+                meta.uid()
+            )));
+        }
+    }
+    Ok(file)
+}
+
 /// Reads a file mend keeps, never through a link and never from anything
 /// but a regular file (a FIFO put in its place would block forever).
 pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut options = options();
     options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK,
-    );
     let mut file = open(&options, path)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;

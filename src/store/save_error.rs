@@ -3,6 +3,7 @@
 //! looking inside an untyped error.
 
 use crate::store::journal::StateTooLarge;
+use crate::store::store_error::StoreError;
 use std::{fmt, io};
 
 #[derive(Debug)]
@@ -39,10 +40,10 @@ impl From<StateTooLarge> for SaveError {
     }
 }
 
-/// Storage below this layer still reports with context chains; they are
-/// kept whole inside the `io::Error`.
-impl From<anyhow::Error> for SaveError {
-    fn from(error: anyhow::Error) -> Self {
+/// A store failure keeps its whole chain inside the `io::Error`, so `{:#}`
+/// still shows what was being written and why it failed.
+impl From<StoreError> for SaveError {
+    fn from(error: StoreError) -> Self {
         SaveError::Io(io::Error::other(error))
     }
 }

@@ -24,13 +24,25 @@ pub enum Unseal {
 /// Why an archive could not be sealed or opened.
 #[derive(Debug)]
 pub enum SealError {
-    NotAKey { key: String, why: String },
-    IdentityFile { path: String, why: String },
+    NotAKey {
+        key: String,
+        why: String,
+    },
+    IdentityFile {
+        path: String,
+        why: String,
+    },
     NoRecipient,
     WantsIdentity,
     WantsPassphrase,
     WrongKey,
     Damaged(String),
+    /// It decrypts to more than an archive may hold.
+    TooLarge,
+    /// Its passphrase asks scrypt for more work (and memory) than mend allows.
+    TooMuchWork {
+        required: u8,
+    },
     Io(io::Error),
 }
 
@@ -55,6 +67,16 @@ impl fmt::Display for SealError {
             ),
             SealError::WrongKey => f.write_str("the passphrase or key does not open this archive"),
             SealError::Damaged(why) => write!(f, "the encrypted archive is damaged: {why}"),
+            SealError::TooLarge => write!(
+                f,
+                "the archive opens to more than the {} MiB an archive may hold, so it was not read",
+                crate::limits::ARCHIVE_BYTES / (1024 * 1024)
+            ),
+            SealError::TooMuchWork { required } => write!(
+                f,
+                "the archive's passphrase asks for scrypt work 2^{required}, more than mend allows (2^{}, about 1 GiB of memory); it was not written by mend export",
+                crate::limits::ARCHIVE_SCRYPT_WORK_FACTOR
+            ),
             SealError::Io(error) => error.fmt(f),
         }
     }
@@ -128,7 +150,8 @@ pub fn unseal(bytes: &[u8], with: Unseal) -> Result<Vec<u8>, SealError> {
             if !passphrase_needed {
                 return Err(SealError::WantsIdentity);
             }
-            let identity = age::scrypt::Identity::new(passphrase);
+            let mut identity = age::scrypt::Identity::new(passphrase);
+            identity.set_max_work_factor(crate::limits::ARCHIVE_SCRYPT_WORK_FACTOR);
             decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
         }
         Unseal::Identities(identities) => {
@@ -138,16 +161,21 @@ pub fn unseal(bytes: &[u8], with: Unseal) -> Result<Vec<u8>, SealError> {
             decryptor.decrypt(identities.iter().map(|i| i.as_ref()))
         }
     };
-    let mut reader = reader.map_err(|e| match e {
+    let reader = reader.map_err(|e| match e {
         age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
             SealError::WrongKey
         }
+        age::DecryptError::ExcessiveWork { required, .. } => SealError::TooMuchWork { required },
         other => SealError::Damaged(other.to_string()),
     })?;
     let mut out = Vec::new();
     reader
+        .take(crate::limits::ARCHIVE_BYTES + 1)
         .read_to_end(&mut out)
         .map_err(|e| SealError::Damaged(e.to_string()))?;
+    if out.len() as u64 > crate::limits::ARCHIVE_BYTES {
+        return Err(SealError::TooLarge);
+    }
     Ok(out)
 }
 

@@ -18,7 +18,7 @@ use crate::store::lock::SessionLock;
 use crate::store::moment::Moment;
 use crate::store::save_error::SaveError;
 pub use crate::store::session_log::{RunLog, SessionLog, find, list};
-use anyhow::bail;
+use crate::store::store_error::StoreError;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -63,12 +63,21 @@ pub struct Pending {
 
 impl Session {
     /// Starts a new session for two partners.
-    pub fn create(data: &DataDir, partners: [String; 2], clock: Clock) -> anyhow::Result<Session> {
+    pub fn create(
+        data: &DataDir,
+        partners: [String; 2],
+        clock: Clock,
+    ) -> Result<Session, StoreError> {
         ledger_log::ensure_histories(data)?;
         let dir = data.sessions();
         data.ensure(&dir)?;
         let started = clock();
-        let mut suffix = std::process::id() as u64 ^ u64::from(started.timestamp_subsec_nanos());
+        // Sessions started in one process in the same second (a server's
+        // sittings; the clock may not give sub-seconds) differ by a count.
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let count = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut suffix = (std::process::id() as u64 ^ u64::from(started.timestamp_subsec_nanos()))
+            .wrapping_add(count.wrapping_mul(0x9e37));
         loop {
             let id = format!(
                 "{}-{:04x}",
@@ -111,16 +120,16 @@ impl Session {
 
     /// Opens a saved session to continue it: takes its lock (or says it is
     /// open elsewhere) and cuts off a torn last line.
-    pub fn reopen(data: &DataDir, log: &SessionLog, clock: Clock) -> anyhow::Result<Session> {
+    pub fn reopen(data: &DataDir, log: &SessionLog, clock: Clock) -> Result<Session, StoreError> {
         let dir = data.sessions();
         let (lock, note) = SessionLock::acquire(&dir.join(format!("{}.lock", log.id)), &log.id)?;
         // Read again under the lock: the file may have grown since.
         let log = SessionLog::read(&log.path)?;
         let Some(partners) = log.partners().cloned() else {
-            bail!(
+            return Err(StoreError::Refused(format!(
                 "session {} has no partners recorded; there is nothing to resume",
                 log.id
-            );
+            )));
         };
         ledger_log::ensure_histories(data)?;
         let base = log.runs.last().and_then(|r| r.state.clone());
@@ -159,7 +168,7 @@ impl Session {
     }
 
     /// The couple's ledger as exercises see it today.
-    pub fn ledger_view(&self) -> anyhow::Result<LedgerView> {
+    pub fn ledger_view(&self) -> Result<LedgerView, StoreError> {
         let ledger = ledger_log::read(&self.data, &self.partners)?.ledger();
         let mut view = ledger.view((self.clock)().date_naive());
         // Names are matched ignoring case; show them as typed today, so
@@ -187,7 +196,7 @@ impl Session {
         &mut self,
         exercise: &'e Exercise,
         path: Option<&Path>,
-    ) -> anyhow::Result<Run<'e>> {
+    ) -> Result<Run<'e>, StoreError> {
         let ledger = self.ledger_view()?;
         let path = path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()));
         self.begin(header(
@@ -202,7 +211,7 @@ impl Session {
         Ok(run)
     }
 
-    fn begin(&mut self, header: ExerciseHeader) -> anyhow::Result<()> {
+    fn begin(&mut self, header: ExerciseHeader) -> Result<(), StoreError> {
         if !header.edited {
             self.runs += 1;
             self.recorded = false;
@@ -213,7 +222,7 @@ impl Session {
 
     /// Closes a session; one in which no exercise began leaves nothing
     /// behind (no "not started" row in `mend sessions`).
-    pub fn close(self) -> anyhow::Result<()> {
+    pub fn close(self) -> Result<(), StoreError> {
         let empty = self.runs == 0;
         let (data, id) = (self.data.clone(), self.id.clone());
         drop(self);
@@ -236,13 +245,13 @@ impl Session {
     }
 
     /// Continues the unfinished exercise of this session.
-    pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> anyhow::Result<Run<'e>> {
+    pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> Result<Run<'e>, StoreError> {
         if let Some(header) = pending.header.take() {
             self.begin(header)?;
         }
         let run = match pending.state.clone() {
             Some(state) => Run::restore(&pending.exercise, state)
-                .map_err(anyhow::Error::msg)?
+                .map_err(StoreError::from)?
                 .with_ledger(pending.ledger.clone()),
             None => Run::start(&pending.exercise, self.partners.clone())
                 .with_ledger(pending.ledger.clone()),
@@ -290,14 +299,21 @@ impl Session {
     /// Loads the exercise a saved session was in the middle of, from where it
     /// came (library or file), and fits the saved state to it. When the file
     /// is gone, broken, or changed beyond use, the copy in the journal is used.
-    pub fn pending(&self, log: &SessionLog, exercises: Option<&Path>) -> anyhow::Result<Pending> {
+    pub fn pending(
+        &self,
+        log: &SessionLog,
+        exercises: Option<&Path>,
+    ) -> Result<Pending, StoreError> {
         let Some(run) = log.unfinished() else {
-            bail!("session {} is finished; there is nothing to resume", log.id);
+            return Err(StoreError::Refused(format!(
+                "session {} is finished; there is nothing to resume",
+                log.id
+            )));
         };
         let saved = &run.header;
         let id = saved.exercise.id.clone();
         let mut messages = Vec::new();
-        let journaled = || -> anyhow::Result<Exercise> {
+        let journaled = || -> Result<Exercise, StoreError> {
             compile_or_explain(
                 &id,
                 Source::new(
@@ -307,10 +323,10 @@ impl Session {
             )
         };
         let current = match &saved.path {
-            Some(path) => read_source(path).map_err(anyhow::Error::from),
+            Some(path) => read_source(path).map_err(StoreError::from),
             None => Library::open(exercises)
                 .and_then(|l| l.find(&id))
-                .map_err(anyhow::Error::from),
+                .map_err(StoreError::from),
         }
         .and_then(|source| compile_or_explain(&id, source));
         let exercise = match current {
@@ -356,10 +372,12 @@ impl Session {
                         ));
                         old
                     }
-                    None => bail!(
-                        "the exercise `{id}` changed since session {} began, and the saved copy no longer loads; start it again with `mend run {id}`",
-                        log.id
-                    ),
+                    None => {
+                        return Err(StoreError::Refused(format!(
+                            "the exercise `{id}` changed since session {} began, and the saved copy no longer loads; start it again with `mend run {id}`",
+                            log.id
+                        )));
+                    }
                 },
             }
         };
@@ -420,26 +438,65 @@ fn describe(what: &str, placement: &Placement) -> Option<String> {
 }
 
 /// Compiles an exercise; when it has errors, the error shows them all.
-pub fn compile_or_explain(id: &str, source: Source) -> anyhow::Result<Exercise> {
+pub fn compile_or_explain(id: &str, source: Source) -> Result<Exercise, StoreError> {
     let compiled = compile(id, source);
     match compiled.exercise {
         Some(exercise) => Ok(exercise),
         None => {
             let diagnostics = Diagnostics(compiled.diagnostics);
-            bail!(
+            Err(StoreError::Refused(format!(
                 "exercise `{id}` has errors:\n\n{diagnostics}{}",
                 diagnostics.summary()
-            )
+            )))
         }
     }
 }
 
-/// The first line of an error, for a one-line summary.
-pub fn first_line(error: &anyhow::Error) -> String {
+/// The first line of an error (with its causes), for a one-line summary.
+pub fn first_line(error: &impl std::fmt::Display) -> String {
     let text = format!("{error:#}");
     text.lines()
         .next()
         .unwrap_or_default()
         .trim_end_matches(':')
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    /// A server's sittings start sessions on several threads at once.
+    #[test]
+    fn sessions_started_together_in_the_same_millisecond_each_get_an_id() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let data = DataDir::open(Some(folder.path())).expect("a data folder");
+        let at = now();
+        let threads = 16;
+        let start = Arc::new(Barrier::new(threads));
+        let made = Arc::new(Barrier::new(threads));
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (data, start, made) = (data.clone(), start.clone(), made.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let session =
+                        Session::create(&data, ["A".into(), "B".into()], Box::new(move || at));
+                    // Every session stays open until all have been made.
+                    made.wait();
+                    session
+                        .map(|s| s.id().to_owned())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut ids: Vec<String> = handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic").expect("a new session"))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), threads);
+    }
 }

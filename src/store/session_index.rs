@@ -6,7 +6,7 @@
 //! is passed over, and `mend sessions --all` lists the folder itself.
 
 use crate::store::data_dir::DataDir;
-use anyhow::Context;
+use crate::store::store_error::{Doing, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,7 +21,11 @@ fn is_id(line: &str) -> bool {
 
 /// Appends `id`. A data folder from before the index gets one first, from
 /// the journals there (in order of their ids, which start with the time).
-pub fn add(data: &DataDir, id: &str, existing: impl FnOnce() -> Vec<String>) -> anyhow::Result<()> {
+pub fn add(
+    data: &DataDir,
+    id: &str,
+    existing: impl FnOnce() -> Vec<String>,
+) -> Result<(), StoreError> {
     let path = path(data);
     let mut text = String::new();
     if !path.is_file() {
@@ -35,7 +39,7 @@ pub fn add(data: &DataDir, id: &str, existing: impl FnOnce() -> Vec<String>) -> 
     let mut file = crate::store::ledger_log::open_or_create_append(&path)?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_data())
-        .with_context(|| format!("cannot write `{}`", path.display()))
+        .doing(|| format!("cannot write `{}`", path.display()))
 }
 
 /// The index read back: its ids are taken newest first, lazily, so

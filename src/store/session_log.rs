@@ -11,7 +11,7 @@ use crate::store::data_dir::DataDir;
 use crate::store::journal::{self, ExerciseHeader, Start};
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session_index;
-use anyhow::bail;
+use crate::store::store_error::StoreError;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -93,7 +93,7 @@ impl RunLog {
 }
 
 impl SessionLog {
-    pub fn read(path: &Path) -> anyhow::Result<SessionLog> {
+    pub fn read(path: &Path) -> Result<SessionLog, StoreError> {
         let read = journal::read(path)?;
         let id = path
             .file_stem()
@@ -144,7 +144,7 @@ impl SessionLog {
     }
 }
 
-pub type Listed = Result<SessionLog, (PathBuf, anyhow::Error)>;
+pub type Listed = Result<SessionLog, (PathBuf, StoreError)>;
 
 /// The ids of the journals under `data`, oldest first.
 pub fn journal_ids(data: &DataDir) -> Vec<String> {
@@ -234,7 +234,7 @@ pub fn list(data: &DataDir) -> Vec<Listed> {
 /// stderr with its line and what to do, with `consequence` (what leaving
 /// it out means here): a damaged journal is never skipped in silence.
 pub(crate) fn readable(
-    entries: Vec<Result<SessionLog, (PathBuf, anyhow::Error)>>,
+    entries: Vec<Result<SessionLog, (PathBuf, StoreError)>>,
     consequence: &str,
 ) -> Vec<SessionLog> {
     let mut logs = Vec::with_capacity(entries.len());
@@ -266,12 +266,14 @@ pub(crate) fn readable(
 }
 
 /// The journal of session `id` (or the latest unfinished one).
-pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
+pub fn find(data: &DataDir, id: Option<&str>) -> Result<SessionLog, StoreError> {
     match id {
         Some(id) => {
             let path = journal_path(data, id)?;
             if !path.is_file() {
-                bail!("there is no session `{id}`; `mend sessions` lists them");
+                return Err(StoreError::Refused(format!(
+                    "there is no session `{id}`; `mend sessions` lists them"
+                )));
             }
             SessionLog::read(&path)
         }
@@ -283,16 +285,19 @@ pub fn find(data: &DataDir, id: Option<&str>) -> anyhow::Result<SessionLog> {
         .next()
         {
             Some(log) => Ok(log),
-            None => {
-                bail!("there is no unfinished session to resume; `mend sessions` lists them all")
-            }
+            None => Err(StoreError::Refused(
+                "there is no unfinished session to resume; `mend sessions` lists them all"
+                    .to_owned(),
+            )),
         },
     }
 }
 
-pub fn journal_path(data: &DataDir, id: &str) -> anyhow::Result<PathBuf> {
+pub fn journal_path(data: &DataDir, id: &str) -> Result<PathBuf, StoreError> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        bail!("`{id}` is not a session id; `mend sessions` lists them");
+        return Err(StoreError::Refused(format!(
+            "`{id}` is not a session id; `mend sessions` lists them"
+        )));
     }
     Ok(data.sessions().join(format!("{id}.jsonl")))
 }

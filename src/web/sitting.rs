@@ -16,6 +16,7 @@ use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{self, Session, compile_or_explain, first_line};
+use crate::store::store_error::StoreError;
 use crate::web::console::{AfterBreak, WebConsole};
 use crate::web::offers::Offers;
 use std::path::PathBuf;
@@ -154,7 +155,7 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
 /// The exercise the partners picked, compiled again from the library.
 fn offered_exercise(places: &Places, id: &str) -> anyhow::Result<Exercise> {
     let library = Library::open(places.exercises.as_deref())?;
-    compile_or_explain(id, library.find(id)?)
+    Ok(compile_or_explain(id, library.find(id)?)?)
 }
 
 /// Plays `run` until it ends. A break releases the session (so a terminal
@@ -215,6 +216,12 @@ impl From<anyhow::Error> for Reopen {
     }
 }
 
+impl From<StoreError> for Reopen {
+    fn from(error: StoreError) -> Reopen {
+        Reopen::Failed(error.into())
+    }
+}
+
 /// Takes up a paused session from its journal, as `mend resume` does, and
 /// plays its waiting exercise.
 fn resume(
@@ -223,7 +230,7 @@ fn resume(
     places: &Places,
     id: &str,
 ) -> Result<(Option<Session>, Played), Reopen> {
-    let refused = |e: anyhow::Error| Reopen::Refused(format!("{}.", first_line(&e)));
+    let refused = |e: StoreError| Reopen::Refused(format!("{}.", first_line(&e)));
     let log = session::find(data, Some(id)).map_err(refused)?;
     let mut session = Session::reopen(data, &log, Box::new(session::now)).map_err(refused)?;
     let mut pending = session

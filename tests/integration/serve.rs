@@ -778,3 +778,23 @@ fn the_browser_journals_private_answers_and_safety_words_as_the_terminal_does() 
     assert!(notes.contains("terrified"), "{notes}");
     assert!(notes.to_lowercase().contains("break"), "{notes}");
 }
+
+#[test]
+fn another_exercise_after_the_first_is_picked_and_played() {
+    let server = Server::start();
+    let token = server.open();
+    for _ in 0..2 {
+        first_round(&server, &token);
+        server.answer(&token, "I come home and nobody says hello.");
+        server.answer(&token, "invisible");
+        server.answer(&token, "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.");
+        server.answer(
+            &token,
+            "What I heard is that you want a real hello when you come home.",
+        );
+        let view = server.answer(&token, "yes");
+        assert_eq!(view["waiting"]["kind"], "ask", "{view}");
+        let view = server.answer(&token, "Yes");
+        assert_eq!(view["waiting"]["kind"], "pick", "{}", transcript(&view));
+    }
+}

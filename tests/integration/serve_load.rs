@@ -62,7 +62,16 @@ fn sitting(server: &Server, deadline: Instant) -> Times {
         body["since"] = json!(1_000_000);
         let started = Instant::now();
         let reply = server.post(path, Some(&token), &body);
-        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+        if reply.status != 200 {
+            // Say why the sitting stopped: its last lines.
+            let state = server.get("/api/state", Some(&token)).json();
+            let text = crate::serve::transcript(&state);
+            let tail: Vec<&str> = text.lines().rev().take(4).collect();
+            panic!(
+                "{path}: {} {}; the page ends: {tail:?}",
+                reply.status, reply.body
+            );
+        }
         let mut view = reply.json();
         if view["waiting"]["kind"] == "busy" {
             view = server.settled(&token);

@@ -278,3 +278,63 @@ fn erase_names_what_goes_asks_and_leaves_nothing_of_theirs() {
         ledger.stdout
     );
 }
+
+/// An archive is read whole, so its size is bounded before reading, and a
+/// passphrase archive whose header asks scrypt for more than 2^20 work
+/// (gigabytes of memory) is refused before any work is done.
+#[test]
+fn an_archive_too_large_or_too_costly_to_open_is_refused_before_reading() {
+    let here = tempfile::tempdir().unwrap();
+    let there = tempfile::tempdir().unwrap();
+
+    // A sparse file of 257 MiB: no disk used, and nothing is read.
+    let huge = here.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(257 * 1024 * 1024)
+        .unwrap();
+    let output = mend(&["import", huge.to_str().unwrap()])
+        .data(there.path())
+        .run();
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.ends_with(
+            "is 257 MiB; an archive mend imports holds at most 256 MiB, so it was not read\n"
+        ),
+        "{}",
+        output.stderr
+    );
+
+    // A real passphrase archive, its scrypt work factor raised in the header.
+    promise(here.path());
+    let archive = here.path().join("sealed.age");
+    mend(&[
+        "export",
+        "--partners",
+        "Alex,Sam",
+        "-o",
+        archive.to_str().unwrap(),
+        "--encrypt",
+    ])
+    .data(here.path())
+    .env("MEND_PASSPHRASE", "a long walk on Sunday")
+    .ok();
+    let bytes = std::fs::read(&archive).unwrap();
+    let header_end = bytes.windows(4).position(|w| w == b"\n---").unwrap();
+    let header = std::str::from_utf8(&bytes[..header_end]).unwrap();
+    let stanza = header.lines().nth(1).unwrap();
+    let log_n = stanza.rsplit(' ').next().unwrap();
+    let costly = header.replacen(stanza, &stanza.replacen(&format!(" {log_n}"), " 30", 1), 1);
+    let mut tampered = costly.into_bytes();
+    tampered.extend_from_slice(&bytes[header_end..]);
+    std::fs::write(&archive, tampered).unwrap();
+    let output = mend(&["import", archive.to_str().unwrap()])
+        .data(there.path())
+        .env("MEND_PASSPHRASE", "a long walk on Sunday")
+        .run();
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        "error: the archive's passphrase asks for scrypt work 2^30, more than mend allows (2^20, about 1 GiB of memory); it was not written by mend export\n"
+    );
+}

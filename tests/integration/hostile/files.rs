@@ -70,39 +70,6 @@ fn one_large_string_aliased_thousands_of_times_is_refused_before_it_is_expanded(
     )), "{}", output.stdout);
 }
 
-/// Runs `command`, killing it if it has not ended within ten seconds:
-/// the cases below used to hang.
-#[cfg(unix)]
-fn within_seconds(mend: crate::common::Mend) -> (i32, String) {
-    use std::io::Read;
-    let mut child = mend.command().spawn().unwrap();
-    drop(child.stdin.take());
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut out = String::new();
-            child
-                .stdout
-                .take()
-                .unwrap()
-                .read_to_string(&mut out)
-                .unwrap();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut out)
-                .unwrap();
-            return (status.code().unwrap_or(-1), out);
-        }
-        if started.elapsed() > std::time::Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("mend hung");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
 #[cfg(unix)]
 #[test]
 fn a_fifo_is_refused_without_waiting_for_a_writer() {
@@ -155,4 +122,80 @@ fn a_notes_template_that_is_a_fifo_is_refused_without_waiting() {
             fifo.display()
         )
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn flow_collections_nested_far_past_the_bound_are_refused_before_parsing() {
+    // 60,000 `[` kept the parser busy for over a minute before it refused them.
+    let (code, out) = within_seconds(mend(&["check", &hostile("deep-flow.yaml")]));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{}:10:265: error: the YAML nests too deeply\n",
+            hostile("deep-flow.yaml")
+        )),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n1 file checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_library_or_as_a_test_plan_is_reported_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("ex");
+    std::fs::create_dir(&library).unwrap();
+    std::fs::copy(
+        repo().join("exercises/check-in-daily.yaml"),
+        library.join("check-in-daily.yaml"),
+    )
+    .unwrap();
+    let mkfifo = |name: &str| {
+        std::process::Command::new("mkfifo")
+            .arg(library.join(name))
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !mkfifo("check-in-daily.test.yaml") || !mkfifo("pipe.yaml") {
+        return;
+    }
+    // Before, `mend test` passed with "0 passed, 0 failed" and `mend check`
+    // counted one file: both skipped the FIFOs without a word.
+    let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("FAIL  check-in-daily: the test plan cannot be read\nex/check-in-daily.test.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
+        "{out}"
+    );
+    let (code, out) = within_seconds(mend(&["check", "ex"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("ex/pipe.yaml:1:1: error: this is a named pipe (FIFO), not a file; mend reads only regular files\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n2 files checked: 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_not_with_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = mend(&["list"]).data(&data).command().spawn().unwrap();
+    // Nobody reads: the first line written meets a closed pipe.
+    drop(child.stdout.take());
+    drop(child.stdin.take());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err, "");
+    assert!(status.code() != Some(101), "{status:?}");
 }

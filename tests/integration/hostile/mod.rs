@@ -48,6 +48,39 @@ fn check(file: &str) -> crate::common::Output {
     mend(&["check", &hostile(file)]).run()
 }
 
+/// Runs `command`, killing it if it has not ended within ten seconds:
+/// the cases below used to hang.
+#[cfg(unix)]
+pub(super) fn within_seconds(mend: crate::common::Mend) -> (i32, String) {
+    use std::io::Read;
+    let mut child = mend.command().spawn().unwrap();
+    drop(child.stdin.take());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            return (status.code().unwrap_or(-1), out);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("mend hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 mod answers;
 mod couples_data;
 mod damage;

@@ -93,3 +93,25 @@ fn yaml_vars_nested_past_the_bound_are_refused_by_check() {
         "{output:?}"
     );
 }
+
+#[test]
+fn debug_is_not_a_function_templates_can_use_and_check_says_so() {
+    let expected = format!(
+        "{}:12:22: error: `debug` is not a function templates can use\n   |\n12 |       Everything: {{{{ debug() }}}}\n   |                      ^^^^^\n",
+        hostile("template-debug.yaml")
+    );
+    let checked = check("template-debug.yaml");
+    assert_eq!(checked.code, 1);
+    assert!(checked.stdout.starts_with(&expected), "{}", checked.stdout);
+    // Before, the run printed the whole render context, variables included.
+    let ran = mend(&[
+        "run",
+        &hostile("template-debug.yaml"),
+        "--partners",
+        "Alex,Sam",
+    ])
+    .run();
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains(&expected), "{}", ran.stderr);
+    assert!(!ran.stdout.contains("secret"), "{}", ran.stdout);
+}
