@@ -2,10 +2,12 @@
 //! start, partners, exercises, and where it stopped, in words.
 
 use crate::cmd::Status;
+use crate::engine::exercise::Exercise;
 use crate::store::data_dir::DataDir;
-use crate::store::session::{SessionLog, first_line};
+use crate::store::session::{RunLog, SessionLog, first_line};
 use crate::store::session_log::{Listed, list, newest};
 use crate::text::neutralize;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,27 +23,38 @@ pub struct Args {
 
 pub fn execute(args: Args, data: Option<&Path>) -> Status {
     let data = DataDir::open(data)?;
-    let mut sessions: Vec<Listed> = if args.all {
-        list(&data)
+    print!(
+        "{}",
+        listing(&data, args.all, crate::text::terminal_width())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `mend sessions` prints, wrapped to `width`. Without `all` it reads
+/// the end of the sessions index and the newest journals only, so it costs
+/// the same with 10 sessions or 10,000 (`cargo bench --bench history`).
+pub fn listing(data: &DataDir, all: bool, width: Option<usize>) -> String {
+    let mut sessions: Vec<Listed> = if all {
+        list(data)
     } else {
-        newest(&data, RECENT + 1, |_| true)
+        newest(data, RECENT + 1, |_| true)
     };
     if sessions.is_empty() {
-        println!(
-            "No sessions yet in {}. `mend run <exercise>` starts one.",
+        return format!(
+            "No sessions yet in {}. `mend run <exercise>` starts one.\n",
             data.root().display()
         );
-        return Ok(ExitCode::SUCCESS);
     }
-    let more = !args.all && sessions.len() > RECENT;
-    if !args.all {
+    let more = !all && sessions.len() > RECENT;
+    if !all {
         sessions.truncate(RECENT);
         sessions.reverse();
     }
-    let width = crate::text::terminal_width();
+    let mut out = String::new();
+    let mut compiled = Compiled::default();
     for entry in &sessions {
         let block = match entry {
-            Ok(log) => describe(log),
+            Ok(log) => describe(log, &mut compiled),
             Err((path, error)) => format!(
                 "{}\n  cannot be read: {}",
                 path.file_stem()
@@ -50,17 +63,43 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
                 first_line(error)
             ),
         };
-        println!("{}\n", crate::text::wrap_block(&block, width));
+        out.push_str(&crate::text::wrap_block(&block, width));
+        out.push_str("\n\n");
     }
     if more {
-        println!("Older sessions are not shown; `mend sessions --all` lists every one.");
+        out.push_str("Older sessions are not shown; `mend sessions --all` lists every one.\n");
     }
-    Ok(ExitCode::SUCCESS)
+    out
+}
+
+/// Each exercise text the listing shows, compiled once: ten sessions of
+/// the same exercise compile it once, not ten times.
+/// A text that cannot be had (missing, changed) is the problem to show.
+#[derive(Default)]
+struct Compiled {
+    by_text: HashMap<String, Result<Option<Exercise>, String>>,
+}
+
+impl Compiled {
+    fn of(&mut self, run: &RunLog) -> &Result<Option<Exercise>, String> {
+        let key = run
+            .header
+            .text_sha256
+            .clone()
+            .unwrap_or_else(|| format!("inline {}", run.header.exercise.hash));
+        self.by_text.entry(key).or_insert_with(|| match run.text() {
+            Ok(text) => {
+                let id = &run.header.exercise.id;
+                Ok(crate::compile(id, crate::Source::new(id.clone(), text)).exercise)
+            }
+            Err(problem) => Err(first_line(&problem)),
+        })
+    }
 }
 
 /// "20261125-184502-3fa1 · 2026-11-25 18:45 · Alex and Sam", then one line
 /// per exercise: its title and how it ended, the waiting question in words.
-fn describe(log: &SessionLog) -> String {
+fn describe(log: &SessionLog, compiled: &mut Compiled) -> String {
     let started = log
         .started()
         .map(|t| {
@@ -84,6 +123,10 @@ fn describe(log: &SessionLog) -> String {
         out.push_str("\n  no exercise begun");
     }
     for run in &log.runs {
+        let (exercise, problem) = match compiled.of(run) {
+            Ok(exercise) => (exercise.as_ref(), None),
+            Err(problem) => (None, Some(problem.clone())),
+        };
         let status = if run.finished() {
             "finished".to_owned()
         } else {
@@ -91,7 +134,7 @@ fn describe(log: &SessionLog) -> String {
                 Some(crate::store::moment::MomentKind::Break) => "paused for a break",
                 _ => "not finished",
             };
-            match run.waiting_question() {
+            match run.waiting_question_in(exercise) {
                 Some(question) => format!(
                     "{how}, waiting at: {}",
                     neutralize(question.lines().next().unwrap_or_default().trim())
@@ -99,7 +142,10 @@ fn describe(log: &SessionLog) -> String {
                 None => how.to_owned(),
             }
         };
-        out.push_str(&format!("\n  {}: {status}", run.title()));
+        out.push_str(&format!("\n  {}: {status}", run.title_in(exercise)));
+        if let Some(problem) = problem {
+            out.push_str(&format!("\n  ({problem})"));
+        }
     }
     out
 }
