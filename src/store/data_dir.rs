@@ -55,7 +55,9 @@ impl DataDir {
     /// swept, once.
     fn sweep_session_temps(&self) -> Result<(), StoreError> {
         let (sessions, temps) = (self.sessions(), self.session_temps());
-        if !sessions.is_dir() {
+        // A link where the folder should be is refused when a session is
+        // written (`ensure`); nothing is made through it here.
+        if !std::fs::symlink_metadata(&sessions).is_ok_and(|m| m.is_dir()) {
             return Ok(());
         }
         if temps.is_dir() {
