@@ -85,7 +85,10 @@ fn a_journal_names_the_text_kept_once_and_private_for_every_session_of_it() {
             "{journal}"
         );
         assert!(!journal.contains("steps:"), "the text was copied again");
-        assert!(journal.starts_with("{\"t\":\"start\",\"v\":3,"), "{journal}");
+        assert!(
+            journal.starts_with("{\"t\":\"start\",\"v\":3,"),
+            "{journal}"
+        );
     }
     #[cfg(unix)]
     {
@@ -118,7 +121,9 @@ fn an_edited_file_resumes_from_the_saved_text() {
         .stdin(&format!("{READY}{rest}"))
         .ok();
     assert!(
-        resumed.stdout.contains("step `statement` is no longer in it; continuing at `reflect`"),
+        resumed
+            .stdout
+            .contains("step `statement` is no longer in it; continuing at `reflect`"),
         "{}",
         resumed.stdout
     );
@@ -339,10 +344,9 @@ fn erase_removes_a_couples_texts_unless_another_couples_journal_names_them() {
     paused(&data, file.to_str().unwrap(), "Alex,Sam");
     let before = texts(&data);
     assert_eq!(before.len(), 2);
-    let library = data.join("texts").join(format!(
-        "{}.yaml",
-        journal_key(&data, "Kim")
-    ));
+    let library = data
+        .join("texts")
+        .join(format!("{}.yaml", journal_key(&data, "Kim")));
     assert!(before.contains(&library));
 
     mend(&["erase", "--partners", "Alex,Sam", "--yes"])
