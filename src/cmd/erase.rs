@@ -101,7 +101,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     // journal names one too.
     exercise_texts::remove_unused(&data, &found.texts())
         .context("their sessions are erased, but the exercise texts they used could not be")?;
-    exercise_texts::sweep(&data)?;
+    exercise_texts::sweep(&data);
     println!(
         "Erased {} file(s) of {a} and {b}. Nothing of theirs is left in the data folder.",
         found.files.len()

@@ -88,10 +88,7 @@ impl Compiled {
             .clone()
             .unwrap_or_else(|| format!("inline {}", run.header.exercise.hash));
         self.by_text.entry(key).or_insert_with(|| match run.text() {
-            Ok(text) => {
-                let id = &run.header.exercise.id;
-                Ok(crate::compile(id, crate::Source::new(id.clone(), text)).exercise)
-            }
+            Ok(text) => Ok(run.exercise_of(text)),
             Err(problem) => Err(first_line(&problem)),
         })
     }

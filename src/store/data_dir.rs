@@ -26,6 +26,7 @@ impl DataDir {
             // What a crash left half-written is a copy of what is saved.
             private::sweep_temps(&data.ledgers());
             data.sweep_session_temps()?;
+            crate::store::exercise_texts::sweep(&data);
         }
         Ok(data)
     }

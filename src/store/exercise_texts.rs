@@ -172,7 +172,7 @@ pub fn remove_unused(data: &DataDir, keys: &BTreeSet<String>) -> Result<usize, S
             if unused.is_empty() {
                 break;
             }
-            if !path.extension().is_some_and(|e| e == "jsonl") {
+            if path.extension().is_none_or(|e| e != "jsonl") {
                 continue;
             }
             let bytes = private::read(&path).doing(|| {
@@ -202,18 +202,23 @@ pub fn remove_unused(data: &DataDir, keys: &BTreeSet<String>) -> Result<usize, S
     Ok(removed)
 }
 
-/// Removes temp files a crash left in the texts folder; under the exclusive
-/// lock, so no text being kept is touched.
-pub fn sweep(data: &DataDir) -> Result<(), StoreError> {
+/// Removes temp files a crash left in the texts folder (a folder of one
+/// file per exercise text, not per session). Only when no mend is keeping
+/// a text (the lock is free at once; else the next start does it), so no
+/// text being written is touched.
+pub fn sweep(data: &DataDir) {
     let dir = dir(data);
-    if !dir.is_dir() {
-        return Ok(());
+    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return;
     }
-    let _lock = lock(data, true)?;
-    for temp in private::temps(&dir) {
-        let _ = std::fs::remove_file(temp);
+    let Ok(file) = private::open_lock(&dir.join(".lock")) else {
+        return;
+    };
+    if file.try_lock().is_ok() {
+        for temp in private::temps(&dir) {
+            let _ = std::fs::remove_file(temp);
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]

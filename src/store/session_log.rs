@@ -59,8 +59,13 @@ impl RunLog {
     /// The exercise as it was played, compiled from the saved copy (`None`
     /// when the copy cannot be had or no longer compiles).
     pub fn exercise(&self) -> Option<Exercise> {
+        self.exercise_of(self.text().ok()?)
+    }
+
+    /// The exercise compiled from `text`, its saved copy read by the caller.
+    pub fn exercise_of(&self, text: String) -> Option<Exercise> {
         let id = &self.header.exercise.id;
-        compile(id, Source::new(id.clone(), self.text().ok()?)).exercise
+        compile(id, Source::new(id.clone(), text)).exercise
     }
 
     /// The exercise's title as it was played (its id if the copy no longer

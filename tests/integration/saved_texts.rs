@@ -389,6 +389,13 @@ fn temp_files_left_in_the_journals_temp_folder_are_removed_at_the_next_start() {
     let name = journal.file_name().unwrap().to_str().unwrap();
     let left = temps.join(format!(".{name}.Xq3vL9aB.mend-tmp"));
     std::fs::write(&left, "a copy of answers").unwrap();
+    // And a text half-written when a crash came.
+    let text = only_text(data.path());
+    let text_name = text.file_name().unwrap().to_str().unwrap();
+    let half = text.with_file_name(format!(".{text_name}.Zr8wQ2cD.mend-tmp"));
+    std::fs::write(&half, "title: I-st").unwrap();
     mend(&["sessions"]).data(data.path()).ok();
     assert!(!left.exists());
+    assert!(!half.exists());
+    assert!(text.exists());
 }
