@@ -1,52 +1,75 @@
-//! `mend sessions`: the newest sessions (all with `--all`), each with its
-//! start, partners, exercises, and where it stopped, in words.
+//! `mend sessions`: the newest sessions, ten a page (all with `--all`),
+//! each with its start, partners, exercises, and where it stopped, in words.
 
 use crate::cmd::Status;
 use crate::engine::exercise::Exercise;
 use crate::store::data_dir::DataDir;
 use crate::store::session::{RunLog, SessionLog, first_line};
-use crate::store::session_log::{Listed, list, newest};
+use crate::store::session_log::{Listed, list, newest_page};
 use crate::text::neutralize;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// How many sessions `mend sessions` shows without `--all`.
+/// How many sessions a page of `mend sessions` shows.
 pub const RECENT: usize = 10;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Every session, not only the newest 10 (reads every journal)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "page")]
     pub all: bool,
+    /// The next older 10 sessions on page 2, and so on [default: 1, the newest]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: Option<u32>,
+}
+
+/// Which sessions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// Ten, newest first from the `n`th ten (1: the newest).
+    Page(usize),
+    All,
 }
 
 pub fn execute(args: Args, data: Option<&Path>) -> Status {
     let data = DataDir::open(data)?;
-    print!(
-        "{}",
-        listing(&data, args.all, crate::text::terminal_width())
-    );
+    let which = match (args.all, args.page) {
+        (true, _) => Which::All,
+        (false, page) => Which::Page(page.unwrap_or(1) as usize),
+    };
+    print!("{}", listing(&data, which, crate::text::terminal_width()));
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `mend sessions` prints, wrapped to `width`. Without `all` it reads
-/// the end of the sessions index and the newest journals only, so it costs
-/// the same with 10 sessions or 10,000 (`cargo bench --bench history`).
-pub fn listing(data: &DataDir, all: bool, width: Option<usize>) -> String {
-    let mut sessions: Vec<Listed> = if all {
-        list(data)
-    } else {
-        newest(data, RECENT + 1, |_| true)
+/// What `mend sessions` prints, wrapped to `width`. A page reads the end
+/// of the sessions index and its own journals only, so the newest page
+/// costs the same with 10 sessions or 10,000 (`cargo bench --bench
+/// history`), and page N costs what N pages do.
+pub fn listing(data: &DataDir, which: Which, width: Option<usize>) -> String {
+    let page = match which {
+        Which::Page(n) => Some(n.max(1)),
+        Which::All => None,
+    };
+    let mut sessions: Vec<Listed> = match page {
+        None => list(data),
+        Some(n) => newest_page(data, (n - 1) * RECENT, RECENT + 1, |_| true),
     };
     if sessions.is_empty() {
-        return format!(
-            "No sessions yet in {}. `mend run <exercise>` starts one.\n",
-            data.root().display()
-        );
+        return match page {
+            Some(n) if n > 1 => format!(
+                "No sessions on page {n}: there are fewer than {} in {}.\n",
+                (n - 1) * RECENT + 1,
+                data.root().display()
+            ),
+            _ => format!(
+                "No sessions yet in {}. `mend run <exercise>` starts one.\n",
+                data.root().display()
+            ),
+        };
     }
-    let more = !all && sessions.len() > RECENT;
-    if !all {
+    let more = page.is_some() && sessions.len() > RECENT;
+    if page.is_some() {
         sessions.truncate(RECENT);
         sessions.reverse();
     }
@@ -66,8 +89,11 @@ pub fn listing(data: &DataDir, all: bool, width: Option<usize>) -> String {
         out.push_str(&crate::text::wrap_block(&block, width));
         out.push_str("\n\n");
     }
-    if more {
-        out.push_str("Older sessions are not shown; `mend sessions --all` lists every one.\n");
+    if let (true, Some(n)) = (more, page) {
+        out.push_str(&format!(
+            "Older sessions: `mend sessions --page {}` shows the next {RECENT}, `mend sessions --all` every one.\n",
+            n + 1
+        ));
     }
     out
 }

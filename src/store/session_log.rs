@@ -227,15 +227,30 @@ fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
 /// `mend sessions` and `mend notes --last` show, whatever the history).
 /// `keep` says which to count; reading stops at `limit` of them.
 pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
-    // From the index when it has enough; else (a data folder from before
-    // it, or a search that goes far back) from the folder.
+    newest_page(data, 0, limit, keep)
+}
+
+/// `newest`, after passing over the `skip` newest journals unread (the
+/// pages of `mend sessions`).
+pub fn newest_page(
+    data: &DataDir,
+    skip: usize,
+    limit: usize,
+    keep: impl Fn(&SessionLog) -> bool,
+) -> Vec<Listed> {
+    // From the index; else (a data folder from before it) from the folder.
     if let Some(index) = session_index::read(data) {
         let paths = index
             .map(|id| data.sessions().join(format!("{id}.jsonl")))
-            .filter(|p| p.is_file());
+            .filter(|p| p.is_file())
+            .skip(skip);
         return newest_of(paths, limit, &keep);
     }
-    newest_of(journal_paths(data).into_iter().rev(), limit, &keep)
+    newest_of(
+        journal_paths(data).into_iter().rev().skip(skip),
+        limit,
+        &keep,
+    )
 }
 
 /// Reads `paths` (newest first) until `limit` sessions are kept.
