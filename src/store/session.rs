@@ -352,6 +352,15 @@ impl Session {
         let mut state = run.state.clone();
         let mut edited = false;
         let exercise = if exercise.hash() == saved.exercise.hash {
+            // The file is the text played: a saved copy gone missing or
+            // changed is put back from it (when it is the very text the
+            // journal names), so the notes have it again.
+            if let Some(key) = &saved.text_sha256
+                && run.text().is_err()
+                && exercise_texts::key(&exercise.source.text) == *key
+            {
+                drop(exercise_texts::keep(&self.data, &exercise.source.text)?);
+            }
             exercise
         } else {
             // Fitting the saved answers to the edited file replays them on

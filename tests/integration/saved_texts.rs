@@ -182,6 +182,25 @@ fn a_missing_saved_text_is_a_clear_error_when_it_is_needed() {
 }
 
 #[test]
+fn a_missing_saved_text_is_put_back_from_an_unchanged_file_on_resume() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let file = talk(work.path(), |t| t);
+    paused(&data, file.to_str().unwrap(), "Alex,Sam");
+    let text = only_text(&data);
+    let kept = std::fs::read(&text).unwrap();
+    std::fs::remove_file(&text).unwrap();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
+    assert!(resumed.stdout.contains("Thank you both."), "{resumed:?}");
+    assert_eq!(std::fs::read(&text).unwrap(), kept);
+    let notes = mend(&["notes"]).data(&data).ok();
+    assert_eq!(notes.stderr, "");
+}
+
+#[test]
 fn a_changed_saved_text_is_refused_not_replayed() {
     let work = tempfile::tempdir().unwrap();
     let data = work.path().join("data");
