@@ -9,11 +9,14 @@ What I heard is you feel lonely at dinner
 partly
 The part about phones
 You want phones away at dinner
+yes
 I am tired of doing all the dishes
 tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
 What I heard is you are tired
 1
+settled
+settled
 ";
 
 #[test]
