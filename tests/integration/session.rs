@@ -43,7 +43,7 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
         out.contains("Would you like to swap, so Sam is the speaker and Alex the listener? [y/N]\n› y\n\nSam (speaker):"),
         "{out}"
     );
-    assert!(out.contains("Sam (speaker) · question 1 of 14"), "{out}");
+    assert!(out.contains("Sam (speaker) · question 1 of 18"), "{out}");
     assert!(
         out.contains("That's the end of I-statements. Thank you both."),
         "{out}"
