@@ -1,8 +1,12 @@
 use crate::cmd::Status;
 use crate::diagnostic::json::CheckReport;
 use crate::diagnostic::report::{Diagnostics, plural};
-use crate::format::compiler::{Compiled, compile_and_analyze};
-use crate::format::library::{Library, exercise_files, exercise_id, read_source};
+use crate::diagnostic::report::Diagnostic;
+use crate::format::compiler::{Compiled, compile, compile_and_analyze};
+use crate::format::library::{
+    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, read_source,
+};
+use crate::playtest::plan;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +79,15 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
         }
     } else {
         for path in exercise_files(paths)? {
+            // A test plan named among the files (`exercises/*.yaml` names
+            // them all) is checked as a plan, against its exercise.
+            if let Some(exercise) = exercise_of_plan(&path) {
+                add(Compiled {
+                    exercise: None,
+                    diagnostics: check_plan(&path, &exercise),
+                });
+                continue;
+            }
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
                 Ok(source) => add(compile_and_analyze(&id, source)),
@@ -86,4 +99,35 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
         }
     }
     Ok((diagnostics, files))
+}
+
+/// The exercise file beside a test plan, when `path` names one.
+fn exercise_of_plan(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(TEST_PLAN_SUFFIX)?;
+    Some(path.with_file_name(format!("{stem}.yaml")))
+}
+
+/// Every problem in the test plan at `path`: what `mend test` would refuse
+/// to play, without playing it.
+fn check_plan(path: &Path, exercise_file: &Path) -> Vec<Diagnostic> {
+    let plan_source = match read_source(path) {
+        Ok(source) => source,
+        Err(d) => return vec![d],
+    };
+    let id = exercise_id(exercise_file).unwrap_or_else(|| exercise_file.display().to_string());
+    let exercise = read_source(exercise_file)
+        .ok()
+        .and_then(|source| compile(&id, source).exercise);
+    match exercise {
+        Some(exercise) => plan::load(&plan_source, &exercise).1,
+        None => vec![Diagnostic::error(
+            path.display().to_string(),
+            format!(
+                "this test plan can be checked once its exercise `{}` reads and compiles; `mend check {}` shows why it does not",
+                exercise_file.display(),
+                exercise_file.display()
+            ),
+        )],
+    }
 }
