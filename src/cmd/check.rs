@@ -1,11 +1,9 @@
 use crate::cmd::Status;
 use crate::diagnostic::json::CheckReport;
-use crate::diagnostic::report::{Diagnostics, plural};
 use crate::diagnostic::report::Diagnostic;
+use crate::diagnostic::report::{Diagnostics, plural};
 use crate::format::compiler::{Compiled, compile, compile_and_analyze};
-use crate::format::library::{
-    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, read_source,
-};
+use crate::format::library::{Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, read_source};
 use crate::playtest::plan;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -85,23 +85,30 @@ fn test_plans_named_among_the_files_are_checked_as_plans() {
 
     // A plan with a mistake gets its line and column, like an exercise.
     let dir = tempfile::tempdir().unwrap();
-    let exercise = std::fs::read_to_string(crate::common::repo().join("exercises/doubts-early.yaml")).unwrap();
+    let exercise =
+        std::fs::read_to_string(crate::common::repo().join("exercises/doubts-early.yaml")).unwrap();
     std::fs::write(dir.path().join("doubts-early.yaml"), exercise).unwrap();
     std::fs::write(
         dir.path().join("doubts-early.test.yaml"),
         "plans:\n  - name: a typo\n    turns:\n      - answer: \"yes\"\n        at: anyy\n",
     )
     .unwrap();
-    let output = mend(&["check", "doubts-early.test.yaml"]).dir(dir.path()).run();
+    let output = mend(&["check", "doubts-early.test.yaml"])
+        .dir(dir.path())
+        .run();
     assert_eq!(output.code, 1, "{}", output.stdout);
     assert!(
-        output.stdout.contains("doubts-early.test.yaml:5:13: error:"),
+        output
+            .stdout
+            .contains("doubts-early.test.yaml:5:13: error:"),
         "{}",
         output.stdout
     );
     assert!(output.stdout.contains("`anyy`"), "{}", output.stdout);
     assert!(
-        output.stdout.ends_with("1 file checked: 1 error, 0 warnings\n"),
+        output
+            .stdout
+            .ends_with("1 file checked: 1 error, 0 warnings\n"),
         "{}",
         output.stdout
     );

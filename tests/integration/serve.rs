@@ -309,11 +309,13 @@ fn one_screen_plays_i_statements_to_the_notes() {
     let view = server.answer(&token, "yes");
     // The closing: how each partner is leaving, Alex first.
     assert_eq!(
-        view["waiting"]["text"],
-        "Alex, before you finish: how are you leaving this?",
+        view["waiting"]["text"], "Alex, before you finish: how are you leaving this?",
         "{view}"
     );
-    assert_eq!(view["waiting"]["choices"][1]["label"], "Stirred up, but all right.");
+    assert_eq!(
+        view["waiting"]["choices"][1]["label"],
+        "Stirred up, but all right."
+    );
     server.answer(&token, "settled");
     let view = server.answer(&token, "stirred");
     assert_eq!(view["waiting"]["kind"], "ask", "{view}");
