@@ -187,8 +187,7 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
     );
     // Refused like an over-long answer: the same question, asked again.
     assert!(output.stdout.contains(&format!(
-        "{refusal}\nAlex (speaker) · question {} of {}\nSay it again.",
-        kept + 1,
+        "{refusal}\nAlex (speaker) · question {}\nSay it again.",
         kept + 1
     )));
     assert!(
@@ -214,11 +213,9 @@ fn an_answer_past_the_state_limit_is_refused_and_nothing_earlier_is_lost() {
         .stdin(&format!("{READY}a short one\n:quit\n"))
         .ok();
     assert!(
-        resumed.stdout.contains(&format!(
-            "question {} of {}\nSay it again.",
-            kept + 1,
-            kept + 1
-        )),
+        resumed
+            .stdout
+            .contains(&format!("question {}\nSay it again.", kept + 1)),
         "{}",
         resumed.stdout
     );

@@ -10,6 +10,7 @@ mod browser;
 mod check;
 mod check_format;
 mod common;
+mod counter;
 mod engine;
 mod fast_paths;
 mod graph;

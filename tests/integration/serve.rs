@@ -245,20 +245,21 @@ pub fn transcript(view: &Value) -> String {
         .join("\n")
 }
 
-/// Picks i-statements, keeps the roles, and answers Alex's round.
+/// Picks i-statements (no role-swap offer: it swaps them itself) and answers Alex's round.
 fn first_round(server: &Server, token: &str) {
     let view = server.settled(token);
     assert_eq!(view["waiting"]["kind"], "pick");
     server.act(token, "/api/pick", json!({"exercise": "i-statements"}));
     let view = server.settled(token);
     assert_eq!(view["waiting"]["kind"], "ask", "{view}");
+    // I-statements swaps the roles itself: no offer to swap them first.
     assert!(
-        view["waiting"]["question"]
+        !view["waiting"]["question"]
             .as_str()
             .unwrap()
-            .contains("Would you like to swap")
+            .contains("Would you like to swap"),
+        "{view}"
     );
-    server.answer(token, "No");
     server.answer(token, "We never eat together any more.");
     server.answer(token, "lonely");
     server.answer(token, "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.");
@@ -370,7 +371,7 @@ fn a_break_in_the_browser_resumes_in_the_terminal() {
         .stdin("y\ny\nI come home and nobody says hello.\n")
         .run();
     assert!(
-        resumed.stdout.contains("Sam (speaker) · question 7 of"),
+        resumed.stdout.contains("Sam (speaker) · question 7, round 2 of 2"),
         "{}{}",
         resumed.stdout,
         resumed.stderr

@@ -92,7 +92,7 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     stdin.write_all(FIRST_TWO.as_bytes()).unwrap();
     stdin.flush().unwrap();
     // The third question appears only after the second answer is on disk.
-    wait_for(&lines, "question 3 of 18");
+    wait_for(&lines, "question 3");
     let id = session_id(data.path());
 
     let second = mend(&["resume", &id]).data(data.path()).run();
@@ -138,7 +138,7 @@ fn a_killed_session_resumes_at_the_waiting_question_with_every_answer_kept() {
     // The waiting question, with the answer given before the kill in it.
     let first_question = out.find("·").map(|i| &out[i..]).unwrap();
     assert!(
-        first_question.starts_with("· question 3 of 18, round 1 of 2\nNow put it together"),
+        first_question.starts_with("· question 3, round 1 of 2\nNow put it together"),
         "{out}"
     );
     assert!(
@@ -180,7 +180,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_the_run_goes_on() {
             .contains("was cut off, probably by a crash while it was written; it was skipped"),
         "{resumed:?}"
     );
-    assert!(resumed.stdout.contains("· question 3 of 18"), "{resumed:?}");
+    assert!(resumed.stdout.contains("· question 3"), "{resumed:?}");
     // The torn bytes were cut off before new lines were added: the journal reads cleanly.
     let listed = mend(&["sessions"]).data(data.path()).ok();
     assert!(
@@ -257,7 +257,7 @@ fn an_edited_exercise_resumes_at_the_same_step_and_says_so() {
         out.contains("The exercise `talk` changed since you started; continuing at `statement`."),
         "{out}"
     );
-    assert!(out.contains("· question 3 of 18"), "{out}");
+    assert!(out.contains("· question 3"), "{out}");
     assert!(out.contains("\"I feel [lonely] when"), "{out}");
 }
 
@@ -318,7 +318,7 @@ fn back_still_works_after_a_resume() {
         out.contains("Going back to the previous question. The earlier answer is ready to edit."),
         "{out}"
     );
-    assert!(out.contains("· question 2 of 18"), "{out}");
+    assert!(out.contains("· question 2"), "{out}");
     assert!(
         out.contains("\"I feel [sad] when [a specific moment]"),
         "{out}"
@@ -386,7 +386,7 @@ fn sessions_lists_each_with_its_state_and_a_finished_one_cannot_be_resumed() {
 #[test]
 fn mend_session_is_journaled_and_its_notes_can_be_written() {
     let data = tempfile::tempdir().unwrap();
-    let input = format!("Alex\nSam\ni-statements\ny\n{FIRST_TWO}:break\n");
+    let input = format!("Alex\nSam\ni-statements\n{FIRST_TWO}:break\n");
     let played = mend(&["session"]).data(data.path()).stdin(&input).ok();
     let id = session_id(data.path());
     assert!(
@@ -395,24 +395,20 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
         )),
         "{played:?}"
     );
-    // The swap chosen before the first answer is kept.
     let resumed = mend(&["resume"])
         .data(data.path())
         .stdin(&format!("{READY}{REST}"))
         .ok();
     assert!(
-        resumed.stdout.contains("Sam (speaker) · question 3 of 18"),
+        resumed.stdout.contains("Alex (speaker) · question 3"),
         "{resumed:?}"
     );
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     assert!(
-        notes.contains("**Sam, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nSam (speaker): You never listen to me\n"),
+        notes.contains("**Alex, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nAlex (speaker): You never listen to me\n"),
         "{notes}"
     );
-    assert!(
-        notes.contains("- 16:") || notes.contains("Sam asked for a break"),
-        "{notes}"
-    );
+    assert!(notes.contains("A break, during Alex's turn"), "{notes}");
 }
 
 #[test]
