@@ -27,6 +27,7 @@ mod plans;
 mod properties;
 mod render_failures;
 mod run;
+mod saved_texts;
 mod serve;
 mod serve_load;
 mod session;

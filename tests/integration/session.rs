@@ -68,7 +68,7 @@ fn the_role_swap_is_offered_only_where_the_roles_differ() {
         .run();
     assert!(
         output.stdout.contains(
-            "Would you like to swap, so Sam is the hurt partner and Alex the partner who apologizes? [y/N]"
+            "Would you like to swap, so Sam is the partner receiving the apology and Alex the partner offering the apology? [y/N]"
         ),
         "{}",
         output.stdout

@@ -423,11 +423,34 @@ fn sessions_shows_the_newest_ten_from_the_index_and_all_with_all() {
     let listed = mend(&["sessions"]).data(data.path()).ok().stdout;
     assert_eq!(listed.matches(" · Alex and Sam\n").count(), 10, "{listed}");
     assert!(
-        listed.ends_with("Older sessions are not shown; `mend sessions --all` lists every one.\n"),
+        listed.ends_with("Older sessions: `mend sessions --page 2` shows the next 10, `mend sessions --all` every one.\n"),
         "{listed}"
     );
     let all = mend(&["sessions", "--all"]).data(data.path()).ok().stdout;
     assert_eq!(all.matches(" · Alex and Sam\n").count(), 11, "{all}");
+    // Page 2: the oldest one, which page 1 left out, and nothing after it.
+    let second = mend(&["sessions", "--page", "2"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert_eq!(second.matches(" · Alex and Sam\n").count(), 1, "{second}");
+    let oldest = all.split("\n\n").next().unwrap();
+    assert!(second.starts_with(oldest), "{second}\n---\n{all}");
+    assert!(!listed.contains(oldest.lines().next().unwrap()), "{listed}");
+    assert!(!second.contains("--page 3"), "{second}");
+    let third = mend(&["sessions", "--page", "3"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert_eq!(
+        third,
+        format!(
+            "No sessions on page 3: there are fewer than 21 in {}.\n",
+            data.path().display()
+        )
+    );
+    let zero = mend(&["sessions", "--page", "0"]).data(data.path()).run();
+    assert_eq!(zero.code, 2, "{zero:?}");
     // A data folder from before the index is listed from its folder.
     std::fs::remove_file(data.path().join("sessions.index")).unwrap();
     let again = mend(&["sessions"]).data(data.path()).ok().stdout;
