@@ -17,6 +17,8 @@ tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
 What I heard is you are tired
 1
+settled
+settled
 ";
 
 fn journal(data: &Path) -> PathBuf {
@@ -268,7 +270,10 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
     edited_copy(work.path(), |t| {
         let start = t.find("      - id: statement").unwrap();
         let end = t.find("      - id: reflect").unwrap();
-        format!("{}{}", &t[..start], &t[end..]).replace("version: 2", "version: 3")
+        // What is kept open quotes the statement; without it, the complaint.
+        format!("{}{}", &t[..start], &t[end..])
+            .replace("version: 2", "version: 3")
+            .replace("answers.statement", "answers.complaint")
     });
 
     // Without the statement step, the rest starts at `reflect`.
