@@ -32,6 +32,8 @@ fn only_journal(data: &Path) -> PathBuf {
                 let left: Vec<_> = std::fs::read_dir(&path).unwrap().collect();
                 assert!(left.is_empty(), "left in the temp folder: {left:?}");
             }
+            // The marks of sessions that may wait to be resumed.
+            _ if path.file_name().is_some_and(|n| n == ".waiting") => {}
             _ => panic!("unexpected file in the sessions folder: {}", path.display()),
         }
     }
