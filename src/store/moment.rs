@@ -1,6 +1,6 @@
 //! What happened during a sitting besides the answers, kept in the journal
 //! so the notes can say it: breaks and resumes (who, when, at which
-//! question), nudges, `:back` revisions, answers kept private, answers that
+//! question), nudges, typing slips, `:back` revisions, answers kept private, answers that
 //! named a safety concern, and when play stopped.
 
 use chrono::{DateTime, Utc};
@@ -39,8 +39,12 @@ pub enum MomentKind {
     NotReady,
     /// `:quit` or Ctrl-C: stopped, to be resumed.
     Quit,
-    /// A check refused an answer with a hint.
+    /// A check rule of the exercise refused an answer with its hint.
     Nudge,
+    /// An answer the question could not take as typed (not one of the
+    /// options, no day where one is needed, empty, too long): a typing
+    /// slip, not a nudge about what a partner said.
+    Slip,
     /// `:back`: an answer was taken back to be revised.
     Back,
     /// A partner asked for an answer to stay out of the notes.
