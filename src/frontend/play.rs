@@ -364,11 +364,13 @@ pub fn play(
                 Reply::Retry { hint, check } => {
                     // Only a check rule's hint is a nudge about what was
                     // said; the rest are slips in how it was typed.
-                    let kind = match check {
-                        Some(_) => MomentKind::Nudge,
-                        None => MomentKind::Slip,
+                    // A slip's hint may quote what was typed ("“3/4” could
+                    // be..."), so only a nudge keeps its hint.
+                    let moment = match check {
+                        Some(_) => at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint),
+                        None => at_prompt(MomentKind::Slip, &prompt, clock()),
                     };
-                    record.note(at_prompt(kind, &prompt, clock()).detail(&hint))?;
+                    record.note(moment)?;
                     console.hint(&hint)?;
                     // The refused words are shown, never left on the line
                     // where typing would join them to new ones.
