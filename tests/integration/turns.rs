@@ -76,12 +76,6 @@ settled
 stirred
 ";
 
-/// Where `text` is shown in `out`; it must be.
-fn position(out: &str, text: &str) -> usize {
-    out.find(text)
-        .unwrap_or_else(|| panic!("{text:?} is not shown:\n{out}"))
-}
-
 #[test]
 fn the_banner_comes_after_words_for_the_partner_who_answered() {
     let data = tempfile::tempdir().unwrap();
