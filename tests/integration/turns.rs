@@ -189,3 +189,40 @@ fn a_typing_slip_is_not_counted_as_a_nudge() {
     );
     assert!(!dap.contains("Please choose"), "{dap}");
 }
+
+#[test]
+fn roles_that_share_a_label_are_not_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("same.yaml");
+    std::fs::write(
+        &file,
+        r#"
+title: Same label
+summary: Two roles that read the same on screen.
+minutes: 5
+version: 1
+roles:
+  first:
+    description: Goes first.
+    label: partner
+  second:
+    description: Goes second.
+    label: partner
+steps:
+  - id: one
+    ask: "{{ first }}, what is one thing?"
+    by: first
+  - id: two
+    ask: "{{ second }}, and one more?"
+    by: second
+"#,
+    )
+    .unwrap();
+    let out = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .stdin("a walk\na talk\n")
+        .ok()
+        .stdout;
+    assert!(out.contains("\nAlex · question 1 of 2\n"), "{out}");
+    assert!(out.contains("\nSam · question 2 of 2\n"), "{out}");
+    assert!(!out.contains("(partner) ·"), "{out}");
+}
