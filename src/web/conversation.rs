@@ -54,16 +54,8 @@ pub struct Choice {
     pub label: String,
 }
 
-/// An exercise the partners may pick.
-#[derive(Debug, Clone, Serialize)]
-pub struct Offer {
-    pub id: String,
-    pub title: String,
-    pub minutes: u32,
-    pub summary: String,
-    /// Why the exercise is suggested now, when it is.
-    pub suggested: Option<String>,
-}
+/// An exercise the partners may pick: the terminal's picker offers the same.
+pub use crate::frontend::picker::Offer;
 
 /// What the sitting needs next.
 #[derive(Debug, Clone, Serialize)]
