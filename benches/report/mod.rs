@@ -177,7 +177,7 @@ fn startup_to_first_prompt() -> Duration {
                 .expect("mend starts");
             let stdout = child.stdout.take().expect("piped");
             let mut lines = BufReader::new(stdout).lines();
-            let found = lines.any(|l| l.is_ok_and(|l| l.contains("question 1 of")));
+            let found = lines.any(|l| l.is_ok_and(|l| l.contains("· question 1")));
             let elapsed = start.elapsed();
             assert!(found, "mend printed no first question");
             // Closing its input ends the run at the first question.

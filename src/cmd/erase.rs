@@ -4,6 +4,7 @@ use crate::frontend::play::Input;
 use crate::partners;
 use crate::store::couple_data::CoupleData;
 use crate::store::data_dir::DataDir;
+use crate::store::exercise_texts;
 use crate::store::private;
 use anyhow::{Context, bail};
 use std::path::Path;
@@ -95,6 +96,12 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         }
         private::sweep_temps(&dir);
     }
+    private::sweep_temps_in(&data.session_temps(), &data.sessions());
+    // The exercise texts their journals named, unless another couple's
+    // journal names one too.
+    exercise_texts::remove_unused(&data, &found.texts())
+        .context("their sessions are erased, but the exercise texts they used could not be")?;
+    exercise_texts::sweep(&data);
     println!(
         "Erased {} file(s) of {a} and {b}. Nothing of theirs is left in the data folder.",
         found.files.len()

@@ -40,7 +40,7 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         );
     }
     let today = chrono::Local::now().date_naive();
-    let archive = Archive::of(&partners, &found, chrono::Utc::now(), |log| {
+    let (archive, left_out) = Archive::of(&partners, &found, chrono::Utc::now(), |log| {
         notes::render(&data, log, None, today).ok()
     })?;
     let mut bytes = archive.to_bytes()?;
@@ -85,6 +85,11 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         eprintln!(
             "note: `{}` could not be read, so it is not in the archive; it may hold their words too",
             path.display()
+        );
+    }
+    for problem in &left_out {
+        eprintln!(
+            "note: {problem}. The session's journal is in the archive all the same, without that exercise text."
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -16,13 +16,15 @@ pub(crate) mod ledger;
 pub(crate) mod list;
 pub(crate) mod lsp;
 pub(crate) mod new;
-pub(crate) mod notes;
+// `notes` and `sessions` are public for `cargo bench --bench history`,
+// which times what these commands do.
+pub mod notes;
 pub(crate) mod resume;
 pub(crate) mod run;
 pub(crate) mod schema;
 pub(crate) mod serve;
 pub(crate) mod session;
-pub(crate) mod sessions;
+pub mod sessions;
 pub(crate) mod sitting;
 pub(crate) mod test;
 pub(crate) mod watch;

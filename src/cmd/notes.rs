@@ -3,6 +3,7 @@ use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
 use crate::store::private;
 use crate::store::session::{self, SessionLog};
+use crate::store::session_log::newest;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +33,13 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     if let Some(warning) = &log.warning {
         eprintln!("note: {warning}");
     }
+    for run in &log.runs {
+        if let Err(problem) = run.text() {
+            eprintln!(
+                "note: {problem:#}. The notes show what was said, under the questions as saved, without what that exercise adds to them."
+            );
+        }
+    }
     let today = chrono::Local::now().date_naive();
     let notes = notes::render(&data, &log, args.template.as_deref(), today)?;
     match &args.output {
@@ -49,10 +57,18 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
     Ok(ExitCode::SUCCESS)
 }
 
-fn latest(data: &DataDir) -> anyhow::Result<SessionLog> {
-    match session::list(data).pop() {
-        Some(Ok(log)) => Ok(log),
-        Some(Err((_, error))) => Err(error.into()),
+/// The newest session that can be read, found from the end of the
+/// sessions index (reading no other journal, whatever the history).
+pub fn latest(data: &DataDir) -> anyhow::Result<SessionLog> {
+    let mut error = None;
+    for entry in newest(data, 1, |_| true) {
+        match entry {
+            Ok(log) => return Ok(log),
+            Err((_, e)) => error = error.or(Some(e)),
+        }
+    }
+    match error {
+        Some(error) => Err(error.into()),
         None => bail!("there are no sessions yet; `mend run <exercise>` starts one"),
     }
 }

@@ -1,6 +1,6 @@
 //! `mend resume`: coming back from a break with care. A picker when several
-//! sessions wait; then "welcome back": when the break was and who asked for
-//! it, the exercise's answers so far as they were written, and whether now
+//! sessions wait; then "welcome back": when the break was and during whose
+//! turn, the exercise's answers so far as they were written, and whether now
 //! is a good time (asked of the partner whose pace the exercise follows,
 //! else of both). Then the sitting goes on as `mend session` does.
 

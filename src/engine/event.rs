@@ -38,9 +38,24 @@ pub struct Prompt {
 /// "Question 3 of 8"; `round` is 1 or 2 inside a swap block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Progress {
+    /// Questions asked so far in this run, this one included; it never
+    /// restarts at a round, so it never goes back.
     pub question: usize,
-    pub of: usize,
+    /// How many questions the run asks in all, only when every path asks
+    /// the same number (see `Exercise::fixed_question_count`).
+    pub of: Option<usize>,
     pub round: Option<u32>,
+}
+
+impl Progress {
+    /// "question 3 of 8", or "question 12" where the total depends on the
+    /// answers still to come.
+    pub fn counter(&self) -> String {
+        match self.of {
+            Some(of) => format!("question {} of {of}", self.question),
+            None => format!("question {}", self.question),
+        }
+    }
 }
 
 /// What became of an answer.

@@ -227,6 +227,39 @@ impl Exercise {
             })
             .sum()
     }
+
+    /// Whether asking the couple to swap roles before the exercise starts
+    /// makes a difference: there are two roles with different jobs (their
+    /// descriptions differ) and no swap block, which swaps the roles
+    /// itself so each partner plays both.
+    pub fn offers_role_swap(&self) -> bool {
+        let [first, second] = self.roles.as_slice() else {
+            return false;
+        };
+        let same_job =
+            first.description.trim().to_lowercase() == second.description.trim().to_lowercase();
+        let swaps_itself = self
+            .steps
+            .iter()
+            .any(|s| matches!(s.kind, StepKind::Block { swap: Some(_), .. }));
+        !same_job && !swaps_itself
+    }
+
+    /// How many questions every run asks, when that is known before it
+    /// starts: the exercise has no `when`, no `goto` (on a step, an option
+    /// or a refused confirmation), so every run asks the same questions.
+    /// `None` when the path branches, since a total shown then would be
+    /// wrong on some path ("question 12 of 14" at the end of a short one).
+    pub fn fixed_question_count(&self) -> Option<usize> {
+        let branches = self.steps.iter().any(|s| {
+            s.when.is_some()
+                || s.goto.is_some()
+                || s.confirm.as_ref().is_some_and(|c| c.if_no.is_some())
+                || matches!(&s.kind, StepKind::Choose(c)
+                    if c.options.iter().any(|o| o.goto.is_some()))
+        });
+        (!branches).then(|| self.question_count())
+    }
 }
 
 impl Step {

@@ -811,7 +811,9 @@ impl<'e> Run<'e> {
             role_label: role.map(|r| r.label.clone()).unwrap_or_default(),
             progress: Progress {
                 question: self.state.answers.len() + 1,
-                of: ex.question_count().max(self.state.answers.len() + 1),
+                of: ex
+                    .fixed_question_count()
+                    .map(|of| of.max(self.state.answers.len() + 1)),
                 round: (self.state.cursor.round > 0
                     && matches!(
                         step.block.map(|b| &ex.steps[b].kind),

@@ -418,10 +418,7 @@ pub const BREAK_QUESTION: &str = "Take a break now? Everything you have answered
 
 fn where_text(run: &Run, prompt: &Prompt) -> String {
     let ex = run.exercise();
-    let mut text = format!(
-        "{}: question {} of {}",
-        ex.title, prompt.progress.question, prompt.progress.of
-    );
+    let mut text = format!("{}: {}", ex.title, prompt.progress.counter());
     if let Some(round) = prompt.progress.round {
         text.push_str(&format!(", round {round} of 2 (roles swap in round 2)"));
     }

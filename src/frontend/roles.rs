@@ -29,14 +29,18 @@ pub fn roles_text(run: &Run) -> String {
         .join("\n")
 }
 
-/// Before an exercise with two roles: offers to swap who plays which, and
-/// says the roles again when the partners do. `Break` and `Quit` are the
+/// Before an exercise with two roles that do different jobs and that does
+/// not swap them itself (`Exercise::offers_role_swap`): offers to swap who
+/// plays which, and says the roles again when the partners do. `Break` and `Quit` are the
 /// caller's to journal (a time-out before the first question).
 pub fn offer_swap(console: &mut dyn Console, run: &mut Run) -> io::Result<YesNo> {
     let exercise = run.exercise();
     let [first, second, ..] = exercise.roles.as_slice() else {
         return Ok(YesNo::No);
     };
+    if !exercise.offers_role_swap() {
+        return Ok(YesNo::No);
+    }
     let partners = run.state().partners.clone();
     let name = |role| {
         partners

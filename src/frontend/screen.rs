@@ -46,10 +46,7 @@ impl Screen {
 
     /// Who answers, where we are, the question, an example and the options.
     pub fn question(&self, prompt: &Prompt) -> String {
-        let mut where_ = format!(
-            "question {} of {}",
-            prompt.progress.question, prompt.progress.of
-        );
+        let mut where_ = prompt.progress.counter();
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }

@@ -1,6 +1,6 @@
 //! Coming back from a break, the same in a terminal (`mend resume`) and in
-//! a browser (`mend serve`): "welcome back", when the break was and who
-//! asked for it, the question waiting, the exercise's answers so far as
+//! a browser (`mend serve`): "welcome back", when the break was and during
+//! whose turn, the question waiting, the exercise's answers so far as
 //! they were written, and whether now is a good time (asked of the partner
 //! whose pace the exercise follows, else of both).
 
@@ -60,7 +60,9 @@ pub fn welcome_back(
     Ok(Ready::Yes)
 }
 
-/// When the break was, who asked for it, and the question waiting.
+/// When the break was, during whose turn, and the question waiting. mend
+/// knows only who was at the keyboard when `:break` was typed, not who
+/// asked for it, so it says no more than that.
 fn when_you_stopped(
     run: Option<&RunLog>,
     title: &str,
@@ -79,9 +81,9 @@ fn when_you_stopped(
     let mut text = match stop {
         Some(m) if m.kind == MomentKind::Break => {
             let who = m.by.as_deref().map_or(String::new(), |b| {
-                format!(" {} asked for it.", neutralize(b))
+                format!(", during {}'s turn", neutralize(b))
             });
-            format!("You took a break in {title}{when}.{who}")
+            format!("You took a break in {title}{when}{who}.")
         }
         Some(_) => format!("You stopped {title}{when}."),
         None => format!("{title} stopped{when}, before it was finished."),

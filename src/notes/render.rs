@@ -224,7 +224,7 @@ pub struct AnswerView {
 pub struct MomentView {
     /// `break`, `resume`, `not-ready`, `quit`, `nudge`, `back`, `private`, `safety`.
     pub kind: String,
-    /// In words: "Sam asked for a break", "Alex was nudged"...
+    /// In words: "A break, during Sam's turn", "Alex was nudged"...
     pub text: String,
     pub by: String,
     /// `HH:MM` local time, and the day when it differs from the session's.
@@ -602,7 +602,8 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -
     let by = moment.by.clone().unwrap_or_default();
     let text = match moment.kind {
         MomentKind::Break if by.is_empty() => "A break".to_owned(),
-        MomentKind::Break => format!("{by} asked for a break"),
+        // Who was at the keyboard, not necessarily who asked for it.
+        MomentKind::Break => format!("A break, during {by}'s turn"),
         MomentKind::Resume => "Back from the break; ready to go on".to_owned(),
         MomentKind::NotReady => format!("{by} said not yet, after a break"),
         MomentKind::Quit => "Stopped, to go on another time".to_owned(),

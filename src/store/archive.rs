@@ -6,6 +6,7 @@
 use crate::engine::ledger::couple_key;
 use crate::store::couple_data::CoupleData;
 use crate::store::data_dir::DataDir;
+use crate::store::exercise_texts;
 use crate::store::journal;
 use crate::store::ledger_log;
 use crate::store::private;
@@ -13,10 +14,13 @@ use crate::store::session_log::journal_path;
 use crate::store::store_error::{Doing, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 
-/// Bumped when the archive's shape changes incompatibly.
-pub const ARCHIVE_VERSION: u32 = 1;
+/// Bumped when the archive's shape changes incompatibly. Version 2 carries
+/// the exercise texts its journals name (`texts`); version 1 archives,
+/// whose journals hold their texts, still import.
+pub const ARCHIVE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Archive {
@@ -28,6 +32,9 @@ pub struct Archive {
     /// The ledger as it was, for reading; importing rebuilds it from the
     /// journals, which hold everything it does.
     pub ledger: Option<serde_json::Value>,
+    /// The exercise texts the journals name, by SHA-256 (`exercise_texts`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,15 +56,34 @@ pub struct Imported {
 }
 
 impl Archive {
-    /// The archive of `found`; `notes` renders a session's notes.
+    /// The archive of `found`; `notes` renders a session's notes. Also
+    /// returns what could not be put in it: an exercise text a journal
+    /// names that is missing or changed (the journal goes in all the same,
+    /// so nothing the couple said is held back).
     pub fn of(
         partners: &[String; 2],
         found: &CoupleData,
         exported: DateTime<Utc>,
         notes: impl Fn(&crate::store::session_log::SessionLog) -> Option<String>,
-    ) -> Result<Archive, StoreError> {
+    ) -> Result<(Archive, Vec<String>), StoreError> {
         let mut sessions = Vec::new();
+        let mut texts = BTreeMap::new();
+        let mut left_out = Vec::new();
         for log in &found.sessions {
+            for run in &log.runs {
+                let Some(key) = &run.header.text_sha256 else {
+                    continue;
+                };
+                if texts.contains_key(key) {
+                    continue;
+                }
+                match run.text() {
+                    Ok(text) => {
+                        texts.insert(key.clone(), text);
+                    }
+                    Err(e) => left_out.push(format!("session {}: {e}", log.id)),
+                }
+            }
             let bytes = private::read(&log.path)
                 .doing(|| format!("cannot read `{}`", log.path.display()))?;
             let journal = String::from_utf8(bytes)
@@ -80,13 +106,17 @@ impl Archive {
             ),
             None => None,
         };
-        Ok(Archive {
-            mend_archive: ARCHIVE_VERSION,
-            partners: partners.clone(),
-            exported,
-            sessions,
-            ledger,
-        })
+        Ok((
+            Archive {
+                mend_archive: ARCHIVE_VERSION,
+                partners: partners.clone(),
+                exported,
+                sessions,
+                ledger,
+                texts,
+            },
+            left_out,
+        ))
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, StoreError> {
@@ -135,6 +165,14 @@ impl Archive {
                 )));
             }
         }
+        for (key, text) in &archive.texts {
+            if !exercise_texts::is_key(key) || exercise_texts::key(text) != *key {
+                return Err(StoreError::Refused(format!(
+                    "an exercise text in the archive does not match its SHA-256 (`{}`); the archive was changed after it was written, and nothing was imported",
+                    key.chars().take(64).collect::<String>()
+                )));
+            }
+        }
         Ok(archive)
     }
 
@@ -145,6 +183,9 @@ impl Archive {
     pub fn import(&self, data: &DataDir) -> Result<Imported, StoreError> {
         let dir = data.sessions();
         data.ensure(&dir)?;
+        // The texts first, held in place until the journals naming them
+        // are written.
+        let _held = exercise_texts::hold(data)?;
         let mut imported = Imported::default();
         let mut new = Vec::new();
         for session in &self.sessions {
@@ -163,6 +204,11 @@ impl Archive {
                 Err(e) => {
                     return Err(e).doing(|| format!("cannot read `{}`", path.display()));
                 }
+            }
+        }
+        if !new.is_empty() {
+            for (key, text) in &self.texts {
+                exercise_texts::keep_held(data, key, text)?;
             }
         }
         for (path, session) in new {

@@ -9,6 +9,7 @@ use crate::store::data_dir::DataDir;
 use crate::store::ledger_file;
 use crate::store::private;
 use crate::store::session_log::{SessionLog, list};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -38,11 +39,17 @@ impl CoupleData {
             files: Vec::new(),
             unreadable: Vec::new(),
         };
+        // Listed once: a listing per journal would cost the square of the
+        // history.
+        let mut session_temps = private::temps(&data.sessions());
+        session_temps.extend(private::temps(&data.session_temps()));
         for entry in list(data) {
             match entry {
                 Ok(log) if log.partners().is_some_and(|p| couple_key(p) == couple) => {
                     found.files.push(log.path.clone());
-                    found.files.extend(companions(&log.path, "lock"));
+                    found
+                        .files
+                        .extend(companions(&log.path, "lock", &session_temps));
                     found.sessions.push(log);
                 }
                 Ok(_) => {}
@@ -62,7 +69,8 @@ impl CoupleData {
             found.files.push(name.clone());
             found.files.push(name.with_extension("json.damaged"));
             found.files.push(name.with_extension("jsonl.damaged"));
-            found.files.extend(companions(&name, "lock"));
+            let temps = name.parent().map(private::temps).unwrap_or_default();
+            found.files.extend(companions(&name, "lock", &temps));
         }
         // A marker of one of their runs finishing, left by a crash.
         for log in &found.sessions {
@@ -84,18 +92,32 @@ impl CoupleData {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// The keys of the exercise texts their journals name.
+    pub fn texts(&self) -> BTreeSet<String> {
+        self.sessions
+            .iter()
+            .flat_map(|log| &log.runs)
+            .filter_map(|run| run.header.text_sha256.clone())
+            .collect()
+    }
 }
 
-/// The lock beside `file` (same name, extension `lock`) and the temp files
-/// of `file` that a crash may have left.
-fn companions(file: &Path, lock: &str) -> Vec<PathBuf> {
+/// The lock beside `file` (same name, extension `lock`) and those of
+/// `temps` (the temp files in its folder) that a crash writing `file` left.
+fn companions(file: &Path, lock: &str, temps: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = vec![file.with_extension(lock)];
-    if let (Some(dir), Some(name)) = (file.parent(), file.file_name()) {
+    if let Some(name) = file.file_name() {
         let prefix = format!(".{}.", name.to_string_lossy());
-        out.extend(private::temps(dir).into_iter().filter(|t| {
-            t.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
-        }));
+        out.extend(
+            temps
+                .iter()
+                .filter(|t| {
+                    t.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                })
+                .cloned(),
+        );
     }
     out
 }

@@ -1,7 +1,8 @@
 //! A session's journal: one append-only file of JSON lines, each line complete
 //! on its own. A `start` line names the partners; an `exercise` line begins
-//! each exercise (with the file's text, so a resumed or re-read session sees
-//! the exercise exactly as it was played); the first save of an exercise is a
+//! each exercise (naming the file's text, kept once in the data folder by
+//! `exercise_texts`, so a resumed or re-read session sees the exercise
+//! exactly as it was played); the first save of an exercise is a
 //! whole `state` line and every later one a `change` line holding only what
 //! changed (`state_delta`), written and fsynced before the next prompt;
 //! `moment` lines record breaks, resumes, nudges and the like.
@@ -16,7 +17,7 @@
 use crate::engine::ledger::LedgerView;
 use crate::engine::state::RunState;
 use crate::limits;
-use crate::store::data_dir::write_atomic;
+use crate::store::data_dir::session_temps;
 use crate::store::moment::Moment;
 use crate::store::private;
 use crate::store::save_error::SaveError;
@@ -30,8 +31,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Bumped when a line's shape changes incompatibly. Version 2 added
-/// `change` and `moment` lines; version 1 journals still read.
-pub const JOURNAL_VERSION: u32 = 2;
+/// `change` and `moment` lines; version 3 names the exercise's text by its
+/// SHA-256 (`text_sha256`) instead of holding it. Versions 1 and 2 still read.
+pub const JOURNAL_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
@@ -76,8 +78,14 @@ pub struct ExerciseHeader {
     pub began: DateTime<Utc>,
     /// The file it was read from; `None` for an exercise from the library.
     pub path: Option<PathBuf>,
-    /// The exercise file's text as it was played.
+    /// The exercise file's text as it was played, in the journal itself
+    /// (journals before version 3; empty since).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// Since version 3: the SHA-256 of that text, which the data folder
+    /// keeps once for every journal that names it (`exercise_texts`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
     /// The couple's ledger as the exercise saw it.
     #[serde(default)]
     pub ledger: LedgerView,
@@ -302,7 +310,13 @@ impl Journal {
             serde_json::to_writer(&mut bytes, &line)?;
             bytes.push(b'\n');
         }
-        write_atomic(&self.path, &bytes)?;
+        // The temp file in the journals' own temp folder (`session_temps`).
+        let folder = self.path.parent().unwrap_or(Path::new("."));
+        let temps = session_temps(folder);
+        private::ensure_dir(&temps, true)
+            .doing(|| format!("cannot use folder `{}`", temps.display()))?;
+        private::write_atomic_in(&self.path, &bytes, &temps)
+            .doing(|| format!("cannot write `{}`", self.path.display()))?;
         self.file = private::open_append(&self.path)
             .doing(|| format!("cannot open session journal `{}`", self.path.display()))?;
         self.len = bytes.len() as u64;
@@ -515,6 +529,7 @@ mod tests {
             began: DateTime::<Utc>::UNIX_EPOCH,
             path: None,
             text: format!("title: {id}"),
+            text_sha256: None,
             ledger: LedgerView::default(),
             edited,
         }))
@@ -578,7 +593,14 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Nothing beside it but the (empty) temp folder.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        assert_eq!(
+            std::fs::read_dir(session_temps(dir.path()))
+                .unwrap()
+                .count(),
+            0
+        );
     }
 
     #[test]

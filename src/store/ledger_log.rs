@@ -559,7 +559,15 @@ fn sync_dir(dir: &Path) {
 /// never through a link.
 pub(crate) fn open_or_create_append(path: &Path) -> Result<File, StoreError> {
     let opened = match private::open_append(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => private::create_new_append(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match private::create_new_append(path) {
+                // Another mend (or thread) created it in between: open that.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    private::open_append(path)
+                }
+                other => other,
+            }
+        }
         other => other,
     };
     opened.doing(|| format!("cannot open `{}`", path.display()))

@@ -5,6 +5,7 @@
 pub(crate) mod archive;
 pub(crate) mod couple_data;
 pub(crate) mod data_dir;
+pub(crate) mod exercise_texts;
 pub mod journal;
 pub mod ledger_file;
 pub mod ledger_log;

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Moment {
     pub at: DateTime<Utc>,
     pub kind: MomentKind,
-    /// The partner it concerns (who asked for the break, who was nudged).
+    /// The partner it concerns (at a break, whose turn it was: who typed
+    /// `:break`, not necessarily who asked for it; who was nudged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
     /// The step waiting or answered, and the question as it was shown.

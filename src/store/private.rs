@@ -285,6 +285,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    write_atomic_in(path, bytes, dir)
+}
+
+/// `write_atomic` with the temp file in `temps`, a folder on the same file
+/// system (a subfolder of `path`'s), so that finding what a crash left
+/// means listing that small folder, not `path`'s.
+pub fn write_atomic_in(path: &Path, bytes: &[u8], temps: &Path) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -293,7 +304,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(&format!(".{name}."))
         .suffix(TEMP_SUFFIX)
         .rand_bytes(8)
-        .tempfile_in(dir)?;
+        .tempfile_in(temps)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
@@ -319,7 +330,13 @@ fn temp_target(file_name: &str) -> Option<&str> {
 /// `lock`), so a temp file is only removed when that lock is free: a mend
 /// still writing it keeps its file.
 pub fn sweep_temps(dir: &Path) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else {
+    sweep_temps_in(dir, dir)
+}
+
+/// `sweep_temps` for temp files in `temps` of files in `dir` (see
+/// `write_atomic_in`), whose locks are in `dir`.
+pub fn sweep_temps_in(temps: &Path, dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(temps) else {
         return 0;
     };
     let mut removed = 0;

@@ -12,6 +12,7 @@ use crate::engine::state::RunState;
 use crate::format::compiler::compile;
 use crate::format::library::{Library, read_source};
 use crate::store::data_dir::DataDir;
+use crate::store::exercise_texts;
 use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Start};
 use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
@@ -199,25 +200,28 @@ impl Session {
     ) -> Result<Run<'e>, StoreError> {
         let ledger = self.ledger_view()?;
         let path = path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()));
-        self.begin(header(
-            exercise,
-            path,
-            ledger.clone(),
-            (self.clock)(),
-            false,
-        ))?;
+        self.begin(
+            header(exercise, path, ledger.clone(), (self.clock)(), false),
+            &exercise.source.text,
+        )?;
         let run = Run::start(exercise, self.partners.clone()).with_ledger(ledger);
         self.save(&run)?;
         Ok(run)
     }
 
-    fn begin(&mut self, header: ExerciseHeader) -> Result<(), StoreError> {
+    /// Journals `header`, naming `text`, kept first in the data folder
+    /// (held there until the journal names it).
+    fn begin(&mut self, mut header: ExerciseHeader, text: &str) -> Result<(), StoreError> {
+        let (key, held) = exercise_texts::keep(&self.data, text)?;
+        header.text_sha256 = Some(key);
         if !header.edited {
             self.runs += 1;
             self.recorded = false;
         }
         self.current = Some(header.exercise.clone());
-        Ok(self.journal.begin(header)?)
+        self.journal.begin(header)?;
+        drop(held);
+        Ok(())
     }
 
     /// Closes a session; one in which no exercise began leaves nothing
@@ -247,7 +251,8 @@ impl Session {
     /// Continues the unfinished exercise of this session.
     pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> Result<Run<'e>, StoreError> {
         if let Some(header) = pending.header.take() {
-            self.begin(header)?;
+            let text = pending.exercise.source.text.clone();
+            self.begin(header, &text)?;
         }
         let run = match pending.state.clone() {
             Some(state) => Run::restore(&pending.exercise, state)
@@ -313,13 +318,18 @@ impl Session {
         let saved = &run.header;
         let id = saved.exercise.id.clone();
         let mut messages = Vec::new();
-        let journaled = || -> Result<Exercise, StoreError> {
+        // The copy saved when the run began: a missing or changed copy is
+        // an error that says so (not a guess), when it is needed at all.
+        let copy = || -> Result<String, StoreError> {
+            run.text().map_err(|e| StoreError::Within {
+                doing: format!("session {} cannot be resumed", log.id),
+                source: Box::new(e),
+            })
+        };
+        let journaled = |text: String| -> Result<Exercise, StoreError> {
             compile_or_explain(
                 &id,
-                Source::new(
-                    format!("{id} (as saved in session {})", log.id),
-                    saved.text.clone(),
-                ),
+                Source::new(format!("{id} (as saved in session {})", log.id), text),
             )
         };
         let current = match &saved.path {
@@ -336,15 +346,26 @@ impl Session {
                     "The exercise `{id}` could not be loaded as it is now ({}); continuing with the copy saved when you started.",
                     first_line(&e)
                 ));
-                journaled()?
+                journaled(copy()?)?
             }
         };
         let mut state = run.state.clone();
         let mut edited = false;
         let exercise = if exercise.hash() == saved.exercise.hash {
+            // The file is the text played: a saved copy gone missing or
+            // changed is put back from it (when it is the very text the
+            // journal names), so the notes have it again.
+            if let Some(key) = &saved.text_sha256
+                && run.text().is_err()
+                && exercise_texts::key(&exercise.source.text) == *key
+            {
+                drop(exercise_texts::keep(&self.data, &exercise.source.text)?);
+            }
             exercise
         } else {
-            let old = journaled().ok();
+            // Fitting the saved answers to the edited file replays them on
+            // the copy they were given on; without it, no guessing.
+            let old = journaled(copy()?).ok();
             let fitted = state.clone().map(|mut s| {
                 let placement = relocate(old.as_ref(), &exercise, &mut s);
                 (s, placement)
@@ -415,7 +436,9 @@ fn header(
         },
         began,
         path,
-        text: exercise.source.text.to_string(),
+        // Kept once in the data folder and named by `begin`.
+        text: String::new(),
+        text_sha256: None,
         ledger,
         edited,
     }

@@ -1,13 +1,15 @@
 //! The order sessions were begun in: one id per line, appended as each
 //! session starts. The newest sessions are then found by reading the end of
-//! this small file, never by listing a folder that grows with the history
+//! this file backwards, never by listing a folder that grows with the history
 //! (listing 10,000 journals costs more than everything else `mend notes
 //! --last` does). The journals stay the record: an id whose journal is gone
 //! is passed over, and `mend sessions --all` lists the folder itself.
 
 use crate::store::data_dir::DataDir;
 use crate::store::store_error::{Doing, StoreError};
-use std::io::Write;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 fn path(data: &DataDir) -> PathBuf {
@@ -42,32 +44,96 @@ pub fn add(
         .doing(|| format!("cannot write `{}`", path.display()))
 }
 
-/// The index read back: its ids are taken newest first, lazily, so
-/// finding the newest few parses only the end of it.
+/// The index read back from its end, newest id first, each once (a torn
+/// last line is passed over), a few KiB at a time: finding the newest few
+/// sessions reads the same few bytes whatever the history.
 pub struct Tail {
-    text: String,
+    file: File,
+    /// The bytes of the file before `buf` are not read yet.
+    pos: u64,
+    /// Read, not yet taken apart into ids.
+    buf: Vec<u8>,
+    seen: HashSet<String>,
 }
 
+/// How much of the index is read at a time: about 190 ids.
+const CHUNK: u64 = 4096;
+
 impl Tail {
-    /// The ids, newest first, each once (a torn last line is passed over).
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        let mut seen = std::collections::HashSet::new();
-        self.text
-            .lines()
-            .rev()
-            .map(str::trim)
-            .filter(|line| is_id(line))
-            .filter(move |line| seen.insert(*line))
+    /// The line before those taken, or `None` at the start of the file.
+    fn previous_line(&mut self) -> Option<Vec<u8>> {
+        loop {
+            if let Some(end) = self.buf.iter().rposition(|&b| b == b'\n') {
+                let line = self.buf.split_off(end + 1);
+                self.buf.truncate(end);
+                return Some(line);
+            }
+            if self.pos == 0 {
+                return (!self.buf.is_empty()).then(|| std::mem::take(&mut self.buf));
+            }
+            let start = self.pos.saturating_sub(CHUNK);
+            let mut chunk = vec![0; (self.pos - start) as usize];
+            self.file
+                .seek(SeekFrom::Start(start))
+                .and_then(|_| self.file.read_exact(&mut chunk))
+                .ok()?;
+            chunk.extend_from_slice(&self.buf);
+            self.buf = chunk;
+            self.pos = start;
+        }
     }
 }
 
-/// The index, or `None` when there is none yet. Read whole: at about 21
-/// bytes a session, 10,000 sessions are 210 KB, read in well under a
-/// millisecond (listing that many journals takes ten times as long).
+impl Iterator for Tail {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        loop {
+            let line = self.previous_line()?;
+            let Ok(line) = std::str::from_utf8(&line) else {
+                continue;
+            };
+            let line = line.trim();
+            if is_id(line) && self.seen.insert(line.to_owned()) {
+                return Some(line.to_owned());
+            }
+        }
+    }
+}
+
+/// The index, or `None` when there is none yet.
 pub fn read(data: &DataDir) -> Option<Tail> {
     // Never through a link: the index names every session.
-    let bytes = crate::store::private::read(&path(data)).ok()?;
+    let file = crate::store::private::open_own(&path(data)).ok()?;
+    let pos = file.metadata().ok()?.len();
     Some(Tail {
-        text: String::from_utf8_lossy(&bytes).into_owned(),
+        file,
+        pos,
+        buf: Vec::new(),
+        seen: HashSet::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_newest_first_each_once_across_chunks() {
+        let folder = tempfile::tempdir().unwrap();
+        let data = DataDir::open(Some(folder.path())).unwrap();
+        let ids: Vec<String> = (0..1000).map(|n| format!("20260101-{n:06}-abcd")).collect();
+        let mut text = String::new();
+        for id in &ids {
+            text.push_str(id);
+            text.push('\n');
+        }
+        // Listed twice (an import), a blank line, a torn last line.
+        text.push_str(&format!("{}\n\n2026", ids[3]));
+        std::fs::write(path(&data), text).unwrap();
+        let read: Vec<String> = read(&data).unwrap().collect();
+        let mut expected: Vec<String> = vec!["2026".to_owned(), ids[3].clone()];
+        expected.extend(ids.iter().rev().filter(|id| **id != ids[3]).cloned());
+        assert_eq!(read, expected);
+    }
 }

@@ -8,6 +8,7 @@ use crate::engine::run::Run;
 use crate::engine::state::RunState;
 use crate::format::compiler::compile;
 use crate::store::data_dir::DataDir;
+use crate::store::exercise_texts;
 use crate::store::journal::{self, ExerciseHeader, Start};
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::session_index;
@@ -30,6 +31,9 @@ pub struct SessionLog {
 #[derive(Debug, Clone)]
 pub struct RunLog {
     pub header: ExerciseHeader,
+    /// The folder of kept exercise texts (`exercise_texts`) that the
+    /// header's `text_sha256` names a file in.
+    pub texts: PathBuf,
     pub state: Option<RunState>,
     pub saved: Option<DateTime<Utc>>,
     /// Breaks, resumes, nudges... during this exercise, oldest first.
@@ -41,34 +45,68 @@ impl RunLog {
         self.state.as_ref().is_some_and(|s| s.cursor.at.is_none())
     }
 
-    /// The exercise as it was played, compiled from the saved copy.
-    pub fn exercise(&self) -> Option<Exercise> {
+    /// The exercise file's text as it was played: in the journal (before
+    /// version 3), else the data folder's copy the journal names, checked
+    /// against its SHA-256. Missing or changed, an error that says so.
+    pub fn text(&self) -> Result<String, StoreError> {
         let id = &self.header.exercise.id;
-        compile(id, Source::new(id.clone(), self.header.text.clone())).exercise
+        match &self.header.text_sha256 {
+            Some(key) => exercise_texts::read(&self.texts, key, id),
+            None => Ok(self.header.text.clone()),
+        }
+    }
+
+    /// The exercise as it was played, compiled from the saved copy (`None`
+    /// when the copy cannot be had or no longer compiles).
+    pub fn exercise(&self) -> Option<Exercise> {
+        self.exercise_of(self.text().ok()?)
+    }
+
+    /// The exercise compiled from `text`, its saved copy read by the caller.
+    pub fn exercise_of(&self, text: String) -> Option<Exercise> {
+        let id = &self.header.exercise.id;
+        compile(id, Source::new(id.clone(), text)).exercise
     }
 
     /// The exercise's title as it was played (its id if the copy no longer
     /// compiles).
     pub fn title(&self) -> String {
-        self.exercise()
-            .map_or_else(|| self.header.exercise.id.clone(), |e| e.title)
+        self.title_in(self.exercise().as_ref())
+    }
+
+    /// The title, with the exercise already compiled by the caller.
+    pub fn title_in(&self, exercise: Option<&Exercise>) -> String {
+        exercise.map_or_else(|| self.header.exercise.id.clone(), |e| e.title.clone())
     }
 
     /// The question waiting when the run stopped, in words: as a break
     /// recorded it, else rendered again from the saved copy.
     pub fn waiting_question(&self) -> Option<String> {
-        let state = self.state.as_ref()?;
-        let step = state.cursor.at.as_deref()?;
-        let recorded = self
-            .moments
+        if self.recorded_question().is_some() {
+            return self.recorded_question();
+        }
+        self.waiting_question_in(self.exercise().as_ref())
+    }
+
+    /// The waiting question as a break recorded it.
+    fn recorded_question(&self) -> Option<String> {
+        let step = self.state.as_ref()?.cursor.at.as_deref()?;
+        self.moments
             .iter()
             .rev()
-            .find(|m| m.step.as_deref() == Some(step) && m.question.is_some());
-        if let Some(question) = recorded.and_then(|m| m.question.clone()) {
+            .find(|m| m.step.as_deref() == Some(step) && m.question.is_some())
+            .and_then(|m| m.question.clone())
+    }
+
+    /// The waiting question, with the exercise already compiled by the
+    /// caller (`mend sessions` compiles each text once for all its runs).
+    pub fn waiting_question_in(&self, exercise: Option<&Exercise>) -> Option<String> {
+        let state = self.state.as_ref()?;
+        state.cursor.at.as_deref()?;
+        if let Some(question) = self.recorded_question() {
             return Some(question);
         }
-        let exercise = self.exercise()?;
-        let mut run = Run::restore(&exercise, state.clone())
+        let mut run = Run::restore(exercise?, state.clone())
             .ok()?
             .with_ledger(self.header.ledger.clone());
         // Steps that only speak may come first (a run stopped before its
@@ -108,6 +146,21 @@ impl SessionLog {
             valid_len: read.valid_len,
         };
         let folded = journal::fold(read.lines);
+        if let Some(v) = folded.start.as_ref().map(|s| s.v)
+            && v > journal::JOURNAL_VERSION
+        {
+            return Err(StoreError::Refused(format!(
+                "session {} was written by a newer mend (journal version {v}); update mend to read it",
+                log.id
+            )));
+        }
+        // Journals live in `<data>/sessions`; the texts they name in
+        // `<data>/texts`.
+        let texts = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .join("texts");
         log.start = folded.start;
         log.runs = folded
             .runs
@@ -116,6 +169,7 @@ impl SessionLog {
                 let (state, saved) = run.last.map(|s| (s.state, s.saved)).unzip();
                 RunLog {
                     header: run.header,
+                    texts: texts.clone(),
                     state,
                     saved,
                     moments: run.moments,
@@ -173,16 +227,30 @@ fn journal_paths(data: &DataDir) -> Vec<PathBuf> {
 /// `mend sessions` and `mend notes --last` show, whatever the history).
 /// `keep` says which to count; reading stops at `limit` of them.
 pub fn newest(data: &DataDir, limit: usize, keep: impl Fn(&SessionLog) -> bool) -> Vec<Listed> {
-    // From the index when it has enough; else (a data folder from before
-    // it, or a search that goes far back) from the folder.
+    newest_page(data, 0, limit, keep)
+}
+
+/// `newest`, after passing over the `skip` newest journals unread (the
+/// pages of `mend sessions`).
+pub fn newest_page(
+    data: &DataDir,
+    skip: usize,
+    limit: usize,
+    keep: impl Fn(&SessionLog) -> bool,
+) -> Vec<Listed> {
+    // From the index; else (a data folder from before it) from the folder.
     if let Some(index) = session_index::read(data) {
         let paths = index
-            .ids()
             .map(|id| data.sessions().join(format!("{id}.jsonl")))
-            .filter(|p| p.is_file());
+            .filter(|p| p.is_file())
+            .skip(skip);
         return newest_of(paths, limit, &keep);
     }
-    newest_of(journal_paths(data).into_iter().rev(), limit, &keep)
+    newest_of(
+        journal_paths(data).into_iter().rev().skip(skip),
+        limit,
+        &keep,
+    )
 }
 
 /// Reads `paths` (newest first) until `limit` sessions are kept.

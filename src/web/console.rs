@@ -129,12 +129,10 @@ impl Drop for WebConsole {
     }
 }
 
-/// "question 3 of 8, round 1 of 2"
+/// "question 3 of 8, round 1 of 2", or "question 3, round 1 of 2" where
+/// the total depends on answers still to come.
 pub fn progress(prompt: &Prompt) -> String {
-    let mut text = format!(
-        "question {} of {}",
-        prompt.progress.question, prompt.progress.of
-    );
+    let mut text = prompt.progress.counter();
     if let Some(round) = prompt.progress.round {
         text.push_str(&format!(", round {round} of 2"));
     }

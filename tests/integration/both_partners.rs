@@ -57,7 +57,7 @@ fn a_question_both_answer_asks_each_in_turn_and_keeps_each_answer() {
         ("Sam", "partner")
     );
     assert_eq!(first.text, "Sam, one word?");
-    assert_eq!((first.progress.question, first.progress.of), (1, 2));
+    assert_eq!((first.progress.question, first.progress.of), (1, Some(2)));
     assert_eq!(run.answer("hopeful", now()).unwrap(), Reply::Accepted);
     let second = prompt(&mut run).unwrap();
     assert_eq!(

@@ -103,9 +103,8 @@ fn two_partners_play_on_two_devices_with_a_break() {
     banner(&phone, "Which exercise");
     shoot(&phone, "picker-375");
 
+    // I-statements swaps the roles itself: no offer to swap them first.
     laptop.press("I-statements · about 15 minutes");
-    asked(&phone, "Would you like to swap");
-    phone.press("No");
 
     // Alex's turn: the box is on the laptop only.
     banner(&laptop, "Your turn, Alex");
@@ -164,7 +163,7 @@ fn two_partners_play_on_two_devices_with_a_break() {
     banner(&phone, "You are taking a break");
     phone.press("Resume");
     laptop.wait_text("Welcome back, Alex and Sam");
-    laptop.wait_text("Sam asked for it.");
+    laptop.wait_text("during Sam's turn.");
     // The readiness question, of both (i-statements names no pace).
     asked(&phone, "Alex, is now a good time to go on?");
     laptop.press("Yes");

@@ -7,7 +7,7 @@
 //! agreements. Another test makes sure that, across the plans, every option
 //! of every `choose` step is taken, so each branch is played at least once.
 
-use crate::common::{mend, repo};
+use crate::common::{compiled, mend, repo};
 use mend::engine::StepKind;
 use mend::playtest::plan::{Action, Plan, Turn};
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,6 +148,18 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
             ));
         }
     }
+    // A hand-off never announces the turn of the partner who just answered.
+    for (n, echo) in transcript.echoes.iter().enumerate() {
+        let after = transcript.segments.get(n + 1).map_or("", String::as_str);
+        for name in &partners {
+            if echo.starts_with(&format!("{name} ›")) && after.contains(&format!("{name}'s turn"))
+            {
+                problems.push(format!(
+                    "right after `{echo}`, the text says it is {name}'s turn:\n{after}"
+                ));
+            }
+        }
+    }
     if plan.expect.finished == Some(true) {
         if output.code != 0 {
             problems.push(format!("exit code {}: {}", output.code, output.stderr));
@@ -250,9 +262,14 @@ fn notes_of_a_session_that_ran_every_exercise() {
             continue;
         };
         input.push_str(&format!("{id}\n"));
-        // Every shipped exercise has two roles, so the session asks whether
-        // to swap them; "n" keeps the plan's order.
-        input.push_str("n\n");
+        // Where the roles differ and the exercise does not swap them
+        // itself, the session asks whether to swap them; "n" keeps the
+        // plan's order.
+        let yaml = std::fs::read_to_string(repo().join(format!("exercises/{id}.yaml")))
+            .expect("the shipped exercise reads");
+        if compiled(id, &yaml).offers_role_swap() {
+            input.push_str("n\n");
+        }
         for line in plan.turns.iter().filter_map(typed) {
             input.push_str(&format!("{line}\n"));
         }

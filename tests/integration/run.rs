@@ -23,7 +23,7 @@ fn piped_answers_play_to_the_end() {
         .ok();
     let out = &output.stdout;
     assert!(
-        out.contains("Alex (speaker) · question 1 of 14, round 1 of 2"),
+        out.contains("Alex (speaker) · question 1, round 1 of 2"),
         "{out}"
     );
     assert!(
@@ -32,7 +32,7 @@ fn piped_answers_play_to_the_end() {
     );
     assert!(out.contains("── Over to Sam ──"), "{out}");
     assert!(
-        out.contains("Sam (speaker) · question 8 of 14, round 2 of 2"),
+        out.contains("Sam (speaker) · question 8, round 2 of 2"),
         "{out}"
     );
     assert!(out.contains("\n\nSam: I feel tired when I do the dishes alone after work, and I need us to share them.\n"), "{out}");
@@ -139,7 +139,7 @@ fn commands_work_in_piped_input_too() {
     );
     assert!(out.contains("  :break        take a time-out"), "{out}");
     assert!(
-        out.contains("Partner A › second try\n\nPartner A (speaker) · question 2 of 14"),
+        out.contains("Partner A › second try\n\nPartner A (speaker) · question 2"),
         "{out}"
     );
 }
@@ -155,7 +155,7 @@ fn roles_are_named_by_their_label_on_screen() {
         "{out}"
     );
     assert!(
-        out.contains("Alex (partner receiving the apology) · question 1 of "),
+        out.contains("Alex (partner receiving the apology) · question 1"),
         "{out}"
     );
     assert!(

@@ -15,7 +15,7 @@ What I heard is you are tired
 
 #[test]
 fn a_session_asks_names_offers_exercises_and_sums_up() {
-    let input = format!("Alex\nalex\nSam\nbreathing\ni-statements\ny\n{ONE_ROUND}n\n");
+    let input = format!("Alex\nalex\nSam\nbreathing\ni-statements\n{ONE_ROUND}n\n");
     let output = mend(&["session"]).stdin(&input).ok();
     let out = &output.stdout;
     assert!(
@@ -37,11 +37,9 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
         out.contains("There is no exercise called \"breathing\" here. Type a number from 1 to"),
         "{out}"
     );
-    assert!(
-        out.contains("Would you like to swap, so Sam is the speaker and Alex the listener? [y/N]\n› y\n\nSam (speaker):"),
-        "{out}"
-    );
-    assert!(out.contains("Sam (speaker) · question 1 of 14"), "{out}");
+    // I-statements swaps the roles itself: no offer to swap them first.
+    assert!(!out.contains("Would you like to swap"), "{out}");
+    assert!(out.contains("Alex (speaker) · question 1"), "{out}");
     assert!(
         out.contains("That's the end of I-statements. Thank you both."),
         "{out}"
@@ -52,12 +50,50 @@ fn a_session_asks_names_offers_exercises_and_sums_up() {
         "{out}"
     );
     assert!(
-        summary.contains("\nAlex: I feel tired when I do the dishes alone after work"),
+        summary.contains("\nSam: I feel tired when I do the dishes alone after work"),
         "{summary}"
     );
     assert!(
         summary.ends_with("Thank you both for the care you put into this.\n\n"),
         "{summary}"
+    );
+}
+
+#[test]
+fn the_role_swap_is_offered_only_where_the_roles_differ() {
+    let output = mend(&["session", "--partners", "Alex,Sam"])
+        .stdin("apology-ritual\n:quit\n")
+        .run();
+    assert!(
+        output.stdout.contains(
+            "Would you like to swap, so Sam is the partner receiving the apology and Alex the partner offering the apology? [y/N]"
+        ),
+        "{}",
+        output.stdout
+    );
+
+    // Two roles with the same job: swapping them changes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("exercises")).unwrap();
+    std::fs::write(
+        dir.path().join("exercises/same.yaml"),
+        "title: Same job\nsummary: Both say one thing.\nminutes: 5\nversion: 1\nroles:\n  first: Says one thing they appreciate.\n  second: Says one thing they appreciate.\nsteps:\n  - id: one\n    ask: What do you appreciate?\n    by: first\n",
+    )
+    .unwrap();
+    let output = mend(&["session", "--partners", "Alex,Sam"])
+        .dir(dir.path())
+        .stdin("same\nThe tea this morning.\nn\n")
+        .run();
+    assert!(
+        output.stdout.contains("Alex (first) · question 1"),
+        "{}\n{}",
+        output.stdout,
+        output.stderr
+    );
+    assert!(
+        !output.stdout.contains("Would you like to swap"),
+        "{}",
+        output.stdout
     );
 }
 
