@@ -93,9 +93,14 @@ impl Server {
             }
         });
         let (base, key) = url.split_once("/#k=").expect("a URL with a token");
+        // Each sitting keeps its connection, as a page does: ureq's default
+        // pool keeps 3 per host, so under the load test nearly every request
+        // opened a new TCP connection (and the server a new one to serve).
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
+            .max_idle_connections(1000)
+            .max_idle_connections_per_host(1000)
             .build()
             .into();
         Server {
