@@ -1,8 +1,11 @@
 use crate::cmd::Status;
 use crate::diagnostic::json::CheckReport;
-use crate::diagnostic::report::{Diagnostics, plural};
-use crate::format::compiler::{Compiled, compile_and_analyze};
-use crate::format::library::{Library, exercise_files, exercise_id, read_source};
+use crate::diagnostic::report::{Diagnostic, Diagnostics, plural};
+use crate::format::compiler::{Compiled, compile, compile_and_analyze};
+use crate::format::library::{
+    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, file_in, read_source,
+};
+use crate::playtest::plan;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +78,13 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
         }
     } else {
         for path in exercise_files(paths)? {
+            if let Some(id) = plan_of(&path) {
+                add(Compiled {
+                    exercise: None,
+                    diagnostics: check_plan(&path, id),
+                });
+                continue;
+            }
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
                 Ok(source) => add(compile_and_analyze(&id, source)),
@@ -86,4 +96,45 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
         }
     }
     Ok((diagnostics, files))
+}
+
+/// The exercise id of a test plan's file name (`ID.test.yaml`).
+fn plan_of(path: &Path) -> Option<&str> {
+    path.file_name()?.to_str()?.strip_suffix(TEST_PLAN_SUFFIX)
+}
+
+/// A test plan named on the command line is checked as a test plan,
+/// against the exercise beside it, so `mend check exercises/*.yaml` reads
+/// every file of the folder for what it is.
+fn check_plan(path: &Path, id: &str) -> Vec<Diagnostic> {
+    let source = match read_source(path) {
+        Ok(source) => source,
+        Err(d) => return vec![d],
+    };
+    let exercise_path = file_in(path.parent().unwrap_or(Path::new("")), id);
+    let Ok(exercise_source) = read_source(&exercise_path) else {
+        return vec![
+            source
+                .whole_file(format!(
+                    "this test plan is for the exercise `{id}`, but `{}` cannot be read",
+                    exercise_path.display()
+                ))
+                .with_help(format!(
+                    "a test plan sits beside its exercise: `{id}{TEST_PLAN_SUFFIX}` next to `{id}.yaml`"
+                )),
+        ];
+    };
+    match compile(id, exercise_source).exercise {
+        Some(exercise) => plan::load(&source, &exercise).1,
+        None => vec![
+            source
+                .whole_file(format!(
+                    "the exercise `{id}` has errors, so its test plan cannot be checked"
+                ))
+                .with_help(format!(
+                    "`mend check {}` lists them",
+                    exercise_path.display()
+                )),
+        ],
+    }
 }

@@ -12,7 +12,7 @@ use crate::frontend::play::{Console, Input, Outcome};
 use crate::frontend::welcome_back::{Ready, short, welcome_back};
 use crate::store::data_dir::DataDir;
 use crate::store::session::{self, Session, SessionLog};
-use crate::store::session_log::newest;
+use crate::store::session_log::newest_waiting;
 use crate::text::neutralize;
 use chrono::Local;
 use std::path::Path;
@@ -74,7 +74,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
 /// The unfinished session to continue: the only one, or the one the
 /// couple picks (in a terminal) from the newest few.
 fn pick(console: &mut dyn Console, data: &DataDir) -> anyhow::Result<Option<SessionLog>> {
-    let waiting: Vec<SessionLog> = newest(data, PICKER_SIZE, |log| log.unfinished().is_some())
+    let waiting: Vec<SessionLog> = newest_waiting(data, PICKER_SIZE)
         .into_iter()
         .filter_map(Result::ok)
         .collect();

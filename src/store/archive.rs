@@ -223,6 +223,8 @@ impl Archive {
             crate::store::session_index::add(data, id, || {
                 crate::store::session_log::journal_ids(data)
             })?;
+            // Any of them may wait to be resumed (readers check).
+            crate::store::waiting::mark(data, id)?;
         }
         ledger_log::catch_up(data, &self.partners)?;
         Ok(imported)

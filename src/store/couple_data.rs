@@ -72,8 +72,12 @@ impl CoupleData {
             let temps = name.parent().map(private::temps).unwrap_or_default();
             found.files.extend(companions(&name, "lock", &temps));
         }
-        // A marker of one of their runs finishing, left by a crash.
+        // A marker of one of their runs finishing, left by a crash, and
+        // of a session that may wait to be resumed.
         for log in &found.sessions {
+            found
+                .files
+                .push(crate::store::waiting::marker(data, &log.id));
             for n in 1..=log.runs.len() {
                 found
                     .files

@@ -19,6 +19,7 @@ pub(crate) mod session_index;
 pub(crate) mod session_log;
 pub(crate) mod state_delta;
 pub(crate) mod store_error;
+pub(crate) mod waiting;
 
 pub use data_dir::DataDir;
 pub use journal::StateTooLarge;

@@ -18,7 +18,7 @@ use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
 use crate::store::moment::Moment;
 use crate::store::save_error::SaveError;
-pub use crate::store::session_log::{RunLog, SessionLog, find, list};
+pub use crate::store::session_log::{RunLog, SessionLog, find, newest_waiting};
 use crate::store::store_error::StoreError;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -212,6 +212,9 @@ impl Session {
     /// Journals `header`, naming `text`, kept first in the data folder
     /// (held there until the journal names it).
     fn begin(&mut self, mut header: ExerciseHeader, text: &str) -> Result<(), StoreError> {
+        // Before the journal says the exercise began: a crash between
+        // the two leaves a marker too many, never a waiting session unmarked.
+        crate::store::waiting::mark(&self.data, &self.id)?;
         let (key, held) = exercise_texts::keep(&self.data, text)?;
         header.text_sha256 = Some(key);
         if !header.edited {
@@ -297,6 +300,9 @@ impl Session {
                 &run.state().records,
             )?;
             self.recorded = true;
+            // After the journal says it finished (see `waiting`). A marker
+            // left behind only costs a reader one journal read.
+            let _ = crate::store::waiting::unmark(&self.data, &self.id);
         }
         Ok(())
     }

@@ -253,6 +253,18 @@ pub fn newest_page(
     )
 }
 
+/// The newest sessions waiting to be resumed, newest first, at most
+/// `limit`: only the journals `waiting` marks are read, whatever the
+/// history.
+pub fn newest_waiting(data: &DataDir, limit: usize) -> Vec<Listed> {
+    let waits = |path: &Path| SessionLog::read(path).is_ok_and(|log| log.unfinished().is_some());
+    let paths = crate::store::waiting::ids(data, waits)
+        .into_iter()
+        .map(|id| data.sessions().join(format!("{id}.jsonl")))
+        .filter(|p| p.is_file());
+    newest_of(paths, limit, &|log: &SessionLog| log.unfinished().is_some())
+}
+
 /// Reads `paths` (newest first) until `limit` sessions are kept.
 fn newest_of(
     paths: impl Iterator<Item = PathBuf>,
@@ -346,7 +358,7 @@ pub fn find(data: &DataDir, id: Option<&str>) -> Result<SessionLog, StoreError> 
             SessionLog::read(&path)
         }
         None => match readable(
-            newest(data, 1, |log| log.unfinished().is_some()),
+            newest_waiting(data, 1),
             "the latest unfinished session was looked for among the others",
         )
         .into_iter()

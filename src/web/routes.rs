@@ -371,7 +371,7 @@ fn paused_sessions(data: Option<std::path::PathBuf>) -> Vec<PausedSession> {
     let Ok(data) = DataDir::open(data.as_deref()) else {
         return Vec::new();
     };
-    let mut found: Vec<PausedSession> = session::list(&data)
+    session::newest_waiting(&data, 50)
         .into_iter()
         .filter_map(Result::ok)
         .filter_map(|log| {
@@ -385,10 +385,7 @@ fn paused_sessions(data: Option<std::path::PathBuf>) -> Vec<PausedSession> {
                     .map(|s| s.format("%Y-%m-%d %H:%M UTC").to_string()),
             })
         })
-        .collect();
-    found.reverse();
-    found.truncate(50);
-    found
+        .collect()
 }
 
 #[derive(Deserialize)]

@@ -187,6 +187,14 @@ fn two_partners_play_on_two_devices_with_a_break() {
     );
     asked(&phone, "Sam, did Alex get it?");
     phone.press("Yes, that's it.");
+    // The closing, each on their own device.
+    asked(
+        &laptop,
+        "Alex, before you finish: how are you leaving this?",
+    );
+    laptop.press("Settled enough.");
+    asked(&phone, "Sam, before you finish: how are you leaving this?");
+    phone.press("Stirred up, but all right.");
     asked(&laptop, "Would you like to do another exercise?");
     laptop.press("No");
 

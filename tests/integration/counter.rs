@@ -44,6 +44,8 @@ invisible
 I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.
 What I heard is that you want a real hello.
 yes
+settled
+stirred
 ";
 
 #[test]
@@ -52,13 +54,18 @@ fn i_statements_short_path_ends_on_its_last_question() {
         .stdin(SHORT)
         .ok();
     let out = &output.stdout;
-    assert_counts_up(out, 10);
+    assert_counts_up(out, 12);
     assert!(
         out.contains("Sam (speaker) · question 6, round 2 of 2"),
         "{out}"
     );
     assert!(
         out.contains("Sam (speaker) · question 10, round 2 of 2"),
+        "{out}"
+    );
+    // The closing asks each partner how they are leaving.
+    assert!(
+        out.contains(" · question 12\nSam, before you finish: how are you leaving this?"),
         "{out}"
     );
     assert!(!out.contains(" of 14"), "{out}");
@@ -69,16 +76,19 @@ fn i_statements_long_path_counts_the_extra_questions() {
     let mut long = String::new();
     for (speaker, listener) in [("Alex", "Sam"), ("Sam", "Alex")] {
         long.push_str(&format!(
-            "I miss our evenings, {listener}.\nlonely\nI feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.\nWhat I heard is that you feel lonely, {speaker}.\nno\nThe part about the phones.\nWhat I heard this time is the phones.\n"
+            "I miss our evenings, {listener}.\nlonely\nI feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.\nWhat I heard is that you feel lonely, {speaker}.\nno\nThe part about the phones.\nWhat I heard this time is the phones.\nyes\n"
         ));
     }
+    // Each partner said how they are leaving.
+    long.push_str("settled\nsettled\n");
     let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
         .stdin(&long)
         .ok();
     let out = &output.stdout;
-    assert_counts_up(out, 14);
+    // Eight questions a round (the second check included), and the closing.
+    assert_counts_up(out, 18);
     assert!(
-        out.contains("Sam (speaker) · question 8, round 2 of 2"),
+        out.contains("Sam (speaker) · question 9, round 2 of 2"),
         "{out}"
     );
 }

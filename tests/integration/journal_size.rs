@@ -32,6 +32,8 @@ fn only_journal(data: &Path) -> PathBuf {
                 let left: Vec<_> = std::fs::read_dir(&path).unwrap().collect();
                 assert!(left.is_empty(), "left in the temp folder: {left:?}");
             }
+            // The marks of sessions that may wait to be resumed.
+            _ if path.file_name().is_some_and(|n| n == ".waiting") => {}
             _ => panic!("unexpected file in the sessions folder: {}", path.display()),
         }
     }
@@ -83,8 +85,8 @@ fn assert_private(_: &Path) {}
 fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     let data = tempfile::tempdir().unwrap();
     // Both rounds of i-statements taking the longest path ("no", then the
-    // missed part and a second reflection), every written answer as long as
-    // mend takes.
+    // missed part, a second reflection and "partly", kept open), every
+    // written answer as long as mend takes.
     let round = |speaker: &str, listener: &str| {
         vec![
             longest(&format!("{speaker} complaint")),
@@ -94,11 +96,17 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
             "no".to_owned(),
             longest(&format!("{speaker} missed part")),
             longest(&format!("{listener} second reflection")),
+            "partly".to_owned(),
         ]
     };
+    // The written answers, as opposed to the choices ("no", "partly").
+    let is_written = |answer: &String| answer.len() > 40;
     let mut answers = round("Alex", "Sam");
     answers.extend(round("Sam", "Alex"));
-    let (last, given) = answers.split_last().unwrap();
+    // Input ends at Alex's second reflection; the rest comes on resume,
+    // with how each partner is leaving.
+    let (given, rest) = answers.split_at(answers.len() - 2);
+    let rest = [rest, &["settled".to_owned(), "stirred".to_owned()]].concat();
 
     let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
         .data(data.path())
@@ -116,7 +124,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     // Every change wrote the whole state, all the answers so far: without
     // compaction the journal would hold at least this much.
     let long_so_far = given.iter().scan(0, |long, answer| {
-        *long += usize::from(answer.len() > 2);
+        *long += usize::from(is_written(answer));
         Some(*long)
     });
     let written: usize = long_so_far.sum::<usize>() * ANSWER_CHARS;
@@ -134,7 +142,7 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
 
     let resumed = mend(&["resume", &id])
         .data(data.path())
-        .stdin(&format!("{READY}{last}\n"))
+        .stdin(&format!("{READY}{}\n", rest.join("\n")))
         .ok();
     assert!(
         resumed
@@ -143,11 +151,16 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
         "{}",
         resumed.stdout
     );
+    assert!(
+        resumed.stdout.contains("Sam, did that get it?"),
+        "{}",
+        resumed.stdout
+    );
     assert!(resumed.stdout.contains("That's the end of I-statements."));
     assert_private(&only_journal(data.path()));
 
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
-    for answer in answers.iter().filter(|a| a.len() > 2) {
+    for answer in answers.iter().filter(|a| is_written(a)) {
         assert!(
             notes.contains(&format!("): {answer}\n")),
             "missing from the notes: {}...",
@@ -266,7 +279,8 @@ fn a_change_past_the_state_limit_that_is_no_answer_stops_with_everything_said_sa
 
 #[test]
 fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
-    // A full i-statements run, both partners heard the first time.
+    // A full i-statements run, both partners heard the first time, and how
+    // each is leaving.
     let data = tempfile::tempdir().unwrap();
     let answers = [
         "We never eat together any more.",
@@ -279,6 +293,8 @@ fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
         "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
         "What I heard is that you want a real hello when you come home.",
         "1",
+        "settled",
+        "stirred",
     ];
     mend(&["run", "i-statements", "--partners", "Alex,Sam"])
         .data(data.path())

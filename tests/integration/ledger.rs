@@ -128,7 +128,7 @@ later
     );
     assert!(
         out.contains(
-            "An agreement (communication): \"No phones at dinner\", to look at again 2020-02-01"
+            "An agreement (communication): \"No phones at dinner\", to look at again by 2020-02-01"
         ),
         "{out}"
     );

@@ -510,3 +510,86 @@ fn apology_ritual() {
         }
     }
 }
+
+/// Every string a partner could see in an exercise file (texts, labels,
+/// examples, hints), leaving out scripts (`rule`, `when`, `set`).
+fn shown_texts(value: &serde_yaml::Value, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::String(s) => out.push(s.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| shown_texts(v, out)),
+        serde_yaml::Value::Mapping(map) => {
+            for (key, v) in map {
+                if !matches!(key.as_str(), Some("rule" | "when" | "set")) {
+                    shown_texts(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the clinical review asks of the wording of every exercise (issue
+/// 13, "Everywhere"): the welcome names `:break`; a longer exercise (20
+/// minutes or more) closes by asking each partner how they are leaving; a
+/// role is never shown as a bare "(hurt)"; and no text assumes a gender or
+/// children.
+#[test]
+fn every_exercise_reads_as_the_clinical_review_asks() {
+    const ASSUMING: [&str; 14] = [
+        "she",
+        "he",
+        "her",
+        "him",
+        "his",
+        "hers",
+        "husband",
+        "wife",
+        "boyfriend",
+        "girlfriend",
+        "kids",
+        "children",
+        "son",
+        "daughter",
+    ];
+    let mut problems = Vec::new();
+    for id in EXERCISES {
+        let file = repo().join("exercises").join(format!("{id}.yaml"));
+        let text = std::fs::read_to_string(&file).expect("the exercise file reads");
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("the exercise is YAML");
+        let steps = yaml["steps"].as_sequence().expect("an exercise has steps");
+        let welcome = steps[0]["say"].as_str().unwrap_or_default();
+        if !welcome.contains(":break") {
+            problems.push(format!("{id}: the welcome does not mention :break"));
+        }
+        let minutes = yaml["minutes"].as_u64().unwrap_or_default();
+        let leaving = steps.iter().any(|s| {
+            s["by"].as_str() == Some("both")
+                && s["choose"]
+                    .as_str()
+                    .is_some_and(|q| q.contains("how are you leaving this?"))
+        });
+        if minutes >= 20 && !leaving {
+            problems.push(format!(
+                "{id}: {minutes} minutes, and no \"how are you leaving this?\" at the close"
+            ));
+        }
+        for role in exercise(id).roles {
+            if role.name == "hurt" && role.label == "hurt" {
+                problems.push(format!(
+                    "{id}: the role `hurt` is shown bare; give it a label"
+                ));
+            }
+        }
+        let mut texts = Vec::new();
+        shown_texts(&yaml, &mut texts);
+        for shown in texts {
+            let lower = shown.to_lowercase();
+            for word in lower.split(|c: char| !c.is_alphanumeric()) {
+                if ASSUMING.contains(&word) {
+                    problems.push(format!("{id}: \"{word}\" in {shown:?}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

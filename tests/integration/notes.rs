@@ -446,6 +446,9 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
             "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            // The apology not heard yet, and the need from the daily
+            // check-in Sam wanted to talk about first: both left for later.
+            "later",
             "later",
             "",
             "",

@@ -17,6 +17,8 @@ tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
 What I heard is you are tired
 1
+settled
+settled
 ";
 
 /// i-statements copied to `dir/talk.yaml`, changed by `edit`.
@@ -110,7 +112,10 @@ fn an_edited_file_resumes_from_the_saved_text() {
     talk(work.path(), |t| {
         let start = t.find("      - id: statement").unwrap();
         let end = t.find("      - id: reflect").unwrap();
-        format!("{}{}", &t[..start], &t[end..]).replace("version: 2", "version: 3")
+        // What is kept open quotes the statement; without it, the complaint.
+        format!("{}{}", &t[..start], &t[end..])
+            .replace("version: 2", "version: 3")
+            .replace("answers.statement", "answers.complaint")
     });
     let rest = REST.split_once('\n').unwrap().1.replace(
         "I feel tired when I do the dishes alone after work, and I need us to share them.\n",

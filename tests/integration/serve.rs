@@ -312,6 +312,17 @@ fn one_screen_plays_i_statements_to_the_notes() {
     assert_eq!(view["waiting"]["name"], "Sam");
     assert_eq!(view["waiting"]["choices"][0]["label"], "Yes, that's it.");
     let view = server.answer(&token, "yes");
+    // The closing: how each partner is leaving, Alex first.
+    assert_eq!(
+        view["waiting"]["text"], "Alex, before you finish: how are you leaving this?",
+        "{view}"
+    );
+    assert_eq!(
+        view["waiting"]["choices"][1]["label"],
+        "Stirred up, but all right."
+    );
+    server.answer(&token, "settled");
+    let view = server.answer(&token, "stirred");
     assert_eq!(view["waiting"]["kind"], "ask", "{view}");
     let ended = server.answer(&token, "No");
     assert_eq!(ended["waiting"]["kind"], "ended", "{ended}");
@@ -799,7 +810,9 @@ fn another_exercise_after_the_first_is_picked_and_played() {
             &token,
             "What I heard is that you want a real hello when you come home.",
         );
-        let view = server.answer(&token, "yes");
+        server.answer(&token, "yes");
+        server.answer(&token, "settled");
+        let view = server.answer(&token, "settled");
         assert_eq!(view["waiting"]["kind"], "ask", "{view}");
         let view = server.answer(&token, "Yes");
         assert_eq!(view["waiting"]["kind"], "pick", "{}", transcript(&view));

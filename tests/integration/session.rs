@@ -11,6 +11,8 @@ tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
 What I heard is you are tired
 1
+settled
+settled
 ";
 
 #[test]

@@ -17,6 +17,8 @@ tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
 What I heard is you are tired
 1
+settled
+settled
 ";
 
 fn journal(data: &Path) -> PathBuf {
@@ -223,11 +225,22 @@ fn session_data_is_private_to_the_user() {
     paused(&root, "i-statements");
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&root), 0o700);
-    assert_eq!(mode(&root.join("sessions")), 0o700);
-    for entry in std::fs::read_dir(root.join("sessions")).unwrap() {
-        let path = entry.unwrap().path();
-        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    // Every folder 0700 and every file 0600, however deep.
+    let mut folders = vec![root.clone()];
+    let mut files = 0;
+    while let Some(folder) = folders.pop() {
+        assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files += 1;
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+            }
+        }
     }
+    assert!(files >= 3, "a journal, its text and its waiting mark");
 }
 
 fn edited_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
@@ -268,7 +281,10 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
     edited_copy(work.path(), |t| {
         let start = t.find("      - id: statement").unwrap();
         let end = t.find("      - id: reflect").unwrap();
-        format!("{}{}", &t[..start], &t[end..]).replace("version: 2", "version: 3")
+        // What is kept open quotes the statement; without it, the complaint.
+        format!("{}{}", &t[..start], &t[end..])
+            .replace("version: 2", "version: 3")
+            .replace("answers.statement", "answers.complaint")
     });
 
     // Without the statement step, the rest starts at `reflect`.
@@ -450,4 +466,117 @@ fn sessions_shows_the_newest_ten_from_the_index_and_all_with_all() {
     std::fs::remove_file(data.path().join("sessions.index")).unwrap();
     let again = mend(&["sessions"]).data(data.path()).ok().stdout;
     assert_eq!(again, listed);
+}
+
+/// The ids marked as possibly waiting, sorted.
+fn marked(data: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(data.join("sessions/.waiting")) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn resume_reads_only_the_sessions_that_wait() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let all_journals = |data: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(data.join("sessions"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect();
+        found.sort();
+        found
+    };
+    // One paused (input ends at the third question), then one finished.
+    paused(data, "i-statements");
+    let waiting_id = session_id(data);
+    let finished = mend(&["run", "i-statements", "--partners", "Kim,Lee"])
+        .data(data)
+        .stdin(&format!("{FIRST_TWO}{REST}"))
+        .ok();
+    assert!(finished.stdout.contains("Thank you both."), "{finished:?}");
+    assert_eq!(marked(data), vec![waiting_id.clone()]);
+    let finished_journal = all_journals(data)
+        .into_iter()
+        .find(|p| !p.to_string_lossy().contains(&waiting_id))
+        .unwrap();
+
+    // A finished journal is not even read: damaged, it goes unmentioned.
+    std::fs::write(&finished_journal, "not a journal\n").unwrap();
+    let resumed = mend(&["resume"])
+        .data(data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
+    assert!(
+        resumed.stdout.contains("Welcome back, Alex and Sam"),
+        "{resumed:?}"
+    );
+    assert!(!resumed.stderr.contains("not a journal"), "{resumed:?}");
+    assert!(
+        !resumed
+            .stderr
+            .contains(&finished_journal.display().to_string()),
+        "{resumed:?}"
+    );
+    // Finishing it removes its mark: nothing waits now.
+    assert_eq!(marked(data), Vec::<String>::new());
+    let nothing = mend(&["resume"]).data(data).run();
+    assert_eq!(nothing.code, 1, "{nothing:?}");
+    assert!(
+        nothing
+            .stderr
+            .contains("there is no unfinished session to resume"),
+        "{nothing:?}"
+    );
+}
+
+#[test]
+fn a_data_folder_from_before_the_marks_still_resumes_and_stale_marks_are_passed_over() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    paused(data, "i-statements");
+    let id = session_id(data);
+    // As an older mend left it: no marks at all.
+    std::fs::remove_dir_all(data.join("sessions/.waiting")).unwrap();
+    let waiting = data.join("sessions/.waiting");
+    let resumed = mend(&["resume"])
+        .data(data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
+    assert!(
+        resumed.stdout.contains("Welcome back, Alex and Sam"),
+        "{resumed:?}"
+    );
+    assert!(waiting.join(".complete").is_file());
+    // A mark with no journal, and one for the session that just finished
+    // (a crash between the journal and the mark): both passed over.
+    std::fs::write(waiting.join("20200101-000000-dead"), "").unwrap();
+    std::fs::write(waiting.join(&id), "").unwrap();
+    let nothing = mend(&["resume"]).data(data).run();
+    assert_eq!(nothing.code, 1, "{nothing:?}");
+    assert!(
+        nothing
+            .stderr
+            .contains("there is no unfinished session to resume"),
+        "{nothing:?}"
+    );
+}
+
+#[test]
+fn erase_removes_the_mark_of_a_waiting_session() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    paused(data, "i-statements");
+    assert_eq!(marked(data).len(), 1);
+    mend(&["erase", "--partners", "Alex,Sam", "--yes"])
+        .data(data)
+        .ok();
+    assert_eq!(marked(data), Vec::<String>::new());
 }
