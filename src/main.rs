@@ -1,6 +1,7 @@
 /// mimalloc, not the system allocator: the engine allocates many small
 /// strings per step, and malloc and free were over a third of its work
-/// (docs/performance.md).
+/// (docs/performance.md). Built without transparent huge pages (Cargo.toml
+/// says why).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

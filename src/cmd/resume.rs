@@ -45,7 +45,6 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     }
     let mut pending = session.pending(&log, exercises)?;
     let messages = std::mem::take(&mut pending.messages);
-    let title = pending.exercise.title.clone();
     let mut run = session.resume_run(&mut pending)?;
     if !input_is_terminal() {
         console.info("Reading answers from stdin (not a terminal): one answer per line.")?;
@@ -66,13 +65,7 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
         Outcome::Finished => run.notes().ok().flatten(),
         _ => None,
     };
-    let declined = crate::cmd::session::declined_by(&run);
-    let played = vec![Played {
-        title,
-        outcome,
-        notes,
-        declined,
-    }];
+    let played = vec![Played::of(&run, outcome, notes)];
     drop(run);
     sit(console, &mut session, &playable(exercises)?, played)?;
     Ok(ExitCode::SUCCESS)

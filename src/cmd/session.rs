@@ -3,19 +3,20 @@
 //! at the end.
 
 use crate::cmd::Status;
-use crate::cmd::sitting::{farewell, introduce, show_notes};
+use crate::cmd::sitting::{introduce, refuse_ended_input};
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
-use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
 use crate::frontend::command::PlayCommand;
-use crate::frontend::command::break_text;
 use crate::frontend::console::open_console;
-use crate::frontend::play::{Console, Input, Outcome, YesNo, play};
-use crate::frontend::roles::offer_swap;
+use crate::frontend::picker::{Found, find, menu_text, offers};
+use crate::frontend::play::{Console, Input, play};
+pub use crate::frontend::sitting::Played;
+use crate::frontend::sitting::{
+    NotesShown, after_play, before_first_question, summary, wants_another,
+};
 use crate::partners;
 use crate::store::data_dir::DataDir;
-use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::Session;
 use crate::text::neutralize;
 use anyhow::bail;
@@ -30,17 +31,6 @@ pub struct Args {
 }
 
 pub use crate::frontend::safety::SAFETY_NOTE;
-
-/// One exercise of the session, as the summary shows it.
-#[derive(Debug, Clone)]
-pub struct Played {
-    pub title: String,
-    pub outcome: Outcome,
-    /// What the exercise contributes to notes, when it was finished.
-    pub notes: Option<String>,
-    /// Who declined it, in their words, when a partner did.
-    pub declined: Option<String>,
-}
 
 pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
     let given = args.partners.as_deref().map(partners::parse).transpose()?;
@@ -84,18 +74,14 @@ pub fn sit(
     choices: &[Exercise],
     mut played: Vec<Played>,
 ) -> anyhow::Result<()> {
-    let mut go_on = played.last().is_none_or(|p| p.outcome == Outcome::Finished)
-        && (played.is_empty() || console.confirm("Would you like to do another exercise?")?);
-    while go_on {
+    while wants_another(console, &played)? {
         let Some(exercise) = pick(console, choices, &session.ledger_view()?)? else {
             break;
         };
-        let done = play_one(console, session, exercise)?;
-        go_on = done.outcome == Outcome::Finished;
-        played.push(done);
-        go_on = go_on && console.confirm("Would you like to do another exercise?")?;
+        played.push(play_one(console, session, exercise)?);
     }
-    offer_notes(console, &played, session.id())
+    summary(console, &played, session.id(), NotesShown::Inline)?;
+    Ok(())
 }
 
 /// Every exercise of the library that compiles, for the menu.
@@ -108,45 +94,6 @@ pub fn playable(exercises: Option<&Path>) -> anyhow::Result<Vec<Exercise>> {
         .collect())
 }
 
-/// The end of a session: a summary on screen, and how to write the notes.
-fn offer_notes(console: &mut dyn Console, played: &[Played], session: &str) -> anyhow::Result<()> {
-    if played.is_empty() {
-        console.say("Take care of each other. You can start again any time.")?;
-        return Ok(());
-    }
-    let done: Vec<String> = played
-        .iter()
-        .map(|exercise| {
-            let how = match (&exercise.outcome, &exercise.declined) {
-                (Outcome::Finished, Some(declined)) => declined.as_str(),
-                (Outcome::Finished, None) => "finished",
-                (Outcome::Paused, _) => "paused for a break",
-                (Outcome::Quit | Outcome::InputEnded { .. }, _) => "stopped before the end",
-            };
-            format!("  {}: {how}", exercise.title)
-        })
-        .collect();
-    console.heading("What you did today")?;
-    console.say(&done.join("\n"))?;
-    for notes in played
-        .iter()
-        .filter_map(|exercise| exercise.notes.as_deref())
-    {
-        show_notes(console, notes)?;
-    }
-    let paused = played.iter().any(|e| e.outcome != Outcome::Finished);
-    let resume = if paused {
-        format!(" To pick up where you left off: mend resume {session}.")
-    } else {
-        String::new()
-    };
-    console.info(&format!(
-        "Everything is saved as session {session}.{resume} For session notes in Markdown: mend notes {session} (add --template dap for a DAP note)."
-    ))?;
-    console.say("Thank you both for the care you put into this.")?;
-    Ok(())
-}
-
 fn play_one(
     console: &mut dyn Console,
     session: &mut Session,
@@ -154,62 +101,12 @@ fn play_one(
 ) -> anyhow::Result<Played> {
     let mut run = session.start(exercise, None)?;
     introduce(console, &run)?;
-    // A time-out before the first question: saved, to resume.
-    if let stop @ (YesNo::Break | YesNo::Quit) = offer_swap(console, &mut run)? {
-        session.save(&run)?;
-        let kind = if stop == YesNo::Break {
-            MomentKind::Break
-        } else {
-            MomentKind::Quit
-        };
-        session.note(Moment::new(kind, session.now()))?;
-        let outcome = if stop == YesNo::Break {
-            console.info(break_text(exercise))?;
-            Outcome::Paused
-        } else {
-            Outcome::Quit
-        };
-        farewell(console, &run, outcome.clone())?;
-        return Ok(Played {
-            title: exercise.title.clone(),
-            outcome,
-            notes: None,
-            declined: None,
-        });
-    }
-    let outcome = play(&mut run, console, &crate::store::session::now, session)?;
-    farewell(console, &run, outcome.clone())?;
-    let declined = declined_by(&run);
-    let notes = match outcome {
-        Outcome::Finished => {
-            let notes = run.notes_in_session();
-            crate::frontend::play::report_problems(&run, console)?;
-            notes
-        }
-        _ => None,
+    let outcome = match before_first_question(console, session, &mut run)? {
+        Some(stopped) => stopped,
+        None => play(&mut run, console, &crate::store::session::now, session)?,
     };
-    Ok(Played {
-        title: exercise.title.clone(),
-        outcome,
-        notes,
-        declined,
-    })
-}
-
-/// "declined by Alex: “Not today.”" when a choice the exercise's `pace`
-/// names as declining was made.
-pub fn declined_by(run: &crate::engine::run::Run) -> Option<String> {
-    let pace = run.exercise().pace.as_ref()?;
-    run.state().answers.iter().find_map(|a| {
-        let chosen = a.text.as_deref()?;
-        pace.declines
-            .iter()
-            .any(|(step, key)| *step == a.step && key == chosen)
-            .then(|| {
-                let words = a.label.as_deref().unwrap_or(chosen);
-                format!("declined by {}: \u{201c}{}\u{201d}", a.name, words.trim())
-            })
-    })
+    refuse_ended_input(&outcome)?;
+    Ok(after_play(console, &run, outcome)?)
 }
 
 /// Both names, asked one at a time; `None` when the partners leave instead.
@@ -259,40 +156,11 @@ fn pick<'a>(
     choices: &'a [Exercise],
     ledger: &LedgerView,
 ) -> anyhow::Result<Option<&'a Exercise>> {
-    let (suggested, problems) = suggestions(choices, ledger);
+    let (order, problems) = offers(choices, ledger);
     for problem in problems {
         console.info(&problem)?;
     }
-    let reason = |ex: &Exercise| {
-        suggested
-            .iter()
-            .find(|s| s.exercise.id == ex.id)
-            .map(|s| s.reason.clone())
-    };
-    let mut order: Vec<&Exercise> = suggested.iter().map(|s| s.exercise).collect();
-    order.extend(choices.iter().filter(|ex| reason(ex).is_none()));
-    let list: Vec<String> = order
-        .iter()
-        .enumerate()
-        .map(|(i, ex)| {
-            let star = if reason(ex).is_some() { " *" } else { "" };
-            format!(
-                "{:>3}. {} ({} min) · {}{star}",
-                i + 1,
-                ex.title,
-                ex.minutes,
-                ex.id
-            )
-        })
-        .collect();
-    let why: Vec<String> = suggested
-        .iter()
-        .map(|s| format!("* {}: {}", s.exercise.title, s.reason))
-        .collect();
-    let mut menu = format!("Which exercise would you like to do?\n{}", list.join("\n"));
-    if !why.is_empty() {
-        menu.push_str(&format!("\n{}", why.join("\n")));
-    }
+    let menu = menu_text(&order);
     console.say(&menu)?;
     let ids: Vec<String> = order.iter().map(|ex| ex.id.clone()).collect();
     loop {
@@ -320,16 +188,16 @@ fn pick<'a>(
         }
         let typed = line.trim();
         match find(&order, typed) {
-            Found::One(exercise) => return Ok(Some(exercise)),
+            Found::One(offer) => return Ok(by_id(choices, &offer.id)),
             Found::Several(titles) => console.hint(&format!(
                 "\"{}\" could be {}. Type a little more, or its number.",
                 neutralize(typed),
                 titles.join(" or ")
             ))?,
-            Found::Close(exercise) => {
-                let question = format!("Did you mean {} ({})?", exercise.title, exercise.id);
+            Found::Close(offer) => {
+                let question = format!("Did you mean {} ({})?", offer.title, offer.id);
                 if console.confirm(&question)? {
-                    return Ok(Some(exercise));
+                    return Ok(by_id(choices, &offer.id));
                 }
             }
             Found::None => console.hint(&format!(
@@ -341,58 +209,9 @@ fn pick<'a>(
     }
 }
 
-enum Found<'a> {
-    One(&'a Exercise),
-    Several(Vec<String>),
-    Close(&'a Exercise),
-    None,
-}
-
-/// By number in the list, id or title (ignoring case), the start of one
-/// when only one starts so, or a close spelling to confirm.
-fn find<'a>(order: &[&'a Exercise], typed: &str) -> Found<'a> {
-    if let Ok(n) = typed.parse::<usize>() {
-        return match n.checked_sub(1).and_then(|i| order.get(i)) {
-            Some(ex) => Found::One(ex),
-            None => Found::None,
-        };
-    }
-    let typed = typed.to_lowercase();
-    if typed.is_empty() {
-        return Found::None;
-    }
-    let names = |ex: &Exercise| [ex.id.to_lowercase(), ex.title.to_lowercase()];
-    if let Some(ex) = order.iter().find(|ex| names(ex).contains(&typed)) {
-        return Found::One(ex);
-    }
-    let starting: Vec<&&Exercise> = order
-        .iter()
-        .filter(|ex| names(ex).iter().any(|n| n.starts_with(&typed)))
-        .collect();
-    match starting.as_slice() {
-        [one] => return Found::One(one),
-        [] => {}
-        many => return Found::Several(many.iter().map(|ex| ex.title.clone()).collect()),
-    }
-    let distance = |ex: &Exercise| {
-        names(ex)
-            .iter()
-            .map(|n| {
-                // "apology" is close to "apology-ritual": compare with a
-                // start of the same length too.
-                let start: String = n.chars().take(typed.chars().count()).collect();
-                strsim::damerau_levenshtein(&typed, n)
-                    .min(strsim::damerau_levenshtein(&typed, &start))
-            })
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    order
-        .iter()
-        .map(|ex| (distance(ex), *ex))
-        .filter(|(d, _)| *d <= 2.max(typed.chars().count() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map_or(Found::None, |(_, ex)| Found::Close(ex))
+/// The exercise an offer names (every offer comes from `choices`).
+fn by_id<'a>(choices: &'a [Exercise], id: &str) -> Option<&'a Exercise> {
+    choices.iter().find(|exercise| exercise.id == id)
 }
 
 /// "a name cannot be empty" → "A name cannot be empty."

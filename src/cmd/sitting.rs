@@ -5,7 +5,7 @@
 use crate::engine::run::Run;
 use crate::frontend::play::{Console, Outcome, play, report_problems};
 pub use crate::frontend::roles::{introduce, roles_text};
-use crate::frontend::screen::markdown_as_text;
+use crate::frontend::sitting::{self, show_notes};
 use crate::store::session::Session;
 use anyhow::bail;
 use std::io;
@@ -50,44 +50,18 @@ fn saved(console: &mut dyn Console, session: &str, outcome: &Outcome) -> io::Res
     }
 }
 
-/// An exercise's notes (Markdown) as text on screen: headings as headings,
-/// each paragraph as a block.
-pub fn show_notes(console: &mut dyn Console, markdown: &str) -> io::Result<()> {
-    for block in markdown
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        let text = markdown_as_text(block);
-        match block.strip_prefix('#') {
-            Some(heading) => {
-                console.heading(&markdown_as_text(heading.trim_start_matches('#').trim()))?
-            }
-            None => console.say(&text)?,
-        }
-    }
-    Ok(())
-}
-
-/// What the partners see when play stops; running out of piped input is an
-/// error that names the waiting step.
+/// What the partners see when play stops (`frontend::sitting::farewell`);
+/// running out of piped input is an error that names the waiting step.
 pub fn farewell(console: &mut dyn Console, run: &Run, outcome: Outcome) -> anyhow::Result<()> {
-    match outcome {
-        Outcome::Finished => console.say(&format!(
-            // Neutral on purpose: an exercise may end with "not today" or "not yet".
-            "That's the end of {}. Thank you both.",
-            run.exercise().title
-        ))?,
-        // `:break` has said how to come back.
-        Outcome::Paused => {}
-        Outcome::Quit => console.info(LEFT_TEXT)?,
-        Outcome::InputEnded { step, name } => {
-            bail!("input ended while step `{step}` was waiting for {name}'s answer")
-        }
-    }
+    refuse_ended_input(&outcome)?;
+    sitting::farewell(console, run, &outcome)?;
     Ok(())
 }
 
-/// What `:quit` (or Ctrl-C twice) says on the way out.
-pub const LEFT_TEXT: &str =
-    "Stopping here. When you are both ready, run `mend resume` to pick up where you left off.";
+/// Piped input that stopped while a step waited is an error naming it.
+pub fn refuse_ended_input(outcome: &Outcome) -> anyhow::Result<()> {
+    if let Outcome::InputEnded { step, name } = outcome {
+        bail!("input ended while step `{step}` was waiting for {name}'s answer")
+    }
+    Ok(())
+}

@@ -54,16 +54,8 @@ pub struct Choice {
     pub label: String,
 }
 
-/// An exercise the partners may pick.
-#[derive(Debug, Clone, Serialize)]
-pub struct Offer {
-    pub id: String,
-    pub title: String,
-    pub minutes: u32,
-    pub summary: String,
-    /// Why the exercise is suggested now, when it is.
-    pub suggested: Option<String>,
-}
+/// An exercise the partners may pick: the terminal's picker offers the same.
+pub use crate::frontend::picker::Offer;
 
 /// What the sitting needs next.
 #[derive(Debug, Clone, Serialize)]
@@ -152,7 +144,14 @@ pub struct Inner {
 
 pub struct Conversation {
     inner: Mutex<Inner>,
+    /// Every change: what the pages' live updates follow.
     changed: watch::Sender<u64>,
+    /// Only a new turn (or the end): what a request waiting for its input
+    /// to be taken follows. An answer changes the conversation three or
+    /// four times (the answer, a hand-off, the next question, the wait);
+    /// waking the request for each was a futex wake and a context switch
+    /// apiece on a busy 2-core machine.
+    turned: watch::Sender<u64>,
 }
 
 impl Conversation {
@@ -171,6 +170,7 @@ impl Conversation {
                 inbox,
             }),
             changed: watch::Sender::new(0),
+            turned: watch::Sender::new(0),
         };
         (conversation, receiver)
     }
@@ -183,13 +183,18 @@ impl Conversation {
 
     /// Applies a change and tells every follower.
     pub fn change(&self, apply: impl FnOnce(&mut Inner)) {
-        let version = {
+        let (version, turn) = {
             let mut inner = self.lock();
+            let turn = inner.turn;
             apply(&mut inner);
             inner.version += 1;
-            inner.version
+            let turned = inner.turn != turn || matches!(inner.waiting, Waiting::Ended);
+            (inner.version, turned.then_some(inner.turn))
         };
         self.changed.send_replace(version);
+        if let Some(turn) = turn {
+            self.turned.send_replace(turn);
+        }
     }
 
     pub fn push(&self, entry: Entry) {
@@ -246,7 +251,7 @@ impl Conversation {
     /// Waits until the thread has taken the input of `turn` and waits again
     /// (or has ended).
     pub async fn settled(&self, turn: u64) {
-        let mut changes = self.follow();
+        let mut changes = self.turned.subscribe();
         loop {
             {
                 let inner = self.lock();

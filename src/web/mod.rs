@@ -16,9 +16,12 @@ pub(crate) mod notes_html;
 pub(crate) mod offers;
 pub(crate) mod qr;
 pub(crate) mod routes;
+pub(crate) mod serve_error;
 pub(crate) mod server;
 pub(crate) mod sitting;
+pub(crate) mod sitting_error;
 pub(crate) mod token;
 
+pub use serve_error::ServeError;
 pub use server::{Config, serve};
 pub use sitting::Places;

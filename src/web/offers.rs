@@ -7,9 +7,8 @@
 
 use crate::engine::exercise::Exercise;
 use crate::engine::ledger::LedgerView;
-use crate::engine::suggest::suggestions;
 use crate::format::library::Library;
-use crate::web::conversation::Offer;
+use crate::frontend::picker::{Offer, offers};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -72,26 +71,4 @@ fn compile(exercises: Option<PathBuf>) -> Result<Vec<Exercise>, String> {
         ));
     }
     Ok(choices)
-}
-
-fn offers(choices: &[Exercise], ledger: &LedgerView) -> (Vec<Offer>, Vec<String>) {
-    let (suggested, problems) = suggestions(choices, ledger);
-    let offer = |exercise: &Exercise, suggested: Option<String>| Offer {
-        id: exercise.id.clone(),
-        title: exercise.title.clone(),
-        minutes: exercise.minutes,
-        summary: exercise.summary.trim().to_owned(),
-        suggested,
-    };
-    let mut list: Vec<Offer> = suggested
-        .iter()
-        .map(|s| offer(s.exercise, Some(s.reason.clone())))
-        .collect();
-    list.extend(
-        choices
-            .iter()
-            .filter(|e| !suggested.iter().any(|s| s.exercise.id == e.id))
-            .map(|e| offer(e, None)),
-    );
-    (list, problems)
 }

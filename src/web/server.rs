@@ -5,6 +5,7 @@
 use crate::limits::SERVE_HEADER_SECONDS;
 use crate::web::access::Registry;
 use crate::web::routes::{Peer, router};
+use crate::web::serve_error::ServeError;
 use crate::web::sitting::Places;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -39,26 +40,35 @@ pub fn banner(url: &str, listen: IpAddr) -> String {
 }
 
 /// Serves until Ctrl-C; prints the URL to `out` once listening.
-pub fn serve(config: Config, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn serve(config: Config, out: &mut dyn Write) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    let registry = Arc::new(Registry::new(config.places.clone())?);
+        .build()
+        .map_err(ServeError::io("cannot start the server's runtime"))?;
+    let registry = Arc::new(
+        Registry::new(config.places.clone())
+            .map_err(ServeError::io("cannot start the exercise library's thread"))?,
+    );
     let app = router(registry.clone());
     let result = runtime.block_on(async {
         let listener = TcpListener::bind((config.listen, config.port))
             .await
-            .map_err(|e| {
-                anyhow::anyhow!("cannot listen on {}:{}: {e}", config.listen, config.port)
+            .map_err(|source| ServeError::Listen {
+                listen: config.listen,
+                port: config.port,
+                source,
             })?;
-        let address = listener.local_addr()?;
+        let address = listener
+            .local_addr()
+            .map_err(ServeError::io("cannot read the address listened on"))?;
         let host = match address {
             SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
             SocketAddr::V4(a) => a.to_string(),
         };
         let url = format!("http://{host}/#k={}", registry.server_token());
-        write!(out, "{}", banner(&url, config.listen))?;
-        out.flush()?;
+        write!(out, "{}", banner(&url, config.listen))
+            .and_then(|()| out.flush())
+            .map_err(ServeError::io("cannot print the server's link"))?;
         tokio::select! {
             result = accept(listener, app) => result,
             _ = tokio::signal::ctrl_c() => Ok(()),
@@ -70,7 +80,7 @@ pub fn serve(config: Config, out: &mut dyn Write) -> anyhow::Result<()> {
     result
 }
 
-async fn accept(listener: TcpListener, app: axum::Router) -> anyhow::Result<()> {
+async fn accept(listener: TcpListener, app: axum::Router) -> Result<(), ServeError> {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,

@@ -7,18 +7,20 @@
 use crate::engine::exercise::Exercise;
 use crate::engine::run::Run;
 use crate::format::library::Library;
-use crate::frontend::command::break_text;
-use crate::frontend::play::{Console, Outcome, YesNo, play};
-use crate::frontend::roles::{introduce, offer_swap, roles_text};
+use crate::frontend::play::{Console, Outcome, play};
+use crate::frontend::roles::{introduce, roles_text};
 use crate::frontend::safety::SAFETY_NOTE;
+use crate::frontend::sitting::{
+    NotesShown, Played, after_play, before_first_question, summary, wants_another,
+};
 use crate::frontend::welcome_back::{Ready, welcome_back};
 use crate::notes::render as notes;
 use crate::store::data_dir::DataDir;
-use crate::store::moment::{Moment, MomentKind};
 use crate::store::session::{self, Session, compile_or_explain, first_line};
 use crate::store::store_error::StoreError;
 use crate::web::console::{AfterBreak, WebConsole};
 use crate::web::offers::Offers;
+use crate::web::sitting_error::SittingError;
 use std::path::PathBuf;
 
 /// Where the server finds exercises and keeps sessions.
@@ -43,12 +45,6 @@ pub enum Start {
     Resume(String),
 }
 
-/// One exercise of the sitting, for the summary.
-struct Played {
-    title: String,
-    outcome: Outcome,
-}
-
 /// Runs the sitting to its end. Errors end the sitting with a calm line on
 /// every page; nothing saved is lost.
 pub fn run(console: &mut WebConsole, setting: &Setting, start: Start) {
@@ -60,7 +56,7 @@ pub fn run(console: &mut WebConsole, setting: &Setting, start: Start) {
     }
 }
 
-fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Result<()> {
+fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> Result<(), SittingError> {
     let places = &setting.places;
     console.heading("Welcome to mend")?;
     console.say(SAFETY_NOTE)?;
@@ -77,22 +73,14 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
         }
         Start::Resume(id) => {
             console.set_session(&id);
-            let (session, done) = resume(console, &data, places, &id).map_err(|r| match r {
-                Reopen::Refused(why) => anyhow::anyhow!(why),
-                Reopen::Failed(error) => error,
-            })?;
+            let (session, done) = resume(console, &data, places, &id)?;
             played.push(done);
             (session, id)
         }
     };
     console.set_session(&id);
-    while let Some(open) = session.take() {
-        let stopped = played
-            .last()
-            .is_some_and(|p: &Played| p.outcome != Outcome::Finished);
-        if stopped
-            || (!played.is_empty() && !console.confirm("Would you like to do another exercise?")?)
-        {
+    while let Some(mut open) = session.take() {
+        if !wants_another(console, &played)? {
             break;
         }
         let ledger = open.ledger_view()?;
@@ -101,7 +89,7 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
         let (offered, problems) = setting
             .offers
             .for_ledger(ledger)
-            .map_err(anyhow::Error::msg)?;
+            .map_err(SittingError::Offers)?;
         for problem in problems {
             console.info(&problem)?;
         }
@@ -116,32 +104,17 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
                 continue;
             }
         };
-        let mut open = open;
         let mut run = open.start(&exercise, None)?;
         introduce(console, &run)?;
         // A time-out before the first question is journaled as the
         // terminal journals it, and the sitting pauses.
-        let before = match offer_swap(console, &mut run)? {
-            stop @ (YesNo::Break | YesNo::Quit) => {
-                open.save(&run)?;
-                let (kind, outcome) = match stop {
-                    YesNo::Break => (MomentKind::Break, Outcome::Paused),
-                    _ => (MomentKind::Quit, Outcome::Quit),
-                };
-                open.note(Moment::new(kind, open.now()))?;
-                if outcome == Outcome::Paused {
-                    console.info(break_text(run.exercise()))?;
-                }
-                Some(outcome)
-            }
-            YesNo::Yes | YesNo::No => None,
-        };
+        let before = before_first_question(console, &mut open, &mut run)?;
         let (after, done) = play_through(console, &data, places, open, run, before)?;
         session = after;
         played.push(done);
     }
     drop(session);
-    summary(console, &played)?;
+    summary(console, &played, &id, NotesShown::Below)?;
     let log = session::find(&data, Some(&id))?;
     let today = chrono::Local::now().date_naive();
     let notes = match played.is_empty() {
@@ -153,7 +126,7 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> anyhow::Res
 }
 
 /// The exercise the partners picked, compiled again from the library.
-fn offered_exercise(places: &Places, id: &str) -> anyhow::Result<Exercise> {
+fn offered_exercise(places: &Places, id: &str) -> Result<Exercise, SittingError> {
     let library = Library::open(places.exercises.as_deref())?;
     Ok(compile_or_explain(id, library.find(id)?)?)
 }
@@ -168,13 +141,13 @@ fn play_through(
     mut session: Session,
     mut run: Run,
     before: Option<Outcome>,
-) -> anyhow::Result<(Option<Session>, Played)> {
-    let title = run.exercise().title.clone();
+) -> Result<(Option<Session>, Played), SittingError> {
     let outcome = match before {
         Some(outcome) => outcome,
         None => play(&mut run, console, &session::now, &mut session)?,
     };
-    match outcome {
+    let done = after_play(console, &run, outcome)?;
+    match done.outcome {
         Outcome::Paused => {
             let id = session.id().to_owned();
             drop(run);
@@ -184,104 +157,54 @@ fn play_through(
             ))?;
             loop {
                 if console.paused() == AfterBreak::Stop {
-                    return Ok((None, Played { title, outcome }));
+                    return Ok((None, done));
                 }
                 match resume(console, data, places, &id) {
                     Ok(result) => return Ok(result),
-                    Err(Reopen::Refused(why)) => console.hint(&why)?,
-                    Err(Reopen::Failed(error)) => return Err(error),
+                    Err(SittingError::Refused(why)) => console.hint(&why)?,
+                    Err(error) => return Err(error),
                 }
             }
         }
-        Outcome::Finished => {
-            console.say(&format!("That's the end of {title}. Thank you both."))?;
-            Ok((Some(session), Played { title, outcome }))
-        }
-        Outcome::Quit | Outcome::InputEnded { .. } => Ok((None, Played { title, outcome })),
-    }
-}
-
-/// Why a paused session could not be taken up again.
-enum Reopen {
-    /// Said to the partners; the sitting stays paused (open in a terminal,
-    /// finished elsewhere).
-    Refused(String),
-    /// Something went wrong while playing it.
-    Failed(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Reopen {
-    fn from(error: anyhow::Error) -> Reopen {
-        Reopen::Failed(error)
-    }
-}
-
-impl From<StoreError> for Reopen {
-    fn from(error: StoreError) -> Reopen {
-        Reopen::Failed(error.into())
+        Outcome::Finished => Ok((Some(session), done)),
+        Outcome::Quit | Outcome::InputEnded { .. } => Ok((None, done)),
     }
 }
 
 /// Takes up a paused session from its journal, as `mend resume` does, and
-/// plays its waiting exercise.
+/// plays its waiting exercise. A session that cannot be taken up (open in
+/// a terminal, finished elsewhere) is `SittingError::Refused`: the sitting
+/// stays paused.
 fn resume(
     console: &mut WebConsole,
     data: &DataDir,
     places: &Places,
     id: &str,
-) -> Result<(Option<Session>, Played), Reopen> {
-    let refused = |e: StoreError| Reopen::Refused(format!("{}.", first_line(&e)));
+) -> Result<(Option<Session>, Played), SittingError> {
+    let refused = |e: StoreError| SittingError::Refused(format!("{}.", first_line(&e)));
     let log = session::find(data, Some(id)).map_err(refused)?;
     let mut session = Session::reopen(data, &log, Box::new(session::now)).map_err(refused)?;
     let mut pending = session
         .pending(&log, places.exercises.as_deref())
         .map_err(refused)?;
     for notice in session.take_notices() {
-        console.info(&notice).map_err(anyhow::Error::from)?;
+        console.info(&notice)?;
     }
     let messages = std::mem::take(&mut pending.messages);
     let run = session.resume_run(&mut pending)?;
     // The same welcome back as `mend resume`: the facts of the break, the
     // answers so far, and whether now is a good time.
-    let before = match welcome_back(console, &mut session, &log, &run, messages)
-        .map_err(anyhow::Error::from)?
-    {
+    let before = match welcome_back(console, &mut session, &log, &run, messages)? {
         Ready::Yes => {
-            console
-                .say(&roles_text(&run))
-                .map_err(anyhow::Error::from)?;
+            console.say(&roles_text(&run))?;
             None
         }
         Ready::NotYet(name) => {
-            console
-                .say(&format!(
-                    "That's all right, {name}. Nothing is lost. Come back when you are ready."
-                ))
-                .map_err(anyhow::Error::from)?;
+            console.say(&format!(
+                "That's all right, {name}. Nothing is lost. Come back when you are ready."
+            ))?;
             Some(Outcome::Paused)
         }
     };
-    Ok(play_through(console, data, places, session, run, before)?)
-}
-
-fn summary(console: &mut WebConsole, played: &[Played]) -> anyhow::Result<()> {
-    if played.is_empty() {
-        console.say("Take care of each other. You can start again any time.")?;
-        return Ok(());
-    }
-    let lines: Vec<String> = played
-        .iter()
-        .map(|p| {
-            let how = match p.outcome {
-                Outcome::Finished => "finished",
-                Outcome::Paused => "paused for a break",
-                Outcome::Quit | Outcome::InputEnded { .. } => "stopped before the end",
-            };
-            format!("{}: {how}", p.title)
-        })
-        .collect();
-    console.heading("What you did today")?;
-    console.say(&lines.join("\n"))?;
-    console.say("Thank you both for the care you put into this.")?;
-    Ok(())
+    play_through(console, data, places, session, run, before)
 }

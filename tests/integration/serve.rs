@@ -93,9 +93,14 @@ impl Server {
             }
         });
         let (base, key) = url.split_once("/#k=").expect("a URL with a token");
+        // Each sitting keeps its connection, as a page does: ureq's default
+        // pool keeps 3 per host, so under the load test nearly every request
+        // opened a new TCP connection (and the server a new one to serve).
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
+            .max_idle_connections(1000)
+            .max_idle_connections_per_host(1000)
             .build()
             .into();
         Server {
@@ -812,4 +817,80 @@ fn another_exercise_after_the_first_is_picked_and_played() {
         let view = server.answer(&token, "Yes");
         assert_eq!(view["waiting"]["kind"], "pick", "{}", transcript(&view));
     }
+}
+
+/// The lines under "What you did today", and what follows them up to the
+/// thanks, as a person reads them: from the terminal's output...
+fn terminal_summary(out: &str) -> Vec<String> {
+    let after = out
+        .split("What you did today\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no summary in the terminal:\n{out}"));
+    after
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// ...and from the page's conversation.
+fn browser_summary(view: &Value) -> Vec<String> {
+    let entries = view["entries"].as_array().unwrap();
+    let at = entries
+        .iter()
+        .rposition(|e| e["kind"] == "heading" && e["text"] == "What you did today")
+        .unwrap_or_else(|| panic!("no summary in the browser:\n{}", transcript(view)));
+    entries[at + 1]["text"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_browser_and_the_terminal_sum_up_the_same_sitting_alike() {
+    // One sitting, played once in each front-end with the same answers:
+    // Alex declines the apology ("Not today"), then I-statements pauses
+    // for a break before its first question.
+    let terminal = mend(&["session", "--partners", "Alex,Sam"])
+        .stdin("apology-ritual\nn\nlater\n1\n1\ny\ni-statements\n:break\n")
+        .ok()
+        .stdout;
+    let server = Server::start();
+    let token = server.open();
+    server.act(&token, "/api/pick", json!({"exercise": "apology-ritual"}));
+    for answer in ["No", "later", "1", "1", "Yes"] {
+        server.answer(&token, answer);
+    }
+    assert_eq!(server.settled(&token)["waiting"]["kind"], "pick");
+    server.act(&token, "/api/pick", json!({"exercise": "i-statements"}));
+    let paused = server.answer(&token, ":break");
+    assert_eq!(paused["waiting"]["kind"], "paused", "{paused}");
+    let ended = server.act(&token, "/api/stop", json!({}));
+    assert_eq!(ended["waiting"]["kind"], "ended", "{ended}");
+
+    let expected = vec![
+        "  Apology with corrective action: declined by Alex: “Not today.”".to_owned(),
+        "  I-statements: paused for a break".to_owned(),
+    ];
+    assert_eq!(terminal_summary(&terminal), expected, "{terminal}");
+    assert_eq!(browser_summary(&ended), expected, "{}", transcript(&ended));
+    // Both say where it is saved and how to pick it up, and thank them.
+    let page = transcript(&ended);
+    let session = ended["session"].as_str().unwrap();
+    for text in [&terminal, &page] {
+        assert!(
+            text.contains("To pick up where you left off: mend resume "),
+            "{text}"
+        );
+        assert!(
+            text.contains("Thank you both for the care you put into this."),
+            "{text}"
+        );
+    }
+    assert!(
+        page.contains(&format!("Everything is saved as session {session}.")),
+        "{page}"
+    );
 }
