@@ -18,7 +18,7 @@ steps:
   - id: c1
     commit:
       text: "{{ answers.p1 }}"
-      due: "2099-01-05"
+      due: "2020-01-05"
     by: first
   - id: p2
     ask: And you?
@@ -65,7 +65,7 @@ fn commitments_enter_the_ledger_when_the_run_finishes() {
     // Names in either order and case find the same ledger.
     let shown = mend(&["ledger", "--partners", "sam,ALEX"]).data(&data).ok();
     let out = shown.stdout;
-    assert!(out.contains("\nOpen commitments\n  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n  c1   Alex: Text you when I am running late (due 2099-01-05)\n"), "{out}");
+    assert!(out.contains("\nOpen commitments\n  c1   Alex: Text you when I am running late (due 2020-01-05)  OVERDUE\n  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n"), "{out}");
     assert!(out.contains("\nAgreements\n  a1   [communication] No phones at dinner (revisit 2020-02-01: due now)\n"), "{out}");
 }
 
@@ -133,7 +133,7 @@ later
         "{out}"
     );
     assert!(
-        out.contains("Alex, you said: \"Text you when I am running late\" (by 2099-01-05)."),
+        out.contains("Alex, you said: \"Text you when I am running late\" (by 2020-01-05, a date that has passed)."),
         "{out}"
     );
     assert!(out.contains("Sam, you said: \"A walk together twice a week\" (by 2020-01-06, a date that has passed)."), "{out}");
@@ -210,7 +210,7 @@ fn a_ledger_lost_after_a_finished_run_is_rebuilt_from_the_journals() {
     assert!(
         shown
             .stdout
-            .contains("  c1   Alex: Text you when I am running late (due 2099-01-05)\n"),
+            .contains("  c1   Alex: Text you when I am running late (due 2020-01-05)  OVERDUE\n"),
         "{shown:?}"
     );
     // Looking again adds nothing twice.
@@ -275,7 +275,7 @@ fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
         .ok();
     let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
     let made = history
-        .find("  made commitment  c1   Alex: Text you when I am running late (2099-01-05)\n");
+        .find("  made commitment  c1   Alex: Text you when I am running late (2020-01-05)\n");
     let marked = history.find("  kept             c1   Alex: Text you when I am running late\n");
     assert!(
         made.is_some() && marked.is_some() && made < marked,

@@ -74,7 +74,7 @@ fn a_ledger_named_by_the_partners_is_renamed_and_kept() {
     assert!(
         shown
             .stdout
-            .contains("  c1   Alex: Text you when I am running late (due 2099-01-05)\n"),
+            .contains("  c1   Alex: Text you when I am running late (due 2020-01-05)  OVERDUE\n"),
         "{shown:?}"
     );
     let names = names(data);

@@ -32,7 +32,7 @@ fn journals(data: &Path) -> Vec<String> {
     texts
 }
 
-const LEDGER: &str = "  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n  c1   Alex: Text you when I am running late (due 2099-01-05)\n";
+const LEDGER: &str = "  c1   Alex: Text you when I am running late (due 2020-01-05)  OVERDUE\n  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n";
 
 #[test]
 fn an_export_imports_on_another_machine_with_the_same_sessions_and_ledger() {
