@@ -300,6 +300,18 @@ impl<'a> RunNames<'a> {
 }
 
 impl FastScope for RunNames<'_> {
+    fn strings(&self, path: &NamePath) -> Option<Vec<&str>> {
+        let (Some(ScopeName::Vars), [Segment::Key(name)]) =
+            (ScopeName::of_word(&path.root), path.rest.as_slice())
+        else {
+            return None;
+        };
+        match self.run.state().cursor.vars.get(name)? {
+            serde_json::Value::Array(items) => items.iter().map(|v| v.as_str()).collect(),
+            _ => None,
+        }
+    }
+
     fn plain(&self, path: &NamePath) -> Option<Plain<'_>> {
         use Segment::{Index, Key};
         let s = self.run.state();

@@ -35,6 +35,8 @@ enum Node {
     Compare(Compare, Box<Node>, Box<Node>),
     Words(Helper, Box<Node>),
     ContainsAny(Box<Node>, Vec<Phrase>),
+    /// `contains_any(text, vars.NAME)`: a word list the exercise keeps once.
+    ContainsAnyOf(Box<Node>, NamePath),
     IsDue(Box<Node>),
     Visits(String),
 }
@@ -170,8 +172,18 @@ fn call(c: &mut Scanner, name: &str) -> Option<Node> {
         (None, _) if name == ScopeName::Visits.word() => Node::Visits(c.string()?.to_owned()),
         (None, "contains_any") => {
             let text = or(c)?;
-            if !(c.eat(",") && c.eat("[")) {
+            if !c.eat(",") {
                 return None;
+            }
+            if !c.eat("[") {
+                let name = c.ident()?;
+                let list = c.name_path(name)?;
+                if list.root != ScopeName::Vars.word() || c.peek("(") {
+                    return None;
+                }
+                return c
+                    .eat(")")
+                    .then_some(Node::ContainsAnyOf(Box::new(text), list));
             }
             let mut needles = Vec::new();
             while !c.eat("]") {
@@ -214,6 +226,17 @@ impl<'n> Eval<'n> {
             Node::ContainsAny(text, needles) => self.with_words(text, |words| {
                 Plain::Bool(needles.iter().any(|n| words.contain(n)))
             })?,
+            Node::ContainsAnyOf(text, list) => {
+                let needles: Vec<Phrase> = self
+                    .names
+                    .strings(list)?
+                    .into_iter()
+                    .map(Phrase::new)
+                    .collect();
+                self.with_words(text, |words| {
+                    Plain::Bool(needles.iter().any(|n| words.contain(n)))
+                })?
+            }
             Node::IsDue(text) => Plain::Bool(crate::script::helpers::is_due(self.str(text)?)),
             Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
         })
@@ -276,6 +299,7 @@ mod tests {
             "answers.heard != \"yes\" && visits(\"heard\") < 3",
             "round == 2 && !vars.second_turn",
             "(is_due(answer))",
+            "!contains_any(answer, vars.defence_words)",
             "answers[\"plan_ok\"] == \"yes\" || partners[0] == speaker",
         ] {
             assert!(FastExpr::parse(text).is_some(), "{text}");
@@ -291,6 +315,8 @@ mod tests {
             "words(answer) > -1",
             "answer.len() > 3",
             "contains_any(answer, names)",
+            "contains_any(answer, vars.words.keys())",
+            "contains_any(answer, answers.words)",
             "contains_any(answer, [\"a\", 1])",
             "words(answer + \"x\") > 1",
             "answer == 'x'",

@@ -64,4 +64,9 @@ pub trait FastScope {
     fn answer(&self) -> Option<&str>;
     /// The answer's words, split once for all the rules that read them.
     fn answer_words(&self) -> Option<&Words<'_>>;
+    /// The list of strings at `path` (an exercise's word list,
+    /// `vars.defence_words`), or `None` when it is anything else.
+    fn strings(&self, _path: &NamePath) -> Option<Vec<&str>> {
+        None
+    }
 }
