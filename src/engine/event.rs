@@ -30,7 +30,9 @@ pub struct Prompt {
     pub name: String,
     /// The role's name, as exercises and test plans refer to it.
     pub role: String,
-    /// How the screen names the role (its `label`, else its name).
+    /// How the screen names the role (its `label`, else its name); empty
+    /// where the role means nothing for this question (see
+    /// `Exercise::shows_role_at`), and the screen shows just the name.
     pub role_label: String,
     pub progress: Progress,
 }

@@ -245,6 +245,31 @@ impl Exercise {
         !same_job && !swaps_itself
     }
 
+    /// Whether the screen names the role of a question at step `index`.
+    /// Roles a swap block exchanges mean something only inside a swap
+    /// block: outside it the last round's roles no longer apply, and each
+    /// partner is just themselves. Roles that share a label say nothing.
+    pub fn shows_role_at(&self, index: usize) -> bool {
+        if let [first, second] = self.roles.as_slice()
+            && first.label.trim().eq_ignore_ascii_case(second.label.trim())
+        {
+            return false;
+        }
+        let is_swap =
+            |i: usize| matches!(self.steps[i].kind, StepKind::Block { swap: Some(_), .. });
+        if !(0..self.steps.len()).any(is_swap) {
+            return true;
+        }
+        let mut block = self.steps.get(index).and_then(|s| s.block);
+        while let Some(b) = block {
+            if is_swap(b) {
+                return true;
+            }
+            block = self.steps[b].block;
+        }
+        false
+    }
+
     /// How many questions every run asks, when that is known before it
     /// starts: the exercise has no `when`, no `goto` (on a step, an option
     /// or a refused confirmation), so every run asks the same questions.

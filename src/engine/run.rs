@@ -808,7 +808,10 @@ impl<'e> Run<'e> {
             partner,
             name: self.state.partners[partner].clone(),
             role: role.map(|r| r.name.clone()).unwrap_or_default(),
-            role_label: role.map(|r| r.label.clone()).unwrap_or_default(),
+            role_label: role
+                .filter(|_| ex.shows_role_at(i))
+                .map(|r| r.label.clone())
+                .unwrap_or_default(),
             progress: Progress {
                 question: self.state.answers.len() + 1,
                 of: ex

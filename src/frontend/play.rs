@@ -201,42 +201,26 @@ pub fn play(
     let mut prefill = String::new();
     // `:private` typed before answering: the next answer stays out of the notes.
     let mut private_next = false;
-    // What the exercise says before the next question, held until it is
-    // known whose question that is.
-    let mut said: Vec<String> = Vec::new();
     loop {
-        let event = match run.next_event() {
-            Ok(event) => event,
-            // What was said before a failing step is still shown.
-            Err(error) => {
-                for text in said.drain(..) {
-                    console.say(&text)?;
-                }
-                return Err(error.into());
-            }
-        };
+        let event = run.next_event()?;
         report_problems(run, console)?;
         let prompt = match event {
+            // Shown as it comes: a say may close the turn of the partner
+            // who just answered, or speak to both, so it is never put
+            // under the banner that hands the keyboard over.
             Event::Say { text, .. } => {
-                said.push(text);
+                console.say(&text)?;
                 continue;
             }
             Event::Finished => {
-                for text in said.drain(..) {
-                    console.say(&text)?;
-                }
                 record.save(run)?;
                 return Ok(Outcome::Finished);
             }
             Event::Prompt(prompt) => prompt,
         };
-        // The banner first, then what is said to the partner now at the
-        // keyboard, then their question.
+        // The banner only just before a question to the other partner.
         if last_partner.is_some_and(|p| p != prompt.partner) {
             console.handoff(&prompt)?;
-        }
-        for text in said.drain(..) {
-            console.say(&text)?;
         }
         last_partner = Some(prompt.partner);
         console.question(&prompt)?;
@@ -377,8 +361,16 @@ pub fn play(
                     }
                     break;
                 }
-                Reply::Retry { hint, .. } => {
-                    record.note(at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint))?;
+                Reply::Retry { hint, check } => {
+                    // Only a check rule's hint is a nudge about what was
+                    // said; the rest are slips in how it was typed.
+                    // A slip's hint may quote what was typed ("“3/4” could
+                    // be..."), so only a nudge keeps its hint.
+                    let moment = match check {
+                        Some(_) => at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint),
+                        None => at_prompt(MomentKind::Slip, &prompt, clock()),
+                    };
+                    record.note(moment)?;
                     console.hint(&hint)?;
                     // The refused words are shown, never left on the line
                     // where typing would join them to new ones.
@@ -422,9 +414,10 @@ fn where_text(run: &Run, prompt: &Prompt) -> String {
     if let Some(round) = prompt.progress.round {
         text.push_str(&format!(", round {round} of 2 (roles swap in round 2)"));
     }
-    text.push_str(&format!(
-        ". It is {}'s turn, as the {}.",
-        prompt.name, prompt.role_label
-    ));
+    text.push_str(&format!(". It is {}'s turn", prompt.name));
+    if !prompt.role_label.is_empty() {
+        text.push_str(&format!(", as the {}", prompt.role_label));
+    }
+    text.push('.');
     text
 }

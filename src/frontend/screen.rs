@@ -50,7 +50,7 @@ impl Screen {
         if let Some(round) = prompt.progress.round {
             where_.push_str(&format!(", round {round} of 2"));
         }
-        let who = neutralize(&format!("{} ({})", prompt.name, prompt.role_label));
+        let who = neutralize(&who(prompt));
         let where_ = format!("· {where_}");
         let fits = self
             .width
@@ -151,6 +151,16 @@ impl Screen {
             out.push(current);
         }
         out.join("\n")
+    }
+}
+
+/// "Alex (speaker)", or just "Alex" where the role means nothing for the
+/// question (an empty `role_label`).
+pub fn who(prompt: &Prompt) -> String {
+    if prompt.role_label.is_empty() {
+        prompt.name.clone()
+    } else {
+        format!("{} ({})", prompt.name, prompt.role_label)
     }
 }
 

@@ -10,9 +10,10 @@
 //! partner asked to keep private is left out, everywhere (its question and
 //! "kept private" remain, so nothing looks lost).
 
+use crate::engine::exercise::Exercise;
 use crate::engine::ledger::{AgreementView, CommitmentView};
 use crate::engine::run::Run;
-use crate::engine::state::{Record, RecordKind, RunState};
+use crate::engine::state::{AnswerRecord, Record, RecordKind, RunState};
 use crate::format::library::{builtin_templates, read_source};
 use crate::notes::notes_error::NotesError;
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
@@ -201,7 +202,8 @@ pub struct AnswerView {
     pub step: String,
     pub name: String,
     pub role: String,
-    /// How the screen named the role (its label, else its name).
+    /// How the screen named the role (its label, else its name); empty
+    /// where the screen showed just the partner's name.
     pub role_label: String,
     pub round: u32,
     pub question: String,
@@ -222,7 +224,8 @@ pub struct AnswerView {
 /// Something that happened besides an answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct MomentView {
-    /// `break`, `resume`, `not-ready`, `quit`, `nudge`, `back`, `private`, `safety`.
+    /// `break`, `resume`, `not-ready`, `quit`, `nudge`, `slip`, `back`,
+    /// `private`, `safety`.
     pub kind: String,
     /// In words: "A break, during Sam's turn", "Alex was nudged"...
     pub text: String,
@@ -559,6 +562,33 @@ fn nudge_kinds(exercises: &[ExerciseNotes]) -> Vec<String> {
         .collect()
 }
 
+/// How the screen named the role at this answer: its label, or nothing
+/// where the role meant nothing for the question (see
+/// `Exercise::shows_role_at`). Without the exercise, the role's name.
+fn role_label(exercise: Option<&Exercise>, answer: &AnswerRecord) -> String {
+    let Some(exercise) = exercise else {
+        return answer.role.clone();
+    };
+    let shown = exercise
+        .step_index(&answer.step)
+        .is_none_or(|i| exercise.shows_role_at(i));
+    exercise
+        .roles
+        .iter()
+        .find(|r| r.name == answer.role)
+        .filter(|_| shown)
+        .map_or_else(
+            || {
+                if shown {
+                    answer.role.clone()
+                } else {
+                    String::new()
+                }
+            },
+            |r| r.label.clone(),
+        )
+}
+
 fn is_private(moments: &[Moment], index: usize) -> bool {
     moments
         .iter()
@@ -608,6 +638,7 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -
         MomentKind::NotReady => format!("{by} said not yet, after a break"),
         MomentKind::Quit => "Stopped, to go on another time".to_owned(),
         MomentKind::Nudge => format!("{by} was nudged"),
+        MomentKind::Slip => format!("A typing slip by {by}"),
         MomentKind::Back => format!("{by}'s answer was taken back and revised"),
         MomentKind::Private => format!("{by} kept an answer private"),
         MomentKind::Safety => format!("{by}'s answer named a safety concern"),
@@ -677,10 +708,7 @@ fn exercise_notes(
                         step: a.step.clone(),
                         name: a.name.clone(),
                         role: a.role.clone(),
-                        role_label: compiled
-                            .as_ref()
-                            .and_then(|e| e.roles.iter().find(|r| r.name == a.role))
-                            .map_or_else(|| a.role.clone(), |r| r.label.clone()),
+                        role_label: role_label(compiled.as_ref(), a),
                         round: a.round,
                         question: a.question.clone(),
                         text: if private {

@@ -1,6 +1,6 @@
 //! What happened during a sitting besides the answers, kept in the journal
 //! so the notes can say it: breaks and resumes (who, when, at which
-//! question), nudges, `:back` revisions, answers kept private, answers that
+//! question), nudges, typing slips, `:back` revisions, answers kept private, answers that
 //! named a safety concern, and when play stopped.
 
 use chrono::{DateTime, Utc};
@@ -22,7 +22,8 @@ pub struct Moment {
     /// The answer's place in the run (for `private` and `safety`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<usize>,
-    /// What kind of nudge (the check's hint), or which safety words matched.
+    /// What kind of nudge (the check rule's hint), or which safety words
+    /// matched. A slip keeps none: its hint may quote what was typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
@@ -39,8 +40,12 @@ pub enum MomentKind {
     NotReady,
     /// `:quit` or Ctrl-C: stopped, to be resumed.
     Quit,
-    /// A check refused an answer with a hint.
+    /// A check rule of the exercise refused an answer with its hint.
     Nudge,
+    /// An answer the question could not take as typed (not one of the
+    /// options, no day where one is needed, empty, too long): a typing
+    /// slip, not a nudge about what a partner said.
+    Slip,
     /// `:back`: an answer was taken back to be revised.
     Back,
     /// A partner asked for an answer to stay out of the notes.

@@ -34,6 +34,7 @@ mod session;
 mod sessions;
 #[cfg(unix)]
 mod terminal;
+mod turns;
 mod view;
 mod warnings;
 mod watch;

@@ -253,7 +253,7 @@
       case 'handoff': return el('li', { class: 'handoff', text: 'Over to ' + entry.name });
       case 'question':
         return el('li', { class: 'question' },
-          el('p', { class: 'who-line' }, entry.name + ' (' + entry.role + ') ', el('span', { class: 'where', text: '· ' + entry.progress })),
+          el('p', { class: 'who-line' }, entry.name + (entry.role ? ' (' + entry.role + ')' : '') + ' ', el('span', { class: 'where', text: '· ' + entry.progress })),
           el('p', { text: entry.text }),
           entry.example ? el('p', { class: 'example', text: 'For example: ' + entry.example }) : null);
       case 'answer':
@@ -298,7 +298,7 @@
         banner.textContent = 'One moment…';
         break;
       case 'answer': {
-        const whose = waiting.name + "'s turn (" + waiting.role + ') · ' + waiting.progress;
+        const whose = waiting.name + "'s turn" + (waiting.role ? ' (' + waiting.role + ')' : '') + ' · ' + waiting.progress;
         banner.textContent = mine && current.you.role === 'partner' ? 'Your turn, ' + waiting.name + ' · ' + waiting.progress : whose;
         if (!mine) {
           act.append(el('p', { text: readOnly ? 'Waiting for ' + waiting.name + '.' : "It's " + waiting.name + "'s turn. Their answer will appear above when they send it." }));
