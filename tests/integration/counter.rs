@@ -95,7 +95,7 @@ fn i_statements_long_path_counts_the_extra_questions() {
 
 #[test]
 fn reflective_listening_round_two_starts_after_round_one_count() {
-    // A retry in round one ("more", then "partly"): twelve questions.
+    // A retry in round one ("more", then "partly"): thirteen questions.
     let round_one = "\
 I have been anxious in the evenings since the move.
 If I got it, you said evenings are hard.
@@ -109,15 +109,16 @@ no
 yes
 It makes sense to me that you miss it, because we used to talk every night.
 I imagine you might feel lonely.
+yes
 ";
     let output = mend(&["run", "reflective-listening", "--partners", "Alex,Sam"])
         .stdin(round_one)
         .run();
     let out = &output.stdout;
-    assert_counts_up(out, 13);
+    assert_counts_up(out, 14);
     assert!(
-        out.contains("Sam (speaker) · question 13, round 2 of 2"),
+        out.contains("Sam (speaker) · question 14, round 2 of 2"),
         "{out}"
     );
-    assert!(!out.contains(" of 12"), "{out}");
+    assert!(!out.contains(" of 13"), "{out}");
 }
