@@ -57,7 +57,8 @@ steps:
       revisit: "2099-02-01"
 "#;
 
-const I_STATEMENTS: [&str; 10] = [
+// A full run, to its closing: the history's sessions are finished ones.
+const I_STATEMENTS: [&str; 12] = [
     "We never eat together any more.",
     "lonely",
     "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
@@ -68,6 +69,8 @@ const I_STATEMENTS: [&str; 10] = [
     "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
     "What I heard is that you want a real hello when you come home.",
     "1",
+    "settled",
+    "settled",
 ];
 
 fn partners() -> [String; 2] {
@@ -101,7 +104,11 @@ fn play(session: &mut Session, exercise: &Exercise, answers: &[&str]) {
                 return;
             }
             Event::Prompt(_) => {
-                let Some(answer) = answers.next() else { return };
+                // Runs out of answers only if the exercise grew: the
+                // history must hold finished sessions, not paused ones.
+                let Some(answer) = answers.next() else {
+                    panic!("`{}` asks more than the bench answers", exercise.id)
+                };
                 run.answer(answer, at(1)).expect("answered");
                 session.save(&run).expect("saved");
             }
