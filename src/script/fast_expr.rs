@@ -223,9 +223,7 @@ impl<'n> Eval<'n> {
                 Helper::HasAbsolutes => Plain::Bool(says_absolutes(words)),
                 Helper::NamesFeeling => Plain::Bool(names_a_feeling(words)),
             })?,
-            Node::ContainsAny(text, needles) => self.with_words(text, |words| {
-                Plain::Bool(needles.iter().any(|n| words.contain(n)))
-            })?,
+            Node::ContainsAny(text, needles) => self.contains_any(text, needles)?,
             Node::ContainsAnyOf(text, list) => {
                 let needles: Vec<Phrase> = self
                     .names
@@ -233,9 +231,7 @@ impl<'n> Eval<'n> {
                     .into_iter()
                     .map(Phrase::new)
                     .collect();
-                self.with_words(text, |words| {
-                    Plain::Bool(needles.iter().any(|n| words.contain(n)))
-                })?
+                self.contains_any(text, &needles)?
             }
             Node::IsDue(text) => Plain::Bool(crate::script::helpers::is_due(self.str(text)?)),
             Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
@@ -254,6 +250,13 @@ impl<'n> Eval<'n> {
             Plain::Str(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// Whether the words of `text` hold any of `needles`.
+    fn contains_any(&self, text: &'n Node, needles: &[Phrase]) -> Option<Plain<'n>> {
+        self.with_words(text, |words| {
+            Plain::Bool(needles.iter().any(|n| words.contain(n)))
+        })
     }
 
     /// Runs `f` on the words of `text`; the answer's words are split once

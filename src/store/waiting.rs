@@ -14,7 +14,6 @@
 //! meanwhile (which makes the folder) does not hide the older ones.
 
 use crate::store::data_dir::DataDir;
-use crate::store::private;
 use crate::store::store_error::{Doing, StoreError};
 use std::path::PathBuf;
 
@@ -42,11 +41,7 @@ pub fn mark(data: &DataDir, id: &str) -> Result<(), StoreError> {
 
 /// Makes an empty private file at `path` unless one is there.
 fn touch(path: &std::path::Path) -> Result<(), StoreError> {
-    match private::create_new_append(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e).doing(|| format!("cannot create `{}`", path.display())),
-    }
+    crate::store::ledger_log::open_or_create_append(path).map(drop)
 }
 
 /// Session `id` waits no more (its exercise finished, or it was erased).

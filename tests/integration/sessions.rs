@@ -468,6 +468,16 @@ fn sessions_shows_the_newest_ten_from_the_index_and_all_with_all() {
     assert_eq!(again, listed);
 }
 
+/// `mend resume` finds nothing to resume in `data`.
+fn assert_nothing_waits(data: &Path) {
+    let nothing = mend(&["resume"]).data(data).run();
+    assert_eq!(nothing.code, 1, "{nothing:?}");
+    assert_eq!(
+        nothing.stderr,
+        "error: there is no unfinished session to resume; `mend sessions` lists them all\n"
+    );
+}
+
 /// The ids marked as possibly waiting, sorted.
 fn marked(data: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(data.join("sessions/.waiting")) else {
@@ -527,14 +537,7 @@ fn resume_reads_only_the_sessions_that_wait() {
     );
     // Finishing it removes its mark: nothing waits now.
     assert_eq!(marked(data), Vec::<String>::new());
-    let nothing = mend(&["resume"]).data(data).run();
-    assert_eq!(nothing.code, 1, "{nothing:?}");
-    assert!(
-        nothing
-            .stderr
-            .contains("there is no unfinished session to resume"),
-        "{nothing:?}"
-    );
+    assert_nothing_waits(data);
 }
 
 #[test]
@@ -559,14 +562,7 @@ fn a_data_folder_from_before_the_marks_still_resumes_and_stale_marks_are_passed_
     // (a crash between the journal and the mark): both passed over.
     std::fs::write(waiting.join("20200101-000000-dead"), "").unwrap();
     std::fs::write(waiting.join(&id), "").unwrap();
-    let nothing = mend(&["resume"]).data(data).run();
-    assert_eq!(nothing.code, 1, "{nothing:?}");
-    assert!(
-        nothing
-            .stderr
-            .contains("there is no unfinished session to resume"),
-        "{nothing:?}"
-    );
+    assert_nothing_waits(data);
 }
 
 #[test]
