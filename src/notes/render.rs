@@ -657,9 +657,26 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -
         by,
         at,
         exercise: exercise.to_owned(),
-        question: moment.question.clone().unwrap_or_default(),
+        question: moment
+            .question
+            .as_deref()
+            .map(question_line)
+            .unwrap_or_default(),
         detail: moment.detail.clone().unwrap_or_default(),
     }
+}
+
+/// A question as a line of the notes names it: its first line, without the
+/// colon that led into an example or a form below it.
+fn question_line(question: &str) -> String {
+    question
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or_default()
+        .trim_end_matches(':')
+        .trim_end()
+        .to_owned()
 }
 
 /// The choice that declined the exercise, if one did: (name, words).
@@ -750,7 +767,7 @@ fn exercise_notes(
     } else {
         run.waiting_question().unwrap_or_default()
     };
-    let first_line = paused_at.lines().next().unwrap_or_default().trim();
+    let first_line = question_line(&paused_at);
     let stop = run.last_stop().map(|m| m.kind);
     let declined = run
         .state
@@ -763,10 +780,14 @@ fn exercise_notes(
             format!("declined by {name}: \u{201c}{}\u{201d}", words.trim()),
         ),
         (None, true, _) => ("finished", "finished".to_owned()),
-        (None, false, Some(MomentKind::Break)) => {
-            ("paused", format!("paused for a break at: {first_line}"))
-        }
-        (None, false, _) => ("stopped", format!("stopped at: {first_line}")),
+        (None, false, Some(MomentKind::Break)) => (
+            "paused",
+            format!("paused for a break at \u{201c}{first_line}\u{201d}"),
+        ),
+        (None, false, _) => (
+            "stopped",
+            format!("stopped at \u{201c}{first_line}\u{201d}"),
+        ),
     };
     let began = zone.clock(run.header.began);
     let ended = run
