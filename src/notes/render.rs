@@ -151,6 +151,10 @@ pub struct NotesContext {
     /// Declines and pauses kept open, in the partner's words.
     pub open: Vec<RecordView>,
     pub marks: Vec<RecordView>,
+    /// What an exercise that stopped before its end had recorded: it goes
+    /// into the ledger only when the exercise is finished, so the notes
+    /// say so rather than "none".
+    pub unfinished_records: Vec<RecordView>,
     pub counts: Counts,
     /// What a clinician may read from the record, each a plain sentence of
     /// fact (never an interpretation).
@@ -254,6 +258,8 @@ pub struct RecordView {
     pub status: String,
     /// A `changed` mark's new words.
     pub new_text: String,
+    /// `commitment`, `agreement`, `open` or `mark`.
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -377,6 +383,7 @@ impl NotesContext {
             agreements: Vec::new(),
             open: Vec::new(),
             marks: Vec::new(),
+            unfinished_records: Vec::new(),
             counts: Counts::default(),
             indicators: Vec::new(),
             ledger: LedgerAtEnd {
@@ -396,11 +403,14 @@ impl NotesContext {
             let records = run
                 .state
                 .as_ref()
-                .filter(|_| run.finished())
                 .map(|s| s.records.as_slice())
                 .unwrap_or_default();
             for record in records {
                 let view = record_view(&exercise.title, record);
+                if !run.finished() {
+                    context.unfinished_records.push(view);
+                    continue;
+                }
                 match record.kind {
                     RecordKind::Commitment => context.commitments.push(view),
                     RecordKind::Agreement => context.agreements.push(view),
@@ -843,5 +853,12 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
         new_text: r.new_text.clone().unwrap_or_default(),
+        kind: match r.kind {
+            RecordKind::Commitment => "commitment",
+            RecordKind::Agreement => "agreement",
+            RecordKind::Open => "open",
+            RecordKind::Mark => "mark",
+        }
+        .to_owned(),
     }
 }
