@@ -30,14 +30,19 @@ pub struct Reference {
     pub width: usize,
 }
 
-/// The references in a rhai script.
+/// The references in a rhai script. A guard (`"x" in answers`, `?? `)
+/// covers every read of its name in the script.
 pub fn in_script(text: &str) -> Vec<Reference> {
-    references(text, &tokens(text, 0))
+    references(text, &tokens(text, 0), None)
 }
 
-/// The references in a minijinja template.
+/// The references in a minijinja template. A guard covers the reads of its
+/// name after it in the same tag and, in an `{% if %}` or `{% elif %}`,
+/// the block it opens, up to the next `elif`, `else` or `endif` of that
+/// block: `{{ answers.x }}` after the `endif` is read unguarded.
 pub fn in_template(text: &str) -> Vec<Reference> {
-    references(text, &template_tokens(text))
+    let (tokens, tags) = template_tags(text);
+    references(text, &tokens, Some(&tags))
 }
 
 /// Where `name` is first read as a name of its own (not `x.name`, not in a
@@ -56,7 +61,35 @@ pub fn find_name(text: &str, template: bool, name: &str) -> Option<(usize, usize
 }
 
 fn template_tokens(text: &str) -> Vec<Token> {
+    template_tags(text).0
+}
+
+/// What a template tag is, as far as guards are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// `{% if %}`: opens a block.
+    If,
+    /// `{% elif %}`, `{% else %}`: end one branch, open the next.
+    Branch,
+    /// `{% elif %}` also has a condition of its own.
+    Elif,
+    EndIf,
+    /// `{{ }}` and every other `{% %}`.
+    Other,
+}
+
+/// A template tag: its tokens (`tokens[first..end]`) and kind.
+#[derive(Debug, Clone, Copy)]
+struct Tag {
+    first: usize,
+    end: usize,
+    kind: TagKind,
+}
+
+/// The code tokens of a template, and the tags they were found in.
+fn template_tags(text: &str) -> (Vec<Token>, Vec<Tag>) {
     let mut out = Vec::new();
+    let mut tags = Vec::new();
     let mut rest = 0;
     let mut depth = 0usize;
     while let Some(open) = text[rest..].find('{').map(|i| i + rest) {
@@ -77,27 +110,67 @@ fn template_tokens(text: &str) -> Vec<Token> {
             let first = tag
                 .iter()
                 .find(|t| t.kind != Kind::Punct('-') && t.kind != Kind::Punct('+'));
+            let mut kind = TagKind::Other;
             if close == "%}" {
                 match first.map(|t| &t.kind) {
-                    Some(Kind::Name(n)) if n == "if" => depth += 1,
-                    Some(Kind::Name(n)) if n == "endif" => depth = depth.saturating_sub(1),
+                    Some(Kind::Name(n)) if n == "if" => {
+                        depth += 1;
+                        kind = TagKind::If;
+                    }
+                    Some(Kind::Name(n)) if n == "elif" => kind = TagKind::Elif,
+                    Some(Kind::Name(n)) if n == "else" => kind = TagKind::Branch,
+                    Some(Kind::Name(n)) if n == "endif" => {
+                        depth = depth.saturating_sub(1);
+                        kind = TagKind::EndIf;
+                    }
                     _ => {}
                 }
             }
+            tags.push(Tag {
+                first: out.len(),
+                end: out.len() + tag.len(),
+                kind,
+            });
             out.extend(tag);
         }
         rest = (end + 2).min(text.len());
     }
-    out
+    (out, tags)
 }
 
-fn references(text: &str, tokens: &[Token]) -> Vec<Reference> {
+/// The tokens a guard at token `at` covers: the rest of its tag, and when
+/// the tag is an `if`/`elif` condition, the branch it opens.
+fn guard_reach(tags: &[Tag], at: usize) -> std::ops::Range<usize> {
+    let Some(t) = tags.iter().position(|t| (t.first..t.end).contains(&at)) else {
+        return at..at + 1;
+    };
+    let tag = tags[t];
+    if !matches!(tag.kind, TagKind::If | TagKind::Elif) {
+        return at..tag.end;
+    }
+    let mut level = 0usize;
+    for later in &tags[t + 1..] {
+        match later.kind {
+            TagKind::If => level += 1,
+            TagKind::EndIf if level > 0 => level -= 1,
+            TagKind::EndIf | TagKind::Branch | TagKind::Elif if level == 0 => {
+                return at..later.first;
+            }
+            _ => {}
+        }
+    }
+    at..usize::MAX
+}
+
+fn references(text: &str, tokens: &[Token], tags: Option<&[Tag]>) -> Vec<Reference> {
     let name_at = |i: usize| match tokens.get(i).map(|t| &t.kind) {
         Some(Kind::Name(n)) => Some(n.as_str()),
         _ => None,
     };
     let punct_at = |i: usize, c: char| tokens.get(i).map(|t| &t.kind) == Some(&Kind::Punct(c));
     let mut found = Vec::new();
+    // The token each of `found` starts at.
+    let mut at = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         let area = match &t.kind {
             Kind::Name(n) if n == "answers" => Area::Answers,
@@ -147,30 +220,37 @@ fn references(text: &str, tokens: &[Token]) -> Vec<Reference> {
                 write: false,
                 ..reference.clone()
             });
+            at.push(i);
         }
         found.push(reference);
+        at.push(i);
     }
-    // A guard covers every read of the same name in the text:
-    // `{% if answers.x is defined %}{{ answers.x }}{% endif %}`, and
-    // `"x" in answers && answers.x != ""`.
-    let mut guards: Vec<(Area, String)> = found
+    // A guard covers reads of the same name: in a script, every one
+    // (`"x" in answers && answers.x != ""`); in a template, those it
+    // reaches (`{% if answers.x is defined %}{{ answers.x }}{% endif %}`).
+    let reach = |i: usize| match tags {
+        Some(tags) => guard_reach(tags, i),
+        None => 0..usize::MAX,
+    };
+    let mut guards: Vec<(Area, String, std::ops::Range<usize>)> = found
         .iter()
-        .filter(|r| r.guarded)
-        .map(|r| (r.area, r.name.clone()))
+        .zip(&at)
+        .filter(|(r, _)| r.guarded)
+        .map(|(r, &i)| (r.area, r.name.clone(), reach(i)))
         .collect();
     for (i, t) in tokens.iter().enumerate() {
         if let (Kind::Str(s), Some("in"), Some(map)) = (&t.kind, name_at(i + 1), name_at(i + 2)) {
             match map {
-                "answers" => guards.push((Area::Answers, s.clone())),
-                "vars" => guards.push((Area::Vars, s.clone())),
+                "answers" => guards.push((Area::Answers, s.clone(), reach(i))),
+                "vars" => guards.push((Area::Vars, s.clone(), reach(i))),
                 _ => {}
             }
         }
     }
-    for r in found.iter_mut() {
+    for (r, i) in found.iter_mut().zip(&at) {
         r.guarded |= guards
             .iter()
-            .any(|(area, name)| *area == r.area && *name == r.name);
+            .any(|(area, name, reach)| *area == r.area && *name == r.name && reach.contains(i));
     }
     found
 }
@@ -246,6 +326,42 @@ mod tests {
                 (Area::Vars, "x", false, false),
                 (Area::Vars, "y", false, true)
             ]
+        );
+    }
+
+    fn guarded_reads(text: &str) -> Vec<(usize, bool)> {
+        in_template(text)
+            .iter()
+            .map(|r| (r.column, r.guarded))
+            .collect()
+    }
+
+    #[test]
+    fn a_template_guard_covers_its_own_branch_only() {
+        // The same tag, and the block it opens.
+        assert_eq!(
+            guarded_reads(
+                "{% if answers.x is defined and answers.x == 1 %}{{ answers.x }}{% endif %}"
+            ),
+            [(7, true), (32, true), (52, true)]
+        );
+        // Not a later block, not the else branch.
+        assert_eq!(
+            guarded_reads(
+                "{% if answers.x is defined %}a{% endif %}{% if answers.x == 1 %}b{% endif %}"
+            ),
+            [(7, true), (48, false)]
+        );
+        assert_eq!(
+            guarded_reads("{% if answers.x is defined %}a{% else %}{{ answers.x }}{% endif %}"),
+            [(7, true), (44, false)]
+        );
+        // A nested block inside the guarded one is covered; `default` covers itself.
+        assert_eq!(
+            guarded_reads(
+                "{% if \"x\" in answers %}{% if 1 %}{{ answers.x }}{% endif %}{{ answers.x }}{% endif %}{{ answers.x | default(\"\") }}{{ answers.x }}"
+            ),
+            [(37, true), (63, true), (89, true), (118, false)]
         );
     }
 }
