@@ -350,7 +350,14 @@ mod tests {
     /// to another question, typed one line too early) is not today.
     #[test]
     fn plain_words_are_not_a_day() {
-        for words in ["settled", "soon", "later", "sometime", "set", "when I feel ready"] {
+        for words in [
+            "settled",
+            "soon",
+            "later",
+            "sometime",
+            "set",
+            "when I feel ready",
+        ] {
             assert_eq!(on(words), None, "{words}");
         }
     }
