@@ -129,6 +129,7 @@ fn fixed_session(data: &DataDir) -> SessionLog {
             "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            "yes",
             "later",
             "",
             "",
@@ -446,6 +447,7 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
             "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            "yes",
             // The apology not heard yet, and the need from the daily
             // check-in Sam wanted to talk about first: both left for later.
             "later",
