@@ -500,7 +500,7 @@ fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
         .to_owned();
     assert!(
         notes.contains(&format!(
-            "## Commitments and agreements made\n\nNone this session in a finished exercise.\n\nSaid in an exercise that stopped before its end; these go into the ledger only when it is finished (`mend resume {id}`):\n\n- Daily check-in, kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"
+            "## Commitments and agreements made or reviewed\n\nNone this session in a finished exercise.\n\nSaid in an exercise that stopped before its end; these go into the ledger only when it is finished (`mend resume {id}`):\n\n- Daily check-in, kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"
         )),
         "{notes}"
     );
