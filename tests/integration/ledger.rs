@@ -354,7 +354,16 @@ later
         notes.contains("Made in earlier sessions and still open after this session ("),
         "{notes}"
     );
-    assert!(notes.contains("\n- **Alex**: Text you when I am running late"), "{notes}");
-    assert!(!notes.contains("Nothing made in earlier sessions"), "{notes}");
-    assert!(!notes.contains("\n- **Sam**: A walk together twice a week"), "{notes}");
+    assert!(
+        notes.contains("\n- **Alex**: Text you when I am running late"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("Nothing made in earlier sessions"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("\n- **Sam**: A walk together twice a week"),
+        "{notes}"
+    );
 }
