@@ -289,6 +289,8 @@ pub struct LedgerAtEnd {
     pub open: Vec<CommitmentView>,
     /// Agreements with a date or words to revisit, not made in this session.
     pub agreements: Vec<AgreementView>,
+    /// Open items (declines, pauses) still waiting, not made in this session.
+    pub pending: Vec<crate::engine::ledger::ItemView>,
 }
 
 /// What to look at next time.
@@ -390,6 +392,7 @@ impl NotesContext {
                 date: String::new(),
                 open: Vec::new(),
                 agreements: Vec::new(),
+                pending: Vec::new(),
             },
             revisit: Revisit {
                 open: Vec::new(),
@@ -463,11 +466,15 @@ impl NotesContext {
         let history = ledger_log::read(data, &partners)?;
         let as_of = ended.with_timezone(&offset).date_naive();
         let ledger = history.ledger_until(Some(ended)).view(as_of);
+        // What this session made (not what it only marked: an earlier item
+        // reviewed here and still open is still one from earlier).
         let made_here: Vec<&str> = history
             .entries
             .iter()
             .filter(|e| e.session == log.id)
-            .flat_map(|e| e.records.iter().map(|r| r.text.as_str()))
+            .flat_map(|e| e.records.iter())
+            .filter(|r| r.kind != RecordKind::Mark)
+            .map(|r| r.text.as_str())
             .collect();
         let agreements: Vec<AgreementView> = ledger
             .agreements
@@ -485,6 +492,12 @@ impl NotesContext {
             agreements: agreements
                 .iter()
                 .filter(|a| !made_here.contains(&a.text.as_str()))
+                .cloned()
+                .collect(),
+            pending: ledger
+                .pending
+                .iter()
+                .filter(|o| !made_here.contains(&o.text.as_str()))
                 .cloned()
                 .collect(),
         };

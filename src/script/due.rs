@@ -195,6 +195,14 @@ fn calendar(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     if !text.chars().any(|c| c.is_alphabetic()) {
         return None;
     }
+    // interim also reads some plain words as "now" ("settled" came back as
+    // today): a calendar day names a number, a month or a weekday.
+    let names_a_day = text.chars().any(|c| c.is_ascii_digit())
+        || months_named(text)
+        || text.split_whitespace().any(|w| weekday(w).is_some());
+    if !names_a_day {
+        return None;
+    }
     let now = today.and_time(NaiveTime::from_hms_opt(12, 0, 0)?).and_utc();
     let day = interim::parse_date_string(text, now, interim::Dialect::Uk)
         .ok()?
@@ -336,6 +344,22 @@ mod tests {
         assert_eq!(on("by Friday evening.").as_deref(), Some("2026-11-27"));
         // A month and day already past this year are next year's.
         assert_eq!(on("March 3").as_deref(), Some("2027-03-03"));
+    }
+
+    /// Words that name no day are never read as one: "settled" (the answer
+    /// to another question, typed one line too early) is not today.
+    #[test]
+    fn plain_words_are_not_a_day() {
+        for words in [
+            "settled",
+            "soon",
+            "later",
+            "sometime",
+            "set",
+            "when I feel ready",
+        ] {
+            assert_eq!(on(words), None, "{words}");
+        }
     }
 
     #[test]

@@ -99,7 +99,8 @@ fn the_weekly_check_in_walks_each_open_commitment_and_marks_it() {
     let data = dir.path().join("data");
     promise(dir.path(), &data);
     // Round one: Alex's commitment, kept. Round two: Sam's, renegotiated.
-    // Then neither sets a new one.
+    // Alex agrees to Sam's new wording before it is saved. Then neither
+    // sets a new one.
     let answers = "\
 I texted every time I was late
 It helped. Evenings still feel tense.
@@ -111,6 +112,7 @@ I only managed one walk
 yes
 One walk on Sunday mornings
 in 1 week
+yes
 later
 
 
@@ -123,7 +125,7 @@ later
         .ok();
     let out = &played.stdout;
     assert!(
-        out.contains("There are 2 open commitments to look at."),
+        out.contains("There are 2 commitments to look at today."),
         "{out}"
     );
     assert!(
@@ -268,7 +270,7 @@ fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     promise(dir.path(), &data);
-    let answers = "I texted every time I was late\nIt helped. Evenings still feel tense.\nkept\nyes\nI only managed one walk\n\n3\nyes\nOne walk on Sunday mornings\nin 1 week\nlater\n\n\n1\n1\n";
+    let answers = "I texted every time I was late\nIt helped. Evenings still feel tense.\nkept\nyes\nI only managed one walk\n\n3\nyes\nOne walk on Sunday mornings\nin 1 week\nyes\nlater\n\n\n1\n1\n";
     mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
         .data(&data)
         .stdin(answers)
@@ -306,4 +308,62 @@ fn the_ledger_history_shows_every_change_and_notes_write_nothing() {
     mend(&["ledger"]).data(&data).ok();
     mend(&["sessions"]).data(&data).ok();
     assert_eq!(files(&data), before);
+}
+
+#[test]
+fn notes_list_what_a_check_in_reviewed_and_kept_open_as_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    promise(dir.path(), &data);
+    // Alex's missed commitment is kept (by Sam, whom it was promised to);
+    // Sam's is kept; the agreement is left for next time.
+    let answers = "\
+I was late twice and forgot to text
+Those evenings were hard.
+missed
+yes
+
+keep
+
+I walked twice
+It felt good.
+kept
+yes
+later
+
+
+1
+1
+";
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(answers)
+        .ok();
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(
+        notes.contains("- Reviewed, **Alex**: Text you when I am running late: renewed\n"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("- Reviewed, **Sam**: A walk together twice a week: kept\n"),
+        "{notes}"
+    );
+    // The reviewed commitment is still open, so the record says so, not
+    // that nothing from earlier sessions was open.
+    assert!(
+        notes.contains("Made in earlier sessions and still open after this session ("),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("\n- **Alex**: Text you when I am running late"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("Nothing made in earlier sessions"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("\n- **Sam**: A walk together twice a week"),
+        "{notes}"
+    );
 }

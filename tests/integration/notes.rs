@@ -129,6 +129,7 @@ fn fixed_session(data: &DataDir) -> SessionLog {
             "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            "yes",
             "later",
             "",
             "",
@@ -446,6 +447,7 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
             "yes",
             "One walk on Sunday mornings",
             "in 1 week",
+            "yes",
             // The apology not heard yet, and the need from the daily
             // check-in Sam wanted to talk about first: both left for later.
             "later",
@@ -498,7 +500,7 @@ fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
         .to_owned();
     assert!(
         notes.contains(&format!(
-            "## Commitments and agreements made\n\nNone this session in a finished exercise.\n\nSaid in an exercise that stopped before its end; these go into the ledger only when it is finished (`mend resume {id}`):\n\n- Daily check-in, kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"
+            "## Commitments and agreements made or reviewed\n\nNone this session in a finished exercise.\n\nSaid in an exercise that stopped before its end; these go into the ledger only when it is finished (`mend resume {id}`):\n\n- Daily check-in, kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"
         )),
         "{notes}"
     );
