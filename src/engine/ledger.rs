@@ -55,6 +55,9 @@ impl ItemStatus {
 pub enum Action {
     Kept,
     Missed,
+    /// Missed this time and kept in force to try again (a one-off
+    /// commitment; a habit's `missed` already stays in force).
+    Retried,
     Renegotiated,
     Renewed,
     Changed,
@@ -65,9 +68,10 @@ pub enum Action {
 
 impl Action {
     /// The statuses a `mark` step may give, in the order errors list them.
-    pub const WORDS: [&str; 8] = [
+    pub const WORDS: [&str; 9] = [
         "kept",
         "missed",
+        "retried",
         "renegotiated",
         "renewed",
         "changed",
@@ -75,9 +79,10 @@ impl Action {
         "reached",
         "settled",
     ];
-    const ALL: [Action; 8] = [
+    const ALL: [Action; 9] = [
         Action::Kept,
         Action::Missed,
+        Action::Retried,
         Action::Renegotiated,
         Action::Renewed,
         Action::Changed,
@@ -99,11 +104,13 @@ impl Action {
     }
 
     /// Whether this mark makes sense for an item of `kind`: only
-    /// commitments are kept, missed or renegotiated; only open items are
+    /// commitments are kept, missed, retried or renegotiated; only open items are
     /// settled.
     pub fn fits(self, kind: ItemKind) -> bool {
         match self {
-            Action::Kept | Action::Missed | Action::Renegotiated => kind == ItemKind::Commitment,
+            Action::Kept | Action::Missed | Action::Retried | Action::Renegotiated => {
+                kind == ItemKind::Commitment
+            }
             Action::Settled => kind == ItemKind::Open,
             Action::Renewed | Action::Changed | Action::Retired | Action::Reached => true,
         }
@@ -117,7 +124,7 @@ impl Action {
             Action::Kept => ItemStatus::Kept,
             Action::Missed => ItemStatus::Missed,
             Action::Renegotiated => ItemStatus::Renegotiated,
-            Action::Renewed | Action::Changed => ItemStatus::Open,
+            Action::Retried | Action::Renewed | Action::Changed => ItemStatus::Open,
             Action::Retired => ItemStatus::Retired,
             Action::Reached => ItemStatus::Reached,
             Action::Settled => ItemStatus::Settled,
@@ -493,11 +500,11 @@ impl Ledger {
             old_text: None,
             date_text: None,
         };
-        if matches!(action, Action::Renewed | Action::Changed) {
+        if matches!(action, Action::Retried | Action::Renewed | Action::Changed) {
             if let Some(text) = record.new_text.as_ref().filter(|t| !t.is_empty()) {
                 change.old_text = Some(std::mem::replace(&mut item.text, text.clone()));
             }
-            if action == Action::Renewed || record.date_text.is_some() {
+            if matches!(action, Action::Retried | Action::Renewed) || record.date_text.is_some() {
                 item.date = record.date;
                 item.date_text.clone_from(&record.date_text);
                 item.ongoing = record.ongoing;
@@ -756,6 +763,32 @@ mod tests {
         assert_eq!(ledger.items[0].status, ItemStatus::Kept);
         assert_eq!(ledger.items[0].history.len(), 1);
         assert!(ledger.view(today).open.is_empty());
+    }
+
+    /// A one-off commitment missed and kept to try again stays in force,
+    /// with its new timing, and its history says it was missed.
+    #[test]
+    fn a_retried_commitment_stays_open_and_remembers_it_was_missed() {
+        let mut ledger = Ledger::new(&names("Alex", "Sam"));
+        ledger.apply(
+            "s1#1",
+            "s1",
+            &[record(RecordKind::Commitment, "text when late")],
+        );
+        let retried = Record {
+            date_text: Some("after our next session".into()),
+            ..mark("c1", "Alex", "", "retried")
+        };
+        ledger.apply("s2#1", "s2", &[retried]);
+        let item = &ledger.items[0];
+        assert_eq!(item.status, ItemStatus::Open);
+        assert_eq!(item.date_text.as_deref(), Some("after our next session"));
+        assert_eq!(item.history[0].action, Action::Retried);
+        let view = ledger.view(day(30));
+        assert_eq!(view.open.len(), 1);
+        assert_eq!(view.open[0].mark, "retried");
+        // Only commitments are retried.
+        assert!(!Action::Retried.fits(ItemKind::Agreement));
     }
 
     /// The lifecycle of every kind, as events: made, renewed, changed,

@@ -148,7 +148,7 @@ pub struct StepSpec {
     /// Records an agreement both partners made into the couple's ledger.
     #[serde(default)]
     pub agree: Option<AgreeSpec>,
-    /// Records what became of a ledger item: kept, missed, renegotiated,
+    /// Records what became of a ledger item: kept, missed, retried, renegotiated,
     /// renewed, changed, retired, reached or settled.
     #[serde(default)]
     pub mark: Option<MarkSpec>,
@@ -266,7 +266,7 @@ pub struct MarkSpec {
     /// The older name of `item`, for commitments.
     #[serde(default)]
     pub commitment: Option<String>,
-    /// kept, missed, renegotiated, renewed, changed, retired, reached or
+    /// kept, missed, retried, renegotiated, renewed, changed, retired, reached or
     /// settled (a template, e.g. `{{ answers.status }}`).
     pub status: String,
     /// New words, for `changed` (a template).

@@ -59,7 +59,7 @@ pub const STEP: [(&str, &str); 20] = [
     ),
     (
         "mark",
-        "Marks a ledger commitment kept, missed or renegotiated: `{commitment, status}`.",
+        "Marks a ledger item kept, missed, retried, renegotiated, renewed, changed, retired, reached or settled: `{item, status}`.",
     ),
     (
         "steps",

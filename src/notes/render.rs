@@ -421,7 +421,7 @@ impl NotesContext {
                     RecordKind::Mark => {
                         match view.status.as_str() {
                             "kept" => context.counts.kept += 1,
-                            "missed" => context.counts.missed += 1,
+                            "missed" | "retried" => context.counts.missed += 1,
                             "renegotiated" => context.counts.renegotiated += 1,
                             _ => {}
                         }

@@ -341,12 +341,21 @@ later
         .ok();
     let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(
-        notes.contains("- Reviewed, **Alex**: Text you when I am running late: renewed\n"),
+        notes.contains("- Reviewed, **Alex**: Text you when I am running late: missed this time, kept to try again\n"),
         "{notes}"
     );
     assert!(
         notes.contains("- Reviewed, **Sam**: A walk together twice a week: kept\n"),
         "{notes}"
+    );
+    // Missed, though kept: the DAP counts it as missed.
+    let dap = mend(&["notes", "--last", "--template", "dap"])
+        .data(&data)
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("- Commitments reviewed: 1 kept, 1 missed, 0 renegotiated\n"),
+        "{dap}"
     );
     // The reviewed commitment is still open, so the record says so, not
     // that nothing from earlier sessions was open.
