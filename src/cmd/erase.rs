@@ -90,6 +90,10 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         std::fs::remove_file(file)
             .with_context(|| format!("cannot remove `{}`", file.display()))?;
     }
+    // The index of when sessions began names theirs too.
+    let erased: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    crate::store::session_index::remove(&data, &erased)
+        .context("their files are erased, but their sessions could not be taken out of the index of sessions")?;
     for dir in [data.sessions(), data.ledgers()] {
         if let Ok(folder) = std::fs::File::open(&dir) {
             let _ = folder.sync_all();

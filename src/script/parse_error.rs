@@ -7,8 +7,8 @@
 
 use crate::diagnostic::did_you_mean::did_you_mean;
 use crate::limits;
-use crate::script::rhai_script::ScriptError;
-use rhai::{ParseError, ParseErrorType};
+use crate::script::rhai_script::{DISABLED_SYMBOLS, ScriptError};
+use rhai::{LexError, ParseError, ParseErrorType};
 
 /// The error to show for `error`, raised compiling `text` against `names`.
 pub fn explain(text: &str, names: &[&str], error: &ParseError) -> ScriptError {
@@ -32,6 +32,21 @@ pub fn explain(text: &str, names: &[&str], error: &ParseError) -> ScriptError {
             column,
             width: name.chars().count(),
             help: Some(format!("a script here can read: {}", readable.join(", "))),
+        };
+    }
+    // rhai reports a disabled word as an improper symbol.
+    if let ParseErrorType::BadInput(LexError::ImproperSymbol(word, _)) = error.err_type()
+        && DISABLED_SYMBOLS.contains(&word.as_str())
+    {
+        let (line, column) = position(error.1);
+        return ScriptError {
+            message: format!("`{word}` is not available in exercise scripts"),
+            line,
+            column,
+            width: word.chars().count(),
+            help: Some(
+                "call a function by its own name and read values by theirs (`starts_with_i(answer)`, `answers.feeling`), so that the check before a session can follow every call".to_owned(),
+            ),
         };
     }
     if let ParseErrorType::Reserved(word) = error.err_type()

@@ -56,6 +56,23 @@ thread_local! {
 /// What rhai's progress callback returns when the deadline has passed.
 const OUT_OF_TIME: &str = "out of time";
 
+/// rhai words a script may not use: evaluating text, printing, modules, and
+/// function pointers (`Fn`, `call`, `curry`) and `is_def_var` / `is_def_fn`,
+/// which reach a function or value by a name built at run time, where the
+/// check before a session cannot follow.
+pub(crate) const DISABLED_SYMBOLS: [&str; 10] = [
+    "eval",
+    "print",
+    "debug",
+    "import",
+    "export",
+    "Fn",
+    "call",
+    "curry",
+    "is_def_var",
+    "is_def_fn",
+];
+
 fn sandbox() -> Engine {
     let mut engine = Engine::new_raw();
     // rhai's core package without its language-core part (`sleep`, `exit`,
@@ -69,7 +86,7 @@ fn sandbox() -> Engine {
     engine.register_global_module(BasicArrayPackage::new().as_shared_module());
     engine.register_global_module(BasicMapPackage::new().as_shared_module());
     engine.register_global_module(MoreStringPackage::new().as_shared_module());
-    for symbol in ["eval", "print", "debug", "import", "export"] {
+    for symbol in DISABLED_SYMBOLS {
         engine.disable_symbol(symbol);
     }
     engine.set_max_operations(limits::SCRIPT_OPERATIONS);
@@ -407,6 +424,19 @@ mod tests {
                 "{text}: {}",
                 error.message
             );
+        }
+    }
+
+    #[test]
+    fn function_pointers_and_lookups_by_name_are_refused_when_compiled() {
+        for text in [
+            "call(Fn(\"sle\" + \"ep\"), 1)",
+            "Fn(\"exit\").call()",
+            "let f = Fn(\"words\"); f.curry(\"a\")",
+            "is_def_var(\"ans\" + \"wer\")",
+            "is_def_fn(\"sleep\", 1)",
+        ] {
+            assert!(Script::statements(text, &[]).is_err(), "{text}");
         }
     }
 

@@ -10,7 +10,7 @@ use crate::store::store_error::{Doing, StoreError};
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn path(data: &DataDir) -> PathBuf {
     data.root().join("sessions.index")
@@ -38,10 +38,62 @@ pub fn add(
     }
     text.push_str(id);
     text.push('\n');
-    let mut file = crate::store::ledger_log::open_or_create_append(&path)?;
-    file.write_all(text.as_bytes())
+    let file = locked(&path)?;
+    (&file)
+        .write_all(text.as_bytes())
         .and_then(|()| file.sync_data())
         .doing(|| format!("cannot write `{}`", path.display()))
+}
+
+/// The index open for appending, under its OS lock, and still the file at
+/// `path`: `remove` replaces the file, so a mend that opened the old one
+/// and waited for the lock opens the new one instead of appending to a
+/// file no name leads to.
+fn locked(path: &Path) -> Result<File, StoreError> {
+    loop {
+        let file = crate::store::ledger_log::open_or_create_append(path)?;
+        file.lock()
+            .doing(|| format!("cannot lock `{}`", path.display()))?;
+        if same_file(&file, path) {
+            return Ok(file);
+        }
+    }
+}
+
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Takes `ids` out of the index (`mend erase`: no trace of an erased
+/// couple's sessions is left, not even when they began). The rest keep
+/// their order. The new index replaces the old in one rename, so a crash
+/// leaves one or the other, never half.
+pub fn remove(data: &DataDir, ids: &HashSet<&str>) -> Result<(), StoreError> {
+    let path = path(data);
+    if ids.is_empty() || !path.is_file() {
+        return Ok(());
+    }
+    let file = locked(&path)?;
+    let text =
+        crate::store::private::read(&path).doing(|| format!("cannot read `{}`", path.display()))?;
+    let mut kept = Vec::with_capacity(text.len());
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let id = std::str::from_utf8(line).map(str::trim).unwrap_or("");
+        if !ids.contains(id) {
+            kept.extend_from_slice(line);
+        }
+    }
+    if kept.len() == text.len() {
+        return Ok(());
+    }
+    crate::store::private::write_atomic_in(&path, &kept, &data.session_temps())
+        .doing(|| format!("cannot write `{}`", path.display()))?;
+    drop(file);
+    Ok(())
 }
 
 /// The index read back from its end, newest id first, each once (a torn
@@ -135,5 +187,19 @@ mod tests {
         let mut expected: Vec<String> = vec!["2026".to_owned(), ids[3].clone()];
         expected.extend(ids.iter().rev().filter(|id| **id != ids[3]).cloned());
         assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn remove_takes_out_only_the_ids_named_and_later_ids_still_land() {
+        let folder = tempfile::tempdir().unwrap();
+        let data = DataDir::open(Some(folder.path())).unwrap();
+        std::fs::create_dir_all(data.session_temps()).unwrap();
+        for id in ["a-1", "b-2", "a-3"] {
+            add(&data, id, Vec::new).unwrap();
+        }
+        remove(&data, &["a-1", "a-3"].into_iter().collect()).unwrap();
+        add(&data, "c-4", Vec::new).unwrap();
+        let read: Vec<String> = read(&data).unwrap().collect();
+        assert_eq!(read, ["c-4", "b-2"]);
     }
 }

@@ -138,6 +138,14 @@ fn two_partners_play_on_two_devices_with_a_break() {
     banner(&phone, "Your turn, Sam");
     phone.wait_text("Alex: I feel lonely when we eat dinner");
     accessible(&phone, "answer");
+    // The "keep out of the notes" box sits on the line of its words.
+    let beside = phone.run(
+        "const box = document.querySelector('#private').getBoundingClientRect(); \
+         const label = document.querySelector('label.private').getBoundingClientRect(); \
+         return box.width < 40 && box.top >= label.top && box.bottom <= label.bottom && label.height < 3 * box.height",
+        json!([]),
+    );
+    assert_eq!(beside, true, "the checkbox is not beside its label");
     shoot(&phone, "answer-375");
     say(
         &phone,

@@ -259,6 +259,11 @@ fn erase_names_what_goes_asks_and_leaves_nothing_of_theirs() {
     let left = journals(data);
     assert_eq!(left.len(), 1);
     assert!(left[0].contains("\"Kim\""));
+    // The index of when sessions began keeps Kim's, not theirs.
+    let index = std::fs::read_to_string(data.join("sessions.index")).unwrap();
+    assert_eq!(index.lines().count(), 1, "{index}");
+    assert!(!index.contains(&id), "{index}");
+    assert!(left[0].contains(index.trim()), "{index}");
     let mut everything = Vec::new();
     for sub in ["sessions", "ledgers"] {
         for entry in std::fs::read_dir(data.join(sub)).unwrap() {

@@ -20,6 +20,19 @@ fn sleep_is_not_a_function_scripts_can_call_and_check_says_so() {
     assert!(!ran.stdout.contains("Anything?"), "{}", ran.stdout);
 }
 
+/// A function named at run time is one the check cannot see: `Fn`, `call`
+/// and `curry` are refused where they are written.
+#[test]
+fn a_function_pointer_is_refused_by_check_with_where_and_why() {
+    let expected = format!(
+        "{}:12:15: error: script error: `call` is not available in exercise scripts\n   |\n12 |       - rule: call(Fn(\"sle\" + \"ep\"), 86400) == ()\n   |               ^^^^\n   |\n   = help: call a function by its own name",
+        hostile("function-pointer.yaml")
+    );
+    let checked = mend(&["check", &hostile("function-pointer.yaml")]).run();
+    assert_eq!(checked.code, 1);
+    assert!(checked.stdout.starts_with(&expected), "{}", checked.stdout);
+}
+
 #[test]
 fn costly_work_within_the_operations_limit_stops_on_time() {
     let started = std::time::Instant::now();
