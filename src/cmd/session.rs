@@ -35,17 +35,7 @@ pub use crate::frontend::safety::SAFETY_NOTE;
 pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Status {
     let given = args.partners.as_deref().map(partners::parse).transpose()?;
     let library = Library::open(exercises)?;
-    let choices: Vec<Exercise> = library
-        .compile_all()
-        .into_iter()
-        .filter_map(|(_, compiled)| compiled.exercise)
-        .collect();
-    if choices.is_empty() {
-        bail!(
-            "there is no exercise ready to play in {}; `mend check` shows why",
-            library.describe()
-        );
-    }
+    let choices = library.playable()?;
     let mut console = open_console()?;
     let console = console.as_mut();
     console.heading("Welcome to mend")?;

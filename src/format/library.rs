@@ -3,6 +3,7 @@
 
 use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
+use crate::engine::Exercise;
 use crate::format::compiler::{Compiled, compile};
 use crate::limits;
 use std::fs::File;
@@ -34,6 +35,8 @@ pub enum LibraryError {
     NoExercise(String),
     /// The exercise's file cannot be read.
     Source(Box<Diagnostic>),
+    /// Not one exercise compiles: the sentence.
+    NothingPlayable(String),
 }
 
 impl std::fmt::Display for LibraryError {
@@ -45,7 +48,9 @@ impl std::fmt::Display for LibraryError {
             LibraryError::Unreadable { dir, .. } => {
                 write!(f, "cannot read exercise folder `{}`", dir.display())
             }
-            LibraryError::NoExercise(sentence) => f.write_str(sentence),
+            LibraryError::NoExercise(sentence) | LibraryError::NothingPlayable(sentence) => {
+                f.write_str(sentence)
+            }
             LibraryError::Source(diagnostic) => diagnostic.fmt(f),
         }
     }
@@ -172,6 +177,23 @@ impl Library {
             "no exercise `{id}` in {}{hint}",
             self.describe()
         )))
+    }
+
+    /// Every exercise that compiles, for a picker (`mend check` explains the
+    /// others); an error when none does.
+    pub fn playable(&self) -> Result<Vec<Exercise>, LibraryError> {
+        let choices: Vec<Exercise> = self
+            .compile_all()
+            .into_iter()
+            .filter_map(|(_, compiled)| compiled.exercise)
+            .collect();
+        if choices.is_empty() {
+            return Err(LibraryError::NothingPlayable(format!(
+                "there is no exercise ready to play in {}; `mend check` shows why",
+                self.describe()
+            )));
+        }
+        Ok(choices)
     }
 
     /// Compiles every exercise in the library.

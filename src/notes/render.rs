@@ -151,6 +151,10 @@ pub struct NotesContext {
     /// Declines and pauses kept open, in the partner's words.
     pub open: Vec<RecordView>,
     pub marks: Vec<RecordView>,
+    /// What an exercise that stopped before its end had recorded: it goes
+    /// into the ledger only when the exercise is finished, so the notes
+    /// say so rather than "none".
+    pub unfinished_records: Vec<RecordView>,
     pub counts: Counts,
     /// What a clinician may read from the record, each a plain sentence of
     /// fact (never an interpretation).
@@ -254,6 +258,8 @@ pub struct RecordView {
     pub status: String,
     /// A `changed` mark's new words.
     pub new_text: String,
+    /// `commitment`, `agreement`, `open` or `mark`.
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -377,6 +383,7 @@ impl NotesContext {
             agreements: Vec::new(),
             open: Vec::new(),
             marks: Vec::new(),
+            unfinished_records: Vec::new(),
             counts: Counts::default(),
             indicators: Vec::new(),
             ledger: LedgerAtEnd {
@@ -396,11 +403,14 @@ impl NotesContext {
             let records = run
                 .state
                 .as_ref()
-                .filter(|_| run.finished())
                 .map(|s| s.records.as_slice())
                 .unwrap_or_default();
             for record in records {
                 let view = record_view(&exercise.title, record);
+                if !run.finished() {
+                    context.unfinished_records.push(view);
+                    continue;
+                }
                 match record.kind {
                     RecordKind::Commitment => context.commitments.push(view),
                     RecordKind::Agreement => context.agreements.push(view),
@@ -657,9 +667,26 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -
         by,
         at,
         exercise: exercise.to_owned(),
-        question: moment.question.clone().unwrap_or_default(),
+        question: moment
+            .question
+            .as_deref()
+            .map(question_line)
+            .unwrap_or_default(),
         detail: moment.detail.clone().unwrap_or_default(),
     }
+}
+
+/// A question as a line of the notes names it: its first line, without the
+/// colon that led into an example or a form below it.
+fn question_line(question: &str) -> String {
+    question
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or_default()
+        .trim_end_matches(':')
+        .trim_end()
+        .to_owned()
 }
 
 /// The choice that declined the exercise, if one did: (name, words).
@@ -750,7 +777,7 @@ fn exercise_notes(
     } else {
         run.waiting_question().unwrap_or_default()
     };
-    let first_line = paused_at.lines().next().unwrap_or_default().trim();
+    let first_line = question_line(&paused_at);
     let stop = run.last_stop().map(|m| m.kind);
     let declined = run
         .state
@@ -763,10 +790,14 @@ fn exercise_notes(
             format!("declined by {name}: \u{201c}{}\u{201d}", words.trim()),
         ),
         (None, true, _) => ("finished", "finished".to_owned()),
-        (None, false, Some(MomentKind::Break)) => {
-            ("paused", format!("paused for a break at: {first_line}"))
-        }
-        (None, false, _) => ("stopped", format!("stopped at: {first_line}")),
+        (None, false, Some(MomentKind::Break)) => (
+            "paused",
+            format!("paused for a break at \u{201c}{first_line}\u{201d}"),
+        ),
+        (None, false, _) => (
+            "stopped",
+            format!("stopped at \u{201c}{first_line}\u{201d}"),
+        ),
     };
     let began = zone.clock(run.header.began);
     let ended = run
@@ -822,5 +853,12 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
         new_text: r.new_text.clone().unwrap_or_default(),
+        kind: match r.kind {
+            RecordKind::Commitment => "commitment",
+            RecordKind::Agreement => "agreement",
+            RecordKind::Open => "open",
+            RecordKind::Mark => "mark",
+        }
+        .to_owned(),
     }
 }

@@ -59,16 +59,5 @@ impl Offers {
 /// Every exercise of the library that compiles (`mend check` explains the others).
 fn compile(exercises: Option<PathBuf>) -> Result<Vec<Exercise>, String> {
     let library = Library::open(exercises.as_deref()).map_err(|e| e.to_string())?;
-    let choices: Vec<Exercise> = library
-        .compile_all()
-        .into_iter()
-        .filter_map(|(_, compiled)| compiled.exercise)
-        .collect();
-    if choices.is_empty() {
-        return Err(format!(
-            "there is no exercise ready to play in {}; `mend check` shows why",
-            library.describe()
-        ));
-    }
-    Ok(choices)
+    library.playable().map_err(|e| e.to_string())
 }

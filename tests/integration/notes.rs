@@ -481,3 +481,42 @@ fn notes_of_an_old_session_show_its_break_decline_private_answer_and_ledger_as_i
     assert!(!dap.contains("coffee"), "{dap}");
     insta::assert_snapshot!("dap-break-decline-private", dap);
 }
+
+/// What an exercise recorded before it stopped is not in the ledger until
+/// it is finished, and the notes say so, rather than "none".
+#[test]
+fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    mend(&["run", "check-in-daily", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin("I appreciated that you made coffee for me\nTen minutes together tonight, phones away\n2\n\n:quit\n")
+        .ok();
+    let notes = mend(&["notes", "--last"]).data(data).ok().stdout;
+    let id = notes
+        .split("`mend resume ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        notes.contains(&format!(
+            "## Commitments and agreements made\n\nNone this session in a finished exercise.\n\nSaid in an exercise that stopped before its end; these go into the ledger only when it is finished (`mend resume {id}`):\n\n- Daily check-in, kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"
+        )),
+        "{notes}"
+    );
+    let dap = mend(&["notes", "--last", "--template", "dap"])
+        .data(data)
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("- Said in Daily check-in before it stopped (in the ledger only once it is finished), kept open, **Alex**: Ten minutes together tonight, phones away (about: Sam would like to talk about it first) (at the next check-in)\n"),
+        "{dap}"
+    );
+    // Not in the ledger yet: it goes there when the check-in is finished.
+    let ledger = mend(&["ledger", "--partners", "Alex,Sam"])
+        .data(data)
+        .ok()
+        .stdout;
+    assert!(!ledger.contains("Ten minutes together"), "{ledger}");
+}

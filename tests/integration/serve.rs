@@ -793,7 +793,13 @@ fn the_browser_journals_private_answers_and_safety_words_as_the_terminal_does() 
     let notes = mend(&["notes", &session]).data(&server.data).ok().stdout;
     assert!(!notes.contains("We never eat together"), "{notes}");
     assert!(notes.to_lowercase().contains("safety"), "{notes}");
-    assert!(notes.contains("terrified"), "{notes}");
+    // The flag names the question and the kind of words, and "terrified"
+    // answered the question kept private, so it stays out too.
+    assert!(
+        notes.contains("**Alex**, answering “When that happens, what do you feel inside? One or two feeling words are enough.” (fear)"),
+        "{notes}"
+    );
+    assert!(!notes.contains("terrified"), "{notes}");
     assert!(notes.to_lowercase().contains("break"), "{notes}");
 }
 

@@ -345,3 +345,20 @@ fn a_declined_exercise_reads_declined_in_the_summary_and_the_notes() {
         "{notes}"
     );
 }
+
+#[test]
+fn a_library_where_nothing_compiles_is_named_before_any_sitting_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "title: [unclosed\n").unwrap();
+    let library = dir.path().to_str().unwrap();
+    let expected =
+        format!("error: there is no exercise ready to play in {library}; `mend check` shows why\n");
+    let output = mend(&["--exercises", library, "session", "--partners", "Alex,Sam"]).run();
+    assert_eq!(output.code, 1);
+    assert_eq!(output.stderr, expected);
+    assert!(
+        !output.stdout.contains("Welcome to mend"),
+        "{}",
+        output.stdout
+    );
+}
