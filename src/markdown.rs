@@ -7,6 +7,15 @@
 pub fn escape(text: &str) -> String {
     let text = crate::text::neutralize(text);
     let mut out = String::with_capacity(text.len() + 16);
+    // A value set inside a line (`{% set tail = " (as said)" %}`) keeps one
+    // space at either end: without it the words run into their neighbours.
+    // One space cannot open a code block, and the escapes below are decided
+    // on the trimmed line, so `" - x"` still reads as words.
+    let blank_at = |c: Option<char>| c.is_some_and(|c| c == ' ' || c == '\t');
+    let words = text.trim();
+    if blank_at(text.chars().next()) && !words.is_empty() {
+        out.push(' ');
+    }
     let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
     while let Some(line) = lines.next() {
         // Every line starts at its first word: indentation would let a
@@ -39,6 +48,9 @@ pub fn escape(text: &str) -> String {
             out.push_str("\\\n");
         }
     }
+    if blank_at(text.chars().next_back()) && !words.is_empty() {
+        out.push(' ');
+    }
     out
 }
 
@@ -64,6 +76,14 @@ mod tests {
             escape("a\n - x\n 1. y\n ===\n    code"),
             "a\\\n\\- x\\\n1\\. y\\\n\\===\\\ncode"
         );
+    }
+
+    #[test]
+    fn a_value_set_inside_a_line_keeps_one_space_at_either_end() {
+        assert_eq!(escape(" (kept as said)"), " (kept as said)");
+        assert_eq!(escape("said, "), "said, ");
+        assert_eq!(escape("   - x  "), " \\- x ");
+        assert_eq!(escape("   "), "");
     }
 
     #[test]

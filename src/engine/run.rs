@@ -410,6 +410,8 @@ impl<'e> Run<'e> {
         self.state.answers.truncate(checkpoint.answers);
         self.state.records.truncate(checkpoint.records);
         self.state.cursor = checkpoint.cursor;
+        // The revised answer is a new one: every check may nudge it again.
+        self.state.cursor.nudged.clear();
         self.state.bindings = checkpoint.bindings;
         self.forget_prompt();
         Some(previous)

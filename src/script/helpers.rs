@@ -162,80 +162,168 @@ pub fn says_absolutes(words: &Words) -> bool {
 /// what happens inside the speaker, not a judgement of the other.
 const FEELINGS: &[&str] = &[
     "abandoned",
+    "affectionate",
     "afraid",
     "alone",
     "angry",
+    "annoyed",
     "anxious",
+    "appreciated",
+    "apprehensive",
     "ashamed",
     "betrayed",
+    "bitter",
+    "broken",
     "calm",
     "close",
     "cold",
+    "comforted",
     "confused",
     "connected",
     "content",
+    "crushed",
+    "defeated",
+    "depleted",
+    "desperate",
+    "devalued",
+    "devastated",
     "disappointed",
+    "disconnected",
     "discouraged",
+    "disgusted",
     "dismissed",
+    "disrespected",
     "distant",
+    "distressed",
+    "drained",
+    "edgy",
     "embarrassed",
+    "empty",
+    "encouraged",
+    "enraged",
+    "envious",
     "excited",
     "exhausted",
+    "exposed",
+    "fearful",
+    "flooded",
+    "fragile",
     "frightened",
     "frustrated",
+    "furious",
     "glad",
     "grateful",
+    "grieving",
     "guilty",
+    "gutted",
     "happy",
     "heartbroken",
+    "heartsick",
     "helpless",
+    "hollow",
     "hopeful",
     "hopeless",
+    "horrified",
     "humiliated",
     "hurt",
+    "hurting",
     "ignored",
+    "inadequate",
     "insecure",
     "invisible",
     "irritated",
+    "isolated",
     "jealous",
+    "jittery",
+    "joyful",
     "lonely",
+    "lonesome",
     "lost",
     "loved",
+    "miserable",
+    "misunderstood",
+    "neglected",
     "nervous",
     "numb",
+    "optimistic",
     "overwhelmed",
     "panicked",
+    "panicky",
     "peaceful",
+    "powerless",
     "proud",
     "raw",
+    "reassured",
+    "regretful",
     "rejected",
+    "relaxed",
     "relieved",
+    "remorseful",
+    "replaced",
     "resentful",
+    "respected",
+    "restless",
     "sad",
     "safe",
     "scared",
     "shaken",
+    "shaky",
+    "shattered",
     "shocked",
     "shut",
+    "sick",
     "small",
     "sorry",
     "stressed",
+    "stuck",
+    "tearful",
+    "teary",
     "tender",
     "tense",
+    "terrified",
     "thankful",
+    "threatened",
     "tired",
     "torn",
     "touched",
+    "trapped",
+    "unappreciated",
     "uncertain",
+    "uncomfortable",
+    "understood",
     "uneasy",
     "unheard",
     "unimportant",
+    "unloved",
     "unsafe",
     "unseen",
+    "unsettled",
+    "unsure",
+    "unwanted",
     "upset",
+    "valued",
     "vulnerable",
     "warm",
+    "wary",
+    "weary",
     "worried",
+    "worthless",
+    "wounded",
+];
+
+/// Feelings people say in more than one word ("I've been on edge"). Each
+/// word alone ("on", "out") names nothing.
+const FEELING_PHRASES: [&[&str]; 10] = [
+    &["on", "edge"],
+    &["let", "down"],
+    &["shut", "out"],
+    &["left", "out"],
+    &["worn", "out"],
+    &["fed", "up"],
+    &["taken", "for", "granted"],
+    &["stressed", "out"],
+    &["freaked", "out"],
+    &["pushed", "away"],
 ];
 
 /// True when the text names a feeling word. "I feel that you..." names a
@@ -247,6 +335,7 @@ pub fn names_feeling(s: &str) -> bool {
 /// `names_feeling` for text already split.
 pub fn names_a_feeling(words: &Words) -> bool {
     words.iter().any(|w| FEELINGS.binary_search(&w).is_ok())
+        || FEELING_PHRASES.iter().any(|p| words.contain_words(p))
 }
 
 /// True when `s` contains any of the words or phrases, ignoring case.
@@ -307,6 +396,13 @@ mod tests {
     }
 
     #[test]
+    fn feeling_phrases_are_split_as_words_splits_them() {
+        for phrase in FEELING_PHRASES {
+            assert_eq!(words(&phrase.join(" ")), phrase);
+        }
+    }
+
+    #[test]
     fn feelings_are_sorted_for_their_binary_search() {
         assert!(FEELINGS.windows(2).all(|w| w[0] < w[1]));
     }
@@ -314,6 +410,22 @@ mod tests {
     #[test]
     fn feelings() {
         assert!(names_feeling("I feel lonely"));
+        // What people type in this setting, in a word or a few.
+        for said in [
+            "I feel drained",
+            "exhausted and numb",
+            "I felt betrayed, humiliated",
+            "heartbroken",
+            "honestly gutted",
+            "I've been on edge all week",
+            "shaky and raw",
+            "I felt let down",
+            "I feel taken for granted",
+            "Devastated. Disrespected.",
+        ] {
+            assert!(names_feeling(said), "{said}");
+        }
+        assert!(!names_feeling("on the edge of the table"));
         assert!(!names_feeling("I feel that you are late"));
     }
 }

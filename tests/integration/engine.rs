@@ -174,6 +174,35 @@ fn a_nudge_is_shown_once_and_a_strict_rule_every_time() {
     );
 }
 
+/// A revised answer is a new answer: after `:back` its checks nudge again,
+/// rather than letting a new bad answer stand because the first one was
+/// nudged once.
+#[test]
+fn after_a_step_back_a_revised_answer_is_nudged_again() {
+    let ex = exercise(CHECKS);
+    let mut run = Run::start(&ex, pair());
+    said_until_prompt(&mut run);
+    let hint = |r: Reply| match r {
+        Reply::Retry { hint, .. } => hint,
+        Reply::Accepted => "accepted".to_owned(),
+    };
+    assert_eq!(
+        hint(run.answer("you never listen", at(25)).unwrap()),
+        "Try starting with \"I feel\"."
+    );
+    assert_eq!(
+        hint(run.answer("you never listen", at(25)).unwrap()),
+        "accepted"
+    );
+    said_until_prompt(&mut run);
+    assert_eq!(run.back().as_deref(), Some("you never listen"));
+    said_until_prompt(&mut run);
+    assert_eq!(
+        hint(run.answer("you always shout at me", at(25)).unwrap()),
+        "Try starting with \"I feel\"."
+    );
+}
+
 #[test]
 fn a_loop_without_end_stops_at_the_visit_limit_with_its_location() {
     let ex = exercise(
