@@ -390,6 +390,9 @@ fn a_sitting_with_a_break_a_decline_and_a_private_answer(data: &DataDir) -> Sess
             "Ten minutes together tonight",
             "talk",
             "",
+            // A need was raised, so both say how they are leaving.
+            "settled",
+            "settled",
         ],
     );
     let at = second.now();

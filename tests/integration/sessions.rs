@@ -283,7 +283,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         let end = t.find("      - id: reflect").unwrap();
         // What is kept open quotes the statement; without it, the complaint.
         format!("{}{}", &t[..start], &t[end..])
-            .replace("version: 2", "version: 3")
+            .replace("version: 3", "version: 4")
             .replace("answers.statement", "answers.complaint")
     });
 
@@ -298,7 +298,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         .ok();
     let out = &resumed.stdout;
     assert!(
-        out.contains("The exercise `talk` (version 2, now 3) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
+        out.contains("The exercise `talk` (version 3, now 4) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");
