@@ -569,3 +569,28 @@ fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     assert!(!later.contains("PRIVPACE"), "{later}");
     assert!(later.contains("(kept private)"), "{later}");
 }
+
+/// `:private` and the answer on one line: the answer is kept private, not
+/// saved as ":private ..." for everyone to read.
+#[test]
+fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let ran = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin(":private I come home and nobody says hello\nlonely\n:quit\n")
+        .ok();
+    assert!(
+        ran.stdout
+            .contains("Alex's answer to this question will stay out of the session notes."),
+        "{}",
+        ran.stdout
+    );
+    let notes = mend(&["notes", "--last"]).data(data).ok().stdout;
+    assert!(!notes.contains("nobody says hello"), "{notes}");
+    assert!(!notes.contains(":private"), "{notes}");
+    assert!(
+        notes.contains("*kept private at Alex's request*"),
+        "{notes}"
+    );
+}
