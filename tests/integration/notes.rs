@@ -531,10 +531,16 @@ fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
 fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    mend(&["run", "pacing", "--partners", "Alex,Sam"])
+    let ran = mend(&["run", "pacing", "--partners", "Alex,Sam"])
         .data(data)
         .stdin("1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
         .ok();
+    // The summary shown at the end leaves it out too.
+    assert!(
+        ran.stdout.contains("Pace set by Alex: (kept private);"),
+        "{}",
+        ran.stdout
+    );
     for template in ["session-notes", "dap"] {
         let notes = mend(&["notes", "--last", "--template", template])
             .data(data)
