@@ -250,6 +250,9 @@ pub struct RecordView {
     pub text: String,
     pub date: String,
     pub date_text: String,
+    /// A habit ("from now on", "every day"): `date` is the day it started,
+    /// never a day it is due.
+    pub ongoing: bool,
     pub topic: String,
     /// An open item's subject.
     pub about: String,
@@ -861,6 +864,7 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         text: r.text.clone(),
         date: r.date.map(|d| d.to_string()).unwrap_or_default(),
         date_text: r.date_text.clone().unwrap_or_default(),
+        ongoing: r.ongoing,
         topic: r.topic.clone().unwrap_or_default(),
         about: r.about.clone().unwrap_or_default(),
         commitment: r.item.clone().unwrap_or_default(),
