@@ -196,6 +196,10 @@ pub struct Item {
     pub status: ItemStatus,
     /// Every mark, oldest first.
     pub history: Vec<Change>,
+    /// Answers a partner kept out of the session notes that its words (now
+    /// or before a change) hold: notes show each as kept private.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -405,6 +409,7 @@ impl Seed {
                 item: None,
                 status: None,
                 new_text: None,
+                private_words: Vec::new(),
             }
         };
         let records: Vec<Record> = self
@@ -475,6 +480,7 @@ impl Ledger {
                 session: session.to_owned(),
                 status: ItemStatus::Open,
                 history: Vec::new(),
+                private_words: record.private_words.clone(),
             });
         }
         true
@@ -512,6 +518,11 @@ impl Ledger {
             }
         }
         item.status = action.status(item.ongoing);
+        for word in &record.private_words {
+            if !item.private_words.contains(word) {
+                item.private_words.push(word.clone());
+            }
+        }
         item.history.push(change);
     }
 
@@ -736,6 +747,7 @@ mod tests {
             item: None,
             status: None,
             new_text: None,
+            private_words: Vec::new(),
         }
     }
 

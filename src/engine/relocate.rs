@@ -52,7 +52,7 @@ pub fn relocate(old: Option<&Exercise>, new: &Exercise, state: &mut RunState) ->
         None => state.cursor.at = None,
     }
     state.cursor.waiting = false;
-    state.cursor.nudged.clear();
+    state.cursor.forget_nudges();
     Placement::Moved {
         gone: at,
         to: state.cursor.at.clone(),

@@ -68,6 +68,7 @@ impl<'e> Run<'e> {
                     vars: exercise.vars.clone(),
                     visits: BTreeMap::new(),
                     nudged: Vec::new(),
+                    nudged_answer: None,
                     turn: 0,
                 },
                 answers: Vec::new(),
@@ -222,7 +223,7 @@ impl<'e> Run<'e> {
                 _ if step.waits() => {
                     self.forget_prompt();
                     self.state.cursor.waiting = true;
-                    self.state.cursor.nudged.clear();
+                    self.state.cursor.forget_nudges();
                     self.state.cursor.turn = 0;
                 }
                 StepKind::Set(script) => {
@@ -280,8 +281,13 @@ impl<'e> Run<'e> {
                     return Ok(reply);
                 }
                 if let Some(n) = self.refusing_check(ask, step, &text)? {
-                    self.state.cursor.nudged.push(n);
                     let check = &ask.checks[n];
+                    // A strict rule refuses; only nudges count and let
+                    // insisted words stand.
+                    if !check.strict {
+                        self.state.cursor.nudged.push(n);
+                        self.state.cursor.nudged_answer = Some(text.clone());
+                    }
                     let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
                     return Ok(Reply::Retry {
                         hint,
@@ -358,8 +364,11 @@ impl<'e> Run<'e> {
         Some(retry(&hint))
     }
 
-    /// The first check rule that refuses `answer` and has not let it pass
-    /// already (a rule that is not strict nudges once).
+    /// The first check rule that refuses `answer` and may still say so. A
+    /// strict rule always does. A rule that is not strict nudges: at most
+    /// twice at one question (more reads as scolding), and never when the
+    /// partner gives the words of the last nudge again (they stand by
+    /// them); a new answer that still fails is nudged again, within that.
     fn refusing_check(
         &self,
         ask: &Ask,
@@ -369,9 +378,19 @@ impl<'e> Run<'e> {
         // One view of the run for every rule, which splits the answer into
         // words once.
         let names = RunNames::new(self, self.by_name(step), Some(answer));
+        let cursor = &self.state.cursor;
+        let insisted = cursor
+            .nudged_answer
+            .as_deref()
+            .is_some_and(|last| same_words(last, answer));
+        let nudges = cursor.nudged.iter().filter(|n| **n != DATE_NUDGE).count();
+        let may_nudge = !insisted && nudges < MOST_NUDGES;
         for (n, check) in ask.checks.iter().enumerate() {
+            if !check.strict && !may_nudge {
+                continue;
+            }
             let passed = self.test(&check.rule, step, (&check.path, "rule"), &names)?;
-            if !passed && (check.strict || !self.state.cursor.nudged.contains(&n)) {
+            if !passed {
                 return Ok(Some(n));
             }
         }
@@ -411,7 +430,7 @@ impl<'e> Run<'e> {
         self.state.records.truncate(checkpoint.records);
         self.state.cursor = checkpoint.cursor;
         // The revised answer is a new one: every check may nudge it again.
-        self.state.cursor.nudged.clear();
+        self.state.cursor.forget_nudges();
         self.state.bindings = checkpoint.bindings;
         self.forget_prompt();
         Some(previous)
@@ -472,7 +491,7 @@ impl<'e> Run<'e> {
             (step, at) => *at = step.map(|s| s.id.clone()),
         }
         cursor.waiting = false;
-        cursor.nudged.clear();
+        cursor.forget_nudges();
         cursor.turn = 0;
     }
 
@@ -573,7 +592,7 @@ impl<'e> Run<'e> {
     fn next_turn(&mut self) {
         self.forget_prompt();
         self.state.cursor.turn = 1;
-        self.state.cursor.nudged.clear();
+        self.state.cursor.forget_nudges();
     }
 
     /// Records what a commit, agree, defer or mark step says, once any
@@ -665,6 +684,7 @@ impl<'e> Run<'e> {
             item: None,
             status: None,
             new_text: None,
+            private_words: Vec::new(),
         }
     }
 
@@ -1123,4 +1143,17 @@ fn pick_among(options: &[(String, String)], input: &str) -> Option<usize> {
                 .iter()
                 .position(|(_, label)| label.trim().to_lowercase() == input)
         })
+}
+
+/// How many times one question nudges, at most (strict rules aside).
+const MOST_NUDGES: usize = 2;
+
+/// The same answer, spacing and case aside.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
 }

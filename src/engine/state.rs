@@ -44,6 +44,10 @@ pub struct Cursor {
     /// Check rules (by index) that already nudged at the waiting step;
     /// `DATE_NUDGE` for the built-in nudge of a `date: words` question.
     pub nudged: Vec<usize>,
+    /// The answer the last nudge at the waiting step was about: giving the
+    /// same words again lets them stand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudged_answer: Option<String>,
     /// At a question both partners answer: 0 while the first answers, 1
     /// while the second does.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -52,6 +56,14 @@ pub struct Cursor {
 
 /// In `Cursor::nudged`: the built-in nudge about a past day already shown.
 pub const DATE_NUDGE: usize = usize::MAX;
+
+impl Cursor {
+    /// A new question, or the same one asked afresh: no nudge shown yet.
+    pub fn forget_nudges(&mut self) {
+        self.nudged.clear();
+        self.nudged_answer = None;
+    }
+}
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
@@ -145,6 +157,12 @@ pub struct Record {
     /// A `changed` mark's new words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_text: Option<String>,
+    /// The answers a partner kept out of the session notes (`:private`)
+    /// that its words hold: the couple's ledger keeps the words, and notes,
+    /// in this session and later ones, show each as kept private. Set by
+    /// the store when the run's records reach the ledger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_words: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {

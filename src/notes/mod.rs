@@ -3,4 +3,5 @@
 //! May import: `store`, `format`, `engine`, `script`, `diagnostic` and the top-level leaves.
 
 pub mod notes_error;
+pub mod private_words;
 pub mod render;

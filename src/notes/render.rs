@@ -117,7 +117,10 @@ impl NotesTemplate {
             ))
         };
         let text = templates.add(&internal, &self.text).map_err(located)?;
-        let notes = templates.render(&text, context).map_err(located)?;
+        let mut values = serde_json::to_value(context)
+            .map_err(|e| NotesError::Refused(format!("cannot prepare the notes: {e}")))?;
+        crate::notes::private_words::clear(&mut values, &context.private_words);
+        let notes = templates.render(&text, &values).map_err(located)?;
         Ok(format!("{}\n", notes.trim_end()))
     }
 }
@@ -161,6 +164,11 @@ pub struct NotesContext {
     pub indicators: Vec<String>,
     /// The couple's ledger as it stood at the end of this session.
     pub ledger: LedgerAtEnd,
+    /// Words a partner kept out of the notes (`:private`) that the record
+    /// may quote elsewhere: a later question, an agreement, an open item.
+    /// Every value of the notes is cleared of them before rendering.
+    #[serde(skip)]
+    pub private_words: Vec<String>,
     pub revisit: Revisit,
 }
 
@@ -250,9 +258,6 @@ pub struct RecordView {
     pub text: String,
     pub date: String,
     pub date_text: String,
-    /// A habit ("from now on", "every day"): `date` is the day it started,
-    /// never a day it is due.
-    pub ongoing: bool,
     pub topic: String,
     /// An open item's subject.
     pub about: String,
@@ -263,6 +268,9 @@ pub struct RecordView {
     pub new_text: String,
     /// `commitment`, `agreement`, `open` or `mark`.
     pub kind: String,
+    /// A habit ("every evening", "from now on"): `date` is its first day,
+    /// not a day it is due.
+    pub ongoing: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -391,6 +399,7 @@ impl NotesContext {
             unfinished_records: Vec::new(),
             counts: Counts::default(),
             indicators: Vec::new(),
+            private_words: Vec::new(),
             ledger: LedgerAtEnd {
                 date: String::new(),
                 open: Vec::new(),
@@ -405,6 +414,13 @@ impl NotesContext {
             },
         };
         for run in &log.runs {
+            if let Some(state) = &run.state {
+                context.private_words.extend(
+                    (0..state.answers.len())
+                        .filter(|&i| is_private(&run.moments, i))
+                        .filter_map(|i| state.answers[i].text.clone()),
+                );
+            }
             let exercise = exercise_notes(run, &session_day, zone)?;
             let records = run
                 .state
@@ -468,7 +484,14 @@ impl NotesContext {
         // The ledger as it stood when the session ended, dated that day.
         let history = ledger_log::read(data, &partners)?;
         let as_of = ended.with_timezone(&offset).date_naive();
-        let ledger = history.ledger_until(Some(ended)).view(as_of);
+        let ledger = history.ledger_until(Some(ended));
+        // Items whose words hold an answer kept private, from any session.
+        for item in &ledger.items {
+            context
+                .private_words
+                .extend(item.private_words.iter().cloned());
+        }
+        let ledger = ledger.view(as_of);
         // What this session made (not what it only marked: an earlier item
         // reviewed here and still open is still one from earlier).
         let made_here: Vec<&str> = history
@@ -753,7 +776,9 @@ fn exercise_notes(
                         role: a.role.clone(),
                         role_label: role_label(compiled.as_ref(), a),
                         round: a.round,
-                        question: a.question.clone(),
+                        // One line: a line break inside the bold heading
+                        // would print as a stray backslash.
+                        question: a.question.split_whitespace().collect::<Vec<_>>().join(" "),
                         text: if private {
                             String::new()
                         } else {
@@ -864,12 +889,12 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         text: r.text.clone(),
         date: r.date.map(|d| d.to_string()).unwrap_or_default(),
         date_text: r.date_text.clone().unwrap_or_default(),
-        ongoing: r.ongoing,
         topic: r.topic.clone().unwrap_or_default(),
         about: r.about.clone().unwrap_or_default(),
         commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
         new_text: r.new_text.clone().unwrap_or_default(),
+        ongoing: r.ongoing,
         kind: match r.kind {
             RecordKind::Commitment => "commitment",
             RecordKind::Agreement => "agreement",

@@ -544,6 +544,7 @@ mod tests {
             vars: [("said".to_owned(), said.into())].into_iter().collect(),
             visits: Default::default(),
             nudged: Vec::new(),
+            nudged_answer: None,
             turn: 0,
         };
         Line::State(Box::new(Snapshot {

@@ -229,7 +229,10 @@ fn finished_entry(log: &SessionLog, run: usize) -> Option<Entry> {
         session: log.id.clone(),
         exercise: logged.header.exercise.id.clone(),
         at: logged.saved?,
-        records: state.records.clone(),
+        records: crate::store::kept_private::marked(
+            state,
+            &crate::store::kept_private::answers(&logged.moments),
+        ),
     })
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod couple_data;
 pub(crate) mod data_dir;
 pub(crate) mod exercise_texts;
 pub mod journal;
+pub(crate) mod kept_private;
 pub mod ledger_file;
 pub mod ledger_log;
 pub(crate) mod lock;

@@ -14,9 +14,10 @@ use crate::format::library::{Library, read_source};
 use crate::store::data_dir::DataDir;
 use crate::store::exercise_texts;
 use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Start};
+use crate::store::kept_private;
 use crate::store::ledger_log;
 use crate::store::lock::SessionLock;
-use crate::store::moment::Moment;
+use crate::store::moment::{Moment, MomentKind};
 use crate::store::save_error::SaveError;
 pub use crate::store::session_log::{RunLog, SessionLog, find, newest_waiting};
 use crate::store::store_error::StoreError;
@@ -48,6 +49,9 @@ pub struct Session {
     recorded: bool,
     /// Things to tell the couple (a lock taken over, a torn line skipped).
     notices: Vec<String>,
+    /// The current run's answers a partner kept out of the notes
+    /// (`:private`), by place: records holding their words are marked so.
+    private: Vec<usize>,
 }
 
 /// An unfinished exercise, loaded and fitted to its saved state, ready for
@@ -58,6 +62,8 @@ pub struct Pending {
     pub ledger: LedgerView,
     /// What changed since, to tell the couple before the question appears.
     pub messages: Vec<String>,
+    /// The answers kept private so far (see `Session::private`).
+    private: Vec<usize>,
     /// A new header to journal when the run continues on an edited file.
     header: Option<ExerciseHeader>,
 }
@@ -108,6 +114,7 @@ impl Session {
                 current: None,
                 recorded: false,
                 notices: Vec::new(),
+                private: Vec::new(),
             };
             session.journal.append(&Line::Start(Start {
                 v: JOURNAL_VERSION,
@@ -148,6 +155,7 @@ impl Session {
             current: log.runs.last().map(|r| r.header.exercise.clone()),
             recorded: log.runs.last().is_some_and(RunLog::finished),
             notices,
+            private: Vec::new(),
         })
     }
 
@@ -220,6 +228,7 @@ impl Session {
         if !header.edited {
             self.runs += 1;
             self.recorded = false;
+            self.private.clear();
         }
         self.current = Some(header.exercise.clone());
         self.journal.begin(header)?;
@@ -243,7 +252,21 @@ impl Session {
 
     /// Records a moment of the sitting (a break, a nudge...) in the journal.
     pub fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
+        if moment.kind == MomentKind::Private
+            && let Some(answer) = moment.answer
+        {
+            self.private.push(answer);
+        }
         self.journal.moment(moment)
+    }
+
+    /// The current run's answers a partner kept out of the notes, in their
+    /// words: what the exercise's summary on screen leaves out too.
+    pub fn private_words(&self, run: &Run) -> Vec<String> {
+        self.private
+            .iter()
+            .filter_map(|&i| run.state().answers.get(i)?.text.clone())
+            .collect()
     }
 
     /// The time by this session's clock.
@@ -253,6 +276,7 @@ impl Session {
 
     /// Continues the unfinished exercise of this session.
     pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> Result<Run<'e>, StoreError> {
+        self.private.clone_from(&pending.private);
         if let Some(header) = pending.header.take() {
             let text = pending.exercise.source.text.clone();
             self.begin(header, &text)?;
@@ -297,7 +321,7 @@ impl Session {
                 self.runs,
                 &exercise.id,
                 now,
-                &run.state().records,
+                &kept_private::marked(run.state(), &self.private),
             )?;
             self.recorded = true;
             // After the journal says it finished (see `waiting`). A marker
@@ -417,12 +441,14 @@ impl Session {
                 true,
             )
         });
+        let private = kept_private::answers(&run.moments);
         Ok(Pending {
             exercise,
             state,
             ledger: saved.ledger.clone(),
             messages,
             header,
+            private,
         })
     }
 }

@@ -66,6 +66,8 @@ pub struct CursorChange {
     pub visits: BTreeMap<String, u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nudged: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudged_answer: Option<String>,
     /// Whose turn at a question both partners answer (0 or 1).
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub turn: u32,
@@ -98,6 +100,7 @@ impl CursorChange {
             order: None,
             visits: BTreeMap::new(),
             nudged: after.nudged.clone(),
+            nudged_answer: after.nudged_answer.clone(),
             turn: after.turn,
         };
         for (step, count) in &after.visits {
@@ -155,6 +158,7 @@ impl CursorChange {
             vars,
             visits,
             nudged: self.nudged.clone(),
+            nudged_answer: self.nudged_answer.clone(),
             turn: self.turn,
         }
     }
@@ -272,6 +276,7 @@ mod properties {
                 .map(|(k, n)| (Arc::from(format!("s{k}").as_str()), *n))
                 .collect(),
             nudged: vec![usize::from(at % 2)],
+            nudged_answer: None,
             turn: u32::from(at % 2),
         }
     }

@@ -174,6 +174,67 @@ fn a_nudge_is_shown_once_and_a_strict_rule_every_time() {
     );
 }
 
+const THREE_NUDGES: &str = r#"
+title: Nudges
+summary: Three rules that nudge.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+steps:
+  - id: statement
+    ask: Say it from your side.
+    by: speaker
+    check:
+      - rule: starts_with_i(answer)
+        hint: Start with I.
+      - rule: '!contains_any(answer, ["always", "never"])'
+        hint: Once, not always.
+      - rule: '!contains_any(answer, ["idiot"])'
+        hint: No labels.
+"#;
+
+/// A nudge asks once more, never traps: the same words sent again stand; a
+/// new answer that still fails is nudged again, but no question nudges more
+/// than twice (a sentence with five problems used to get five hints).
+#[test]
+fn nudges_let_insisted_words_stand_and_stop_after_two() {
+    let ex = exercise(THREE_NUDGES);
+    let hint = |r: Reply| match r {
+        Reply::Retry { hint, .. } => hint,
+        Reply::Accepted => "accepted".to_owned(),
+    };
+    // The same words again: they stand.
+    let mut run = Run::start(&ex, pair());
+    said_until_prompt(&mut run);
+    assert_eq!(
+        hint(run.answer("you never listen, idiot", at(25)).unwrap()),
+        "Start with I."
+    );
+    assert_eq!(
+        hint(run.answer("You never listen,  idiot", at(25)).unwrap()),
+        "accepted"
+    );
+    // New words that still fail: nudged again, then they stand.
+    let mut run = Run::start(&ex, pair());
+    said_until_prompt(&mut run);
+    assert_eq!(
+        hint(run.answer("you never listen, idiot", at(25)).unwrap()),
+        "Start with I."
+    );
+    assert_eq!(
+        hint(
+            run.answer("I think you never listen, idiot", at(25))
+                .unwrap()
+        ),
+        "Once, not always."
+    );
+    assert_eq!(
+        hint(run.answer("I think you are an idiot", at(25)).unwrap()),
+        "accepted"
+    );
+}
+
 /// A revised answer is a new answer: after `:back` its checks nudge again,
 /// rather than letting a new bad answer stand because the first one was
 /// nudged once.

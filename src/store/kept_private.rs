@@ -1,0 +1,44 @@
+//! Which of a run's ledger records hold an answer a partner kept out of the
+//! notes (`:private`). The couple's ledger keeps the words; the mark lets
+//! notes, in this session and later ones, show them as kept private.
+
+use crate::engine::state::{Record, RunState};
+use crate::store::moment::{Moment, MomentKind};
+
+/// The places of the answers kept private, from a run's moments.
+pub fn answers(moments: &[Moment]) -> Vec<usize> {
+    moments
+        .iter()
+        .filter(|m| m.kind == MomentKind::Private)
+        .filter_map(|m| m.answer)
+        .collect()
+}
+
+/// The run's records, each naming the answers at `private` its words hold.
+pub fn marked(state: &RunState, private: &[usize]) -> Vec<Record> {
+    let kept: Vec<&str> = private
+        .iter()
+        .filter_map(|&i| state.answers.get(i)?.text.as_deref())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    state
+        .records
+        .iter()
+        .map(|record| {
+            let mut record = record.clone();
+            let fields = [
+                Some(record.text.as_str()),
+                record.about.as_deref(),
+                record.date_text.as_deref(),
+                record.new_text.as_deref(),
+            ];
+            record.private_words = kept
+                .iter()
+                .filter(|k| fields.iter().flatten().any(|field| field.contains(**k)))
+                .map(|k| (*k).to_owned())
+                .collect();
+            record
+        })
+        .collect()
+}
