@@ -531,10 +531,16 @@ fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
 fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    mend(&["run", "pacing", "--partners", "Alex,Sam"])
+    let ran = mend(&["run", "pacing", "--partners", "Alex,Sam"])
         .data(data)
         .stdin("1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
         .ok();
+    // The summary shown at the end leaves it out too.
+    assert!(
+        ran.stdout.contains("Pace set by Alex: (kept private);"),
+        "{}",
+        ran.stdout
+    );
     for template in ["session-notes", "dap"] {
         let notes = mend(&["notes", "--last", "--template", template])
             .data(data)
@@ -593,4 +599,30 @@ fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
         notes.contains("*kept private at Alex's request*"),
         "{notes}"
     );
+}
+
+/// An answer given after a nudge says so in the notes, so a clinician can
+/// tell words that stood after a hint from words that came at once.
+#[test]
+fn notes_mark_an_answer_that_came_after_a_nudge() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin("I come home and nobody says hello\nthat you do not care\nlonely\n:quit\n")
+        .ok();
+    for template in ["session-notes", "dap"] {
+        let notes = mend(&["notes", "--last", "--template", template])
+            .data(data)
+            .ok()
+            .stdout;
+        assert!(
+            notes.contains("Alex (speaker): lonely *(after a nudge)*"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("Alex (speaker): I come home and nobody says hello\n"),
+            "{notes}"
+        );
+    }
 }
