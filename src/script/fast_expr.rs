@@ -37,7 +37,8 @@ enum Node {
     ContainsAny(Box<Node>, Vec<Phrase>),
     /// `contains_any(text, vars.NAME)`: a word list the exercise keeps once.
     ContainsAnyOf(Box<Node>, NamePath),
-    IsDue(Box<Node>),
+    /// `is_due(text)`, `is_ongoing(text)`: what the words' timing is.
+    Timing(fn(&str) -> bool, Box<Node>),
     Visits(String),
 }
 
@@ -168,7 +169,8 @@ fn call(c: &mut Scanner, name: &str) -> Option<Node> {
     };
     let node = match (helper, name) {
         (Some(helper), _) => Node::Words(helper, Box::new(or(c)?)),
-        (None, "is_due") => Node::IsDue(Box::new(or(c)?)),
+        (None, "is_due") => Node::Timing(crate::script::helpers::is_due, Box::new(or(c)?)),
+        (None, "is_ongoing") => Node::Timing(crate::script::helpers::is_ongoing, Box::new(or(c)?)),
         (None, _) if name == ScopeName::Visits.word() => Node::Visits(c.string()?.to_owned()),
         (None, "contains_any") => {
             let text = or(c)?;
@@ -233,7 +235,7 @@ impl<'n> Eval<'n> {
                     .collect();
                 self.contains_any(text, &needles)?
             }
-            Node::IsDue(text) => Plain::Bool(crate::script::helpers::is_due(self.str(text)?)),
+            Node::Timing(test, text) => Plain::Bool(test(self.str(text)?)),
             Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
         })
     }
@@ -302,6 +304,7 @@ mod tests {
             "answers.heard != \"yes\" && visits(\"heard\") < 3",
             "round == 2 && !vars.second_turn",
             "(is_due(answer))",
+            "is_due(answer) || is_ongoing(answer) || words(answer) >= 2",
             "!contains_any(answer, vars.defence_words)",
             "answers[\"plan_ok\"] == \"yes\" || partners[0] == speaker",
         ] {

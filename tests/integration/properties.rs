@@ -570,7 +570,7 @@ fn fast_expression(check_rule: bool) -> BoxedStrategy<String> {
     let leaf = prop_oneof![
         1 => prop::sample::select(vec!["true", "false", "vars.flag"]).prop_map(str::to_owned),
         2 => (
-            prop::sample::select(vec!["starts_with_i", "has_absolutes", "names_feeling", "is_due"]),
+            prop::sample::select(vec!["starts_with_i", "has_absolutes", "names_feeling", "is_due", "is_ongoing"]),
             text.clone(),
         )
             .prop_map(|(helper, arg)| format!("{helper}({arg})")),
