@@ -184,6 +184,10 @@ impl Recorder for Session {
     }
 }
 
+/// What `:private` promises, after the partner's name: what stays out of
+/// the notes, and, plainly, where the words still are.
+const PRIVATE_TEXT: &str = "'s answer to this question will stay out of the session notes. It is still saved for the two of you: the exercise may use it, and if it becomes part of an agreement or something kept open, your ledger and later check-ins show it to you both.";
+
 /// What happened at `prompt`, by whose turn it was.
 fn at_prompt(kind: MomentKind, prompt: &Prompt, at: DateTime<Utc>) -> Moment {
     Moment::new(kind, at)
@@ -255,10 +259,7 @@ pub fn play(
             let line = match crate::frontend::command::private_answer(&line) {
                 Some(answer) => {
                     private_next = true;
-                    console.info(&format!(
-                        "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
-                        prompt.name
-                    ))?;
+                    console.info(&format!("{}{PRIVATE_TEXT}", prompt.name))?;
                     answer.to_owned()
                 }
                 None => line,
@@ -268,10 +269,7 @@ pub fn play(
                 Some(PlayCommand::Skip) => run.skip(clock())?,
                 Some(PlayCommand::Private) => {
                     private_next = true;
-                    console.info(&format!(
-                        "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
-                        prompt.name
-                    ))?;
+                    console.info(&format!("{}{PRIVATE_TEXT}", prompt.name))?;
                     continue;
                 }
                 Some(PlayCommand::PrivateLast) => {

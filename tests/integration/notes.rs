@@ -535,6 +535,12 @@ fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
         .data(data)
         .stdin("1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
         .ok();
+    // The partner is told plainly where the words still are.
+    assert!(
+        ran.stdout.contains("It is still saved for the two of you: the exercise may use it, and if it becomes part of an agreement or something kept open, your ledger and later check-ins show it to you both."),
+        "{}",
+        ran.stdout
+    );
     // The summary shown at the end leaves it out too.
     assert!(
         ran.stdout.contains("Pace set by Alex: (kept private);"),
