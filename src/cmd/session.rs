@@ -96,7 +96,8 @@ fn play_one(
         None => play(&mut run, console, &crate::store::session::now, session)?,
     };
     refuse_ended_input(&outcome)?;
-    Ok(after_play(console, &run, outcome)?)
+    let private = session.private_words(&run);
+    Ok(after_play(console, &run, outcome, &private)?)
 }
 
 /// Both names, asked one at a time; `None` when the partners leave instead.

@@ -24,6 +24,7 @@ pub fn play_session(
         && let Some(notes) = run.notes_in_session()
     {
         report_problems(run, console)?;
+        let notes = crate::notes::private_words::clear_text(&notes, &session.private_words(run));
         show_notes(console, &notes)?;
     }
     if matches!(outcome, Outcome::InputEnded { .. }) {

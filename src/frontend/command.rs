@@ -73,16 +73,33 @@ impl PlayCommand {
     }
 }
 
+/// The answer in `:private I keep thinking about leaving`: `:private` and
+/// the answer typed on one line (saving ":private ..." as the answer would
+/// print the very words the partner meant to keep out).
+pub fn private_answer(line: &str) -> Option<&str> {
+    let rest = line.trim_start();
+    let head = rest.get(..":private".len())?;
+    if !head.eq_ignore_ascii_case(":private") {
+        return None;
+    }
+    let answer = rest[head.len()..].trim();
+    let separated = rest[head.len()..].starts_with(char::is_whitespace);
+    (separated && !answer.is_empty() && !answer.eq_ignore_ascii_case("last")).then_some(answer)
+}
+
 /// What `:break` says: a real pause, long enough to calm down, with a time to
 /// come back.
 pub const BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
 Take at least 20 minutes apart: breathe, walk, do something soothing, and try not to rehearse the argument.\n\
 Agree on when you'll come back (within a day), then run `mend resume` to pick up where you left off.";
 
-/// A pause in a calm exercise (tagged `check-in`, `daily` or `calm`) gets
-/// no talk of arguments.
+/// A pause in a calm exercise (tagged `check-in`, `daily` or `calm`) talks
+/// of no argument, but still says what a time-out needs if a hard moment
+/// came up (a doubt, a request turned down): time apart, soothing, not
+/// rehearsing, and a time to come back.
 pub const CALM_BREAK_TEXT: &str = "Let's pause here. Everything you both said is saved.\n\
-Come back whenever suits you both; `mend resume` picks up where you left off.";
+If either of you feels flooded, take at least 20 minutes apart: breathe, walk, do something soothing, and try not to replay what was said.\n\
+Agree on when you'll come back (within a day); `mend resume` picks up where you left off.";
 
 /// The break text that fits `exercise`.
 pub fn break_text(exercise: &crate::engine::exercise::Exercise) -> &'static str {
@@ -96,6 +113,19 @@ pub fn break_text(exercise: &crate::engine::exercise::Exercise) -> &'static str 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_and_an_answer_on_one_line_are_both_understood() {
+        assert_eq!(
+            private_answer(":private I keep thinking about leaving"),
+            Some("I keep thinking about leaving")
+        );
+        assert_eq!(private_answer("  :PRIVATE   tired "), Some("tired"));
+        assert_eq!(private_answer(":private"), None);
+        assert_eq!(private_answer(":private last"), None);
+        assert_eq!(private_answer(":privately"), None);
+        assert_eq!(private_answer("I said :private things"), None);
+    }
 
     #[test]
     fn only_whole_lines_are_commands() {

@@ -252,6 +252,17 @@ pub fn play(
                     });
                 }
             };
+            let line = match crate::frontend::command::private_answer(&line) {
+                Some(answer) => {
+                    private_next = true;
+                    console.info(&format!(
+                        "{}'s answer to this question will stay out of the session notes. It is still saved, so the exercise can use it.",
+                        prompt.name
+                    ))?;
+                    answer.to_owned()
+                }
+                None => line,
+            };
             let reply = match PlayCommand::parse(&line) {
                 None => run.answer(&line, clock())?,
                 Some(PlayCommand::Skip) => run.skip(clock())?,

@@ -104,12 +104,20 @@ pub fn before_first_question(
 
 /// What the partners see when an exercise stops, and what the sitting
 /// keeps of it: the closing line, the problems met on the way when it
-/// finished, who declined it and its notes.
-pub fn after_play(console: &mut dyn Console, run: &Run, outcome: Outcome) -> io::Result<Played> {
+/// finished, who declined it and its notes (without the `private` words a
+/// partner kept out of them).
+pub fn after_play(
+    console: &mut dyn Console,
+    run: &Run,
+    outcome: Outcome,
+    private: &[String],
+) -> io::Result<Played> {
     farewell(console, run, &outcome)?;
     let notes = match outcome {
         Outcome::Finished => {
-            let notes = run.notes_in_session();
+            let notes = run
+                .notes_in_session()
+                .map(|n| crate::notes::private_words::clear_text(&n, private));
             report_problems(run, console)?;
             notes
         }

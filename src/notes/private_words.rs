@@ -37,6 +37,16 @@ pub fn clear(value: &mut Value, words: &[String]) {
     walk(value, &forms);
 }
 
+/// `text` (Markdown, as an exercise's notes render it) without `words`.
+pub fn clear_text(text: &str, words: &[String]) -> String {
+    let mut value = Value::String(text.to_owned());
+    clear(&mut value, words);
+    match value {
+        Value::String(cleared) => cleared,
+        _ => text.to_owned(),
+    }
+}
+
 fn walk(value: &mut Value, forms: &[String]) {
     match value {
         Value::String(text) => {

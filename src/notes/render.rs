@@ -268,6 +268,9 @@ pub struct RecordView {
     pub new_text: String,
     /// `commitment`, `agreement`, `open` or `mark`.
     pub kind: String,
+    /// A habit ("every evening", "from now on"): `date` is its first day,
+    /// not a day it is due.
+    pub ongoing: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -773,7 +776,9 @@ fn exercise_notes(
                         role: a.role.clone(),
                         role_label: role_label(compiled.as_ref(), a),
                         round: a.round,
-                        question: a.question.clone(),
+                        // One line: a line break inside the bold heading
+                        // would print as a stray backslash.
+                        question: a.question.split_whitespace().collect::<Vec<_>>().join(" "),
                         text: if private {
                             String::new()
                         } else {
@@ -889,6 +894,7 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
         new_text: r.new_text.clone().unwrap_or_default(),
+        ongoing: r.ongoing,
         kind: match r.kind {
             RecordKind::Commitment => "commitment",
             RecordKind::Agreement => "agreement",

@@ -260,6 +260,15 @@ impl Session {
         self.journal.moment(moment)
     }
 
+    /// The current run's answers a partner kept out of the notes, in their
+    /// words: what the exercise's summary on screen leaves out too.
+    pub fn private_words(&self, run: &Run) -> Vec<String> {
+        self.private
+            .iter()
+            .filter_map(|&i| run.state().answers.get(i)?.text.clone())
+            .collect()
+    }
+
     /// The time by this session's clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()

@@ -146,7 +146,8 @@ fn play_through(
         Some(outcome) => outcome,
         None => play(&mut run, console, &session::now, &mut session)?,
     };
-    let done = after_play(console, &run, outcome)?;
+    let private = session.private_words(&run);
+    let done = after_play(console, &run, outcome, &private)?;
     match done.outcome {
         Outcome::Paused => {
             let id = session.id().to_owned();

@@ -531,10 +531,16 @@ fn notes_show_what_an_exercise_stopped_before_its_end_had_recorded() {
 fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    mend(&["run", "pacing", "--partners", "Alex,Sam"])
+    let ran = mend(&["run", "pacing", "--partners", "Alex,Sam"])
         .data(data)
         .stdin("1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
         .ok();
+    // The summary shown at the end leaves it out too.
+    assert!(
+        ran.stdout.contains("Pace set by Alex: (kept private);"),
+        "{}",
+        ran.stdout
+    );
     for template in ["session-notes", "dap"] {
         let notes = mend(&["notes", "--last", "--template", template])
             .data(data)
@@ -568,4 +574,29 @@ fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     let later = mend(&["notes", "--last"]).data(data).ok().stdout;
     assert!(!later.contains("PRIVPACE"), "{later}");
     assert!(later.contains("(kept private)"), "{later}");
+}
+
+/// `:private` and the answer on one line: the answer is kept private, not
+/// saved as ":private ..." for everyone to read.
+#[test]
+fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let ran = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin(":private I come home and nobody says hello\nlonely\n:quit\n")
+        .ok();
+    assert!(
+        ran.stdout
+            .contains("Alex's answer to this question will stay out of the session notes."),
+        "{}",
+        ran.stdout
+    );
+    let notes = mend(&["notes", "--last"]).data(data).ok().stdout;
+    assert!(!notes.contains("nobody says hello"), "{notes}");
+    assert!(!notes.contains(":private"), "{notes}");
+    assert!(
+        notes.contains("*kept private at Alex's request*"),
+        "{notes}"
+    );
 }
