@@ -5,7 +5,7 @@ use crate::engine::error::RunError;
 use crate::engine::event::{Event, Prompt, Reply};
 use crate::engine::run::Run;
 use crate::frontend::command::{PlayCommand, break_text};
-use crate::frontend::safety::{SAFETY_NOTE, safety_words};
+use crate::frontend::safety::{SAFETY_NOTE, safety_matches};
 use crate::store::moment::{Moment, MomentKind};
 use crate::store::save_error::SaveError;
 use crate::store::session::Session;
@@ -362,12 +362,25 @@ pub fn play(
                         Err(error) => return Err(error.into()),
                     }
                     let answered = |kind| at_prompt(kind, &prompt, clock()).answer(index);
-                    if std::mem::take(&mut private_next) {
+                    let private = std::mem::take(&mut private_next);
+                    if private {
                         record.note(answered(MomentKind::Private))?;
                     }
-                    let flagged = safety_words(&line);
+                    let flagged = safety_matches(&line);
                     if PlayCommand::parse(&line).is_none() && !flagged.is_empty() {
-                        record.note(answered(MomentKind::Safety).detail(&flagged.join(", ")))?;
+                        // The words that matched, unless the answer is
+                        // kept out of the notes.
+                        let detail: Vec<String> = flagged
+                            .iter()
+                            .map(|(what, words)| match private {
+                                true => (*what).to_owned(),
+                                false => format!(
+                                    "{what}: \u{201c}{}\u{201d}",
+                                    words.trim_end_matches('*')
+                                ),
+                            })
+                            .collect();
+                        record.note(answered(MomentKind::Safety).detail(&detail.join(", ")))?;
                         console.info(SAFETY_NOTE)?;
                     }
                     break;

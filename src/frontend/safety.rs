@@ -90,27 +90,43 @@ const SELF_HARM: &[&str] = &[
 
 /// What an answer names ("violence", "fear", "self-harm"; empty when none).
 pub fn safety_words(answer: &str) -> Vec<&'static str> {
+    safety_matches(answer)
+        .into_iter()
+        .map(|(what, _)| what)
+        .collect()
+}
+
+/// Each kind of safety words in `answer`, with the words of the answer
+/// that matched first ("violence", "hurt me"), so a clinician reading the
+/// flag can tell "you hurt me first" from a threat.
+pub fn safety_matches(answer: &str) -> Vec<(&'static str, String)> {
     let words: Vec<String> = answer
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let matches = |entry: &&str| {
+    let found = |entry: &str| -> Option<String> {
         let parts: Vec<&str> = entry.split(' ').collect();
-        words.windows(parts.len()).any(|window| {
-            window
-                .iter()
-                .zip(&parts)
-                .all(|(word, part)| match part.strip_suffix('*') {
-                    Some(stem) => word.starts_with(stem),
-                    None => word == part,
-                })
-        })
+        words
+            .windows(parts.len())
+            .find(|window| {
+                window
+                    .iter()
+                    .zip(&parts)
+                    .all(|(word, part)| match part.strip_suffix('*') {
+                        Some(stem) => word.starts_with(stem),
+                        None => word == part,
+                    })
+            })
+            .map(|window| window.join(" "))
     };
     SAFETY_WORDS
         .iter()
-        .filter(|(_, list)| list.iter().any(&matches))
-        .map(|(what, _)| *what)
+        .filter_map(|(what, list)| {
+            list.iter()
+                .find_map(|e| found(e))
+                .map(|words| (*what, words))
+        })
         .collect()
 }
 

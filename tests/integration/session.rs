@@ -272,7 +272,9 @@ fn mend_run_shows_the_safety_note_and_an_answer_naming_violence_shows_it_again()
         notes.contains("## For the clinician: safety words"),
         "{notes}"
     );
-    assert!(notes.contains("(violence)"), "{notes}");
+    // The flag names the words that matched, so a clinician can tell a
+    // threat from "you hurt me first".
+    assert!(notes.contains("(violence: “threatened”)"), "{notes}");
 }
 
 #[test]
