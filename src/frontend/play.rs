@@ -391,7 +391,11 @@ pub fn play(
                     // A slip's hint may quote what was typed ("“3/4” could
                     // be..."), so only a nudge keeps its hint.
                     let moment = match check {
-                        Some(_) => at_prompt(MomentKind::Nudge, &prompt, clock()).detail(&hint),
+                        // Named by the place the answer will take, so the
+                        // notes can say which answer came after a nudge.
+                        Some(_) => at_prompt(MomentKind::Nudge, &prompt, clock())
+                            .detail(&hint)
+                            .answer(run.state().answers.len()),
                         None => at_prompt(MomentKind::Slip, &prompt, clock()),
                     };
                     record.note(moment)?;

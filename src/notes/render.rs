@@ -229,6 +229,9 @@ pub struct AnswerView {
     pub private: bool,
     /// It named violence, fear or self-harm.
     pub flagged: bool,
+    /// It came after a nudge at its question: the words may be what the
+    /// nudge asked about, kept.
+    pub nudged: bool,
     /// `HH:MM` local time.
     pub at: String,
 }
@@ -644,6 +647,14 @@ fn is_private(moments: &[Moment], index: usize) -> bool {
         .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
 }
 
+/// Whether the answer at `index` came after a nudge at its question (older
+/// journals do not say, and read as no).
+fn is_nudged(moments: &[Moment], index: usize) -> bool {
+    moments
+        .iter()
+        .any(|m| m.kind == MomentKind::Nudge && m.answer == Some(index))
+}
+
 fn is_flagged(moments: &[Moment], index: usize) -> bool {
     moments
         .iter()
@@ -792,6 +803,7 @@ fn exercise_notes(
                         skipped: a.text.is_none(),
                         private,
                         flagged: is_flagged(moments, i),
+                        nudged: is_nudged(moments, i),
                         at: zone.clock(a.at),
                     }
                 })

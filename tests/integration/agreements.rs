@@ -115,13 +115,13 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
     let notes = mend(&["notes", &session]).data(&data).ok();
     assert!(
         notes.stdout.contains(
-            "- Kept open, **Sam**, in their words: I need time to think (about: A walk after dinner) (when I feel ready)\n"
+            "- Kept open, **Sam**: I need time to think (about: A walk after dinner) (when I feel ready)\n"
         ) && notes
             .stdout
             .contains("- Agreement (pacing): **Sam**: one step at a time (revisit when I feel ready)\n")
             && notes
                 .stdout
-                .contains("Kept open, **Sam**, in their words: I need time to think (about: A walk after dinner)"),
+                .contains("Kept open, **Sam**: I need time to think (about: A walk after dinner)"),
         "{}",
         notes.stdout
     );

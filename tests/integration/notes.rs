@@ -600,3 +600,29 @@ fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
         "{notes}"
     );
 }
+
+/// An answer given after a nudge says so in the notes, so a clinician can
+/// tell words that stood after a hint from words that came at once.
+#[test]
+fn notes_mark_an_answer_that_came_after_a_nudge() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    mend(&["run", "i-statements", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin("I come home and nobody says hello\nthat you do not care\nlonely\n:quit\n")
+        .ok();
+    for template in ["session-notes", "dap"] {
+        let notes = mend(&["notes", "--last", "--template", template])
+            .data(data)
+            .ok()
+            .stdout;
+        assert!(
+            notes.contains("Alex (speaker): lonely *(after a nudge)*"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("Alex (speaker): I come home and nobody says hello\n"),
+            "{notes}"
+        );
+    }
+}
