@@ -118,7 +118,7 @@ fn a_pause_comes_back_at_the_next_sitting_and_is_settled_with_consent() {
             "- Kept open, **Sam**: I need time to think (about: A walk after dinner) (when I feel ready)\n"
         ) && notes
             .stdout
-            .contains("- Agreement (pacing): **Sam**: one step at a time (revisit when I feel ready)\n")
+            .contains("- Agreement (pacing): **Sam**: one step at a time (revisit \"when I feel ready\")\n")
             && notes
                 .stdout
                 .contains("Kept open, **Sam**: I need time to think (about: A walk after dinner)"),
