@@ -62,6 +62,32 @@ pub fn needs_neutralizing(c: char) -> bool {
     }
 }
 
+/// The ways an exercise may quote an answer: as typed, without its closing
+/// punctuation (a template that writes `"{{ answer }}"` mid-sentence often
+/// drops the full stop), and with its first letter in either case ("you
+/// said that you hid…"). Used to find a `:private` answer wherever an
+/// exercise repeats it. Longest first, no repeats.
+pub fn quoted_forms(answer: &str) -> Vec<String> {
+    let typed = answer.trim();
+    let bare = typed.trim_end_matches(|c: char| ".!?…,;:".contains(c) || c.is_whitespace());
+    let mut forms = Vec::new();
+    for text in [typed, bare] {
+        if text.is_empty() {
+            continue;
+        }
+        forms.push(text.to_owned());
+        let mut chars = text.chars();
+        if let Some(first) = chars.next() {
+            let rest = chars.as_str();
+            forms.push(first.to_lowercase().chain(rest.chars()).collect());
+            forms.push(first.to_uppercase().chain(rest.chars()).collect());
+        }
+    }
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    forms
+}
+
 #[cfg(test)]
 mod tests {
     use super::{neutralize, neutralized_len};
@@ -147,3 +173,4 @@ mod wrapping {
         assert_eq!(wrap_block("a b", None), "a b");
     }
 }
+

@@ -8,7 +8,7 @@ use crate::cmd::Status;
 use crate::cmd::session::{Played, playable, sit};
 use crate::cmd::sitting::{play_session, roles_text};
 use crate::frontend::console::{input_is_terminal, open_console};
-use crate::frontend::play::{Console, Input, Outcome};
+use crate::frontend::play::{Console, Input};
 use crate::frontend::welcome_back::{Ready, short, welcome_back};
 use crate::store::data_dir::DataDir;
 use crate::store::session::{self, Session, SessionLog};
@@ -61,11 +61,9 @@ pub fn execute(args: Args, exercises: Option<&Path>, data: Option<&Path>) -> Sta
     }
     console.say(&roles_text(&run))?;
     let outcome = play_session(console, &mut session, &mut run)?;
-    let notes = match outcome {
-        Outcome::Finished => run.notes().ok().flatten(),
-        _ => None,
-    };
-    let played = vec![Played::of(&run, outcome, notes)];
+    // `play_session` has shown the exercise's notes, without the words a
+    // partner kept private; the summary lists it without showing them again.
+    let played = vec![Played::of(&run, outcome, None)];
     drop(run);
     sit(console, &mut session, &playable(exercises)?, played)?;
     Ok(ExitCode::SUCCESS)

@@ -578,12 +578,15 @@ impl Ledger {
             .iter()
             .filter(|i| i.live && i.kind != "open" && !i.ongoing && i.date.is_empty())
             .filter(|i| !i.date_text.is_empty());
+        // An open item the partner gave a day ("in two weeks") waits for
+        // it: the check-in does not raise it sooner than they chose.
+        let pending_now = pending.iter().filter(|o| o.date.is_empty() || o.revisit_due);
         let mut review: Vec<ItemView> = Vec::new();
         let reasons = [
             ("due", due.iter().collect::<Vec<_>>()),
             ("habit", habits.iter().collect()),
             ("revisit", revisit.iter().collect()),
-            ("pending", pending.iter().collect()),
+            ("pending", pending_now.collect()),
             ("words", words.collect()),
         ];
         for (reason, list) in reasons {
@@ -961,6 +964,32 @@ mod tests {
         );
         assert_eq!(ledger.items[0].status, ItemStatus::Open);
         assert!(ledger.items[0].history.is_empty());
+    }
+
+    /// A "not yet" timed to a day is not raised before it; one timed in
+    /// words, or not timed, is raised at every check-in.
+    #[test]
+    fn an_open_item_given_a_day_waits_for_it() {
+        let mut ledger = Ledger::new(&names("Alex", "Sam"));
+        let later = Record {
+            owner: Some("Alex".into()),
+            date: Some(day(16)),
+            date_text: Some("in two weeks".into()),
+            ..record(RecordKind::Open, "Not yet; I need more time")
+        };
+        let ready = Record {
+            owner: Some("Alex".into()),
+            date: None,
+            date_text: Some("when I feel ready".into()),
+            ..record(RecordKind::Open, "Not until I feel ready")
+        };
+        ledger.apply("s1#1", "s1", &[later, ready]);
+        let raised = |on| -> Vec<String> {
+            ledger.view(on).review.into_iter().map(|i| i.id).collect()
+        };
+        assert_eq!(raised(day(2)), ["o2"]);
+        assert_eq!(raised(day(16)), ["o1", "o2"]);
+        assert_eq!(ledger.view(day(2)).pending.len(), 2, "still open, only not raised");
     }
 
     /// Snapshots in journals written before items existed still load.

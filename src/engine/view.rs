@@ -301,12 +301,20 @@ impl<'a> RunNames<'a> {
 
 impl FastScope for RunNames<'_> {
     fn strings(&self, path: &NamePath) -> Option<Vec<&str>> {
-        let (Some(ScopeName::Vars), [Segment::Key(name)]) =
+        let (Some(ScopeName::Vars), [Segment::Key(name), keys @ ..]) =
             (ScopeName::of_word(&path.root), path.rest.as_slice())
         else {
             return None;
         };
-        match self.run.state().cursor.vars.get(name)? {
+        let mut value = self.run.state().cursor.vars.get(name)?;
+        // `vars.blame_of[partner]`: a list in a map, by a string key.
+        for key in keys {
+            let Segment::Key(key) = key else {
+                return None;
+            };
+            value = value.as_object()?.get(key)?;
+        }
+        match value {
             serde_json::Value::Array(items) => items.iter().map(|v| v.as_str()).collect(),
             _ => None,
         }
@@ -347,8 +355,17 @@ impl FastScope for RunNames<'_> {
                 "title" => &self.run.exercise().title,
                 _ => return None,
             },
-            (ScopeName::Vars, [Key(name)]) => {
-                return match s.cursor.vars.get(name)? {
+            (ScopeName::Vars, [Key(name), keys @ ..]) => {
+                let mut value = s.cursor.vars.get(name)?;
+                // `vars.request_off[sharer]`, `vars.list[0]`: inside maps
+                // and lists.
+                for key in keys {
+                    value = match key {
+                        Key(key) => value.as_object()?.get(key)?,
+                        Index(i) => value.as_array()?.get(*i)?,
+                    };
+                }
+                return match value {
                     serde_json::Value::String(v) => Some(Plain::Str(v)),
                     serde_json::Value::Bool(b) => Some(Plain::Bool(*b)),
                     serde_json::Value::Number(n) => n.as_i64().map(Plain::Int),

@@ -13,26 +13,23 @@ pub const KEPT_PRIVATE: &str = "(kept private)";
 /// "ok"); they are cleared only where a value is exactly them.
 const SHORTEST: usize = 3;
 
-/// Replaces every occurrence of `words` in the strings of `value`, as
-/// written and as the Markdown escape writes them, at word boundaries.
+/// Replaces every occurrence of `words` in the strings of `value`, in every
+/// form an exercise may quote them (`text::quoted_forms`), as written and
+/// as the Markdown escape writes them, at word boundaries.
 pub fn clear(value: &mut Value, words: &[String]) {
-    let mut words: Vec<String> = words
-        .iter()
-        .map(|w| w.trim().to_owned())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    words.dedup();
-    if words.is_empty() {
-        return;
-    }
     let mut forms: Vec<String> = Vec::new();
-    for word in &words {
-        forms.push(word.clone());
-        let escaped = crate::markdown::escape(word);
-        if escaped != *word {
+    for word in words.iter().flat_map(|w| crate::text::quoted_forms(w)) {
+        let escaped = crate::markdown::escape(&word);
+        if escaped != word {
             forms.push(escaped);
         }
+        forms.push(word);
+    }
+    // Longest first, so a whole answer goes before a shorter one inside it.
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    if forms.is_empty() {
+        return;
     }
     walk(value, &forms);
 }
@@ -108,6 +105,22 @@ mod tests {
                 "records": [{"text": "Share (kept private) every evening"}],
                 "notes": "Alex asked for: (kept private) \\[daily\\]",
                 "other": "a catalogue of photos",
+            })
+        );
+    }
+
+    #[test]
+    fn a_quote_without_the_full_stop_or_with_a_small_first_letter_is_cleared() {
+        let mut value = json!({
+            "heading": "Alex most needs acknowledged: \"That you hid the messages for months\". Sam?",
+            "echo": "You said that you hid the messages for months!",
+        });
+        clear(&mut value, &["That you hid the messages for months.".to_owned()]);
+        assert_eq!(
+            value,
+            json!({
+                "heading": "Alex most needs acknowledged: \"(kept private)\". Sam?",
+                "echo": "You said (kept private)!",
             })
         );
     }

@@ -35,7 +35,13 @@ pub fn marked(state: &RunState, private: &[usize]) -> Vec<Record> {
             ];
             record.private_words = kept
                 .iter()
-                .filter(|k| fields.iter().flatten().any(|field| field.contains(**k)))
+                .filter(|k| {
+                    let forms = crate::text::quoted_forms(k);
+                    fields
+                        .iter()
+                        .flatten()
+                        .any(|field| forms.iter().any(|form| field.contains(form.as_str())))
+                })
                 .map(|k| (*k).to_owned())
                 .collect();
             record

@@ -607,6 +607,58 @@ fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
     );
 }
 
+/// Coming back from a break, the end of the exercise shows its notes once,
+/// with a doubt kept private left out, as a sitting without a break does.
+#[test]
+fn after_a_break_the_resumed_exercise_shows_its_notes_once_without_private_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    mend(&["run", "check-in-daily", "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin("I appreciated the coffee you made me\n\n:private\nWhen you went quiet at dinner PRIVDOUBT came back.\nI hear you, I am here and I was just tired.\n:break\n")
+        .ok();
+    let resumed = mend(&["resume"])
+        .data(data)
+        .stdin("y\ny\n1\nI appreciated your call today\n\n\n1\n1\n:quit\n")
+        .ok();
+    let out = resumed.stdout;
+    assert!(!out.contains("PRIVDOUBT"), "{out}");
+    assert_eq!(
+        out.matches("Alex, a doubt noticed: (kept private)").count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("What you did today"), "{out}");
+    let notes = mend(&["notes", "--last"]).data(data).ok().stdout;
+    assert!(!notes.contains("PRIVDOUBT"), "{notes}");
+}
+
+/// A template that quotes a private answer mid-sentence drops its full stop
+/// (as the apology ritual does); the notes leave it out all the same.
+#[test]
+fn a_private_answer_quoted_without_its_full_stop_stays_out_of_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let file = dir.path().join("quote.yaml");
+    std::fs::write(
+        &file,
+        "title: Quote\nsummary: One need, heard.\nminutes: 2\nversion: 1\nroles: {speaker: Says it., listener: Hears it.}\nsteps:\n  - id: need\n    by: speaker\n    ask: What do you most need heard?\n  - id: heard\n    by: listener\n    ask: '{{ speaker }} needs heard: \"{{ answers.need | trim | trim(\".\") }}\". What did you hear?'\n",
+    )
+    .unwrap();
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(data)
+        .stdin(":private\nThat you hid the PRIVMSG for months.\nI heard you\n")
+        .ok();
+    for template in ["session-notes", "dap"] {
+        let notes = mend(&["notes", "--last", "--template", template])
+            .data(data)
+            .ok()
+            .stdout;
+        assert!(!notes.contains("PRIVMSG"), "{notes}");
+        assert!(notes.contains("\"(kept private)\""), "{notes}");
+    }
+}
+
 /// An answer given after a nudge says so in the notes, so a clinician can
 /// tell words that stood after a hint from words that came at once.
 #[test]
