@@ -153,6 +153,9 @@ fn two_partners_play_on_two_devices_with_a_break() {
     );
     asked(&laptop, "Alex, did Sam get it?");
     laptop.press("Yes, that's it.");
+    // Sam chooses to take a turn as speaker.
+    asked(&phone, "Sam, would you like a turn as speaker too");
+    phone.press("Yes, now.");
 
     // Sam takes a break on Sam's own turn.
     asked(&phone, "Sam, what has been hard lately?");
@@ -202,7 +205,7 @@ fn two_partners_play_on_two_devices_with_a_break() {
     );
     laptop.press("Settled enough.");
     asked(&phone, "Sam, before you finish: how are you leaving this?");
-    phone.press("Stirred up, but all right.");
+    phone.press("Settled enough.");
     asked(&laptop, "Would you like to do another exercise?");
     laptop.press("No");
 

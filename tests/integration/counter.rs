@@ -39,13 +39,14 @@ lonely
 I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.
 What I heard is that you feel lonely at dinner.
 yes
+yes
 I come home and nobody says hello.
 invisible
 I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.
 What I heard is that you want a real hello.
 yes
 settled
-stirred
+settled
 ";
 
 #[test]
@@ -54,18 +55,23 @@ fn i_statements_short_path_ends_on_its_last_question() {
         .stdin(SHORT)
         .ok();
     let out = &output.stdout;
-    assert_counts_up(out, 12);
+    // Round one ends by asking Sam whether to take a turn as speaker.
+    assert_counts_up(out, 13);
     assert!(
-        out.contains("Sam (speaker) · question 6, round 2 of 2"),
+        out.contains("Sam (listener) · question 6, round 1 of 2"),
         "{out}"
     );
     assert!(
-        out.contains("Sam (speaker) · question 10, round 2 of 2"),
+        out.contains("Sam (speaker) · question 7, round 2 of 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Sam (speaker) · question 11, round 2 of 2"),
         "{out}"
     );
     // The closing asks each partner how they are leaving.
     assert!(
-        out.contains(" · question 12\nSam, before you finish: how are you leaving this?"),
+        out.contains(" · question 13\nSam, before you finish: how are you leaving this?"),
         "{out}"
     );
     assert!(!out.contains(" of 14"), "{out}");
@@ -78,6 +84,10 @@ fn i_statements_long_path_counts_the_extra_questions() {
         long.push_str(&format!(
             "I miss our evenings, {listener}.\nlonely\nI feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.\nWhat I heard is that you feel lonely, {speaker}.\nno\nThe part about the phones.\nWhat I heard this time is the phones.\nyes\n"
         ));
+        if speaker == "Alex" {
+            // Sam takes a turn as speaker.
+            long.push_str("yes\n");
+        }
     }
     // Each partner said how they are leaving.
     long.push_str("settled\nsettled\n");
@@ -85,10 +95,11 @@ fn i_statements_long_path_counts_the_extra_questions() {
         .stdin(&long)
         .ok();
     let out = &output.stdout;
-    // Eight questions a round (the second check included), and the closing.
-    assert_counts_up(out, 18);
+    // Eight questions a round (the second check included), Sam's choice to
+    // take a turn, and the closing.
+    assert_counts_up(out, 19);
     assert!(
-        out.contains("Sam (speaker) · question 9, round 2 of 2"),
+        out.contains("Sam (speaker) · question 10, round 2 of 2"),
         "{out}"
     );
 }

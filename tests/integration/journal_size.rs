@@ -102,11 +102,13 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     // The written answers, as opposed to the choices ("no", "partly").
     let is_written = |answer: &String| answer.len() > 40;
     let mut answers = round("Alex", "Sam");
+    // Sam takes a turn as speaker.
+    answers.push("yes".to_owned());
     answers.extend(round("Sam", "Alex"));
     // Input ends at Alex's second reflection; the rest comes on resume,
     // with how each partner is leaving.
     let (given, rest) = answers.split_at(answers.len() - 2);
-    let rest = [rest, &["settled".to_owned(), "stirred".to_owned()]].concat();
+    let rest = [rest, &["settled".to_owned(), "settled".to_owned()]].concat();
 
     let output = mend(&["run", "i-statements", "--partners", "Alex,Sam"])
         .data(data.path())
@@ -288,13 +290,14 @@ fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
         "I feel lonely when we eat dinner with our phones out, because time together matters to me, and I need us to keep phones away at dinner.",
         "What I heard is that you feel lonely at dinner when the phones are out.",
         "yes",
+        "yes",
         "I come home and nobody says hello.",
         "invisible",
         "I feel invisible when I come home and no one looks up, because I want to matter to you, and I need a hello.",
         "What I heard is that you want a real hello when you come home.",
         "1",
         "settled",
-        "stirred",
+        "settled",
     ];
     mend(&["run", "i-statements", "--partners", "Alex,Sam"])
         .data(data.path())

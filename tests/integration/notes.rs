@@ -612,14 +612,20 @@ fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
 #[test]
 fn after_a_break_the_resumed_exercise_shows_its_notes_once_without_private_words() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
-    mend(&["run", "check-in-daily", "--partners", "Alex,Sam"])
-        .data(data)
-        .stdin("I appreciated the coffee you made me\n\n:private\nWhen you went quiet at dinner PRIVDOUBT came back.\nI hear you, I am here and I was just tired.\n:break\n")
+    let data = dir.path().join("data");
+    let file = dir.path().join("doubt.yaml");
+    std::fs::write(
+        &file,
+        "title: Doubt\nsummary: One doubt, answered.\nminutes: 2\nversion: 1\nroles: {speaker: Says it., listener: Hears it.}\nsteps:\n  - id: doubt\n    by: speaker\n    ask: A small doubt?\n  - id: reply\n    by: listener\n    ask: What do you say?\n  - id: landed\n    by: speaker\n    ask: Did that help?\nnotes: '{{ speaker }}, a doubt noticed: {{ answers.doubt }}'\n",
+    )
+    .unwrap();
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(":private\nWhen you went quiet at dinner PRIVDOUBT came back.\nI hear you, I am here.\n:break\n")
         .ok();
     let resumed = mend(&["resume"])
-        .data(data)
-        .stdin("y\ny\n1\nI appreciated your call today\n\n\n1\n1\n:quit\n")
+        .data(&data)
+        .stdin("y\ny\nYes, it helped.\n:quit\n")
         .ok();
     let out = resumed.stdout;
     assert!(!out.contains("PRIVDOUBT"), "{out}");
@@ -629,7 +635,7 @@ fn after_a_break_the_resumed_exercise_shows_its_notes_once_without_private_words
         "{out}"
     );
     assert!(out.contains("What you did today"), "{out}");
-    let notes = mend(&["notes", "--last"]).data(data).ok().stdout;
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(!notes.contains("PRIVDOUBT"), "{notes}");
 }
 

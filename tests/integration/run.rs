@@ -10,6 +10,7 @@ partly
 The part about phones
 You want phones away at dinner
 yes
+yes
 I am tired of doing all the dishes
 tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
@@ -35,7 +36,7 @@ fn piped_answers_play_to_the_end() {
     );
     assert!(out.contains("── Over to Sam ──"), "{out}");
     assert!(
-        out.contains("Sam (speaker) · question 9, round 2 of 2"),
+        out.contains("Sam (speaker) · question 10, round 2 of 2"),
         "{out}"
     );
     assert!(out.contains("\n\nSam: I feel tired when I do the dishes alone after work, and I need us to share them.\n"), "{out}");

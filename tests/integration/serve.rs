@@ -272,6 +272,8 @@ fn first_round(server: &Server, token: &str) {
         "What I heard is that you feel lonely at dinner when the phones are out.",
     );
     server.answer(token, "yes");
+    // Sam takes a turn as speaker.
+    server.answer(token, "yes");
 }
 
 #[test]
@@ -322,7 +324,18 @@ fn one_screen_plays_i_statements_to_the_notes() {
         "Stirred up, but all right."
     );
     server.answer(&token, "settled");
+    // Stirred up: what would help in the next hour, then another exercise?
     let view = server.answer(&token, "stirred");
+    assert_eq!(view["waiting"]["kind"], "answer", "{view}");
+    assert!(
+        view["waiting"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("next hour"),
+        "{view}"
+    );
+    server.answer(&token, "A walk on my own");
+    let view = server.answer(&token, "Tea in the garden");
     assert_eq!(view["waiting"]["kind"], "ask", "{view}");
     let ended = server.answer(&token, "No");
     assert_eq!(ended["waiting"]["kind"], "ended", "{ended}");

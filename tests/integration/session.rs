@@ -6,6 +6,7 @@ lonely
 I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.
 What I heard is you feel lonely at dinner
 yes
+yes
 I am tired of doing all the dishes
 tired
 I feel tired when I do the dishes alone after work, and I need us to share them.

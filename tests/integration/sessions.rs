@@ -12,6 +12,7 @@ const REST: &str = "\
 I feel lonely when we eat with phones out, because time together matters, and I need phones away at dinner.
 What I heard is you feel lonely at dinner
 yes
+yes
 I am tired of doing all the dishes
 tired
 I feel tired when I do the dishes alone after work, and I need us to share them.
@@ -283,7 +284,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         let end = t.find("      - id: reflect").unwrap();
         // What is kept open quotes the statement; without it, the complaint.
         format!("{}{}", &t[..start], &t[end..])
-            .replace("version: 3", "version: 4")
+            .replace("version: 4", "version: 5")
             .replace("answers.statement", "answers.complaint")
     });
 
@@ -298,7 +299,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         .ok();
     let out = &resumed.stdout;
     assert!(
-        out.contains("The exercise `talk` (version 3, now 4) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
+        out.contains("The exercise `talk` (version 4, now 5) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");
