@@ -173,7 +173,10 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let other_day = plan
         .today
         .is_some_and(|day| day != chrono::Utc::now().date_naive());
-    for line in &plan.expect.notes {
+    // `mend run` shows the exercise's notes when it ends; a plan that stops
+    // half-way has them checked by `mend test`, which renders them anyway.
+    let ended = output.stdout.contains(". Thank you both.\n");
+    for line in plan.expect.notes.iter().filter(|_| ended) {
         if other_day && names_a_day(line) {
             continue;
         }
@@ -576,7 +579,12 @@ fn every_exercise_reads_as_the_clinical_review_asks() {
         let text = std::fs::read_to_string(&file).expect("the exercise file reads");
         let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("the exercise is YAML");
         let steps = yaml["steps"].as_sequence().expect("an exercise has steps");
-        let welcome = steps[0]["say"].as_str().unwrap_or_default();
+        // The first thing shown (a `set` step that reads the ledger may
+        // come before it).
+        let welcome = steps
+            .iter()
+            .find_map(|step| step["say"].as_str())
+            .unwrap_or_default();
         if !welcome.contains(":break") {
             problems.push(format!("{id}: the welcome does not mention :break"));
         }
