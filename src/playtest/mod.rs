@@ -6,4 +6,4 @@ pub mod plan;
 pub(crate) mod runner;
 pub mod walker;
 
-pub use runner::Failure;
+pub use runner::{Failure, plan_clock};

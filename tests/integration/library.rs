@@ -168,11 +168,11 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
             problems.push("the run did not reach the end".to_owned());
         }
     }
-    // `mend run` runs on today's clock; a plan set on another day (`today:`)
-    // has its dated lines checked by `mend test`, which runs on the plan's day.
-    let other_day = plan
-        .today
-        .is_some_and(|day| day != chrono::Utc::now().date_naive());
+    // `mend run` runs on today's clock; a plan's day (its `today:`, or the
+    // fixed day plans run on) differs, and its dated lines are checked by
+    // `mend test`, which runs on the plan's day.
+    let other_day =
+        mend::playtest::plan_clock(plan).date_naive() != chrono::Utc::now().date_naive();
     // `mend run` shows the exercise's notes when it ends; a plan that stops
     // half-way has them checked by `mend test`, which renders them anyway.
     let ended = output.stdout.contains(". Thank you both.\n");
@@ -181,7 +181,9 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
             continue;
         }
         // `mend run` shows notes as plain text; plans give them as Markdown.
+        // ... and headings without their `#` marks.
         let shown = mend::frontend::markdown_as_text(line);
+        let shown = shown.trim_start_matches('#');
         if !output.stdout.contains(shown.trim()) {
             problems.push(format!("notes lack {line:?}"));
         }
