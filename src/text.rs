@@ -173,4 +173,3 @@ mod wrapping {
         assert_eq!(wrap_block("a b", None), "a b");
     }
 }
-

@@ -580,7 +580,9 @@ impl Ledger {
             .filter(|i| !i.date_text.is_empty());
         // An open item the partner gave a day ("in two weeks") waits for
         // it: the check-in does not raise it sooner than they chose.
-        let pending_now = pending.iter().filter(|o| o.date.is_empty() || o.revisit_due);
+        let pending_now = pending
+            .iter()
+            .filter(|o| o.date.is_empty() || o.revisit_due);
         let mut review: Vec<ItemView> = Vec::new();
         let reasons = [
             ("due", due.iter().collect::<Vec<_>>()),
@@ -984,12 +986,15 @@ mod tests {
             ..record(RecordKind::Open, "Not until I feel ready")
         };
         ledger.apply("s1#1", "s1", &[later, ready]);
-        let raised = |on| -> Vec<String> {
-            ledger.view(on).review.into_iter().map(|i| i.id).collect()
-        };
+        let raised =
+            |on| -> Vec<String> { ledger.view(on).review.into_iter().map(|i| i.id).collect() };
         assert_eq!(raised(day(2)), ["o2"]);
         assert_eq!(raised(day(16)), ["o1", "o2"]);
-        assert_eq!(ledger.view(day(2)).pending.len(), 2, "still open, only not raised");
+        assert_eq!(
+            ledger.view(day(2)).pending.len(),
+            2,
+            "still open, only not raised"
+        );
     }
 
     /// Snapshots in journals written before items existed still load.

@@ -115,7 +115,10 @@ mod tests {
             "heading": "Alex most needs acknowledged: \"That you hid the messages for months\". Sam?",
             "echo": "You said that you hid the messages for months!",
         });
-        clear(&mut value, &["That you hid the messages for months.".to_owned()]);
+        clear(
+            &mut value,
+            &["That you hid the messages for months.".to_owned()],
+        );
         assert_eq!(
             value,
             json!({

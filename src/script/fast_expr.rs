@@ -470,7 +470,9 @@ mod tests {
                 };
                 all += 1;
                 taken += usize::from(FastExpr::parse(&script).is_some());
-                if FastExpr::parse(&script).is_none() && std::env::var_os("MEND_SHOW_SLOW").is_some() {
+                if FastExpr::parse(&script).is_none()
+                    && std::env::var_os("MEND_SHOW_SLOW").is_some()
+                {
                     eprintln!("SLOW {script}");
                 }
             }

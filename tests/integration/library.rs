@@ -510,7 +510,14 @@ fn apology_ritual() {
                     "{transcript}"
                 );
             }
-            None => assert!(!run.contains("forgive me"), "{transcript}"),
+            // A partner may say the words in an answer ("if you can forgive
+            // me" must never be trapped); the exercise itself never does.
+            None => assert!(
+                !run.lines()
+                    .filter(|line| !line.contains(" › ") && !line.starts_with("you wrote:"))
+                    .any(|line| line.contains("forgive me")),
+                "{transcript}"
+            ),
         }
     }
     assert!(
