@@ -510,12 +510,13 @@ fn apology_ritual() {
                     "{transcript}"
                 );
             }
-            // A partner may say the words in an answer ("if you can forgive
-            // me" must never be trapped); the exercise itself never does.
+            // A partner may say the words in an answer, and the notes quote
+            // them ("if you can forgive me" must never be trapped); the
+            // exercise itself never puts them in anyone's mouth.
             None => assert!(
                 !run.lines()
-                    .filter(|line| !line.contains(" › ") && !line.starts_with("you wrote:"))
-                    .any(|line| line.contains("forgive me")),
+                    .any(|line| line.trim_start().starts_with("for example:")
+                        && line.contains("forgive")),
                 "{transcript}"
             ),
         }
