@@ -38,7 +38,9 @@ pub struct Exercise {
 /// ready after a break, and the choices (step id, option key) that decline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pace {
-    pub role: usize,
+    /// The role whose pace it is; `None` for `by: both` (the exercise
+    /// swaps roles, and either partner may decline).
+    pub role: Option<usize>,
     pub declines: Vec<(String, String)>,
 }
 

@@ -288,7 +288,11 @@ impl Compiler<'_> {
     fn pace(&mut self, spec: &ExerciseSpec, parts: &Parts) -> Option<Pace> {
         let pace = spec.pace.as_ref()?;
         let path = YamlPath::root().key("pace");
-        let Some(role) = self.role_names.iter().position(|r| *r == pace.by) else {
+        let role = if pace.by == "both" {
+            None
+        } else if let Some(role) = self.role_names.iter().position(|r| *r == pace.by) {
+            Some(role)
+        } else {
             let close = did_you_mean(&pace.by, &self.role_names)
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();

@@ -50,7 +50,8 @@ pub struct ExerciseSpec {
 #[serde(deny_unknown_fields)]
 pub struct PaceSpec {
     /// The role asked whether they are ready when the couple comes back
-    /// from a break (without `pace`, both partners are asked).
+    /// from a break (without `pace`, both partners are asked); `both` in
+    /// an exercise whose roles swap, where either partner may decline.
     pub by: String,
     /// `STEP.OPTION`: choices that decline the exercise ("ready.later").
     #[serde(default)]

@@ -45,7 +45,7 @@ pub fn welcome_back(
     for message in messages {
         console.info(&message)?;
     }
-    let asked: Vec<usize> = match run.exercise().pace.as_ref().map(|p| p.role) {
+    let asked: Vec<usize> = match run.exercise().pace.as_ref().and_then(|p| p.role) {
         Some(role) => vec![run.partner_for(role)],
         None => vec![0, 1],
     };

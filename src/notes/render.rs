@@ -557,19 +557,25 @@ fn indicators(run: &RunLog, exercise: &ExerciseNotes) -> Vec<String> {
     if exercise.outcome == "declined" {
         out.push(format!("{}: {}", exercise.title, exercise.outcome_text));
     } else if let Some(pace) = run.exercise().and_then(|e| e.pace) {
-        // The pace partner's choices, as they answered them.
-        let name = run
-            .state
-            .as_ref()
-            .and_then(|s| s.bindings.get(pace.role).and_then(|&p| s.partners.get(p)))
-            .cloned()
-            .unwrap_or_default();
+        // The pace partner's choices (either partner's, for `by: both`),
+        // as they answered them.
+        let name = pace.role.and_then(|role| {
+            run.state
+                .as_ref()
+                .and_then(|s| s.bindings.get(role).and_then(|&p| s.partners.get(p)))
+                .cloned()
+        });
         for (step, _) in &pace.declines {
-            if let Some(answer) = exercise
-                .answers
-                .iter()
-                .find(|a| &a.step == step && a.name == name && !a.private)
-            {
+            let mut told: Vec<&str> = Vec::new();
+            for answer in exercise.answers.iter().filter(|a| {
+                &a.step == step && name.as_ref().is_none_or(|n| a.name == *n) && !a.private
+            }) {
+                // Each partner's first answer at the step, as before.
+                if told.contains(&answer.name.as_str()) {
+                    continue;
+                }
+                told.push(&answer.name);
+                let name = &answer.name;
                 out.push(format!(
                     "{}: asked \u{201c}{}\u{201d}, {} answered \u{201c}{}\u{201d}.",
                     exercise.title,
