@@ -54,12 +54,9 @@ enum Key {
 }
 
 /// `vars.NAME`, or `vars.NAME[key]` where `key` is a name holding a string
-/// (`vars.blame_of[partner]`: a list per partner).
+/// (`vars.blame_of[partner]`: a list per partner): the keys after `vars`.
 #[derive(Debug, Clone)]
-struct WordList {
-    path: NamePath,
-    key: Option<Box<Node>>,
-}
+struct WordList(Vec<Key>);
 
 #[derive(Debug, Clone)]
 enum Literal {
@@ -262,27 +259,18 @@ fn word_list(c: &mut Scanner) -> Option<WordList> {
     if c.ident()? != ScopeName::Vars.word() || !c.eat(".") {
         return None;
     }
-    let list = c.ident()?.to_owned();
-    let key = if c.eat("[") {
+    let mut keys = vec![Key::Fixed(Segment::Key(c.ident()?.to_owned()))];
+    if c.eat("[") {
         let name = c.ident()?;
-        let key = c.name_path(name)?;
+        keys.push(Key::Of(c.name_path(name)?));
         if !c.eat("]") {
             return None;
         }
-        Some(Box::new(Node::Name(key)))
-    } else {
-        None
-    };
+    }
     if c.peek("(") || c.peek(".") || c.peek("[") {
         return None;
     }
-    Some(WordList {
-        path: NamePath {
-            root: ScopeName::Vars.word().to_owned(),
-            rest: vec![Segment::Key(list)],
-        },
-        key,
-    })
+    Some(WordList(keys))
 }
 
 struct Eval<'n> {
@@ -297,23 +285,7 @@ impl<'n> Eval<'n> {
             Node::Literal(Literal::Bool(b)) => Plain::Bool(*b),
             Node::Answer => Plain::Str(self.names.answer()?),
             Node::Name(path) => self.names.plain(path)?,
-            Node::KeyedName(root, keys) => {
-                let mut path = NamePath {
-                    root: root.clone(),
-                    rest: Vec::with_capacity(keys.len()),
-                };
-                for key in keys {
-                    path.rest.push(match key {
-                        Key::Fixed(segment) => segment.clone(),
-                        Key::Of(name) => match self.names.plain(name)? {
-                            Plain::Str(key) => Segment::Key(key.to_owned()),
-                            Plain::Int(i) => Segment::Index(usize::try_from(i).ok()?),
-                            Plain::Bool(_) => return None,
-                        },
-                    });
-                }
-                self.names.plain(&path)?
-            }
+            Node::KeyedName(root, keys) => self.names.plain(&self.path(root, keys)?)?,
             Node::Not(inner) => Plain::Bool(!self.bool(inner)?),
             Node::And(l, r) => Plain::Bool(self.bool(l)? && self.bool(r)?),
             Node::Or(l, r) => Plain::Bool(self.bool(l)? || self.bool(r)?),
@@ -330,20 +302,34 @@ impl<'n> Eval<'n> {
             Node::ContainsAnyOf(text, lists) => {
                 let mut needles: Vec<Phrase> = Vec::new();
                 for list in lists {
-                    let strings = match &list.key {
-                        None => self.names.strings(&list.path)?,
-                        Some(key) => {
-                            let mut path = list.path.clone();
-                            path.rest.push(Segment::Key(self.str(key)?.to_owned()));
-                            self.names.strings(&path)?
-                        }
-                    };
+                    let path = self.path(ScopeName::Vars.word(), &list.0)?;
+                    let strings = self.names.strings(&path)?;
                     needles.extend(strings.into_iter().map(Phrase::new));
                 }
                 self.contains_any(text, &needles)?
             }
             Node::Timing(test, text) => Plain::Bool(test(self.str(text)?)),
             Node::Visits(step) => Plain::Int(i64::from(self.names.visits(step))),
+        })
+    }
+
+    /// `root` and its keys, each `Key::Of` read from its name now: a
+    /// string is a map's key, a number a list's index.
+    fn path(&self, root: &str, keys: &[Key]) -> Option<NamePath> {
+        let mut rest = Vec::with_capacity(keys.len());
+        for key in keys {
+            rest.push(match key {
+                Key::Fixed(segment) => segment.clone(),
+                Key::Of(name) => match self.names.plain(name)? {
+                    Plain::Str(key) => Segment::Key(key.to_owned()),
+                    Plain::Int(i) => Segment::Index(usize::try_from(i).ok()?),
+                    Plain::Bool(_) => return None,
+                },
+            });
+        }
+        Some(NamePath {
+            root: root.to_owned(),
+            rest,
         })
     }
 
