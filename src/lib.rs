@@ -35,4 +35,4 @@ pub mod web;
 
 pub use diagnostic::{Diagnostic, Severity, Source};
 pub use engine::{Event, Exercise, Prompt, Reply, Run, RunError};
-pub use format::{Compiled, compile};
+pub use format::{Compiled, WordLists, compile};

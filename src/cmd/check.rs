@@ -5,6 +5,7 @@ use crate::format::compiler::{Compiled, compile, compile_and_analyze};
 use crate::format::library::{
     Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, file_in, read_source,
 };
+use crate::format::word_lists::{WORD_LISTS_FILE, WordLists};
 use crate::playtest::plan;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,12 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
     };
     if paths.is_empty() {
         let library = Library::open(exercises)?;
+        if library.words().names().next().is_some() || !library.words().diagnostics.is_empty() {
+            add(Compiled {
+                exercise: None,
+                diagnostics: library.words().diagnostics.clone(),
+            });
+        }
         for (_, compiled) in library.compile_all_with(compile_and_analyze) {
             add(compiled);
         }
@@ -85,9 +92,17 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
                 });
                 continue;
             }
+            if path.file_name().is_some_and(|n| n == WORD_LISTS_FILE) {
+                add(Compiled {
+                    exercise: None,
+                    diagnostics: WordLists::in_dir(path.parent().unwrap_or(Path::new("")))
+                        .diagnostics,
+                });
+                continue;
+            }
             let id = exercise_id(&path).unwrap_or_else(|| path.display().to_string());
             match read_source(&path) {
-                Ok(source) => add(compile_and_analyze(&id, source)),
+                Ok(source) => add(compile_and_analyze(&id, source, &WordLists::beside(&path))),
                 Err(d) => add(Compiled {
                     exercise: None,
                     diagnostics: vec![d],
@@ -124,7 +139,7 @@ fn check_plan(path: &Path, id: &str) -> Vec<Diagnostic> {
                 )),
         ];
     };
-    match compile(id, exercise_source).exercise {
+    match compile(id, exercise_source, &WordLists::beside(&exercise_path)).exercise {
         Some(exercise) => plan::load(&source, &exercise).1,
         None => vec![
             source

@@ -2,6 +2,7 @@ use crate::cmd::Status;
 use crate::cmd::sitting::{introduce, play_session};
 use crate::engine::exercise::Exercise;
 use crate::format::library::{Library, exercise_id, read_source};
+use crate::format::word_lists::WordLists;
 use crate::frontend::console::open_console;
 use crate::partners;
 use crate::store::data_dir::DataDir;
@@ -45,16 +46,17 @@ fn file_path(exercise: &str) -> Option<&Path> {
 
 /// Compiles an exercise given by id or path; errors show every diagnostic.
 pub fn load(exercise: &str, exercises: Option<&Path>) -> anyhow::Result<Exercise> {
-    let (id, source) = match file_path(exercise) {
+    let (id, source, words) = match file_path(exercise) {
         Some(path) => {
             let id = exercise_id(path).unwrap_or_else(|| exercise.to_owned());
             let source = read_source(path)?;
-            (id, source)
+            (id, source, std::sync::Arc::new(WordLists::beside(path)))
         }
         None => {
             let library = Library::open(exercises)?;
-            (exercise.to_owned(), library.find(exercise)?)
+            let source = library.find(exercise)?;
+            (exercise.to_owned(), source, library.words().clone())
         }
     };
-    Ok(compile_or_explain(&id, source)?)
+    Ok(compile_or_explain(&id, source, &words)?)
 }

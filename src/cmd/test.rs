@@ -6,11 +6,13 @@ use crate::format::compiler::compile;
 use crate::format::library::{
     Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, plan_at, read_source,
 };
+use crate::format::word_lists::{WORD_LISTS_FILE, WordLists};
 use crate::playtest::walker::Couple;
 use crate::playtest::{plan, runner, walker};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,6 +33,8 @@ struct Target {
     name: String,
     source: Result<Source, Diagnostic>,
     plan: Option<Result<Source, Diagnostic>>,
+    /// The shared word lists it may name.
+    words: Arc<WordLists>,
 }
 
 pub fn execute(args: Args, exercises: Option<&Path>) -> Status {
@@ -95,7 +99,7 @@ fn compiled(
             return Ok(None);
         }
     };
-    let compiled = compile(&target.id, source);
+    let compiled = compile(&target.id, source, &target.words);
     if compiled.exercise.is_none() {
         let diagnostics = Diagnostics(compiled.diagnostics);
         writeln!(
@@ -192,6 +196,7 @@ fn targets(
                 name: id.clone(),
                 source: library.source(id),
                 plan: library.test_plan(id),
+                words: library.words().clone(),
             })
             .filter(|t| t.plan.is_some() || !need_plans)
             .collect();
@@ -209,6 +214,7 @@ fn targets(
                 name: id.to_owned(),
                 source: library.source(id),
                 plan: library.test_plan(id),
+                words: library.words().clone(),
             });
             continue;
         }
@@ -222,6 +228,9 @@ fn targets(
         }
     }
     files.dedup();
+    // The shared word lists have no plan of their own: the exercises that
+    // read them are tested.
+    files.retain(|file| file.file_name().is_none_or(|n| n != WORD_LISTS_FILE));
     targets.extend(files.into_iter().map(|file| {
         let id = exercise_id(&file).unwrap_or_else(|| file.display().to_string());
         let plan = file.with_file_name(format!("{id}{TEST_PLAN_SUFFIX}"));
@@ -229,6 +238,7 @@ fn targets(
             name: file.display().to_string(),
             source: read_source(&file),
             plan: plan_at(&plan),
+            words: Arc::new(WordLists::beside(&file)),
             id,
         }
     }));

@@ -128,9 +128,13 @@ mod tests {
     const OLD: &str = "title: T\nsummary: S\nminutes: 1\nversion: 1\nroles:\n  one: One.\nsteps:\n  - id: a\n    ask: A?\n    by: one\n  - id: b\n    ask: B?\n    by: one\n  - id: c\n    ask: C?\n    by: one\n  - id: d\n    ask: D?\n    by: one\n";
 
     fn exercise(text: &str) -> Exercise {
-        crate::compile("t", Source::new("t.yaml", text.to_owned()))
-            .exercise
-            .unwrap()
+        crate::compile(
+            "t",
+            Source::new("t.yaml", text.to_owned()),
+            &crate::format::WordLists::none(),
+        )
+        .exercise
+        .unwrap()
     }
 
     /// A run of OLD waiting at `b`.

@@ -449,7 +449,9 @@ mod tests {
     fn views_convert_as_serde_converts_them() {
         let text = include_str!("../../tests/exercises/every-name.yaml");
         let source = Source::new("every-name.yaml", text);
-        let exercise = compile("every-name", source).exercise.unwrap();
+        let exercise = compile("every-name", source, &crate::format::WordLists::none())
+            .exercise
+            .unwrap();
         let mut run = Run::start(&exercise, ["Alex".into(), "Sam".into()]);
         for answer in ["no", "yes"] {
             while !matches!(run.next_event().unwrap(), Event::Prompt(_)) {}

@@ -566,7 +566,11 @@ mod tests {
         let text = format!(
             "title: T\nsummary: S\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nvars:\n  tries: 0\nsteps:\n{steps}"
         );
-        let compiled = compile_and_analyze("t", Source::new("t.yaml", text));
+        let compiled = compile_and_analyze(
+            "t",
+            Source::new("t.yaml", text),
+            &crate::format::WordLists::none(),
+        );
         assert!(compiled.exercise.is_some(), "{:?}", compiled.diagnostics);
         compiled
             .diagnostics

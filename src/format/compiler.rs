@@ -13,6 +13,7 @@ use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
 use crate::format::references::{self, Area};
 use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
+use crate::format::word_lists::WordLists;
 use crate::limits;
 use crate::script::helpers::HELPERS;
 use crate::script::rhai_script::{Call, Script, ScriptError, known_functions};
@@ -27,24 +28,27 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn compile(id: &str, source: Source) -> Compiled {
-    build(id, source, false)
+/// Compiles the exercise `id` read from `source`; `words` are the shared
+/// lists its `words:` key may name (the library's `words.yaml`).
+pub fn compile(id: &str, source: Source, words: &WordLists) -> Compiled {
+    build(id, source, words, false)
 }
 
 /// `compile`, then `mend check`'s static analysis (warnings) of the file as
 /// it was read for compiling, so the file is parsed once for both.
-pub fn compile_and_analyze(id: &str, source: Source) -> Compiled {
-    build(id, source, true)
+pub fn compile_and_analyze(id: &str, source: Source, words: &WordLists) -> Compiled {
+    build(id, source, words, true)
 }
 
-fn build(id: &str, source: Source, analyze: bool) -> Compiled {
-    let loaded = loader::load(&source);
-    let Some(spec) = loaded.spec else {
+fn build(id: &str, source: Source, words: &WordLists, analyze: bool) -> Compiled {
+    let mut loaded = loader::load(&source);
+    let Some(mut spec) = loaded.spec else {
         return Compiled {
             exercise: None,
             diagnostics: loaded.diagnostics,
         };
     };
+    take_shared_words(&mut spec, words, &source, &mut loaded.diagnostics);
     let role_names: Vec<&str> = spec.roles.keys().map(String::as_str).collect();
     let mut compiler = Compiler {
         id,
@@ -108,6 +112,39 @@ fn build(id: &str, source: Source, analyze: bool) -> Compiled {
             .extend(crate::format::control_chars::warnings(&exercise.source));
     }
     compiled
+}
+
+/// Makes each list `words:` names a variable of the exercise, as if it were
+/// written under `vars`; a name that is no shared list, or is a variable
+/// already, is an error at its place in `words:`.
+fn take_shared_words(
+    spec: &mut ExerciseSpec,
+    words: &WordLists,
+    source: &Source,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let at = |i: usize| YamlPath::root().key("words").index(i);
+    for (i, name) in spec.words.iter().enumerate() {
+        if spec.vars.contains_key(name) {
+            diagnostics.push(source.error_at(
+                &at(i),
+                Point::Value,
+                format!("`{name}` is both a shared list named in `words` and a variable under `vars`; keep one (to add phrases of this exercise's own, give them another variable and read both: `vars.{name} + vars.more_{name}`)"),
+            ));
+            continue;
+        }
+        match words.get(name) {
+            Ok(Some(list)) => {
+                spec.vars.insert(name.clone(), list.into());
+            }
+            // A played session's journal holds the list's values.
+            Ok(None) => {
+                spec.vars
+                    .insert(name.clone(), serde_json::Value::Array(Vec::new()));
+            }
+            Err(why) => diagnostics.push(source.error_at(&at(i), Point::Value, why)),
+        }
+    }
 }
 
 struct Parts {
@@ -1168,7 +1205,7 @@ mod tests {
         let text = format!(
             "title: t\nsummary: s\nminutes: 1\nversion: 1\nroles:\n  a: A\nsteps:\n  - id: one\n    say: hi\n    when: {condition}\n  - id: two\n    say: ho\n    when: {condition}\n"
         );
-        compile("x", Source::new("x.yaml", text))
+        compile("x", Source::new("x.yaml", text), &WordLists::none())
     }
 
     #[test]

@@ -5,10 +5,12 @@ use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
 use crate::engine::Exercise;
 use crate::format::compiler::{Compiled, compile};
+use crate::format::word_lists::{WORD_LISTS_FILE, WordLists};
 use crate::limits;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -70,6 +72,8 @@ pub struct Library {
     pub origin: Origin,
     /// Exercise ids, sorted.
     ids: Vec<String>,
+    /// The shared word lists (`words.yaml`) the exercises may name.
+    words: Arc<WordLists>,
 }
 
 impl Library {
@@ -94,9 +98,16 @@ impl Library {
             .iter()
             .filter_map(|(name, _)| exercise_id(Path::new(name)))
             .collect();
+        let words = embedded::EXERCISES
+            .iter()
+            .find(|(name, _)| *name == WORD_LISTS_FILE)
+            .map_or_else(WordLists::none, |(name, text)| {
+                WordLists::read(&Source::new(format!("<built-in>/{name}"), *text))
+            });
         Library {
             origin: Origin::Embedded,
             ids,
+            words: Arc::new(words),
         }
     }
 
@@ -117,11 +128,22 @@ impl Library {
         Ok(Library {
             origin: Origin::Dir(dir.to_owned()),
             ids,
+            words: Arc::new(WordLists::in_dir(dir)),
         })
     }
 
     pub fn ids(&self) -> &[String] {
         &self.ids
+    }
+
+    /// The shared word lists its exercises may name.
+    pub fn words(&self) -> &Arc<WordLists> {
+        &self.words
+    }
+
+    /// Compiles exercise `id` from `source` with the library's word lists.
+    pub fn compile(&self, id: &str, source: Source) -> Compiled {
+        compile(id, source, &self.words)
     }
 
     /// Where diagnostics say the library is.
@@ -204,13 +226,13 @@ impl Library {
     /// `compile_all` with another compile step (`mend check` adds analysis).
     pub fn compile_all_with(
         &self,
-        compile: fn(&str, Source) -> Compiled,
+        compile: fn(&str, Source, &WordLists) -> Compiled,
     ) -> Vec<(String, Compiled)> {
         self.ids
             .iter()
             .map(|id| {
                 let compiled = match self.source(id) {
-                    Ok(source) => compile(id, source),
+                    Ok(source) => compile(id, source, &self.words),
                     Err(d) => Compiled {
                         exercise: None,
                         diagnostics: vec![d],
@@ -251,7 +273,7 @@ pub fn file_in(dir: &Path, id: &str) -> PathBuf {
 /// test plans.
 pub fn exercise_id(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
-    if name.ends_with(TEST_PLAN_SUFFIX) || name.starts_with('.') {
+    if name.ends_with(TEST_PLAN_SUFFIX) || name.starts_with('.') || name == WORD_LISTS_FILE {
         return None;
     }
     let stem = name

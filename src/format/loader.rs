@@ -25,9 +25,9 @@ pub struct Loaded {
     pub roles_failed: bool,
 }
 
-const TOP_LEVEL_KEYS: [&str; 11] = [
-    "title", "summary", "minutes", "tags", "version", "roles", "vars", "steps", "notes", "suggest",
-    "pace",
+const TOP_LEVEL_KEYS: [&str; 12] = [
+    "title", "summary", "minutes", "tags", "version", "roles", "vars", "words", "steps", "notes",
+    "suggest", "pace",
 ];
 const REQUIRED_KEYS: [&str; 6] = ["title", "summary", "minutes", "version", "roles", "steps"];
 
@@ -139,6 +139,7 @@ fn load_slowly(source: &Source) -> Loaded {
         version: 1,
         roles: Default::default(),
         vars: Default::default(),
+        words: Vec::new(),
         steps: Vec::new(),
         notes: None,
         suggest: Vec::new(),
@@ -176,6 +177,9 @@ fn load_slowly(source: &Source) -> Loaded {
             }
             "vars" => {
                 reader.read_into(value, &path, &mut spec.vars);
+            }
+            "words" => {
+                reader.read_into(value, &path, &mut spec.words);
             }
             "notes" => {
                 reader.read_into(value, &path, &mut spec.notes);

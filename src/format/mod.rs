@@ -14,8 +14,10 @@ pub(crate) mod line_breaks;
 pub(crate) mod loader;
 pub(crate) mod references;
 pub(crate) mod spec;
+pub(crate) mod word_lists;
 pub(crate) mod yaml_error;
 
 pub use analysis::CODES;
 pub use compiler::{Compiled, compile, compile_and_analyze};
 pub use library::{Library, LibraryError, exercise_id, read_source};
+pub use word_lists::WordLists;

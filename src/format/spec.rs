@@ -30,6 +30,11 @@ pub struct ExerciseSpec {
     /// Exercise variables and their starting values, read and written by `set`.
     #[serde(default, deserialize_with = "unique_keys")]
     pub vars: IndexMap<String, serde_json::Value>,
+    /// Lists from the library's shared `words.yaml` (beside the exercises)
+    /// that this exercise reads; each becomes a variable of the same name,
+    /// e.g. `words: [contempt_words]` is read as `vars.contempt_words`.
+    #[serde(default)]
+    pub words: Vec<String>,
     /// The steps, played in order unless a `goto` or `when` says otherwise.
     pub steps: Vec<StepSpec>,
     /// A Markdown template: what this exercise adds to session notes.

@@ -7,10 +7,11 @@ use std::io;
 /// The exercise's title and who plays which role.
 pub fn introduce(console: &mut dyn Console, run: &Run) -> io::Result<()> {
     let exercise = run.exercise();
-    console.heading(&format!(
-        "{} · about {} minutes",
-        exercise.title, exercise.minutes
-    ))?;
+    let minutes = match exercise.minutes {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    };
+    console.heading(&format!("{} · about {minutes}", exercise.title))?;
     console.say(&roles_text(run))
 }
 

@@ -2,7 +2,7 @@
 //! completion and hover (docs/exercise-format.md is the full reference).
 
 /// Keys at the top of an exercise file.
-pub const TOP_LEVEL: [(&str, &str); 10] = [
+pub const TOP_LEVEL: [(&str, &str); 11] = [
     ("title", "The name shown in `mend list` and at the start."),
     ("summary", "One line: what the exercise is for."),
     (
@@ -19,6 +19,10 @@ pub const TOP_LEVEL: [(&str, &str); 10] = [
     ),
     ("roles", "One or two roles: `name: what this role does`."),
     ("vars", "Exercise variables with their starting values."),
+    (
+        "words",
+        "Shared lists from the library's `words.yaml` this exercise reads, e.g. `[contempt_words]`; each is read as `vars.NAME`.",
+    ),
     ("steps", "The steps, in order."),
     (
         "notes",

@@ -5,11 +5,13 @@
 use crate::diagnostic::report::{Diagnostic, Severity};
 use crate::diagnostic::source::Source;
 use crate::format::compiler::compile_and_analyze;
+use crate::format::word_lists::{WORD_LISTS_FILE, WordLists};
 use crate::lsp::lsp_error::LspError;
 use crate::lsp::{completion, definition, hover};
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// What the server can do, as sent in the `initialize` reply.
 fn capabilities() -> Value {
@@ -149,7 +151,17 @@ fn answer(open: &HashMap<String, String>, request: &Request) -> Response {
 fn diagnostics(uri: &str, text: &str) -> Vec<Value> {
     let name = uri.rsplit('/').next().unwrap_or(uri);
     let id = name.strip_suffix(".yaml").unwrap_or(name);
-    let compiled = compile_and_analyze(id, Source::new(name, text));
+    let source = Source::new(name, text);
+    // The shared lists beside the file, as `mend check` reads them; the
+    // editor's text, when the file is the lists themselves.
+    if name == WORD_LISTS_FILE {
+        let lists = WordLists::read(&source);
+        return lists.diagnostics.iter().map(lsp_diagnostic).collect();
+    }
+    let words = uri
+        .strip_prefix("file://")
+        .map_or_else(WordLists::none, |path| WordLists::beside(Path::new(path)));
+    let compiled = compile_and_analyze(id, source, &words);
     compiled.diagnostics.iter().map(lsp_diagnostic).collect()
 }
 

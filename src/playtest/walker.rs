@@ -167,8 +167,12 @@ fn walk_on(
             let workers: Vec<_> = (0..threads)
                 .map(|t| {
                     let (source, id) = (source.clone(), id.clone());
+                    let vars = &exercise.vars;
                     scope.spawn(move || {
-                        let Some(copy) = crate::format::compiler::compile(&id, source).exercise
+                        // The shared word lists are in its variables.
+                        let words = crate::format::WordLists::played(&vars);
+                        let Some(copy) =
+                            crate::format::compiler::compile(&id, source, &words).exercise
                         else {
                             return Vec::new();
                         };
@@ -583,7 +587,8 @@ mod tests {
     fn i_statements() -> Exercise {
         let text = include_str!("../../exercises/i-statements.yaml");
         let source = crate::diagnostic::source::Source::new("i-statements.yaml", text);
-        crate::format::compiler::compile("i-statements", source)
+        crate::format::Library::embedded()
+            .compile("i-statements", source)
             .exercise
             .expect("the shipped exercise compiles")
     }
@@ -640,7 +645,8 @@ mod tests {
         ];
         for (id, text) in files {
             let source = crate::diagnostic::source::Source::new(format!("{id}.yaml"), text);
-            let exercise = crate::format::compiler::compile(id, source)
+            let exercise = crate::format::Library::embedded()
+                .compile(id, source)
                 .exercise
                 .expect("the shipped exercise compiles");
             for seed in 0..4 {

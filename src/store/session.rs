@@ -11,6 +11,7 @@ use crate::engine::run::Run;
 use crate::engine::state::RunState;
 use crate::format::compiler::compile;
 use crate::format::library::{Library, read_source};
+use crate::format::word_lists::WordLists;
 use crate::store::data_dir::DataDir;
 use crate::store::exercise_texts;
 use crate::store::journal::{ExerciseHeader, ExerciseRef, JOURNAL_VERSION, Journal, Line, Start};
@@ -356,19 +357,27 @@ impl Session {
                 source: Box::new(e),
             })
         };
+        // The shared word lists as played are in the run's variables.
+        let played = run
+            .state
+            .as_ref()
+            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars));
         let journaled = |text: String| -> Result<Exercise, StoreError> {
             compile_or_explain(
                 &id,
                 Source::new(format!("{id} (as saved in session {})", log.id), text),
+                &played,
             )
         };
         let current = match &saved.path {
-            Some(path) => read_source(path).map_err(StoreError::from),
+            Some(path) => read_source(path)
+                .map(|source| (source, std::sync::Arc::new(WordLists::beside(path))))
+                .map_err(StoreError::from),
             None => Library::open(exercises)
-                .and_then(|l| l.find(&id))
+                .and_then(|l| Ok((l.find(&id)?, l.words().clone())))
                 .map_err(StoreError::from),
         }
-        .and_then(|source| compile_or_explain(&id, source));
+        .and_then(|(source, words)| compile_or_explain(&id, source, &words));
         let exercise = match current {
             Ok(exercise) => exercise,
             Err(e) => {
@@ -493,8 +502,12 @@ fn describe(what: &str, placement: &Placement) -> Option<String> {
 }
 
 /// Compiles an exercise; when it has errors, the error shows them all.
-pub fn compile_or_explain(id: &str, source: Source) -> Result<Exercise, StoreError> {
-    let compiled = compile(id, source);
+pub fn compile_or_explain(
+    id: &str,
+    source: Source,
+    words: &WordLists,
+) -> Result<Exercise, StoreError> {
+    let compiled = compile(id, source, words);
     match compiled.exercise {
         Some(exercise) => Ok(exercise),
         None => {

@@ -7,6 +7,7 @@ use crate::engine::exercise::Exercise;
 use crate::engine::run::Run;
 use crate::engine::state::RunState;
 use crate::format::compiler::compile;
+use crate::format::word_lists::WordLists;
 use crate::store::data_dir::DataDir;
 use crate::store::exercise_texts;
 use crate::store::journal::{self, ExerciseHeader, Start};
@@ -65,7 +66,12 @@ impl RunLog {
     /// The exercise compiled from `text`, its saved copy read by the caller.
     pub fn exercise_of(&self, text: String) -> Option<Exercise> {
         let id = &self.header.exercise.id;
-        compile(id, Source::new(id.clone(), text)).exercise
+        // The shared word lists as played are in the run's variables.
+        let words = self
+            .state
+            .as_ref()
+            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars));
+        compile(id, Source::new(id.clone(), text), &words).exercise
     }
 
     /// The exercise's title as it was played (its id if the copy no longer

@@ -128,7 +128,7 @@ fn sit(console: &mut WebConsole, setting: &Setting, start: Start) -> Result<(), 
 /// The exercise the partners picked, compiled again from the library.
 fn offered_exercise(places: &Places, id: &str) -> Result<Exercise, SittingError> {
     let library = Library::open(places.exercises.as_deref())?;
-    Ok(compile_or_explain(id, library.find(id)?)?)
+    Ok(compile_or_explain(id, library.find(id)?, library.words())?)
 }
 
 /// Plays `run` until it ends. A break releases the session (so a terminal

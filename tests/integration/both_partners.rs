@@ -250,6 +250,7 @@ fn the_other_partner_confirms_what_one_partner_owns_and_both_what_both_own() {
                 "  - id: ours\n    commit:\n      text: A walk\n      due: every Sunday\n    by: both\n    confirm:\n      by: other\n",
             ),
         ),
+        &mend::WordLists::none(),
     );
     let errors: Vec<String> = compiled
         .diagnostics

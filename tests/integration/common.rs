@@ -126,9 +126,20 @@ impl Mend {
     }
 }
 
-/// Compiles an exercise that must have no errors, showing them if it has.
+/// The library's shared word lists (`exercises/words.yaml`), which shipped
+/// exercises name in `words:`.
+pub fn library_words() -> mend::WordLists {
+    mend::WordLists::in_dir(&repo().join("exercises"))
+}
+
+/// Compiles an exercise that must have no errors, showing them if it has;
+/// it may name the library's shared word lists.
 pub fn compiled(id: &str, yaml: &str) -> mend::Exercise {
-    let compiled = mend::compile(id, mend::Source::new(format!("{id}.yaml"), yaml.to_owned()));
+    let compiled = mend::compile(
+        id,
+        mend::Source::new(format!("{id}.yaml"), yaml.to_owned()),
+        &library_words(),
+    );
     let errors: Vec<String> = compiled
         .diagnostics
         .iter()

@@ -62,9 +62,13 @@ pub fn both_ways(exercise: &Exercise, answers: &[&str], seed: usize) -> (Played,
 }
 
 fn both_ways_agree(file: &str, text: &str, answers: &[&str], seed: usize) {
-    let exercise = compile(file, Source::new(file, text))
-        .exercise
-        .unwrap_or_else(|| panic!("{file} compiles"));
+    let exercise = compile(
+        file,
+        Source::new(file, text),
+        &crate::common::library_words(),
+    )
+    .exercise
+    .unwrap_or_else(|| panic!("{file} compiles"));
     let (fast, slow) = both_ways(&exercise, answers, seed);
     assert_eq!(fast.0, slow.0, "{file} (seed {seed}): events differ");
     assert_eq!(fast.1, slow.1, "{file} (seed {seed}): notes differ");

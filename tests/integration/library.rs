@@ -42,9 +42,13 @@ fn read(file: &str) -> mend::Source {
 }
 
 fn exercise(id: &str) -> mend::Exercise {
-    mend::compile(id, read(&format!("{id}.yaml")))
-        .exercise
-        .unwrap_or_else(|| panic!("{id} compiles"))
+    mend::compile(
+        id,
+        read(&format!("{id}.yaml")),
+        &crate::common::library_words(),
+    )
+    .exercise
+    .unwrap_or_else(|| panic!("{id} compiles"))
 }
 
 /// The plans of exercise `id`, read by mend's own plan loader.

@@ -39,3 +39,4 @@ mod view;
 mod warnings;
 mod watch;
 mod webdriver;
+mod word_lists;

@@ -55,7 +55,11 @@ fn assert_located(text: &str, diagnostics: &[Diagnostic]) {
 }
 
 fn check(text: &str) -> mend::Compiled {
-    let compiled = compile("prop", Source::new("prop.yaml", text));
+    let compiled = compile(
+        "prop",
+        Source::new("prop.yaml", text),
+        &mend::WordLists::none(),
+    );
     assert_located(text, &compiled.diagnostics);
     assert_eq!(
         compiled.exercise.is_some(),
@@ -484,7 +488,8 @@ proptest! {
         (id, text) in a_shipped_exercise(),
         ops in prop::collection::vec(op(), 0..40),
     ) {
-        let compiled = compile(&id, Source::new(format!("{id}.yaml"), text));
+        let words = crate::common::library_words();
+        let compiled = compile(&id, Source::new(format!("{id}.yaml"), text), &words);
         let exercise = compiled.exercise.expect("the shipped exercise compiles");
         play(&exercise, &ops);
     }
@@ -671,7 +676,7 @@ proptest! {
         answers in prop::collection::vec(answer(), 1..6),
         seed in 0usize..8,
     ) {
-        let compiled = compile("generated", Source::new("generated.yaml", text.clone()));
+        let compiled = compile("generated", Source::new("generated.yaml", text.clone()), &mend::WordLists::none());
         if let Some(exercise) = compiled.exercise {
             let answers: Vec<&str> = answers.iter().map(String::as_str).collect();
             let (fast, slow) = crate::fast_paths::both_ways(&exercise, &answers, seed);
@@ -694,9 +699,13 @@ fn most_generated_fast_path_exercises_compile() {
                 .new_tree(&mut runner)
                 .expect("a generated exercise")
                 .current();
-            compile("generated", Source::new("generated.yaml", text))
-                .exercise
-                .is_some()
+            compile(
+                "generated",
+                Source::new("generated.yaml", text),
+                &mend::WordLists::none(),
+            )
+            .exercise
+            .is_some()
         })
         .count();
     assert!(compiled * 2 > total, "only {compiled} of {total} compiled");
