@@ -161,13 +161,20 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
     // not agree to yet share the same "kept open" steps, and the walker
     // answers a confirmation both ways.
     let output = mend(&["test", "--random", "300", "--seed", "1", "check-in-weekly"]).ok();
-    // A timing that waits on forgiveness (`keep_heal_said`) takes words no
-    // random answer holds; its plan case reaches it.
+    // A timing that waits on forgiveness (`keep_heal_said`, and the chance
+    // to give a new promise another timing: `when_again` and the two steps
+    // after it) takes words no random answer holds; their plan cases reach
+    // them.
     assert_every_run_finished_and_every_step_reached(
         &output.stdout,
         "check-in-weekly",
         300,
-        &["keep_heal_said"],
+        &[
+            "keep_heal_said",
+            "when_again",
+            "new_promise_when_again",
+            "when_again_check",
+        ],
     );
 }
 
