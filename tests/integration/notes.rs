@@ -533,7 +533,7 @@ fn a_private_answer_stays_out_of_notes_where_the_exercise_quotes_it() {
     let data = dir.path();
     let ran = mend(&["run", "pacing", "--partners", "Alex,Sam"])
         .data(data)
-        .stdin("1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
+        .stdin("1\n1\n:private\nPRIVPACE one talk a week\n3\nStop\nI will wait for you to ask\n1\n1\nin 2 weeks\n1\n1\n\n\n\n")
         .ok();
     // The partner is told plainly where the words still are.
     assert!(
