@@ -98,16 +98,10 @@ impl Library {
             .iter()
             .filter_map(|(name, _)| exercise_id(Path::new(name)))
             .collect();
-        let words = embedded::EXERCISES
-            .iter()
-            .find(|(name, _)| *name == WORD_LISTS_FILE)
-            .map_or_else(WordLists::none, |(name, text)| {
-                WordLists::read(&Source::new(format!("<built-in>/{name}"), *text))
-            });
         Library {
             origin: Origin::Embedded,
             ids,
-            words: Arc::new(words),
+            words: Arc::new(WordLists::built_in()),
         }
     }
 
@@ -372,6 +366,11 @@ fn non_regular_kind(kind: &std::fs::FileType) -> &'static str {
 #[cfg(not(unix))]
 fn non_regular_kind(_kind: &std::fs::FileType) -> &'static str {
     "not a regular file"
+}
+
+/// A file of the library built into the binary: (file name, text).
+pub fn built_in_file(name: &str) -> Option<(&'static str, &'static str)> {
+    embedded::EXERCISES.iter().find(|(n, _)| *n == name).copied()
 }
 
 /// The notes templates built into the binary: (file name, text).

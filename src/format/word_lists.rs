@@ -36,11 +36,13 @@ impl WordLists {
         WordLists::default()
     }
 
-    /// `words.yaml` in `dir`, when there is anything by that name.
+    /// `words.yaml` in `dir`; without one there, mend's built-in lists, so
+    /// an exercise copied into a folder of its own (`mend new --from`) reads
+    /// the same lists it did in the library.
     pub fn in_dir(dir: &Path) -> Self {
         let path = dir.join(WORD_LISTS_FILE);
         if std::fs::symlink_metadata(&path).is_err() {
-            return WordLists::none();
+            return WordLists::built_in();
         }
         match read_source(&path) {
             Ok(source) => WordLists::read(&source),
@@ -52,7 +54,15 @@ impl WordLists {
         }
     }
 
-    /// The lists beside the exercise file at `path`.
+    /// The lists built into mend with its library.
+    pub fn built_in() -> Self {
+        crate::format::library::built_in_file(WORD_LISTS_FILE)
+            .map_or_else(WordLists::none, |(name, text)| {
+                WordLists::read(&Source::new(format!("<built-in>/{name}"), text))
+            })
+    }
+
+    /// The lists beside the exercise file at `path` (see `in_dir`).
     pub fn beside(path: &Path) -> Self {
         WordLists::in_dir(path.parent().unwrap_or(Path::new("")))
     }

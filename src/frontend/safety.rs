@@ -27,8 +27,12 @@ const VIOLENCE: &[&str] = &[
     "hit her",
     "hit you",
     "hitting me",
-    "hurt me",
-    "hurts me",
+    // Not a bare "hurt me": in a couple rebuilding trust "it hurt me when
+    // you left" is the pain the exercises are for, and bringing back the
+    // domestic-abuse note for it reads as an accusation. Physical hurt is.
+    "physically hurt*",
+    "hurt me physically",
+    "hurts me physically",
     "slap*",
     "punched",
     "punches",
@@ -97,8 +101,8 @@ pub fn safety_words(answer: &str) -> Vec<&'static str> {
 }
 
 /// Each kind of safety words in `answer`, with the words of the answer
-/// that matched first ("violence", "hurt me"), so a clinician reading the
-/// flag can tell "you hurt me first" from a threat.
+/// that matched first ("violence", "threatened"), so a clinician reading
+/// the flag can tell which words raised it.
 pub fn safety_matches(answer: &str) -> Vec<(&'static str, String)> {
     let words: Vec<String> = answer
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
@@ -133,6 +137,14 @@ pub fn safety_matches(answer: &str) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pain_of_the_hurt_is_not_taken_for_violence() {
+        assert!(safety_words("I feel hurt. It hurt me when you left.").is_empty());
+        assert!(safety_words("What you did hurts me every day").is_empty());
+        assert_eq!(safety_words("He physically hurt me"), ["violence"]);
+        assert_eq!(safety_words("You hurt me physically"), ["violence"]);
+    }
 
     #[test]
     fn whole_words_and_stems_match_ignoring_case() {

@@ -29,7 +29,7 @@ fn every_shipped_exercise_has_a_test_plan() {
     for entry in std::fs::read_dir(repo().join("exercises")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if let Some(id) = name.strip_suffix(".yaml").filter(|n| !n.ends_with(".test")) {
+        if let Some(id) = mend::format::exercise_id(&path) {
             assert!(
                 path.with_file_name(format!("{id}.test.yaml")).is_file(),
                 "exercises/{name} has no test plan beside it"
