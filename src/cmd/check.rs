@@ -74,7 +74,7 @@ pub fn check(paths: &[PathBuf], exercises: Option<&Path>) -> anyhow::Result<(Dia
     };
     if paths.is_empty() {
         let library = Library::open(exercises)?;
-        if library.words().names().next().is_some() || !library.words().diagnostics.is_empty() {
+        if library.has_own_words() {
             add(Compiled {
                 exercise: None,
                 diagnostics: library.words().diagnostics.clone(),

@@ -135,6 +135,15 @@ impl Library {
         &self.words
     }
 
+    /// Whether the library has a `words.yaml` of its own (a folder without
+    /// one reads the built-in lists), which `mend check` then reads too.
+    pub fn has_own_words(&self) -> bool {
+        match &self.origin {
+            Origin::Dir(dir) => std::fs::symlink_metadata(dir.join(WORD_LISTS_FILE)).is_ok(),
+            Origin::Embedded => built_in_file(WORD_LISTS_FILE).is_some(),
+        }
+    }
+
     /// Compiles exercise `id` from `source` with the library's word lists.
     pub fn compile(&self, id: &str, source: Source) -> Compiled {
         compile(id, source, &self.words)

@@ -31,7 +31,7 @@ fn piped_answers_play_to_the_end() {
         "{out}"
     );
     assert!(
-        out.contains("  Try starting from your own side, with \"I feel...\"."),
+        out.contains("  Try starting from your own side, with \"I feel...\", about one moment."),
         "{out}"
     );
     assert!(out.contains("── Over to Sam ──"), "{out}");

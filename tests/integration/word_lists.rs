@@ -88,15 +88,20 @@ fn a_list_the_file_does_not_have_is_named_with_the_closest() {
 }
 
 #[test]
-fn without_a_words_file_the_error_says_where_lists_go() {
+fn without_a_words_file_beside_it_an_exercise_reads_the_built_in_lists() {
+    // A copy of a library exercise in a folder of its own plays as it did.
     let dir = tempfile::tempdir().expect("a temp folder");
     let file = path(dir.path(), "words-ex.yaml");
     std::fs::write(&file, EXERCISE).expect("writes");
     let output = mend(&["check", &file]).run();
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    let unknown = EXERCISE.replace("words: [contempt_words]", "words: [contempt_wrds]");
+    std::fs::write(&file, unknown).expect("writes");
+    let output = mend(&["check", &file]).run();
     assert_eq!(output.code, 1);
     assert!(
         output.stdout.contains(&format!(
-            "{file}:8:9: error: there is no `words.yaml` beside this exercise, so no shared list `contempt_words`"
+            "{file}:8:9: error: `<built-in>/words.yaml` has no list `contempt_wrds`; did you mean `contempt_words`?"
         )),
         "{}",
         output.stdout
