@@ -88,6 +88,19 @@ pub struct AnswerRecord {
     pub at: DateTime<Utc>,
 }
 
+impl AnswerRecord {
+    /// The words the partner typed: `None` for a skipped question and for
+    /// a choice, whose key and label are the exercise's words, not theirs.
+    /// A choice kept `:private` is left out of the notes where it is the
+    /// answer, but "Yes" is never cleared from everyone else's answers.
+    pub fn typed_words(&self) -> Option<&str> {
+        match self.label {
+            Some(_) => None,
+            None => self.text.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub cursor: Cursor,

@@ -379,7 +379,10 @@ fn non_regular_kind(_kind: &std::fs::FileType) -> &'static str {
 
 /// A file of the library built into the binary: (file name, text).
 pub fn built_in_file(name: &str) -> Option<(&'static str, &'static str)> {
-    embedded::EXERCISES.iter().find(|(n, _)| *n == name).copied()
+    embedded::EXERCISES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .copied()
 }
 
 /// The notes templates built into the binary: (file name, text).

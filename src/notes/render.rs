@@ -421,7 +421,7 @@ impl NotesContext {
                 context.private_words.extend(
                     (0..state.answers.len())
                         .filter(|&i| is_private(&run.moments, i))
-                        .filter_map(|i| state.answers[i].text.clone()),
+                        .filter_map(|i| state.answers[i].typed_words().map(str::to_owned)),
                 );
             }
             let exercise = exercise_notes(run, &session_day, zone)?;

@@ -18,7 +18,7 @@ pub fn answers(moments: &[Moment]) -> Vec<usize> {
 pub fn marked(state: &RunState, private: &[usize]) -> Vec<Record> {
     let kept: Vec<&str> = private
         .iter()
-        .filter_map(|&i| state.answers.get(i)?.text.as_deref())
+        .filter_map(|&i| state.answers.get(i)?.typed_words())
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .collect();

@@ -266,7 +266,7 @@ impl Session {
     pub fn private_words(&self, run: &Run) -> Vec<String> {
         self.private
             .iter()
-            .filter_map(|&i| run.state().answers.get(i)?.text.clone())
+            .filter_map(|&i| Some(run.state().answers.get(i)?.typed_words()?.to_owned()))
             .collect()
     }
 

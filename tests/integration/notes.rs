@@ -690,3 +690,54 @@ fn notes_mark_an_answer_that_came_after_a_nudge() {
         );
     }
 }
+
+/// A choice kept `:private` is left out where it is the answer, but its
+/// key or label ("Yes") is not the partner's own words: the other
+/// partner's "Yes, ..." stays in the notes as they said it.
+#[test]
+fn a_private_choice_does_not_blank_the_same_word_in_other_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("choice.yaml"),
+        r#"title: A choice
+summary: One choice, one answer.
+minutes: 1
+version: 1
+roles:
+  speaker: Chooses.
+  listener: Answers.
+steps:
+  - id: suggest
+    choose: "{{ speaker }}, would you like to suggest one?"
+    by: speaker
+    options:
+      - key: yes
+        label: Yes, let me suggest one.
+      - key: pass
+        label: Not now.
+  - id: reply
+    ask: "{{ listener }}, what do you say?"
+    by: listener
+"#,
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let folder = dir.path().display().to_string();
+    mend(&[
+        "--exercises",
+        &folder,
+        "run",
+        "choice",
+        "--partners",
+        "Alex,Sam",
+    ])
+    .data(data.path())
+    .stdin(":private\n1\nYes, I think so too.\n")
+    .ok();
+    let notes = mend(&["--exercises", &folder, "notes", "--last"])
+        .data(data.path())
+        .ok()
+        .stdout;
+    assert!(notes.contains("Yes, I think so too."), "{notes}");
+    assert!(!notes.contains("let me suggest one"), "{notes}");
+}
