@@ -4,6 +4,8 @@
 
 pub mod plan;
 pub(crate) mod runner;
+
+pub use runner::contains as shows;
 pub mod walker;
 
 pub use runner::{Failure, plan_clock};

@@ -462,8 +462,10 @@ fn describe(prompt: &Prompt) -> String {
 }
 
 /// Case-insensitive containment, with runs of whitespace treated as one
-/// space, so a plan need not copy line breaks of a rendered text.
-fn contains(haystack: &str, needle: &str) -> bool {
+/// space, so a plan need not copy line breaks of a rendered text: how a
+/// plan's `see` and `hint` are matched, by `mend test` and by anything else
+/// that replays a plan.
+pub fn contains(haystack: &str, needle: &str) -> bool {
     let squash = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()

@@ -74,7 +74,7 @@ fn i_statements_short_path_ends_on_its_last_question() {
         out.contains(" · question 13\nSam, before you finish: how are you leaving this?"),
         "{out}"
     );
-    assert!(!out.contains(" of 14"), "{out}");
+    assert!(!out.contains(" of 13") && !out.contains(" of 14"), "{out}");
 }
 
 #[test]
@@ -106,7 +106,8 @@ fn i_statements_long_path_counts_the_extra_questions() {
 
 #[test]
 fn reflective_listening_round_two_starts_after_round_one_count() {
-    // A retry in round one ("more", then "partly"): thirteen questions.
+    // A retry in round one ("more", then "partly"), then the listener's
+    // "a turn holding the floor?": fourteen questions.
     let round_one = "\
 I have been anxious in the evenings since the move.
 If I got it, you said evenings are hard.
@@ -121,15 +122,17 @@ yes
 It makes sense to me that you miss it, because we used to talk every night.
 I imagine you might feel lonely.
 yes
+1
 ";
     let output = mend(&["run", "reflective-listening", "--partners", "Alex,Sam"])
         .stdin(round_one)
         .run();
     let out = &output.stdout;
-    assert_counts_up(out, 14);
+    // The fourteenth asks the listener whether to hold the floor too.
+    assert_counts_up(out, 15);
     assert!(
-        out.contains("Sam (speaker) · question 14, round 2 of 2"),
+        out.contains("Sam (speaker) · question 15, round 2 of 2"),
         "{out}"
     );
-    assert!(!out.contains(" of 13"), "{out}");
+    assert!(!out.contains(" of 13") && !out.contains(" of 14"), "{out}");
 }
