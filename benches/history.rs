@@ -78,9 +78,13 @@ fn partners() -> [String; 2] {
 }
 
 fn exercise(id: &str, text: &str) -> Exercise {
-    compile(id, Source::new(id.to_owned(), text.to_owned()))
-        .exercise
-        .expect("the exercise compiles")
+    compile(
+        id,
+        Source::new(id.to_owned(), text.to_owned()),
+        &mend::WordLists::none(),
+    )
+    .exercise
+    .expect("the exercise compiles")
 }
 
 fn library(id: &str) -> Exercise {

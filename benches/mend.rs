@@ -60,9 +60,10 @@ const LIBRARY: usize = 1_000;
 #[divan::bench(sample_count = 10)]
 fn check_library(bencher: Bencher) {
     let files = workload::variations(LIBRARY);
+    let words = workload::words();
     bencher.counter(ItemsCount::new(LIBRARY)).bench_local(|| {
         for (id, text) in &files {
-            let compiled = compile(id, Source::new(id.as_str(), text.as_str()));
+            let compiled = compile(id, Source::new(id.as_str(), text.as_str()), &words);
             assert!(compiled.diagnostics.is_empty());
         }
     });

@@ -31,8 +31,9 @@ pub fn child(task: &str) {
             std::hint::black_box(workload::variations(LIBRARY));
         }
         "compile" => {
+            let words = workload::words();
             for (id, text) in workload::variations(LIBRARY) {
-                std::hint::black_box(compile(&id, Source::new(id.as_str(), text)));
+                std::hint::black_box(compile(&id, Source::new(id.as_str(), text), &words));
             }
         }
         "parse" => {
@@ -203,9 +204,10 @@ fn compile_and_parse(files: &[(String, String)]) -> (Duration, Duration, f64) {
         start.elapsed() / files.len() as u32
     };
     let (mut compiles, mut parses, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let words = workload::words();
     for _ in 0..PASSES {
         let compiled = per_file(&|id, text| {
-            let compiled = compile(id, Source::new(id, text));
+            let compiled = compile(id, Source::new(id, text), &words);
             assert!(compiled.diagnostics.is_empty());
         });
         let parsed = per_file(&|_, text| {

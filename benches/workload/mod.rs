@@ -14,8 +14,8 @@ pub fn shipped() -> Vec<(String, String)> {
         .expect("exercises folder")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .filter(|p| !p.to_string_lossy().ends_with(".test.yaml"))
+        // Exercises only: not their plans, nor the shared word lists.
+        .filter(|p| mend::format::exercise_id(p).is_some())
         .map(|p| {
             let id = p.file_stem().unwrap().to_string_lossy().into_owned();
             (id, std::fs::read_to_string(&p).expect("readable exercise"))
@@ -25,10 +25,15 @@ pub fn shipped() -> Vec<(String, String)> {
     files
 }
 
+/// The shared word lists the shipped exercises name.
+pub fn words() -> mend::WordLists {
+    mend::WordLists::in_dir(&repo().join("exercises"))
+}
+
 pub fn exercise(id: &str) -> Exercise {
     let path = repo().join("exercises").join(format!("{id}.yaml"));
     let text = std::fs::read_to_string(&path).expect("readable exercise");
-    let compiled = compile(id, Source::new(path.display().to_string(), text));
+    let compiled = compile(id, Source::new(path.display().to_string(), text), &words());
     compiled.exercise.expect("the shipped exercise compiles")
 }
 

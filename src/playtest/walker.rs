@@ -170,7 +170,7 @@ fn walk_on(
                     let vars = &exercise.vars;
                     scope.spawn(move || {
                         // The shared word lists are in its variables.
-                        let words = crate::format::WordLists::played(&vars);
+                        let words = crate::format::WordLists::played(vars);
                         let Some(copy) =
                             crate::format::compiler::compile(&id, source, &words).exercise
                         else {
