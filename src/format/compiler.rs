@@ -147,6 +147,15 @@ fn take_shared_words(
     }
 }
 
+/// Lowercase letters, digits and underscores, starting with a letter: a
+/// name scripts and templates can write as it is (`vars.NAME`).
+pub(crate) fn is_plain_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 struct Parts {
     steps: Vec<Step>,
     notes: Option<Text>,
@@ -408,10 +417,7 @@ impl Compiler<'_> {
     /// Roles, variables and step ids are named in scripts and templates, so
     /// they must be plain identifiers that mend does not use itself.
     fn check_name(&mut self, path: impl FnOnce() -> YamlPath, name: &str, what: &str) -> bool {
-        let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let plain = is_plain_name(name);
         let point = if what == "step id" {
             Point::Value
         } else {

@@ -123,11 +123,7 @@ impl WordLists {
                 continue;
             };
             let path = root.key(name);
-            let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !plain {
+            if !crate::format::compiler::is_plain_name(name) {
                 lists.diagnostics.push(source.error_at(
                     &path,
                     Point::Key,

@@ -357,11 +357,7 @@ impl Session {
                 source: Box::new(e),
             })
         };
-        // The shared word lists as played are in the run's variables.
-        let played = run
-            .state
-            .as_ref()
-            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars));
+        let played = run.played_words();
         let journaled = |text: String| -> Result<Exercise, StoreError> {
             compile_or_explain(
                 &id,

@@ -66,12 +66,14 @@ impl RunLog {
     /// The exercise compiled from `text`, its saved copy read by the caller.
     pub fn exercise_of(&self, text: String) -> Option<Exercise> {
         let id = &self.header.exercise.id;
-        // The shared word lists as played are in the run's variables.
-        let words = self
-            .state
+        compile(id, Source::new(id.clone(), text), &self.played_words()).exercise
+    }
+
+    /// The shared word lists as played: the run's variables hold them.
+    pub fn played_words(&self) -> WordLists {
+        self.state
             .as_ref()
-            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars));
-        compile(id, Source::new(id.clone(), text), &words).exercise
+            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars))
     }
 
     /// The exercise's title as it was played (its id if the copy no longer
