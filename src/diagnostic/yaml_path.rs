@@ -19,7 +19,7 @@ pub enum Seg {
 }
 
 /// Every key of the exercise format (`format/spec.rs`).
-const FORMAT_KEYS: [&str; 40] = [
+const FORMAT_KEYS: [&str; 41] = [
     "title",
     "summary",
     "minutes",
@@ -44,6 +44,7 @@ const FORMAT_KEYS: [&str; 40] = [
     "check",
     "options",
     "optional",
+    "private_with",
     "when",
     "goto",
     "max_visits",

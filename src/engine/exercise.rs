@@ -65,6 +65,9 @@ pub struct Step {
     pub block: Option<usize>,
     /// On commit, agree and mark: who must agree before it is saved.
     pub confirm: Option<Confirm>,
+    /// On ask and choose: the steps whose answer, kept private, keeps this
+    /// one private too (`private_with`).
+    pub private_with: Vec<String>,
 }
 
 /// Whose turn a question is: one role's partner, or both partners in turn

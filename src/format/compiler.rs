@@ -544,6 +544,7 @@ impl Compiler<'_> {
         }
         let kind = self.kind(i, f, flat, index);
         let confirm = spec.confirm.as_ref().map(|_| self.confirm(f, flat, index));
+        let private_with = self.private_with(spec, path, flat, index);
         Step {
             id: spec.id.clone(),
             path: path.clone(),
@@ -553,7 +554,46 @@ impl Compiler<'_> {
             max_visits,
             block: f.block,
             confirm,
+            private_with,
         }
+    }
+
+    /// `private_with`: each name a question (ask or choose) of the exercise.
+    fn private_with(
+        &mut self,
+        spec: &StepSpec,
+        path: &YamlPath,
+        flat: &[Flat],
+        index: &HashMap<String, usize>,
+    ) -> Vec<String> {
+        let mut steps = Vec::new();
+        for (n, id) in spec.private_with.iter().enumerate() {
+            let at = || path.key("private_with").index(n);
+            match index.get(id) {
+                None => {
+                    let known: Vec<&str> = index.keys().map(String::as_str).collect();
+                    let hint = did_you_mean(id, &known)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        &at(),
+                        Point::Value,
+                        format!("private_with names an unknown step `{id}`{hint}"),
+                    );
+                }
+                Some(&to) if !matches!(flat[to].spec.kind(), Some("ask" | "choose")) => {
+                    self.error(
+                        &at(),
+                        Point::Value,
+                        format!(
+                            "private_with names `{id}`, which asks nothing; name an ask or choose step whose answer a partner may keep private"
+                        ),
+                    );
+                }
+                Some(_) => steps.push(id.clone()),
+            }
+        }
+        steps
     }
 
     fn kind(
@@ -820,6 +860,11 @@ impl Compiler<'_> {
             (
                 "optional",
                 spec.optional && !(is("ask") || is("choose")),
+                "ask and choose steps",
+            ),
+            (
+                "private_with",
+                !(spec.private_with.is_empty() || is("ask") || is("choose")),
                 "ask and choose steps",
             ),
             (

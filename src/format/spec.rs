@@ -196,6 +196,11 @@ pub struct StepSpec {
     /// An `ask` or `choose` that may be skipped with `:skip` or an empty answer.
     #[serde(default)]
     pub optional: bool,
+    /// On an `ask` or `choose`: steps whose answer, when a partner kept it
+    /// out of the notes (`:private`), keeps this answer out too (a mirror
+    /// of a private doubt restates it).
+    #[serde(default)]
+    pub private_with: Vec<String>,
     /// A rhai condition; when false the step is skipped.
     #[serde(default)]
     pub when: Option<String>,

@@ -161,6 +161,11 @@ impl From<SaveError> for PlayError {
 pub trait Recorder {
     fn save(&mut self, run: &Run) -> Result<(), SaveError>;
     fn note(&mut self, moment: Moment) -> Result<(), SaveError>;
+    /// The places of the run's answers kept out of the notes before this
+    /// sitting (a resumed run's), so `private_with` sees them.
+    fn kept_private(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }
 
 /// A plain save hook (a test-plan runner's, say) keeps no moments.
@@ -181,6 +186,10 @@ impl Recorder for Session {
 
     fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
         Session::note(self, moment)
+    }
+
+    fn kept_private(&self) -> Vec<usize> {
+        Session::kept_private(self).to_vec()
     }
 }
 
@@ -205,6 +214,8 @@ pub fn play(
     let mut prefill = String::new();
     // `:private` typed before answering: the next answer stays out of the notes.
     let mut private_next = false;
+    // Every answer kept out of the notes, by its place in the run.
+    let mut kept_private = record.kept_private();
     loop {
         let event = run.next_event()?;
         report_problems(run, console)?;
@@ -228,6 +239,12 @@ pub fn play(
         }
         last_partner = Some(prompt.partner);
         console.question(&prompt)?;
+        // A reply to an answer kept private stays out of the notes too,
+        // and the partner answering knows before they type.
+        let follows_private = follows_private(run, &prompt, &kept_private);
+        if let Some(owner) = &follows_private {
+            console.info(&follows_private_text(&prompt.name, owner))?;
+        }
         loop {
             let line = match console.read(&prompt, &std::mem::take(&mut prefill))? {
                 Input::Line(line) => line,
@@ -282,6 +299,7 @@ pub fn play(
                                     .at_question(&answer.step, &answer.question)
                                     .answer(index),
                             )?;
+                            kept_private.push(index);
                             console.info(&format!(
                                 "{}'s last answer will stay out of the session notes.",
                                 answer.name
@@ -360,9 +378,17 @@ pub fn play(
                         Err(error) => return Err(error.into()),
                     }
                     let answered = |kind| at_prompt(kind, &prompt, clock()).answer(index);
-                    let private = std::mem::take(&mut private_next);
+                    let asked = std::mem::take(&mut private_next);
+                    let private = asked || follows_private.is_some();
                     if private {
-                        record.note(answered(MomentKind::Private))?;
+                        // Kept private because it follows another's
+                        // private answer: the notes say whose.
+                        let moment = match (&follows_private, asked) {
+                            (Some(owner), false) => answered(MomentKind::Private).detail(owner),
+                            _ => answered(MomentKind::Private),
+                        };
+                        record.note(moment)?;
+                        kept_private.push(index);
                     }
                     let flagged = safety_matches(&line);
                     if PlayCommand::parse(&line).is_none() && !flagged.is_empty() {
@@ -407,6 +433,30 @@ pub fn play(
             }
         }
     }
+}
+
+/// The partner who kept private an answer this question's `private_with`
+/// names (its latest answer), if any.
+fn follows_private(run: &Run, prompt: &Prompt, kept_private: &[usize]) -> Option<String> {
+    let exercise = run.exercise();
+    let step = &exercise.steps[exercise.step_index(&prompt.step)?];
+    let answers = &run.state().answers;
+    step.private_with.iter().find_map(|id| {
+        let (index, answer) = answers
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, a)| &a.step == id)?;
+        kept_private.contains(&index).then(|| answer.name.clone())
+    })
+}
+
+/// What a partner is told before answering a question that follows an
+/// answer kept private.
+fn follows_private_text(name: &str, owner: &str) -> String {
+    format!(
+        "{name}'s answer to this question will stay out of the session notes too, because it follows what {owner} kept private."
+    )
 }
 
 /// Hands the texts that failed to render since the last call to the console.

@@ -35,7 +35,7 @@ pub const TOP_LEVEL: [(&str, &str); 11] = [
 ];
 
 /// Keys of a step.
-pub const STEP: [(&str, &str); 20] = [
+pub const STEP: [(&str, &str); 21] = [
     (
         "id",
         "The step's id: lowercase letters, digits and underscores. `goto` and `answers.ID` name it.",
@@ -89,6 +89,10 @@ pub const STEP: [(&str, &str); 20] = [
     (
         "optional",
         "`true`: the question may be skipped (`:skip` or an empty answer; it then reads as \"\").",
+    ),
+    (
+        "private_with",
+        "Step ids: when a partner kept one of their answers out of the notes (`:private`), this answer stays out too.",
     ),
     (
         "example",

@@ -225,8 +225,12 @@ pub struct AnswerView {
     /// The chosen option's label as shown, empty for written answers.
     pub label: String,
     pub skipped: bool,
-    /// The partner asked to keep it out of the notes.
+    /// The partner asked to keep it out of the notes, or it follows an
+    /// answer kept private (see `private_with`).
     pub private: bool,
+    /// Whose private answer kept this one private too (`private_with`);
+    /// empty when the partner asked themselves.
+    pub private_with: String,
     /// It named violence, fear or self-harm.
     pub flagged: bool,
     /// It came after a nudge at its question: the words may be what the
@@ -653,6 +657,18 @@ fn is_private(moments: &[Moment], index: usize) -> bool {
         .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
 }
 
+/// Whose private answer kept the answer at `index` private too, if that
+/// is why it is private.
+fn private_with(moments: &[Moment], index: usize) -> String {
+    moments
+        .iter()
+        .filter(|m| m.kind == MomentKind::Private && m.answer == Some(index))
+        .map(|m| m.detail.clone())
+        .reduce(|a, b| a.and(b))
+        .flatten()
+        .unwrap_or_default()
+}
+
 /// Whether the answer at `index` came after a nudge at its question (older
 /// journals do not say, and read as no).
 fn is_nudged(moments: &[Moment], index: usize) -> bool {
@@ -706,7 +722,10 @@ fn moment_view(moment: &Moment, exercise: &str, session_day: &str, zone: Zone) -
         MomentKind::Nudge => format!("{by} was nudged"),
         MomentKind::Slip => format!("A typing slip by {by}"),
         MomentKind::Back => format!("{by}'s answer was taken back and revised"),
-        MomentKind::Private => format!("{by} kept an answer private"),
+        MomentKind::Private => match &moment.detail {
+            Some(owner) => format!("{by}'s answer was kept private along with {owner}'s"),
+            None => format!("{by} kept an answer private"),
+        },
         MomentKind::Safety => format!("{by}'s answer named a safety concern"),
     };
     let kind = serde_json::to_value(moment.kind)
@@ -808,6 +827,7 @@ fn exercise_notes(
                         },
                         skipped: a.text.is_none(),
                         private,
+                        private_with: private_with(moments, i),
                         flagged: is_flagged(moments, i),
                         nudged: is_nudged(moments, i),
                         at: zone.clock(a.at),

@@ -157,6 +157,22 @@ pub enum Action {
     See(String),
     Back,
     Skip,
+    /// `:private`: the next answer stays out of the notes.
+    Private,
+}
+
+impl Action {
+    /// What the turn types into the run: an answer or a command; `None`
+    /// for a turn that only looks at the screen.
+    pub fn typed(&self) -> Option<String> {
+        match self {
+            Action::Answer(text) => Some(text.clone()),
+            Action::Back => Some(":back".to_owned()),
+            Action::Skip => Some(":skip".to_owned()),
+            Action::Private => Some(":private".to_owned()),
+            Action::Hint(_) | Action::See(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -336,12 +352,13 @@ impl Loader<'_> {
             match spec.command.as_deref().map(str::trim) {
                 Some(":back") => Action::Back,
                 Some(":skip") => Action::Skip,
+                Some(":private") => Action::Private,
                 other => {
                     self.error(
                         &path.key("command"),
                         Point::Value,
                         format!(
-                            "a plan can use the commands :back and :skip, not `{}`",
+                            "a plan can use the commands :back, :skip and :private, not `{}`",
                             other.unwrap_or_default()
                         ),
                     );
@@ -349,7 +366,10 @@ impl Loader<'_> {
                 }
             }
         };
-        let acts = matches!(action, Action::Answer(_) | Action::Back | Action::Skip);
+        let acts = matches!(
+            action,
+            Action::Answer(_) | Action::Back | Action::Skip | Action::Private
+        );
         for (key, value) in [("by", &spec.by), ("at", &spec.at)] {
             if value.is_some() && !acts {
                 self.error(

@@ -261,8 +261,10 @@ impl PlanConsole<'_> {
             expected,
             seen,
         };
-        if let (Some(e), Action::See(_) | Action::Answer(_) | Action::Back | Action::Skip) =
-            (error, &turn.action)
+        if let (
+            Some(e),
+            Action::See(_) | Action::Answer(_) | Action::Back | Action::Skip | Action::Private,
+        ) = (error, &turn.action)
         {
             return Err(engine_failure(line, place, e));
         }
@@ -294,7 +296,7 @@ impl PlanConsole<'_> {
                     ))
                 }
             }
-            Action::Answer(_) | Action::Back | Action::Skip => {
+            Action::Answer(_) | Action::Back | Action::Skip | Action::Private => {
                 let prompt = self.waiting.as_ref();
                 if let Some(hint) = &self.refused {
                     return Err(fail(
@@ -334,11 +336,7 @@ impl PlanConsole<'_> {
                 self.last_hint = None;
                 self.last_prompt = self.waiting.take();
                 self.unsaved.set(true);
-                Ok(Some(match &turn.action {
-                    Action::Answer(text) => text.clone(),
-                    Action::Skip => ":skip".to_owned(),
-                    _ => ":back".to_owned(),
-                }))
+                Ok(turn.action.typed())
             }
         }
     }

@@ -22,8 +22,10 @@ pub struct Moment {
     /// The answer's place in the run (for `private` and `safety`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<usize>,
-    /// What kind of nudge (the check rule's hint), or which safety words
-    /// matched. A slip keeps none: its hint may quote what was typed.
+    /// What kind of nudge (the check rule's hint), which safety words
+    /// matched, or, on `private`, the partner whose private answer this one
+    /// follows (`private_with`). A slip keeps none: its hint may quote what
+    /// was typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }

@@ -261,6 +261,12 @@ impl Session {
         self.journal.moment(moment)
     }
 
+    /// The places of the current run's answers a partner kept out of the
+    /// notes.
+    pub fn kept_private(&self) -> &[usize] {
+        &self.private
+    }
+
     /// The current run's answers a partner kept out of the notes, in their
     /// words: what the exercise's summary on screen leaves out too.
     pub fn private_words(&self, run: &Run) -> Vec<String> {

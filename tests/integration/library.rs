@@ -59,16 +59,6 @@ fn plans(id: &str) -> Vec<Plan> {
     plans
 }
 
-/// What a turn types into the run: an answer or a command.
-fn typed(turn: &Turn) -> Option<String> {
-    match &turn.action {
-        Action::Answer(text) => Some(text.clone()),
-        Action::Back => Some(":back".to_owned()),
-        Action::Skip => Some(":skip".to_owned()),
-        Action::Hint(_) | Action::See(_) => None,
-    }
-}
-
 /// The transcript split at each echoed answer: `segments[0]` is everything
 /// before the first answer, `segments[n]` what was shown after answer `n`.
 struct Transcript {
@@ -101,7 +91,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let input: String = plan
         .turns
         .iter()
-        .filter_map(typed)
+        .filter_map(|t| t.action.typed())
         .map(|line| format!("{line}\n"))
         .collect();
     let data = tempfile::tempdir().expect("a temporary folder");
@@ -118,7 +108,7 @@ fn play(id: &str, plan: &Plan) -> (Vec<String>, String) {
     let mut problems = Vec::new();
     let mut inputs = 0;
     for turn in &plan.turns {
-        if let Some(line) = typed(turn) {
+        if let Some(line) = turn.action.typed() {
             inputs += 1;
             let Some(echo) = transcript.echoes.get(inputs - 1) else {
                 problems.push(format!("input {inputs} ({line:?}) was never asked for"));
@@ -298,7 +288,7 @@ fn notes_of_a_session_that_ran_every_exercise() {
         if compiled(id, &yaml).offers_role_swap() {
             input.push_str("n\n");
         }
-        for line in plan.turns.iter().filter_map(typed) {
+        for line in plan.turns.iter().filter_map(|t| t.action.typed()) {
             input.push_str(&format!("{line}\n"));
         }
         input.push_str("y\n");

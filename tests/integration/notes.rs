@@ -741,3 +741,41 @@ steps:
     assert!(notes.contains("Yes, I think so too."), "{notes}");
     assert!(!notes.contains("let me suggest one"), "{notes}");
 }
+
+/// A mirror of a doubt kept private stays out of the notes too, even when a
+/// break falls between them: the listener is told before they answer, and
+/// the notes say whose private answer kept it out.
+#[test]
+fn a_reply_to_a_private_answer_stays_private_across_a_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("doubt.yaml");
+    std::fs::write(
+        &file,
+        "title: Doubt\nsummary: One doubt, said back.\nminutes: 2\nversion: 1\nroles: {speaker: Says it., listener: Hears it.}\nsteps:\n  - id: doubt\n    by: speaker\n    ask: A small doubt?\n  - id: heard\n    by: listener\n    ask: What did you hear?\n    private_with: [doubt]\n  - id: reply\n    by: listener\n    ask: What do you say?\nnotes: '{{ listener }} heard: {{ answers.heard }}'\n",
+    )
+    .unwrap();
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(":private\nWhen you went quiet PRIVDOUBT came back.\n:break\n")
+        .ok();
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin("y\ny\nI heard MIRRORWORDS.\nI am here, REPLYWORDS.\n")
+        .ok();
+    let out = resumed.stdout;
+    assert!(
+        out.contains("Sam's answer to this question will stay out of the session notes too, because it follows what Alex kept private."),
+        "{out}"
+    );
+    assert!(out.contains("Sam heard: (kept private)"), "{out}");
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(!notes.contains("PRIVDOUBT"), "{notes}");
+    assert!(!notes.contains("MIRRORWORDS"), "{notes}");
+    assert!(
+        notes.contains("Sam (listener): *kept private with Alex's private answer*"),
+        "{notes}"
+    );
+    // Only a reply the exercise names follows the private answer.
+    assert!(notes.contains("REPLYWORDS"), "{notes}");
+}
