@@ -9,7 +9,7 @@
 
 use crate::common::{compiled, mend, repo};
 use mend::engine::StepKind;
-use mend::playtest::plan::{Action, Plan, Turn};
+use mend::playtest::plan::{Action, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The exercises this library ships, each with a test plan.
