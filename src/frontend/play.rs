@@ -329,11 +329,16 @@ pub fn play(
                     match run.back() {
                         Some(previous) => {
                             record.save(run)?;
+                            // The first place taken back: what was noted
+                            // about the answers there goes with them.
+                            let from = run.state().answers.len();
+                            kept_private.retain(|&i| i < from);
                             if let Some(answer) = taken_back {
                                 record.note(
                                     Moment::new(MomentKind::Back, clock())
                                         .by(&answer.name)
-                                        .at_question(&answer.step, &answer.question),
+                                        .at_question(&answer.step, &answer.question)
+                                        .answer(from),
                                 )?;
                             }
                             console.info("Going back to the previous question. The earlier answer is ready to edit.")?;

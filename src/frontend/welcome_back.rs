@@ -119,9 +119,9 @@ fn recap(run: &Run, log: Option<&RunLog>) -> Option<String> {
     }
     let private = |index: usize| {
         log.is_some_and(|l| {
-            l.moments
-                .iter()
-                .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
+            crate::store::moment::about_answer(&l.moments, MomentKind::Private, index)
+                .next()
+                .is_some()
         })
     };
     let mut lines = vec![format!("So far in {}:", run.exercise().title)];

@@ -19,7 +19,7 @@ use crate::notes::notes_error::NotesError;
 use crate::script::template::{MARKDOWN_SUFFIX, Templates};
 use crate::store::data_dir::DataDir;
 use crate::store::ledger_log;
-use crate::store::moment::{Moment, MomentKind};
+use crate::store::moment::{Moment, MomentKind, about_answer};
 use crate::store::session::{RunLog, SessionLog};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use serde::Serialize;
@@ -652,17 +652,15 @@ fn role_label(exercise: Option<&Exercise>, answer: &AnswerRecord) -> String {
 }
 
 fn is_private(moments: &[Moment], index: usize) -> bool {
-    moments
-        .iter()
-        .any(|m| m.kind == MomentKind::Private && m.answer == Some(index))
+    about_answer(moments, MomentKind::Private, index)
+        .next()
+        .is_some()
 }
 
 /// Whose private answer kept the answer at `index` private too, if that
 /// is why it is private.
 fn private_with(moments: &[Moment], index: usize) -> String {
-    moments
-        .iter()
-        .filter(|m| m.kind == MomentKind::Private && m.answer == Some(index))
+    about_answer(moments, MomentKind::Private, index)
         .map(|m| m.detail.clone())
         .reduce(|a, b| a.and(b))
         .flatten()
@@ -672,15 +670,16 @@ fn private_with(moments: &[Moment], index: usize) -> String {
 /// Whether the answer at `index` came after a nudge at its question (older
 /// journals do not say, and read as no).
 fn is_nudged(moments: &[Moment], index: usize) -> bool {
-    moments
-        .iter()
-        .any(|m| m.kind == MomentKind::Nudge && m.answer == Some(index))
+    about_answer(moments, MomentKind::Nudge, index)
+        .next()
+        .is_some()
 }
 
+/// Whether the answer at `index` named violence, fear or self-harm.
 fn is_flagged(moments: &[Moment], index: usize) -> bool {
-    moments
-        .iter()
-        .any(|m| m.kind == MomentKind::Safety && m.answer == Some(index))
+    about_answer(moments, MomentKind::Safety, index)
+        .next()
+        .is_some()
 }
 
 /// The run's state with private answers blanked wherever the exercise's

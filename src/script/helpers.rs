@@ -4,11 +4,11 @@
 use crate::script::due::Timing;
 use crate::script::eval_facts::{EvalFacts, fallback_day};
 use crate::script::words::{Phrase, Words, word_count};
-use rhai::{Array, Engine, ImmutableString, NativeCallContext};
+use rhai::{Array, Dynamic, Engine, ImmutableString, NativeCallContext};
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
-pub const HELPERS: [(&str, &str); 10] = [
+pub const HELPERS: [(&str, &str); 11] = [
     (
         "words",
         "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
@@ -28,6 +28,10 @@ pub const HELPERS: [(&str, &str); 10] = [
     (
         "contains_any",
         "`contains_any(s, [\"a\", \"b c\"])`: true when `s` contains any of the words or phrases, as whole words, ignoring case",
+    ),
+    (
+        "without",
+        "`without(s, [\"i called you\"])`: the words of `s` with each phrase taken out (whole words, ignoring case), for a rule that excuses some phrasings: `!contains_any(without(answer, vars.own_words), vars.label_words)`",
     ),
     (
         "visits",
@@ -51,18 +55,29 @@ pub const HELPERS: [(&str, &str); 10] = [
     ),
 ];
 
+/// An entry of a word list as text: a string is shared, not copied;
+/// anything else (a number, say) is read as printed.
+fn listed_text(entry: Dynamic) -> ImmutableString {
+    match entry.is_string() {
+        true => entry.into_immutable_string().unwrap_or_default(),
+        false => ImmutableString::from(entry.to_string()),
+    }
+}
+
 pub fn register(engine: &mut Engine) {
     engine.register_fn("words", |s: &str| word_count(s) as i64);
     engine.register_fn("starts_with_i", starts_with_i);
     engine.register_fn("has_absolutes", has_absolutes);
     engine.register_fn("names_feeling", names_feeling);
     engine.register_fn("contains_any", |s: &str, list: Array| {
-        // Strings are shared, not copied; anything else is read as printed.
-        let needles = list.into_iter().map(|d| {
-            d.into_immutable_string()
-                .unwrap_or_else(|other| ImmutableString::from(other.to_string()))
-        });
-        contains_any(s, needles)
+        contains_any(s, list.into_iter().map(listed_text))
+    });
+    engine.register_fn("without", |s: &str, list: Array| {
+        let phrases: Vec<Phrase> = list
+            .into_iter()
+            .map(|d| Phrase::new(&listed_text(d)))
+            .collect();
+        Words::of(s).without(&phrases).joined()
     });
     engine.register_fn("is_due", is_due);
     engine.register_fn("is_ongoing", is_ongoing);

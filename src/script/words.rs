@@ -109,6 +109,50 @@ impl<'a> Words<'a> {
     }
 }
 
+/// The word that stands where `without` took a phrase out: a word, so the
+/// words either side never join into a phrase of their own, and one no
+/// word list holds.
+pub const SET_ASIDE: &str = "set_aside";
+
+impl Words<'_> {
+    /// These words with every phrase of `phrases` taken out, each place
+    /// where one stood left as `SET_ASIDE` (the longest phrase first where
+    /// two start at the same word).
+    pub fn without(&self, phrases: &[Phrase]) -> Words<'static> {
+        let mut kept = Vec::with_capacity(self.0.len());
+        let mut at = 0;
+        while at < self.0.len() {
+            let rest = &self.0[at..];
+            let longest = phrases
+                .iter()
+                .map(|p| &p.0)
+                .filter(|p| {
+                    !p.is_empty()
+                        && p.len() <= rest.len()
+                        && p.iter().zip(rest).all(|(p, w)| *p == **w)
+                })
+                .map(Vec::len)
+                .max();
+            match longest {
+                Some(len) => {
+                    kept.push(Cow::Borrowed(SET_ASIDE));
+                    at += len;
+                }
+                None => {
+                    kept.push(Cow::Owned(rest[0].to_string()));
+                    at += 1;
+                }
+            }
+        }
+        Words(kept)
+    }
+
+    /// The words, joined by single spaces.
+    pub fn joined(&self) -> String {
+        self.0.join(" ")
+    }
+}
+
 /// A needle of `contains_any`, split into words like the text it is sought in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase(Vec<String>);
@@ -153,5 +197,28 @@ mod tests {
     fn counts_words() {
         assert_eq!(word_count("I feel — hurt, when..."), 4);
         assert_eq!(word_count(""), 0);
+    }
+
+    #[test]
+    fn without_takes_whole_phrases_out_and_leaves_a_word_in_their_place() {
+        let phrases = [
+            Phrase::new("I called you"),
+            Phrase::new("i called"),
+            Phrase::new("so "),
+        ];
+        let words = Words::of("Because I CALLED you paranoid, I'm sorry.");
+        assert_eq!(
+            words.without(&phrases).joined(),
+            "because set_aside paranoid i'm sorry"
+        );
+        // Whole words only: "so" is not taken out of "sorry" or "also".
+        assert_eq!(
+            Words::of("also sorry, so").without(&phrases).joined(),
+            "also sorry set_aside"
+        );
+        // The words either side of a phrase taken out never join.
+        let you_are = Words::of("you were so stupid").without(&[Phrase::new("were so")]);
+        assert!(!you_are.contain(&Phrase::new("you stupid")));
+        assert_eq!(Words::of("").without(&phrases).count(), 0);
     }
 }

@@ -3,15 +3,17 @@
 //! notes, in this session and later ones, show them as kept private.
 
 use crate::engine::state::{Record, RunState};
-use crate::store::moment::{Moment, MomentKind};
+use crate::store::moment::{self, Moment, MomentKind};
 
 /// The places of the answers kept private, from a run's moments.
 pub fn answers(moments: &[Moment]) -> Vec<usize> {
-    moments
-        .iter()
+    let mut places: Vec<usize> = moment::standing(moments)
         .filter(|m| m.kind == MomentKind::Private)
         .filter_map(|m| m.answer)
-        .collect()
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
 }
 
 /// The run's records, each naming the answers at `private` its words hold.

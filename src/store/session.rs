@@ -253,10 +253,11 @@ impl Session {
 
     /// Records a moment of the sitting (a break, a nudge...) in the journal.
     pub fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
-        if moment.kind == MomentKind::Private
-            && let Some(answer) = moment.answer
-        {
-            self.private.push(answer);
+        match (moment.kind, moment.answer) {
+            (MomentKind::Private, Some(answer)) => self.private.push(answer),
+            // Answers taken back take their `:private` with them.
+            (MomentKind::Back, Some(from)) => self.private.retain(|&i| i < from),
+            _ => {}
         }
         self.journal.moment(moment)
     }

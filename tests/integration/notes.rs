@@ -779,3 +779,25 @@ fn a_reply_to_a_private_answer_stays_private_across_a_break() {
     // Only a reply the exercise names follows the private answer.
     assert!(notes.contains("REPLYWORDS"), "{notes}");
 }
+
+/// A nudge at a question whose answer was then taken back with `:back`
+/// is not pinned on the answer that later takes that place: the notes
+/// mark "(after a nudge)" only where a nudge came (review U2 R-1).
+#[test]
+fn a_nudge_before_going_back_is_not_pinned_on_a_later_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("back.yaml");
+    std::fs::write(
+        &file,
+        "title: Back\nsummary: Three questions.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n  - id: second\n    by: speaker\n    ask: Second?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n        strict: true\n  - id: third\n    by: speaker\n    ask: Third?\n",
+    )
+    .unwrap();
+    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("one\nx\n:back\none again\ntwo words\nthree\n")
+        .ok();
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
+    assert!(!notes.contains("after a nudge"), "{notes}");
+}
