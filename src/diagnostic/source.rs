@@ -180,7 +180,18 @@ impl Source {
             Some(comment) => &rest[..comment],
             None => rest.as_str(),
         };
-        let token = if rest.starts_with(['|', '>']) {
+        let before: String = text.chars().take(column - 1).collect();
+        let in_flow = before.trim_end().ends_with(['[', ',', '{']);
+        let token = if in_flow {
+            // An entry of `[a, b]`: just this entry, quoted or plain.
+            match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => match rest[1..].find(quote) {
+                    Some(end) => &rest[..end + 2],
+                    None => rest,
+                },
+                _ => rest.split([',', ']', '}']).next().unwrap_or(rest),
+            }
+        } else if rest.starts_with(['|', '>']) {
             &rest[..1]
         } else if rest.contains(": ") || rest.ends_with(':') {
             // A key: underline the key only.

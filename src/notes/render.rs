@@ -684,7 +684,7 @@ fn is_flagged(moments: &[Moment], index: usize) -> bool {
 
 /// The run's state with private answers blanked wherever the exercise's
 /// own notes could print them (the answers, and variables holding them).
-fn without_private(state: &RunState, moments: &[Moment]) -> RunState {
+pub fn without_private(state: &RunState, moments: &[Moment]) -> RunState {
     let mut state = state.clone();
     let hidden: Vec<String> = state
         .answers

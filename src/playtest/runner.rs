@@ -8,9 +8,12 @@ use crate::engine::exercise::Exercise;
 use crate::engine::ledger::{ItemView, Ledger, LedgerView};
 use crate::engine::run::Run;
 use crate::frontend;
-use crate::frontend::play::{Console, Input, Outcome, PlayError};
+use crate::frontend::play::{Console, Input, Outcome, PlayError, Recorder};
 use crate::frontend::screen::Screen;
+use crate::notes::render::without_private;
 use crate::playtest::plan::{Action, Plan, Turn};
+use crate::store::moment::Moment;
+use crate::store::save_error::SaveError;
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 use std::{fmt, io};
@@ -97,15 +100,12 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         failure: None,
     };
     let now = plan_clock(plan);
-    let played = frontend::play::play(
-        &mut run,
-        &mut console,
-        &|| now,
-        &mut |_: &crate::engine::run::Run| {
-            unsaved.set(false);
-            Ok(())
-        },
-    );
+    let mut recorder = PlanRecorder {
+        unsaved: &unsaved,
+        moments: Vec::new(),
+    };
+    let played = frontend::play::play(&mut run, &mut console, &|| now, &mut recorder);
+    let moments = recorder.moments;
     if let Some(failure) = console.failure.take() {
         return Err(failure);
     }
@@ -135,7 +135,27 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         }
     };
     console.rest(pending.as_ref())?;
-    console.expect(&run, plan, pending.as_ref())
+    console.expect(&run, &moments, plan, pending.as_ref())
+}
+
+/// What the play loop saves and notes during a plan: a save clears the
+/// unsaved mark, and moments are kept so notes leave out what a partner
+/// kept `:private`, as a session's notes do.
+struct PlanRecorder<'p> {
+    unsaved: &'p Cell<bool>,
+    moments: Vec<Moment>,
+}
+
+impl Recorder for PlanRecorder<'_> {
+    fn save(&mut self, _: &Run) -> Result<(), SaveError> {
+        self.unsaved.set(false);
+        Ok(())
+    }
+
+    fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
+        self.moments.push(moment);
+        Ok(())
+    }
 }
 
 /// The plan's side of the play loop: its turns are what is typed, and what
@@ -341,7 +361,13 @@ impl PlanConsole<'_> {
         }
     }
 
-    fn expect(&self, run: &Run, plan: &Plan, error: Option<&RunError>) -> Result<(), Failure> {
+    fn expect(
+        &self,
+        run: &Run,
+        moments: &[Moment],
+        plan: &Plan,
+        error: Option<&RunError>,
+    ) -> Result<(), Failure> {
         let expect = &plan.expect;
         let line = expect.line;
         if let Some(e) = error {
@@ -412,10 +438,14 @@ impl PlanConsole<'_> {
             }
         }
         if !expect.notes.is_empty() {
-            let notes = run
-                .notes()
-                .map_err(|e| engine_failure(line, "expect", &e))?
-                .unwrap_or_default();
+            // As the session's notes show it: private answers left out.
+            let shown = without_private(run.state(), moments);
+            let notes = match Run::restore(run.exercise(), shown) {
+                Ok(shown) => shown.with_ledger(run.ledger().clone()).notes(),
+                Err(_) => run.notes(),
+            }
+            .map_err(|e| engine_failure(line, "expect", &e))?
+            .unwrap_or_default();
             for line in &expect.notes {
                 if !notes.contains(line.as_str()) {
                     return Err(fail(

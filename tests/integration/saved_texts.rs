@@ -117,6 +117,10 @@ fn an_edited_file_resumes_from_the_saved_text() {
         format!("{}{}", &t[..start], &t[end..])
             .replace("version: 2", "version: 3")
             .replace("answers.statement", "answers.complaint")
+            .replace(
+                "private_with: [complaint, statement]",
+                "private_with: [complaint]",
+            )
     });
     let rest = REST.split_once('\n').unwrap().1.replace(
         "I feel tired when I do the dishes alone after work, and I need us to share them.\n",

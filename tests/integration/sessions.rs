@@ -286,6 +286,10 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         format!("{}{}", &t[..start], &t[end..])
             .replace("version: 4", "version: 5")
             .replace("answers.statement", "answers.complaint")
+            .replace(
+                "private_with: [complaint, statement]",
+                "private_with: [complaint]",
+            )
     });
 
     // Without the statement step, the rest starts at `reflect`.
