@@ -278,6 +278,7 @@ impl Loader<'_> {
             self.error(&path.key("partners"), Point::Value, message);
             DEFAULT_PARTNERS.map(str::to_owned)
         });
+        let no_turns = spec.turns.is_empty();
         let turns = spec
             .turns
             .into_iter()
@@ -286,6 +287,22 @@ impl Loader<'_> {
             .collect();
         let epath = path.key("expect");
         let expect = spec.expect;
+        let checks_nothing = expect.finished.is_none()
+            && expect.at.is_none()
+            && expect.vars.is_empty()
+            && expect.answers.is_empty()
+            && expect.notes.is_empty()
+            && expect.ledger.is_empty();
+        if no_turns && checks_nothing {
+            self.error(
+                &path.key("name"),
+                Point::Value,
+                format!(
+                    "plan `{}` has no turns and no `expect`, so it cannot fail; give it the turns it plays and what it expects, or remove it",
+                    spec.name
+                ),
+            );
+        }
         if expect.finished.is_some() && expect.at.is_some() {
             self.error(
                 &epath.key("at"),

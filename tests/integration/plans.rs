@@ -209,3 +209,24 @@ fn assert_every_run_finished_and_every_step_reached(
         assert!(unreached.contains(&step), "`{step}` never reached:\n{out}");
     }
 }
+
+/// A plan with a name and nothing else checks nothing: it is an error,
+/// not a pass.
+#[test]
+fn a_plan_that_cannot_fail_is_an_error() {
+    let dir = library(
+        "plans:\n  - name: left behind\n  - name: starts\n    turns:\n      - see: Welcome\n",
+    );
+    let output = mend(&["test"])
+        .dir(dir.path())
+        .env("MEND_EXERCISES", ".")
+        .run();
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            "./i-statements.test.yaml:2:11: error: plan `left behind` has no turns and no `expect`, so it cannot fail"
+        ),
+        "{}",
+        output.stdout
+    );
+}
