@@ -45,8 +45,13 @@ pub fn welcome_back(
     for message in messages {
         console.info(&message)?;
     }
+    // Both are asked, the partner whose pace it is first: the hurt partner
+    // sets the pace, and whoever needed the break may still need it.
     let asked: Vec<usize> = match run.exercise().pace.as_ref().and_then(|p| p.role) {
-        Some(role) => vec![run.partner_for(role)],
+        Some(role) => {
+            let first = run.partner_for(role);
+            vec![first, 1 - first]
+        }
         None => vec![0, 1],
     };
     for partner in asked {
