@@ -255,9 +255,21 @@ fn call(c: &mut Scanner, name: &str) -> Option<Node> {
 /// The phrases of a `contains_any` or `without`: a list of strings, or
 /// word lists joined with `+`.
 fn needles(c: &mut Scanner) -> Option<Needles> {
+    // `(vars.a + vars.b)`: the same lists in parentheses.
+    if c.eat("(") {
+        let inner = needles(c)?;
+        return c.eat(")").then_some(inner);
+    }
     if !c.eat("[") {
         let mut lists = vec![word_list(c)?];
         while c.eat("+") {
+            // `+ []` joins nothing (authors write it to copy a list).
+            if c.eat("[") {
+                if !c.eat("]") {
+                    return None;
+                }
+                continue;
+            }
             lists.push(word_list(c)?);
         }
         return Some(Needles::Lists(lists));
@@ -443,6 +455,8 @@ mod tests {
             "answers[\"plan_ok\"] == \"yes\" || partners[0] == speaker",
             "!contains_any(without(answer, vars.own_frames), vars.contempt_words + vars.more)",
             "words(without(answer, [\"i called you\"])) > 2",
+            "!contains_any(answer, (vars.a + vars.b))",
+            "!contains_any(answer, vars.a + vars.b + [])",
         ] {
             assert!(FastExpr::parse(text).is_some(), "{text}");
         }
@@ -454,6 +468,7 @@ mod tests {
             "ledger.open.len() > 0",
             "contains_any(answer, vars.lists.blame)",
             "contains_any(answer, vars.a + [\"x\"])",
+            "contains_any(answer, (vars.a + vars.b).filter(|w| w != \"x\"))",
             "contains_any(answer, ledger.words)",
             "!ledger.agreements.some(|a| a.topic == \"pacing\")",
             "1 < 2 == true",
