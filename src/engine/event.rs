@@ -66,6 +66,8 @@ pub enum Reply {
     /// Stored; the run moved on.
     Accepted,
     /// Not stored; show the hint and ask the same question again. `check` is
-    /// the index of the check rule that failed, if one did.
+    /// the index of the check rule that nudged, if one did; a strict rule's
+    /// refusal is not a nudge (what it refuses can never stand), so it is
+    /// `None` like a slip of typing.
     Retry { hint: String, check: Option<usize> },
 }

@@ -291,7 +291,9 @@ impl<'e> Run<'e> {
                     let hint = self.render_at(&check.hint, step, (&check.path, "hint"))?;
                     return Ok(Reply::Retry {
                         hint,
-                        check: Some(n),
+                        // The answer a strict rule lets through passes it:
+                        // nothing it refused can stand.
+                        check: (!check.strict).then_some(n),
                     });
                 }
                 self.accept(i, Some(text), None, now)

@@ -790,13 +790,36 @@ fn a_nudge_before_going_back_is_not_pinned_on_a_later_answer() {
     let file = dir.path().join("back.yaml");
     std::fs::write(
         &file,
-        "title: Back\nsummary: Three questions.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n  - id: second\n    by: speaker\n    ask: Second?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n        strict: true\n  - id: third\n    by: speaker\n    ask: Third?\n",
+        "title: Back\nsummary: Three questions.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n  - id: second\n    by: speaker\n    ask: Second?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n  - id: third\n    by: speaker\n    ask: Third?\n",
     )
     .unwrap();
     mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
         .data(&data)
         .stdin("one\nx\n:back\none again\ntwo words\nthree\n")
         .ok();
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
+    assert!(!notes.contains("after a nudge"), "{notes}");
+}
+
+/// A strict rule refuses: the answer it lets through passes it, so that
+/// answer is not marked "(after a nudge)" (a stray menu number refused,
+/// then real words).
+#[test]
+fn an_answer_after_a_strict_refusal_is_not_after_a_nudge() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("strict.yaml");
+    std::fs::write(
+        &file,
+        "title: Strict\nsummary: One question.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n        strict: true\n",
+    )
+    .unwrap();
+    let ran = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("2\ntwo words\n")
+        .ok();
+    assert!(ran.stdout.contains("A few words, please."), "{}", ran.stdout);
     let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
     assert!(!notes.contains("after a nudge"), "{notes}");
