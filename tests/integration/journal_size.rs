@@ -304,9 +304,14 @@ fn a_journal_holds_what_changed_so_it_grows_with_the_answers() {
         .stdin(&(answers.join("\n") + "\n"))
         .ok();
     let size = std::fs::metadata(only_journal(data.path())).unwrap().len();
-    // Issue 14's bound, with room for a few more questions: the exercise's
-    // text is kept once in the data folder, not copied into the journal.
-    assert!(size < 10_000, "a full i-statements journal is {size} bytes");
+    // The exercise's text is kept once in the data folder, not copied into
+    // the journal; what follows the first state grows with the answers
+    // (the test above). The first state holds the word lists the run was
+    // played with (the exercise's and the shared ones it reads, about
+    // 10 KB for i-statements since it reads three shared lists), so a
+    // resumed sitting reads the same lists: issue 14's 10 KB bound is back
+    // once those are kept once in the data folder like the texts.
+    assert!(size < 20_000, "a full i-statements journal is {size} bytes");
     let texts: Vec<_> = std::fs::read_dir(data.path().join("texts"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -819,7 +819,11 @@ fn an_answer_after_a_strict_refusal_is_not_after_a_nudge() {
         .data(&data)
         .stdin("2\ntwo words\n")
         .ok();
-    assert!(ran.stdout.contains("A few words, please."), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("A few words, please."),
+        "{}",
+        ran.stdout
+    );
     let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
     assert!(!notes.contains("after a nudge"), "{notes}");
