@@ -164,12 +164,14 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
     // A timing that waits on forgiveness (`keep_heal_said`, and the chance
     // to give a new promise another timing: `when_again` and the two steps
     // after it) takes words no random answer holds; their plan cases reach
-    // them.
+    // them. So does `new_words`, an agreement changed in new words, which
+    // 300 seeded walks reach only by chance (its plan case reaches it).
     assert_every_run_finished_and_every_step_reached(
         &output.stdout,
         "check-in-weekly",
         300,
         &[
+            "new_words",
             "keep_heal_said",
             "when_again",
             "new_promise_when_again",
