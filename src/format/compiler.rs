@@ -569,19 +569,9 @@ impl Compiler<'_> {
         let mut steps = Vec::new();
         for (n, id) in spec.private_with.iter().enumerate() {
             let at = || path.key("private_with").index(n);
-            match index.get(id) {
-                None => {
-                    let known: Vec<&str> = index.keys().map(String::as_str).collect();
-                    let hint = did_you_mean(id, &known)
-                        .map(|c| format!("; did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    self.error(
-                        &at(),
-                        Point::Value,
-                        format!("private_with names an unknown step `{id}`{hint}"),
-                    );
-                }
-                Some(&to) if !matches!(flat[to].spec.kind(), Some("ask" | "choose")) => {
+            match self.step_named(at, "private_with", id, index) {
+                None => {}
+                Some(to) if !matches!(flat[to].spec.kind(), Some("ask" | "choose")) => {
                     self.error(
                         &at(),
                         Point::Value,
@@ -1003,6 +993,30 @@ impl Compiler<'_> {
         None
     }
 
+    /// The step `id` names, or an error at `path` that `key` names an
+    /// unknown step, with the closest id.
+    fn step_named(
+        &mut self,
+        path: impl Fn() -> YamlPath,
+        key: &str,
+        id: &str,
+        index: &HashMap<String, usize>,
+    ) -> Option<usize> {
+        if let Some(&to) = index.get(id) {
+            return Some(to);
+        }
+        let known: Vec<&str> = index.keys().map(String::as_str).collect();
+        let hint = did_you_mean(id, &known)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        self.error(
+            &path(),
+            Point::Value,
+            format!("{key} names an unknown step `{id}`{hint}"),
+        );
+        None
+    }
+
     fn resolve_goto(
         &mut self,
         path: impl Fn() -> YamlPath,
@@ -1011,18 +1025,7 @@ impl Compiler<'_> {
         flat: &[Flat],
         index: &HashMap<String, usize>,
     ) -> Option<usize> {
-        let Some(&to) = index.get(target) else {
-            let known: Vec<&str> = index.keys().map(String::as_str).collect();
-            let hint = did_you_mean(target, &known)
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            self.error(
-                &path(),
-                Point::Value,
-                format!("goto names an unknown step `{target}`{hint}"),
-            );
-            return None;
-        };
+        let to = self.step_named(&path, "goto", target, index)?;
         if flat[to].block != block {
             self.error(
                 &path(),
