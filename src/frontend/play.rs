@@ -161,8 +161,9 @@ impl From<SaveError> for PlayError {
 pub trait Recorder {
     fn save(&mut self, run: &Run) -> Result<(), SaveError>;
     fn note(&mut self, moment: Moment) -> Result<(), SaveError>;
-    /// The places of the run's answers kept out of the notes before this
-    /// sitting (a resumed run's), so `private_with` sees them.
+    /// The places of the run's answers kept out of the notes so far (a
+    /// resumed run's included), from the moments noted, so `private_with`
+    /// sees them. A recorder that keeps no moments knows none.
     fn kept_private(&self) -> Vec<usize> {
         Vec::new()
     }
@@ -214,8 +215,6 @@ pub fn play(
     let mut prefill = String::new();
     // `:private` typed before answering: the next answer stays out of the notes.
     let mut private_next = false;
-    // Every answer kept out of the notes, by its place in the run.
-    let mut kept_private = record.kept_private();
     loop {
         let event = run.next_event()?;
         report_problems(run, console)?;
@@ -241,7 +240,7 @@ pub fn play(
         console.question(&prompt)?;
         // A reply to an answer kept private stays out of the notes too,
         // and the partner answering knows before they type.
-        let follows_private = follows_private(run, &prompt, &kept_private);
+        let follows_private = follows_private(run, &prompt, &record.kept_private());
         if let Some(owner) = &follows_private {
             console.info(&follows_private_text(&prompt.name, owner))?;
         }
@@ -299,7 +298,6 @@ pub fn play(
                                     .at_question(&answer.step, &answer.question)
                                     .answer(index),
                             )?;
-                            kept_private.push(index);
                             console.info(&format!(
                                 "{}'s last answer will stay out of the session notes.",
                                 answer.name
@@ -332,7 +330,6 @@ pub fn play(
                             // The first place taken back: what was noted
                             // about the answers there goes with them.
                             let from = run.state().answers.len();
-                            kept_private.retain(|&i| i < from);
                             if let Some(answer) = taken_back {
                                 record.note(
                                     Moment::new(MomentKind::Back, clock())
@@ -393,7 +390,6 @@ pub fn play(
                             _ => answered(MomentKind::Private),
                         };
                         record.note(moment)?;
-                        kept_private.push(index);
                     }
                     let flagged = safety_matches(&line);
                     if PlayCommand::parse(&line).is_none() && !flagged.is_empty() {

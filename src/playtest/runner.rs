@@ -12,6 +12,7 @@ use crate::frontend::play::{Console, Input, Outcome, PlayError, Recorder};
 use crate::frontend::screen::Screen;
 use crate::notes::render::without_private;
 use crate::playtest::plan::{Action, Plan, Turn};
+use crate::store::kept_private;
 use crate::store::moment::Moment;
 use crate::store::save_error::SaveError;
 use chrono::{DateTime, Utc};
@@ -155,6 +156,10 @@ impl Recorder for PlanRecorder<'_> {
     fn note(&mut self, moment: Moment) -> Result<(), SaveError> {
         self.moments.push(moment);
         Ok(())
+    }
+
+    fn kept_private(&self) -> Vec<usize> {
+        kept_private::answers(&self.moments)
     }
 }
 
