@@ -8,7 +8,7 @@ use mend::engine::Event;
 use mend::notes::render::{NotesContext, NotesTemplate};
 use mend::store::DataDir;
 use mend::store::{Session, SessionLog};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap()
@@ -612,17 +612,11 @@ fn private_and_an_answer_on_one_line_keep_the_answer_out_of_the_notes() {
 #[test]
 fn after_a_break_the_resumed_exercise_shows_its_notes_once_without_private_words() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let file = dir.path().join("doubt.yaml");
-    std::fs::write(
-        &file,
+    let (data, _) = play_file(
+        dir.path(),
         "title: Doubt\nsummary: One doubt, answered.\nminutes: 2\nversion: 1\nroles: {speaker: Says it., listener: Hears it.}\nsteps:\n  - id: doubt\n    by: speaker\n    ask: A small doubt?\n  - id: reply\n    by: listener\n    ask: What do you say?\n  - id: landed\n    by: speaker\n    ask: Did that help?\nnotes: '{{ speaker }}, a doubt noticed: {{ answers.doubt }}'\n",
-    )
-    .unwrap();
-    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin(":private\nWhen you went quiet at dinner PRIVDOUBT came back.\nI hear you, I am here.\n:break\n")
-        .ok();
+        ":private\nWhen you went quiet at dinner PRIVDOUBT came back.\nI hear you, I am here.\n:break\n",
+    );
     let resumed = mend(&["resume"])
         .data(&data)
         .stdin("y\ny\nYes, it helped.\n:quit\n")
@@ -748,17 +742,11 @@ steps:
 #[test]
 fn a_reply_to_a_private_answer_stays_private_across_a_break() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let file = dir.path().join("doubt.yaml");
-    std::fs::write(
-        &file,
+    let (data, _) = play_file(
+        dir.path(),
         "title: Doubt\nsummary: One doubt, said back.\nminutes: 2\nversion: 1\nroles: {speaker: Says it., listener: Hears it.}\nsteps:\n  - id: doubt\n    by: speaker\n    ask: A small doubt?\n  - id: heard\n    by: listener\n    ask: What did you hear?\n    private_with: [doubt]\n  - id: reply\n    by: listener\n    ask: What do you say?\nnotes: '{{ listener }} heard: {{ answers.heard }}'\n",
-    )
-    .unwrap();
-    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin(":private\nWhen you went quiet PRIVDOUBT came back.\n:break\n")
-        .ok();
+        ":private\nWhen you went quiet PRIVDOUBT came back.\n:break\n",
+    );
     let resumed = mend(&["resume"])
         .data(&data)
         .stdin("y\ny\nI heard MIRRORWORDS.\nI am here, REPLYWORDS.\n")
@@ -786,17 +774,11 @@ fn a_reply_to_a_private_answer_stays_private_across_a_break() {
 #[test]
 fn a_nudge_before_going_back_is_not_pinned_on_a_later_answer() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let file = dir.path().join("back.yaml");
-    std::fs::write(
-        &file,
+    let (data, _) = play_file(
+        dir.path(),
         "title: Back\nsummary: Three questions.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n  - id: second\n    by: speaker\n    ask: Second?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n  - id: third\n    by: speaker\n    ask: Third?\n",
-    )
-    .unwrap();
-    mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("one\nx\n:back\none again\ntwo words\nthree\n")
-        .ok();
+        "one\nx\n:back\none again\ntwo words\nthree\n",
+    );
     let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
     assert!(!notes.contains("after a nudge"), "{notes}");
@@ -808,23 +790,26 @@ fn a_nudge_before_going_back_is_not_pinned_on_a_later_answer() {
 #[test]
 fn an_answer_after_a_strict_refusal_is_not_after_a_nudge() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let file = dir.path().join("strict.yaml");
-    std::fs::write(
-        &file,
+    let (data, ran) = play_file(
+        dir.path(),
         "title: Strict\nsummary: One question.\nminutes: 2\nversion: 1\nroles: {speaker: Says it.}\nsteps:\n  - id: first\n    by: speaker\n    ask: First?\n    check:\n      - rule: words(answer) >= 2\n        hint: A few words, please.\n        strict: true\n",
-    )
-    .unwrap();
-    let ran = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("2\ntwo words\n")
-        .ok();
-    assert!(
-        ran.stdout.contains("A few words, please."),
-        "{}",
-        ran.stdout
+        "2\ntwo words\n",
     );
+    assert!(ran.contains("A few words, please."), "{ran}");
     let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
     assert!(notes.contains("Alex (speaker): two words\n"), "{notes}");
     assert!(!notes.contains("after a nudge"), "{notes}");
+}
+
+/// Plays an exercise written into `dir` as Alex and Sam, the data folder
+/// beside it: that folder and what the run printed.
+fn play_file(dir: &Path, yaml: &str, input: &str) -> (PathBuf, String) {
+    let data = dir.join("data");
+    let file = dir.join("exercise.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let ran = mend(&["run", file.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin(input)
+        .ok();
+    (data, ran.stdout)
 }
