@@ -117,6 +117,11 @@ impl Repl {
                 }
                 writeln!(io::stdout())?;
                 self.at_gap = true;
+                let typed = if commands {
+                    command_after_prefill(&initial, &typed).unwrap_or(typed)
+                } else {
+                    typed
+                };
                 Ok(Input::Line(join_continued(&typed)))
             }
             Err(ReadlineError::Interrupted) => Ok(Input::Interrupted),
@@ -124,6 +129,20 @@ impl Repl {
             Err(other) => Err(readline_error(other)),
         }
     }
+}
+
+/// A command typed straight after words offered for editing (`:back` puts
+/// the earlier answer on the line, cursor at its end): "harder:break" is
+/// the partner asking for a break, not an answer, because a time-out must
+/// stay one word away whatever is on the line.
+fn command_after_prefill(initial: &str, typed: &str) -> Option<String> {
+    if initial.is_empty() {
+        return None;
+    }
+    let rest = typed.strip_prefix(initial)?.trim();
+    let is_command = crate::frontend::command::PlayCommand::parse(rest).is_some()
+        || crate::frontend::command::private_answer(rest).is_some();
+    (rest.starts_with(':') && is_command).then(|| rest.to_owned())
 }
 
 impl Console for Repl {
@@ -305,6 +324,23 @@ mod tests {
             complete(&LineHelper::default(), ":q").1,
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn a_command_typed_after_words_offered_for_editing_is_the_command() {
+        let after = |typed| command_after_prefill("harder", typed);
+        assert_eq!(after("harder:break"), Some(":break".to_owned()));
+        assert_eq!(after("harder :BACK "), Some(":BACK".to_owned()));
+        assert_eq!(
+            after("harder:private it was harder"),
+            Some(":private it was harder".to_owned())
+        );
+        // Words added to the offered ones, or a colon inside them, are the
+        // answer as typed; with nothing offered there is nothing to strip.
+        assert_eq!(after("harder than I thought"), None);
+        assert_eq!(after("harder: more than last month"), None);
+        assert_eq!(after(":break"), None);
+        assert_eq!(command_after_prefill("", ":break"), None);
     }
 
     #[test]
