@@ -87,6 +87,22 @@ fn two_partners_answer_revise_and_take_a_break() -> Result<(), rexpect::error::E
 }
 
 #[test]
+fn a_break_typed_onto_words_offered_for_editing_is_a_break() -> Result<(), rexpect::error::Error> {
+    let mut p = terminal(&["run", "i-statements", "--partners", "Alex,Sam"]);
+    see(&mut p, "Alex › ")?;
+    p.send_line("I feel uneasy")?;
+    see(&mut p, "question 2")?;
+    p.send_line(":back")?;
+    see(&mut p, "Alex › I feel uneasy")?;
+    // Typed without clearing the line first: "I feel uneasy:break".
+    p.send_line(":break")?;
+    see(&mut p, "Take at least 20 minutes apart")?;
+    see(&mut p, "mend resume")?;
+    p.exp_eof()?;
+    Ok(())
+}
+
+#[test]
 fn ctrl_c_on_an_empty_line_asks_before_leaving() -> Result<(), rexpect::error::Error> {
     let mut p = terminal(&["session", "--partners", "Alex,Sam"]);
     see(&mut p, "does not replace")?;
