@@ -108,11 +108,11 @@ struct Compiled {
 
 impl Compiled {
     fn of(&mut self, run: &RunLog) -> &Result<Option<Exercise>, String> {
-        let key = run
-            .header
-            .text_sha256
-            .clone()
-            .unwrap_or_else(|| format!("inline {}", run.header.exercise.hash));
+        // The text and the word lists it was played with.
+        let key = match &run.header.text_sha256 {
+            Some(text) => format!("{text} {:?}", run.header.words_sha256),
+            None => format!("inline {}", run.header.exercise.hash),
+        };
         self.by_text.entry(key).or_insert_with(|| match run.text() {
             Ok(text) => Ok(run.exercise_of(text)),
             Err(problem) => Err(first_line(&problem)),

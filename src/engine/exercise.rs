@@ -18,7 +18,14 @@ pub struct Exercise {
     pub tags: Vec<String>,
     pub version: u32,
     pub roles: Vec<Role>,
+    /// The variables a run starts with, the shared word lists included.
+    /// A run reads them from here until it changes one, and keeps only
+    /// what it changed in its state: a journal then holds what the couple
+    /// said, not a copy of the exercise's lists.
     pub vars: IndexMap<String, serde_json::Value>,
+    /// Which of `vars` are shared word lists (`words:` in the file), kept
+    /// once in the data folder beside the exercise text as played.
+    pub shared_lists: Vec<String>,
     pub steps: Vec<Step>,
     pub notes: Option<Text>,
     /// Conditions over the couple's ledger that put this exercise first in
@@ -207,6 +214,13 @@ impl Exercise {
     /// changed. Computed when asked, since checking a library never asks.
     pub fn hash(&self) -> String {
         content_hash(&self.source.text)
+    }
+
+    /// The shared word lists, by name, in the order `words:` names them.
+    pub fn shared_lists(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.shared_lists
+            .iter()
+            .filter_map(|name| Some((name.as_str(), self.vars.get(name)?)))
     }
 
     pub fn step_index(&self, id: &str) -> Option<usize> {

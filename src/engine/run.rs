@@ -65,7 +65,8 @@ impl<'e> Run<'e> {
                     at: first,
                     waiting: false,
                     round: 0,
-                    vars: exercise.vars.clone(),
+                    // Only what the run sets or changes (`Run::var`).
+                    vars: indexmap::IndexMap::new(),
                     visits: BTreeMap::new(),
                     nudged: Vec::new(),
                     nudged_answer: None,
@@ -139,6 +140,16 @@ impl<'e> Run<'e> {
 
     pub fn exercise(&self) -> &'e Exercise {
         self.exercise
+    }
+
+    /// A variable as scripts read it: the run's value, else the exercise's
+    /// starting one.
+    pub fn var(&self, name: &str) -> Option<&serde_json::Value> {
+        self.state
+            .cursor
+            .vars
+            .get(name)
+            .or_else(|| self.exercise.vars.get(name))
     }
 
     pub fn state(&self) -> &RunState {
@@ -1082,7 +1093,13 @@ impl<'e> Run<'e> {
                     format!("variable `{name}` holds a value mend cannot save: {e}"),
                 )
             })?;
-            updated.insert(name.to_string(), value);
+            // A variable the run never changed from the exercise's
+            // starting value stays the exercise's (see `Cursor::vars`).
+            let unchanged = !self.state.cursor.vars.contains_key(name.as_str())
+                && self.exercise.vars.get(name.as_str()) == Some(&value);
+            if !unchanged {
+                updated.insert(name.to_string(), value);
+            }
         }
         crate::script::value_bounds::check(updated.iter().map(|(k, v)| (k.as_str(), v)))
             .map_err(|e| self.error(step, &path, e.to_string()))?;

@@ -37,6 +37,9 @@ pub struct Cursor {
     pub waiting: bool,
     /// 0 outside a swap block, else 1 or 2.
     pub round: u32,
+    /// The variables the run set or changed; the rest are the exercise's
+    /// starting values (`Exercise::vars`), read from there. States saved
+    /// before this held every variable, which reads the same.
     pub vars: IndexMap<String, serde_json::Value>,
     /// Runs of each step in the current round. Keys are shared, not
     /// copied, when the cursor is saved for `:back` after every answer.

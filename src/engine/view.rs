@@ -29,10 +29,44 @@ pub(crate) enum Part<'a> {
     Partners(&'a [String; 2]),
     /// Anything else, converted through serde.
     Exercise(ExerciseView<'a>),
-    Vars(&'a indexmap::IndexMap<String, serde_json::Value>),
+    Vars(VarsPart<'a>),
     Transcript(&'a [AnswerRecord]),
     Records(&'a [Record]),
     Ledger(LedgerPart<'a>),
+}
+
+/// `vars` as scripts and templates see it: what the run set or changed,
+/// and the exercise's starting variables it did not (a run keeps only the
+/// first in its state).
+#[derive(Clone, Copy)]
+pub(crate) struct VarsPart<'a> {
+    run: &'a indexmap::IndexMap<String, serde_json::Value>,
+    exercise: &'a crate::engine::exercise::Exercise,
+}
+
+impl<'a> VarsPart<'a> {
+    fn entries(self) -> impl Iterator<Item = (&'a str, &'a serde_json::Value)> {
+        let starting = self
+            .exercise
+            .vars
+            .iter()
+            .filter(move |(name, _)| !self.run.contains_key(name.as_str()))
+            .map(|(k, v)| (k.as_str(), v));
+        self.run
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(starting)
+    }
+
+    pub(crate) fn get(self, name: &str) -> Option<&'a serde_json::Value> {
+        self.run.get(name).or_else(|| self.exercise.vars.get(name))
+    }
+}
+
+impl Serialize for VarsPart<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.entries())
+    }
 }
 
 /// The run's ledger snapshot and its values for scripts and templates,
@@ -144,7 +178,10 @@ impl<'a> View<'a> {
                 }
                 Part::TextsBy(answers_by)
             }
-            ScopeName::Vars => Part::Vars(&s.cursor.vars),
+            ScopeName::Vars => Part::Vars(VarsPart {
+                run: &s.cursor.vars,
+                exercise: run.exercise(),
+            }),
             ScopeName::Partners => Part::Partners(&s.partners),
             ScopeName::Roles => Part::Texts(role_names.cloned().unwrap_or_default()),
             ScopeName::Round => Part::Number(round),
@@ -282,6 +319,13 @@ pub(crate) struct RunNames<'a> {
 }
 
 impl<'a> RunNames<'a> {
+    fn vars(&self) -> VarsPart<'a> {
+        VarsPart {
+            run: &self.run.state().cursor.vars,
+            exercise: self.run.exercise(),
+        }
+    }
+
     pub(crate) fn new(run: &'a Run<'a>, by: Option<&'a str>, answer: Option<&'a str>) -> Self {
         RunNames {
             run,
@@ -306,7 +350,7 @@ impl FastScope for RunNames<'_> {
         else {
             return None;
         };
-        let mut value = self.run.state().cursor.vars.get(name)?;
+        let mut value = self.vars().get(name)?;
         // `vars.blame_of[partner]`: a list in a map, by a string key.
         for key in keys {
             let Segment::Key(key) = key else {
@@ -356,7 +400,7 @@ impl FastScope for RunNames<'_> {
                 _ => return None,
             },
             (ScopeName::Vars, [Key(name), keys @ ..]) => {
-                let mut value = s.cursor.vars.get(name)?;
+                let mut value = self.vars().get(name)?;
                 // `vars.request_off[sharer]`, `vars.list[0]`: inside maps
                 // and lists.
                 for key in keys {

@@ -48,7 +48,7 @@ fn build(id: &str, source: Source, words: &WordLists, analyze: bool) -> Compiled
             diagnostics: loaded.diagnostics,
         };
     };
-    take_shared_words(&mut spec, words, &source, &mut loaded.diagnostics);
+    let shared_lists = take_shared_words(&mut spec, words, &source, &mut loaded.diagnostics);
     let role_names: Vec<&str> = spec.roles.keys().map(String::as_str).collect();
     let mut compiler = Compiler {
         id,
@@ -94,6 +94,7 @@ fn build(id: &str, source: Source, words: &WordLists, analyze: bool) -> Compiled
                 })
                 .collect(),
             vars: spec.vars,
+            shared_lists,
             steps: parts.steps,
             notes: parts.notes,
             suggest: parts.suggest,
@@ -116,13 +117,14 @@ fn build(id: &str, source: Source, words: &WordLists, analyze: bool) -> Compiled
 
 /// Makes each list `words:` names a variable of the exercise, as if it were
 /// written under `vars`; a name that is no shared list, or is a variable
-/// already, is an error at its place in `words:`.
+/// already, is an error at its place in `words:`. Returns the names made.
 fn take_shared_words(
     spec: &mut ExerciseSpec,
     words: &WordLists,
     source: &Source,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<String> {
+    let mut made = Vec::new();
     let at = |i: usize| YamlPath::root().key("words").index(i);
     for (i, name) in spec.words.iter().enumerate() {
         if spec.vars.contains_key(name) {
@@ -136,15 +138,18 @@ fn take_shared_words(
         match words.get(name) {
             Ok(Some(list)) => {
                 spec.vars.insert(name.clone(), list.into());
+                made.push(name.clone());
             }
             // A played session's journal holds the list's values.
             Ok(None) => {
                 spec.vars
                     .insert(name.clone(), serde_json::Value::Array(Vec::new()));
+                made.push(name.clone());
             }
             Err(why) => diagnostics.push(source.error_at(&at(i), Point::Value, why)),
         }
     }
+    made
 }
 
 /// Lowercase letters, digits and underscores, starting with a letter: a

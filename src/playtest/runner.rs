@@ -411,7 +411,7 @@ impl PlanConsole<'_> {
         }
         let state = run.state();
         for (name, value) in &expect.vars {
-            let actual = state.cursor.vars.get(name);
+            let actual = run.var(name);
             if actual != Some(value) {
                 let seen = actual.map_or("no such variable".to_owned(), |v| format!("{v}"));
                 return Err(fail(format!("vars.{name} = {value}"), seen));

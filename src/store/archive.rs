@@ -71,17 +71,16 @@ impl Archive {
         let mut left_out = Vec::new();
         for log in &found.sessions {
             for run in &log.runs {
-                let Some(key) = &run.header.text_sha256 else {
-                    continue;
-                };
-                if texts.contains_key(key) {
-                    continue;
-                }
-                match run.text() {
-                    Ok(text) => {
-                        texts.insert(key.clone(), text);
+                for key in run.kept_keys() {
+                    if texts.contains_key(key) {
+                        continue;
                     }
-                    Err(e) => left_out.push(format!("session {}: {e}", log.id)),
+                    match run.kept_text(key) {
+                        Ok(text) => {
+                            texts.insert(key.clone(), text);
+                        }
+                        Err(e) => left_out.push(format!("session {}: {e}", log.id)),
+                    }
                 }
             }
             let bytes = private::read(&log.path)

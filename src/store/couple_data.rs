@@ -102,7 +102,7 @@ impl CoupleData {
         self.sessions
             .iter()
             .flat_map(|log| &log.runs)
-            .filter_map(|run| run.header.text_sha256.clone())
+            .flat_map(|run| run.kept_keys().cloned())
             .collect()
     }
 }

@@ -35,6 +35,17 @@ pub fn key(text: &str) -> String {
     out
 }
 
+/// The shared word lists `exercise` reads, as the text kept for them (a
+/// JSON map, list name to phrases, in the order `words:` names them);
+/// `None` when it reads none.
+pub fn played_words_text(exercise: &crate::engine::exercise::Exercise) -> Option<String> {
+    let lists: indexmap::IndexMap<&str, &serde_json::Value> = exercise.shared_lists().collect();
+    if lists.is_empty() {
+        return None;
+    }
+    serde_json::to_string_pretty(&lists).ok()
+}
+
 /// Whether `key` can name a kept text (and so cannot name a path elsewhere).
 pub fn is_key(key: &str) -> bool {
     key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -138,15 +149,17 @@ pub fn read(dir: &Path, key: &str, id: &str) -> Result<String, StoreError> {
 
 /// The keys of texts `journal` (a journal file's bytes) names.
 pub fn named_in(journal: &[u8]) -> BTreeSet<String> {
-    const FIELD: &[u8] = b"\"text_sha256\":\"";
+    const FIELDS: [&[u8]; 2] = [b"\"text_sha256\":\"", b"\"words_sha256\":\""];
     let mut keys = BTreeSet::new();
-    let mut rest = journal;
-    while let Some(at) = find(rest, FIELD) {
-        rest = &rest[at + FIELD.len()..];
-        if let Some(key) = rest.get(..64).and_then(|k| std::str::from_utf8(k).ok())
-            && is_key(key)
-        {
-            keys.insert(key.to_owned());
+    for field in FIELDS {
+        let mut rest = journal;
+        while let Some(at) = find(rest, field) {
+            rest = &rest[at + field.len()..];
+            if let Some(key) = rest.get(..64).and_then(|k| std::str::from_utf8(k).ok())
+                && is_key(key)
+            {
+                keys.insert(key.to_owned());
+            }
         }
     }
     keys
@@ -250,12 +263,13 @@ mod tests {
     fn the_keys_a_journal_names_are_found_in_its_bytes() {
         let a = key("a");
         let b = key("b");
+        let c = key("c");
         let journal = format!(
-            "{{\"t\":\"exercise\",\"text_sha256\":\"{a}\"}}\nbroken{{\"text_sha256\":\"{b}\"\n{{\"text_sha256\":\"short\"}}"
+            "{{\"t\":\"exercise\",\"text_sha256\":\"{a}\",\"words_sha256\":\"{c}\"}}\nbroken{{\"text_sha256\":\"{b}\"\n{{\"text_sha256\":\"short\"}}"
         );
         assert_eq!(
             named_in(journal.as_bytes()),
-            [a, b].into_iter().collect::<BTreeSet<_>>()
+            [a, b, c].into_iter().collect::<BTreeSet<_>>()
         );
     }
 }

@@ -86,6 +86,12 @@ pub struct ExerciseHeader {
     /// keeps once for every journal that names it (`exercise_texts`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_sha256: Option<String>,
+    /// The shared word lists the exercise read as it was played (JSON, a
+    /// list name to its phrases), kept like the text and named by its
+    /// SHA-256: the same lists for every run, so no run's state holds them.
+    /// Journals before it kept them in the run's variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words_sha256: Option<String>,
     /// The couple's ledger as the exercise saw it.
     #[serde(default)]
     pub ledger: LedgerView,
@@ -530,6 +536,7 @@ mod tests {
             path: None,
             text: format!("title: {id}"),
             text_sha256: None,
+            words_sha256: None,
             ledger: LedgerView::default(),
             edited,
         }))

@@ -211,21 +211,27 @@ impl Session {
         let path = path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()));
         self.begin(
             header(exercise, path, ledger.clone(), (self.clock)(), false),
-            &exercise.source.text,
+            exercise,
         )?;
         let run = Run::start(exercise, self.partners.clone()).with_ledger(ledger);
         self.save(&run)?;
         Ok(run)
     }
 
-    /// Journals `header`, naming `text`, kept first in the data folder
-    /// (held there until the journal names it).
-    fn begin(&mut self, mut header: ExerciseHeader, text: &str) -> Result<(), StoreError> {
+    /// Journals `header`, naming the exercise's text and the shared word
+    /// lists it reads, kept first in the data folder (held there until the
+    /// journal names them).
+    fn begin(&mut self, mut header: ExerciseHeader, exercise: &Exercise) -> Result<(), StoreError> {
         // Before the journal says the exercise began: a crash between
         // the two leaves a marker too many, never a waiting session unmarked.
         crate::store::waiting::mark(&self.data, &self.id)?;
-        let (key, held) = exercise_texts::keep(&self.data, text)?;
+        let (key, held) = exercise_texts::keep(&self.data, &exercise.source.text)?;
         header.text_sha256 = Some(key);
+        if let Some(words) = exercise_texts::played_words_text(exercise) {
+            let key = exercise_texts::key(&words);
+            exercise_texts::keep_held(&self.data, &key, &words)?;
+            header.words_sha256 = Some(key);
+        }
         if !header.edited {
             self.runs += 1;
             self.recorded = false;
@@ -286,8 +292,7 @@ impl Session {
     pub fn resume_run<'e>(&mut self, pending: &'e mut Pending) -> Result<Run<'e>, StoreError> {
         self.private.clone_from(&pending.private);
         if let Some(header) = pending.header.take() {
-            let text = pending.exercise.source.text.clone();
-            self.begin(header, &text)?;
+            self.begin(header, &pending.exercise)?;
         }
         let run = match pending.state.clone() {
             Some(state) => Run::restore(&pending.exercise, state)
@@ -403,7 +408,16 @@ impl Session {
             {
                 drop(exercise_texts::keep(&self.data, &exercise.source.text)?);
             }
-            exercise
+            // The word lists it was played with, though `words.yaml` may
+            // have changed since: the run goes on as it began (with
+            // today's lists if that copy is gone).
+            let now = exercise_texts::played_words_text(&exercise).map(|t| exercise_texts::key(&t));
+            match (&saved.words_sha256, run.played_words_kept()) {
+                (Some(key), Some(words)) if now.as_ref() != Some(key) => {
+                    compile_or_explain(&id, exercise.source.clone(), &words).unwrap_or(exercise)
+                }
+                _ => exercise,
+            }
         } else {
             // Fitting the saved answers to the edited file replays them on
             // the copy they were given on; without it, no guessing.
@@ -483,6 +497,7 @@ fn header(
         // Kept once in the data folder and named by `begin`.
         text: String::new(),
         text_sha256: None,
+        words_sha256: None,
         ledger,
         edited,
     }

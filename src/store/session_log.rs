@@ -15,6 +15,7 @@ use crate::store::moment::{Moment, MomentKind};
 use crate::store::session_index;
 use crate::store::store_error::StoreError;
 use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 /// A session read back from its journal.
@@ -57,6 +58,21 @@ impl RunLog {
         }
     }
 
+    /// The keys of the texts the data folder keeps for this run: the
+    /// exercise's, and the shared word lists it read.
+    pub fn kept_keys(&self) -> impl Iterator<Item = &String> {
+        self.header
+            .text_sha256
+            .iter()
+            .chain(&self.header.words_sha256)
+    }
+
+    /// A kept text of this run by its key (one of `kept_keys`), checked
+    /// against its SHA-256.
+    pub fn kept_text(&self, key: &str) -> Result<String, StoreError> {
+        exercise_texts::read(&self.texts, key, &self.header.exercise.id)
+    }
+
     /// The exercise as it was played, compiled from the saved copy (`None`
     /// when the copy cannot be had or no longer compiles).
     pub fn exercise(&self) -> Option<Exercise> {
@@ -69,11 +85,29 @@ impl RunLog {
         compile(id, Source::new(id.clone(), text), &self.played_words()).exercise
     }
 
-    /// The shared word lists as played: the run's variables hold them.
+    /// The shared word lists as played: the data folder's copy the journal
+    /// names; in journals before it, the run's variables held them. A copy
+    /// gone missing or changed reads as empty lists: they only steer
+    /// nudges, and the run's steps, answers and notes never depend on them
+    /// (`played_words_kept` tells whether the copy was there).
     pub fn played_words(&self) -> WordLists {
-        self.state
-            .as_ref()
-            .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars))
+        self.played_words_kept()
+            .unwrap_or_else(|| WordLists::played(&IndexMap::new()))
+    }
+
+    /// The shared word lists as played, if the copy the journal names (or
+    /// the variables of an older journal) can be read.
+    pub fn played_words_kept(&self) -> Option<WordLists> {
+        let Some(key) = &self.header.words_sha256 else {
+            return Some(
+                self.state
+                    .as_ref()
+                    .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars)),
+            );
+        };
+        let text = exercise_texts::read(&self.texts, key, &self.header.exercise.id).ok()?;
+        let lists: IndexMap<String, serde_json::Value> = serde_json::from_str(&text).ok()?;
+        Some(WordLists::played(&lists))
     }
 
     /// The exercise's title as it was played (its id if the copy no longer

@@ -372,3 +372,60 @@ fn the_waiting_question_follows_a_role_swap_and_a_step_back() {
     let (_, again) = said_until_prompt(&mut run);
     assert_eq!(again.unwrap().text, "Sam, how do you feel?");
 }
+
+const STARTING_VARS: &str = r#"
+title: Starting values
+summary: Variables read from the exercise until a run changes them.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+vars:
+  labels: ["lazy", "selfish"]
+  count: 0
+steps:
+  - id: first
+    ask: Say something.
+    by: speaker
+  - id: counted
+    set: |
+      vars.count = vars.count + 1;
+      vars.labels = vars.labels;
+  - id: shown
+    say: "Labels: {{ vars.labels | join(', ') }}; count {{ vars.count }}."
+  - id: widen
+    set: vars.labels = vars.labels + ["cold"];
+  - id: second
+    ask: "{{ vars.labels | join(', ') }}"
+    by: speaker
+"#;
+
+#[test]
+fn a_run_keeps_only_the_variables_it_changed_and_reads_the_rest_from_the_exercise() {
+    let ex = exercise(STARTING_VARS);
+    let mut run = Run::start(&ex, pair());
+    // Nothing changed yet: the state holds no variable, scripts see all.
+    assert!(run.state().cursor.vars.is_empty());
+    assert_eq!(
+        run.var("labels"),
+        Some(&serde_json::json!(["lazy", "selfish"]))
+    );
+    let (said, _) = {
+        answer(&mut run, "hello");
+        said_until_prompt(&mut run)
+    };
+    assert_eq!(said, vec!["Labels: lazy, selfish; count 1."]);
+    // `count` changed; `labels`, set to its own value, stayed the
+    // exercise's until `widen` changed it.
+    let kept: Vec<&str> = run.state().cursor.vars.keys().map(String::as_str).collect();
+    assert_eq!(kept, vec!["count", "labels"]);
+    assert_eq!(
+        run.var("labels"),
+        Some(&serde_json::json!(["lazy", "selfish", "cold"]))
+    );
+    // A state saved and restored reads the same values.
+    let json = serde_json::to_string(run.state()).unwrap();
+    let again = Run::restore(&ex, serde_json::from_str(&json).unwrap()).unwrap();
+    assert_eq!(again.var("count"), Some(&serde_json::json!(1)));
+    assert_eq!(again.var("labels"), run.var("labels"));
+}

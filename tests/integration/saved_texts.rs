@@ -49,8 +49,28 @@ fn journals(data: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The kept texts, by file name.
+/// The kept exercise texts, by file name.
 fn texts(data: &Path) -> Vec<PathBuf> {
+    kept(data)
+        .into_iter()
+        .filter(|p| !is_word_lists(p))
+        .collect()
+}
+
+/// The kept shared word lists (a JSON map of list names to phrases), kept
+/// beside the texts for the exercises that read them.
+fn word_lists(data: &Path) -> Vec<PathBuf> {
+    kept(data)
+        .into_iter()
+        .filter(|p| is_word_lists(p))
+        .collect()
+}
+
+fn is_word_lists(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.starts_with('{'))
+}
+
+fn kept(data: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(data.join("texts")) else {
         return Vec::new();
     };
@@ -81,12 +101,24 @@ fn a_journal_names_the_text_kept_once_and_private_for_every_session_of_it() {
     );
     let key = text.file_stem().unwrap().to_str().unwrap().to_owned();
     assert_eq!(key.len(), 64);
+    // The shared word lists it reads, kept once too, and not in the
+    // journal: its first state holds no variable the run did not set.
+    let lists = word_lists(data.path());
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    let lists_key = lists[0].file_stem().unwrap().to_str().unwrap().to_owned();
+    let kept_lists = std::fs::read_to_string(&lists[0]).unwrap();
+    assert!(kept_lists.contains("\"contempt_words\": ["), "{kept_lists}");
     for journal in journals(data.path()) {
         let journal = std::fs::read_to_string(journal).unwrap();
         assert!(
             journal.contains(&format!("\"text_sha256\":\"{key}\"")),
             "{journal}"
         );
+        assert!(
+            journal.contains(&format!("\"words_sha256\":\"{lists_key}\"")),
+            "{journal}"
+        );
+        assert!(!journal.contains("you're paranoid"), "a list was copied");
         assert!(!journal.contains("steps:"), "the text was copied again");
         assert!(
             journal.starts_with("{\"t\":\"start\",\"v\":3,"),
@@ -99,6 +131,9 @@ fn a_journal_names_the_text_kept_once_and_private_for_every_session_of_it() {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&data.path().join("texts")), 0o700);
         assert_eq!(mode(&text), 0o600);
+        for lists in word_lists(data.path()) {
+            assert_eq!(mode(&lists), 0o600);
+        }
     }
 }
 
@@ -389,10 +424,12 @@ fn erase_removes_a_couples_texts_unless_another_couples_journal_names_them() {
         .ok();
     assert!(resumed.stdout.contains("Thank you both."), "{resumed:?}");
 
+    assert_eq!(word_lists(&data).len(), 1);
     mend(&["erase", "--partners", "Kim,Lee", "--yes"])
         .data(&data)
         .ok();
     assert_eq!(texts(&data), Vec::<PathBuf>::new());
+    assert_eq!(word_lists(&data), Vec::<PathBuf>::new());
 }
 
 /// The text key of the journal of the couple with `partner` in it.
@@ -427,4 +464,80 @@ fn temp_files_left_in_the_journals_temp_folder_are_removed_at_the_next_start() {
     assert!(!left.exists());
     assert!(!half.exists());
     assert!(text.exists());
+}
+
+/// An exercise folder holding i-statements and the library's word lists
+/// with `edit` applied to them.
+fn library_with_words(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let exercises = dir.join("exercises");
+    std::fs::create_dir_all(&exercises).unwrap();
+    for name in ["i-statements.yaml", "words.yaml"] {
+        let text = std::fs::read_to_string(repo().join("exercises").join(name)).unwrap();
+        let text = if name == "words.yaml" {
+            edit(text)
+        } else {
+            text
+        };
+        std::fs::write(exercises.join(name), text).unwrap();
+    }
+    exercises
+}
+
+#[test]
+fn a_resumed_run_reads_the_word_lists_it_began_with_even_when_they_changed_or_went_missing() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let exercises = library_with_words(work.path(), |t| t);
+    let folder = exercises.to_str().unwrap();
+    let output = mend(&[
+        "run",
+        "i-statements",
+        "--partners",
+        "Alex,Sam",
+        "--exercises",
+        folder,
+    ])
+    .data(&data)
+    .stdin(FIRST_TWO)
+    .run();
+    assert_eq!(output.code, 1, "{output:?}");
+    // Since then, the shared lists lost the phrase the reflection uses.
+    library_with_words(work.path(), |t| t.replace("\"you're paranoid\", ", ""));
+    let rest = REST.replacen(
+        "What I heard is you feel lonely at dinner",
+        "What I heard is you're paranoid about dinner",
+        1,
+    );
+    let resumed = mend(&["resume", "--exercises", folder])
+        .data(&data)
+        .stdin(&format!("{READY}{rest}"))
+        .run();
+    // Still nudged: the run goes on with the lists it began with.
+    assert!(
+        resumed
+            .stdout
+            .contains("You wrote: What I heard is you're paranoid about dinner"),
+        "{resumed:?}"
+    );
+
+    // Without the kept copy of the lists (removed by hand), a session
+    // still resumes, on the exercise as it is now, and its notes render:
+    // the lists only steer nudges.
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    paused(&data, "i-statements", "Alex,Sam");
+    for lists in word_lists(&data) {
+        std::fs::remove_file(lists).unwrap();
+    }
+    let resumed = mend(&["resume"])
+        .data(&data)
+        .stdin(&format!("{READY}{REST}"))
+        .ok();
+    assert!(resumed.stdout.contains("Thank you both."), "{resumed:?}");
+    let notes = mend(&["notes"]).data(&data).ok();
+    assert!(notes.stdout.contains("You never listen to me"), "{notes:?}");
+    assert!(
+        notes.stdout.contains("What I heard is you are tired"),
+        "{notes:?}"
+    );
 }
