@@ -39,6 +39,10 @@ enum Node {
     Compare(Compare, Box<Node>, Box<Node>),
     Words(Helper, Box<Node>),
     ContainsAny(Box<Node>, Needles),
+    /// `starts_with_any(text, needles)`.
+    StartsWithAny(Box<Node>, Needles),
+    /// `near(text, first, second, gap)`.
+    Near(Box<Node>, Needles, Needles, usize),
     /// `without(text, needles)`: read only as the text of a helper that
     /// reads words (`contains_any(without(answer, vars.own), vars.labels)`).
     Without(Box<Node>, Needles),
@@ -237,13 +241,30 @@ fn call(c: &mut Scanner, name: &str) -> Option<Node> {
         (None, "is_due") => Node::Timing(crate::script::helpers::is_due, Box::new(or(c)?)),
         (None, "is_ongoing") => Node::Timing(crate::script::helpers::is_ongoing, Box::new(or(c)?)),
         (None, _) if name == ScopeName::Visits.word() => Node::Visits(c.string()?.to_owned()),
-        (None, "contains_any" | "without") => {
+        (None, "near") => {
+            let text = Box::new(or(c)?);
+            if !c.eat(",") {
+                return None;
+            }
+            let first = needles(c)?;
+            if !c.eat(",") {
+                return None;
+            }
+            let second = needles(c)?;
+            if !c.eat(",") {
+                return None;
+            }
+            let gap = crate::script::helpers::near_gap(c.int()?);
+            Node::Near(text, first, second, gap)
+        }
+        (None, "contains_any" | "without" | "starts_with_any") => {
             let text = Box::new(or(c)?);
             if !c.eat(",") {
                 return None;
             }
             match name {
                 "without" => Node::Without(text, needles(c)?),
+                "starts_with_any" => Node::StartsWithAny(text, needles(c)?),
                 _ => Node::ContainsAny(text, needles(c)?),
             }
         }
@@ -333,6 +354,16 @@ impl<'n> Eval<'n> {
                 self.with_words(text, |words| {
                     Plain::Bool(needles.iter().any(|n| words.contain(n)))
                 })?
+            }
+            Node::StartsWithAny(text, needles) => {
+                let needles = self.phrases(needles)?;
+                self.with_words(text, |words| {
+                    Plain::Bool(needles.iter().any(|n| words.start_with(n)))
+                })?
+            }
+            Node::Near(text, first, second, gap) => {
+                let (first, second) = (self.phrases(first)?, self.phrases(second)?);
+                self.with_words(text, |words| Plain::Bool(words.near(&first, &second, *gap)))?
             }
             // A new text, which a borrowed value cannot hold: rhai's.
             Node::Without(..) => return None,
@@ -457,6 +488,9 @@ mod tests {
             "words(without(answer, [\"i called you\"])) > 2",
             "!contains_any(answer, (vars.a + vars.b))",
             "!contains_any(answer, vars.a + vars.b + [])",
+            "near(answer, [\"you\"], vars.healed_words, 3)",
+            "starts_with_any(answer, vars.openers) || !starts_with_any(without(answer, [\"well\"]), [\"stop\"])",
+            "!near(without(answer, vars.own), vars.a + vars.b, [\"never\"], 2)",
         ] {
             assert!(FastExpr::parse(text).is_some(), "{text}");
         }
@@ -485,6 +519,8 @@ mod tests {
             "a & b",
             "if true { true } else { false }",
             "words(answer) >= 1_000",
+            "near(answer, [\"you\"], [\"never\"], -1)",
+            "near(answer, [\"you\"], [\"never\"], vars.gap)",
         ] {
             assert!(FastExpr::parse(text).is_none(), "{text}");
         }

@@ -8,7 +8,7 @@ use rhai::{Array, Dynamic, Engine, ImmutableString, NativeCallContext};
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
-pub const HELPERS: [(&str, &str); 11] = [
+pub const HELPERS: [(&str, &str); 13] = [
     (
         "words",
         "`words(s)`: how many words `s` has, e.g. `words(answer) >= 4`",
@@ -32,6 +32,14 @@ pub const HELPERS: [(&str, &str); 11] = [
     (
         "without",
         "`without(s, [\"i called you\"])`: the words of `s` with each phrase taken out (whole words, ignoring case), for a rule that excuses some phrasings: `!contains_any(without(answer, vars.own_words), vars.label_words)`",
+    ),
+    (
+        "starts_with_any",
+        "`starts_with_any(s, [\"stop\", \"you need to\"])`: true when `s` opens with any of the words or phrases, as whole words, ignoring case",
+    ),
+    (
+        "near",
+        "`near(s, [\"you\"], [\"forgiven me\", \"moved on\"], 3)`: true when a phrase of the first list is followed by one of the second with at most that many words between (whole words, ignoring case): \"you have finally forgiven me\"",
     ),
     (
         "visits",
@@ -79,6 +87,19 @@ pub fn register(engine: &mut Engine) {
             .collect();
         Words::of(s).without(&phrases).joined()
     });
+    engine.register_fn("starts_with_any", |s: &str, list: Array| {
+        let words = Words::of(s);
+        list.into_iter()
+            .any(|d| words.start_with(&Phrase::new(&listed_text(d))))
+    });
+    engine.register_fn("near", |s: &str, first: Array, second: Array, gap: i64| {
+        let phrases = |list: Array| -> Vec<Phrase> {
+            list.into_iter()
+                .map(|d| Phrase::new(&listed_text(d)))
+                .collect()
+        };
+        Words::of(s).near(&phrases(first), &phrases(second), near_gap(gap))
+    });
     engine.register_fn("is_due", is_due);
     engine.register_fn("is_ongoing", is_ongoing);
     engine.register_fn("is_ambiguous_date", is_ambiguous_date);
@@ -95,6 +116,16 @@ pub fn register(engine: &mut Engine) {
         }) as i64
     });
 }
+
+/// The words `near` allows between its two phrases: none below zero, and
+/// no more than a sentence holds (a longer gap would join unrelated
+/// clauses and cost more than a rule should).
+pub fn near_gap(gap: i64) -> usize {
+    usize::try_from(gap.clamp(0, NEAR_GAP_MAX)).unwrap_or(0)
+}
+
+/// The most words `near` allows between its phrases.
+pub const NEAR_GAP_MAX: i64 = 12;
 
 /// True when the words name a date or a time from now ("by Friday").
 pub fn is_due(s: &str) -> bool {

@@ -95,6 +95,36 @@ impl<'a> Words<'a> {
         self.contain_words(&phrase.0)
     }
 
+    /// Whether the text opens with the phrase's words.
+    pub fn start_with(&self, phrase: &Phrase) -> bool {
+        !phrase.0.is_empty()
+            && self
+                .0
+                .get(..phrase.0.len())
+                .is_some_and(|here| here.iter().zip(&phrase.0).all(|(w, p)| **w == *p))
+    }
+
+    /// Whether a phrase of `first` is followed by a phrase of `second` with
+    /// at most `gap` words between them ("you have finally forgiven me":
+    /// "you" then "forgiven me", two words apart).
+    pub fn near(&self, first: &[Phrase], second: &[Phrase], gap: usize) -> bool {
+        let at = |phrase: &Phrase, start: usize| {
+            let words = &phrase.0;
+            !words.is_empty()
+                && self
+                    .0
+                    .get(start..start + words.len())
+                    .is_some_and(|here| here.iter().zip(words).all(|(w, p)| **w == *p))
+        };
+        (0..self.0.len()).any(|start| {
+            first.iter().filter(|a| at(a, start)).any(|a| {
+                let end = start + a.0.len();
+                (end..=end.saturating_add(gap).min(self.0.len()))
+                    .any(|next| second.iter().any(|b| at(b, next)))
+            })
+        })
+    }
+
     /// Whether these words appear here in a row.
     pub fn contain_words<S: AsRef<str>>(&self, wanted: &[S]) -> bool {
         let same = |w: &Cow<str>, word: &S| **w == *word.as_ref();
@@ -197,6 +227,33 @@ mod tests {
     fn counts_words() {
         assert_eq!(word_count("I feel — hurt, when..."), 4);
         assert_eq!(word_count(""), 0);
+    }
+
+    #[test]
+    fn start_with_reads_whole_words_at_the_start() {
+        let words = Words::of("Stop, you're FLOODING again");
+        assert!(words.start_with(&Phrase::new("stop")));
+        assert!(words.start_with(&Phrase::new("stop you're")));
+        assert!(!words.start_with(&Phrase::new("sto")));
+        assert!(!words.start_with(&Phrase::new("flooding")));
+        assert!(!words.start_with(&Phrase::new("")));
+        assert!(!Words::of("").start_with(&Phrase::new("stop")));
+    }
+
+    #[test]
+    fn near_finds_two_phrases_with_at_most_gap_words_between() {
+        let you = [Phrase::new("you"), Phrase::new("you've")];
+        let healed = [Phrase::new("forgiven me"), Phrase::new("let it go")];
+        let near = |s: &str, gap| Words::of(s).near(&you, &healed, gap);
+        assert!(near("Once you have finally forgiven me.", 2));
+        assert!(near("once YOU'VE forgiven me", 0));
+        assert!(!near("once you have finally forgiven me", 1));
+        // In order only, whole words only, and never past the text's end.
+        assert!(!near("I have forgiven me, you", 5));
+        assert!(!near("youth has forgiven me", 3));
+        assert!(!near("you have finally", 3));
+        assert!(near("you just let it go", 1));
+        assert!(!Words::of("you forgiven me").near(&[], &healed, 3));
     }
 
     #[test]
