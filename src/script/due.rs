@@ -94,11 +94,34 @@ fn strip_fillers(lower: &str) -> Vec<&str> {
     words
 }
 
+/// The text with "weekly", "daily"... taken out where they name one
+/// meeting rather than a rhythm: "at our next weekly check-in" is a moment
+/// to come back to, not a habit ("at every weekly check-in" still is).
+fn one_meeting(padded: &str) -> String {
+    const ONE: [&str; 5] = [" the ", " our ", " next ", " this ", " your "];
+    const RHYTHM: [&str; 4] = ["weekly ", "daily ", "monthly ", "nightly "];
+    const MEETING: [&str; 7] = [
+        "check-in", "check in", "checkin", "session", "review", "meeting", "call",
+    ];
+    let mut text = padded.to_owned();
+    for one in ONE {
+        for rhythm in RHYTHM {
+            for meeting in MEETING {
+                let named = format!("{one}{rhythm}{meeting}");
+                if text.contains(&named) {
+                    text = text.replace(&named, &format!("{one}{meeting}"));
+                }
+            }
+        }
+    }
+    text
+}
+
 /// A habit: "every evening", "each Sunday", "daily", "twice a week",
 /// "from now on", "starting Monday". Its start is the day after "starting"
 /// or "from" when that names one, else today.
 fn ongoing(lower: &str, today: NaiveDate) -> Option<NaiveDate> {
-    let padded = format!(" {lower} ");
+    let padded = one_meeting(&format!(" {lower} "));
     let habit = [
         " every ",
         " each ",
@@ -393,6 +416,14 @@ mod tests {
         );
         assert_eq!(start("twice a week").as_deref(), Some("2026-11-25"));
         assert_eq!(start("from now on").as_deref(), Some("2026-11-25"));
+        assert_eq!(
+            start("at every weekly check-in").as_deref(),
+            Some("2026-11-25")
+        );
+        assert_eq!(
+            start("weekly, at our check-in").as_deref(),
+            Some("2026-11-25")
+        );
         assert_eq!(on("every evening"), None);
     }
 
@@ -403,6 +434,9 @@ mod tests {
             "when I can",
             "when I feel ready",
             "after our next therapy session",
+            "at the weekly check-in",
+            "at our next weekly check-in",
+            "in this weekly session",
             "in 99999999999 days",
             "12",
             "",
