@@ -55,6 +55,10 @@ pub struct TurnSpec {
     pub hint: Option<String>,
     #[serde(default)]
     pub see: Option<String>,
+    /// Text that must not be on screen since the last answer (a nudge
+    /// that must not come, a line a partner asked to keep out).
+    #[serde(default)]
+    pub not_see: Option<String>,
     #[serde(default)]
     pub command: Option<String>,
     #[serde(default)]
@@ -81,6 +85,14 @@ pub struct ExpectSpec {
     /// `a1 [agreement, open, marked renewed]`.
     #[serde(default)]
     pub ledger: Vec<String>,
+    /// Text the notes must not hold anywhere (a decline that must not read
+    /// as agreed, words kept out).
+    #[serde(default)]
+    pub not_notes: Vec<String>,
+    /// Text no ledger item's line may hold after the run (nothing saved
+    /// that was not agreed).
+    #[serde(default)]
+    pub not_ledger: Vec<String>,
 }
 
 /// Text that may be written as a number or true/false in YAML (`answer: 2`
@@ -155,6 +167,7 @@ pub enum Action {
     Answer(String),
     Hint(String),
     See(String),
+    NotSee(String),
     Back,
     Skip,
     /// `:private`: the next answer stays out of the notes.
@@ -170,7 +183,7 @@ impl Action {
             Action::Back => Some(":back".to_owned()),
             Action::Skip => Some(":skip".to_owned()),
             Action::Private => Some(":private".to_owned()),
-            Action::Hint(_) | Action::See(_) => None,
+            Action::Hint(_) | Action::See(_) | Action::NotSee(_) => None,
         }
     }
 }
@@ -183,6 +196,8 @@ pub struct Expect {
     pub answers: IndexMap<String, String>,
     pub notes: Vec<String>,
     pub ledger: Vec<String>,
+    pub not_notes: Vec<String>,
+    pub not_ledger: Vec<String>,
     pub line: usize,
 }
 
@@ -292,7 +307,9 @@ impl Loader<'_> {
             && expect.vars.is_empty()
             && expect.answers.is_empty()
             && expect.notes.is_empty()
-            && expect.ledger.is_empty();
+            && expect.ledger.is_empty()
+            && expect.not_notes.is_empty()
+            && expect.not_ledger.is_empty();
         if no_turns && checks_nothing {
             self.error(
                 &path.key("name"),
@@ -330,6 +347,8 @@ impl Loader<'_> {
                 answers: expect.answers.into_iter().map(|(k, v)| (k, v.0)).collect(),
                 notes: expect.notes,
                 ledger: expect.ledger,
+                not_notes: expect.not_notes,
+                not_ledger: expect.not_ledger,
                 line: self.line(&epath),
             },
             line: self.line(&path.key("name")),
@@ -343,6 +362,7 @@ impl Loader<'_> {
             ("answer", spec.answer.is_some()),
             ("hint", spec.hint.is_some()),
             ("see", spec.see.is_some()),
+            ("not_see", spec.not_see.is_some()),
             ("command", spec.command.is_some()),
         ]
         .iter()
@@ -354,7 +374,7 @@ impl Loader<'_> {
                     "a turn is one thing; this one has both `{}` and `{second}`",
                     given[0]
                 ),
-                None => "a turn needs one of: answer, hint, see, command".to_owned(),
+                None => "a turn needs one of: answer, hint, see, not_see, command".to_owned(),
             };
             self.error(path, Point::Value, message);
             return None;
@@ -365,6 +385,8 @@ impl Loader<'_> {
             Action::Hint(hint)
         } else if let Some(see) = spec.see {
             Action::See(see)
+        } else if let Some(text) = spec.not_see {
+            Action::NotSee(text)
         } else {
             match spec.command.as_deref().map(str::trim) {
                 Some(":back") => Action::Back,

@@ -288,7 +288,12 @@ impl PlanConsole<'_> {
         };
         if let (
             Some(e),
-            Action::See(_) | Action::Answer(_) | Action::Back | Action::Skip | Action::Private,
+            Action::See(_)
+            | Action::NotSee(_)
+            | Action::Answer(_)
+            | Action::Back
+            | Action::Skip
+            | Action::Private,
         ) = (error, &turn.action)
         {
             return Err(engine_failure(line, place, e));
@@ -321,6 +326,14 @@ impl PlanConsole<'_> {
                     ))
                 }
             }
+            Action::NotSee(text) => match self.seen.iter().find(|s| contains(s, text)) {
+                None => Ok(None),
+                Some(shown) => Err(fail(
+                    self.waiting.as_ref(),
+                    format!("no text containing {text:?}"),
+                    format!("{shown:?}"),
+                )),
+            },
             Action::Answer(_) | Action::Back | Action::Skip | Action::Private => {
                 let prompt = self.waiting.as_ref();
                 if let Some(hint) = &self.refused {
@@ -428,7 +441,7 @@ impl PlanConsole<'_> {
                 return Err(fail(format!("answers.{step} = {text:?}"), seen));
             }
         }
-        if !expect.ledger.is_empty() {
+        if !expect.ledger.is_empty() || !expect.not_ledger.is_empty() {
             let mut ledger = seeded(plan);
             ledger.apply("plan", "plan", &state.records);
             let view = ledger.view(plan_clock(plan).date_naive());
@@ -441,8 +454,16 @@ impl PlanConsole<'_> {
                     ));
                 }
             }
+            for unwanted in &expect.not_ledger {
+                if let Some(line) = lines.iter().find(|l| contains(l, unwanted)) {
+                    return Err(fail(
+                        format!("no ledger item containing {unwanted:?}"),
+                        format!("{line:?}"),
+                    ));
+                }
+            }
         }
-        if !expect.notes.is_empty() {
+        if !expect.notes.is_empty() || !expect.not_notes.is_empty() {
             // As the session's notes show it: private answers left out.
             let shown = without_private(run.state(), moments);
             let notes = match Run::restore(run.exercise(), shown) {
@@ -455,6 +476,14 @@ impl PlanConsole<'_> {
                 if !notes.contains(line.as_str()) {
                     return Err(fail(
                         format!("notes containing {line:?}"),
+                        format!("{notes:?}"),
+                    ));
+                }
+            }
+            for text in &expect.not_notes {
+                if notes.contains(text.as_str()) {
+                    return Err(fail(
+                        format!("notes without {text:?}"),
                         format!("{notes:?}"),
                     ));
                 }

@@ -232,3 +232,85 @@ fn a_plan_that_cannot_fail_is_an_error() {
         output.stdout
     );
 }
+
+/// An exercise whose promise step nudges "try" and saves the promise.
+const PROMISE: &str = r#"title: Not seen
+summary: Plans that say what must not be.
+minutes: 5
+version: 1
+roles:
+  speaker: Speaks.
+steps:
+  - id: promise
+    ask: What will you do?
+    by: speaker
+    check:
+      - rule: '!contains_any(answer, ["try"])'
+        hint: Something that can be seen done?
+  - id: saved
+    by: speaker
+    commit:
+      text: "{{ answers.promise }}"
+      due: from now on
+notes: |
+  Promise: {{ answers.promise }}
+"#;
+
+#[test]
+fn plans_can_say_what_must_not_be_shown_noted_or_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("promise.yaml"), PROMISE).unwrap();
+    let plan = "plans:
+  - name: a promise that can be seen done
+    turns:
+      - answer: I will text you at six.
+      - not_see: Something that can be seen
+    expect:
+      not_notes: [I will try]
+      not_ledger: [I will try]
+  - name: nudged
+    turns:
+      - answer: I will try.
+      - not_see: Something that can be seen
+  - name: saved
+    turns:
+      - answer: I will text you at six.
+    expect:
+      not_ledger: [text you]
+  - name: noted
+    turns:
+      - answer: I will text you at six.
+    expect:
+      not_notes: [text you]
+";
+    std::fs::write(dir.path().join("promise.test.yaml"), plan).unwrap();
+    let output = mend(&["test", "promise"])
+        .env("MEND_EXERCISES", dir.path().to_str().unwrap())
+        .run();
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    let plan = dir.path().join("promise.test.yaml");
+    let plan = plan.display();
+    assert_eq!(
+        output.stdout,
+        format!(
+            "ok    promise: a promise that can be seen done
+FAIL  promise: nudged
+  {plan}:12: turn 2, at step `promise` (Partner A's turn)
+  expected: no text containing \"Something that can be seen\"
+  seen:     \"Something that can be seen done?\"
+
+FAIL  promise: saved
+  {plan}:16: expect
+  expected: no ledger item containing \"text you\"
+  seen:     \"c1 [commitment, open] Partner A: \\\"I will text you at six.\\\" (from now on, since 2026-01-01)\"
+
+FAIL  promise: noted
+  {plan}:21: expect
+  expected: notes without \"text you\"
+  seen:     \"Promise: I will text you at six.\"
+
+1 passed, 3 failed
+"
+        )
+    );
+}
