@@ -113,7 +113,9 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
     let pending = match played {
         Ok(Outcome::Finished) => {
             console.waiting = None;
-            console.problem.take()
+            // The exercise's notes, as `mend notes` writes them: a fragment
+            // that fails on this path fails the plan, not the clinician.
+            console.problem.take().or_else(|| run.notes().err())
         }
         Ok(_) => console.problem.take(),
         // An answer the engine failed on: the turn that typed it.

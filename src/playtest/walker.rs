@@ -397,7 +397,7 @@ impl<'e> Walker<'e> {
             },
         );
         match played {
-            Ok(Outcome::Finished) => Ok(()),
+            Ok(Outcome::Finished) => notes_render(run),
             Ok(_) => Err(WhyUnfinished::Stuck {
                 at: run.state().cursor.at.clone().unwrap_or_default(),
                 budget,
@@ -426,7 +426,7 @@ impl<'e> Walker<'e> {
                     match event {
                         Event::Say { .. } => {}
                         Event::Prompt(prompt) => break prompt,
-                        Event::Finished => return Ok(()),
+                        Event::Finished => return notes_render(run),
                     }
                 },
             };
@@ -664,4 +664,10 @@ mod tests {
             }
         }
     }
+}
+
+/// A finished run's notes fragment, rendered as `mend notes` would: one
+/// that fails on the path walked is the walk's failure.
+fn notes_render(run: &Run) -> Result<(), WhyUnfinished> {
+    run.notes().map(drop).map_err(failed)
 }

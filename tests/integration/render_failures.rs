@@ -103,3 +103,35 @@ fn test_plans_and_random_runs_still_report_what_could_not_be_rendered() {
         random.stdout
     );
 }
+
+#[test]
+fn a_plan_or_random_run_whose_notes_fail_on_its_path_fails_with_the_line() {
+    // Only the notes read the answer the choice leads around.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("maybe.yaml");
+    std::fs::copy(
+        repo().join("tests/warnings/M009-maybe-unanswered.yaml"),
+        &file,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("maybe.test.yaml"),
+        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let plans = mend(&["test", &file]).run();
+    assert_eq!(plans.code, 1, "{}", plans.stdout);
+    assert!(
+        plans.stdout.contains("maybe.yaml:23:25: error: undefined value in template: `answers.feeling` is undefined (in step `notes`)"),
+        "{}",
+        plans.stdout
+    );
+    let random = mend(&["test", "--random", "20", &file]).run();
+    assert_eq!(random.code, 1, "{}", random.stdout);
+    assert!(
+        random.stdout.contains("(in step `notes`)"),
+        "{}",
+        random.stdout
+    );
+}
