@@ -580,6 +580,12 @@ impl Console for Typist<'_, '_> {
     }
 }
 
+/// A finished run's notes fragment, rendered as `mend notes` would: one
+/// that fails on the path walked is the walk's failure.
+fn notes_render(run: &Run) -> Result<(), WhyUnfinished> {
+    run.notes().map(drop).map_err(failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,10 +670,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A finished run's notes fragment, rendered as `mend notes` would: one
-/// that fails on the path walked is the walk's failure.
-fn notes_render(run: &Run) -> Result<(), WhyUnfinished> {
-    run.notes().map(drop).map_err(failed)
 }

@@ -557,7 +557,9 @@ mod tests {
         }
         assert!(all > 100, "{all}");
         eprintln!("fast path takes {taken} of {all} shipped scripts");
-        // See docs/performance.md for the share when this was last raised.
-        assert!(taken * 100 >= all * 90, "{taken} of {all}");
+        // See docs/performance.md for the share when this was last
+        // measured; the floor sits under it so new rules in the rhai-only
+        // shapes (`.filter`, `.to_lower()`) show here when they pile up.
+        assert!(taken * 100 >= all * 88, "{taken} of {all}");
     }
 }

@@ -284,7 +284,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         let end = t.find("      - id: reflect").unwrap();
         // What is kept open quotes the statement; without it, the complaint.
         format!("{}{}", &t[..start], &t[end..])
-            .replace("version: 4", "version: 5")
+            .replace("version: 5", "version: 6")
             .replace("answers.statement", "answers.complaint")
             .replace(
                 "private_with: [complaint, statement]",
@@ -303,7 +303,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         .ok();
     let out = &resumed.stdout;
     assert!(
-        out.contains("The exercise `talk` (version 4, now 5) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
+        out.contains("The exercise `talk` (version 5, now 6) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");
@@ -421,7 +421,7 @@ fn mend_session_is_journaled_and_its_notes_can_be_written() {
     );
     let notes = mend(&["notes", &id]).data(data.path()).ok().stdout;
     assert!(
-        notes.contains("**Alex, what has been hard lately? Say it however it comes out; we'll shape it together.**  \nAlex (speaker): You never listen to me\n"),
+        notes.contains("**Alex, what has been hard lately? Say it however it comes out; we'll shape it together. (If today isn't the day, \"not today\" is a full answer.)**  \nAlex (speaker): You never listen to me\n"),
         "{notes}"
     );
     assert!(notes.contains("A break, during Alex's turn"), "{notes}");
