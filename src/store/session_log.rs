@@ -51,9 +51,8 @@ impl RunLog {
     /// version 3), else the data folder's copy the journal names, checked
     /// against its SHA-256. Missing or changed, an error that says so.
     pub fn text(&self) -> Result<String, StoreError> {
-        let id = &self.header.exercise.id;
         match &self.header.text_sha256 {
-            Some(key) => exercise_texts::read(&self.texts, key, id),
+            Some(key) => self.kept_text(key),
             None => Ok(self.header.text.clone()),
         }
     }
@@ -105,7 +104,7 @@ impl RunLog {
                     .map_or_else(WordLists::none, |s| WordLists::played(&s.cursor.vars)),
             );
         };
-        let text = exercise_texts::read(&self.texts, key, &self.header.exercise.id).ok()?;
+        let text = self.kept_text(key).ok()?;
         let lists: IndexMap<String, serde_json::Value> = serde_json::from_str(&text).ok()?;
         Some(WordLists::played(&lists))
     }

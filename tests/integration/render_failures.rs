@@ -19,6 +19,15 @@ fn exercise(dir: &std::path::Path) -> String {
     path.display().to_string()
 }
 
+/// A test plan beside `maybe.yaml` that takes the branch around the answer.
+fn not_today_plan(dir: &std::path::Path) {
+    std::fs::write(
+        dir.join("maybe.test.yaml"),
+        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_failed_render_shows_the_name_and_the_session_goes_on() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,11 +92,7 @@ fn notes_that_fail_make_mend_notes_fail_with_the_line() {
 fn test_plans_and_random_runs_still_report_what_could_not_be_rendered() {
     let dir = tempfile::tempdir().unwrap();
     let file = exercise(dir.path());
-    std::fs::write(
-        dir.path().join("maybe.test.yaml"),
-        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
-    )
-    .unwrap();
+    not_today_plan(dir.path());
     let plans = mend(&["test", &file]).run();
     assert_eq!(plans.code, 1, "{}", plans.stdout);
     assert!(
@@ -114,11 +119,7 @@ fn a_plan_or_random_run_whose_notes_fail_on_its_path_fails_with_the_line() {
         &file,
     )
     .unwrap();
-    std::fs::write(
-        dir.path().join("maybe.test.yaml"),
-        "plans:\n  - name: not today\n    turns:\n      - answer: 2\n    expect:\n      finished: true\n",
-    )
-    .unwrap();
+    not_today_plan(dir.path());
     let file = file.display().to_string();
     let plans = mend(&["test", &file]).run();
     assert_eq!(plans.code, 1, "{}", plans.stdout);
