@@ -41,7 +41,14 @@ pub fn execute(args: Args, data: Option<&Path>) -> Status {
         }
     }
     let today = chrono::Local::now().date_naive();
-    let notes = notes::render(&data, &log, args.template.as_deref(), today)?;
+    let (notes, problems) =
+        notes::render_noting_problems(&data, &log, args.template.as_deref(), today)?;
+    for problem in &problems {
+        eprintln!("{problem}");
+        eprintln!(
+            "note: the notes still list every answer under its question; only what that exercise's own notes add is missing (a template that shows them says so)."
+        );
+    }
     match &args.output {
         Some(path) => {
             private::write_private(path, notes.as_bytes())

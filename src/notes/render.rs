@@ -134,8 +134,26 @@ pub fn render(
     template: Option<&str>,
     today: NaiveDate,
 ) -> Result<String, NotesError> {
+    render_noting_problems(data, log, template, today).map(|(notes, _)| notes)
+}
+
+/// [`render`], and each exercise notes fragment that could not be rendered
+/// (with its file and line), for the command to tell whoever asked.
+pub fn render_noting_problems(
+    data: &DataDir,
+    log: &SessionLog,
+    template: Option<&str>,
+    today: NaiveDate,
+) -> Result<(String, Vec<String>), NotesError> {
     let template = NotesTemplate::find(data, template)?;
-    template.render(&NotesContext::new(data, log, today)?)
+    let context = NotesContext::new(data, log, today)?;
+    let problems = context
+        .exercises
+        .iter()
+        .filter(|e| !e.notes_problem.is_empty())
+        .map(|e| e.notes_problem.clone())
+        .collect();
+    Ok((template.render(&context)?, problems))
 }
 
 /// What notes templates see. docs/sessions.md lists every name.
@@ -206,7 +224,11 @@ pub struct ExerciseNotes {
     pub moments: Vec<MomentView>,
     /// The exercise's own notes fragment, already escaped Markdown: insert
     /// it with `{{ exercise.notes | safe }}`. Private answers are left out.
+    /// When the fragment fails to render it says so, in italics.
     pub notes: String,
+    /// Why the exercise's notes fragment could not be rendered, with the
+    /// file, line and column; empty when it rendered.
+    pub notes_problem: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -428,7 +450,7 @@ impl NotesContext {
                         .filter_map(|i| state.answers[i].typed_words().map(str::to_owned)),
                 );
             }
-            let exercise = exercise_notes(run, &session_day, zone)?;
+            let exercise = exercise_notes(run, &session_day, zone);
             let records = run
                 .state
                 .as_ref()
@@ -782,13 +804,10 @@ fn declined(run: &RunLog, state: &RunState) -> Option<(String, String)> {
 
 /// One exercise as it was played: the saved copy of its file is compiled
 /// again, so the notes match what the couple saw even if the file changed.
-/// A notes template that fails is an error naming its line, never notes
-/// silently missing a section.
-fn exercise_notes(
-    run: &RunLog,
-    session_day: &str,
-    zone: Zone,
-) -> Result<ExerciseNotes, crate::engine::error::RunError> {
+/// A notes fragment that fails is marked in its place and named, with its
+/// line, in `notes_problem`: never a section silently missing, never the
+/// whole record withheld for one template's mistake.
+fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes {
     let id = run.header.exercise.id.clone();
     let compiled = run.exercise();
     let title = compiled
@@ -837,13 +856,26 @@ fn exercise_notes(
         .unwrap_or_default();
     // An exercise's notes fragment is written for the exercise played to
     // its end; a paused or stopped one has not given the answers it reads.
+    // A fragment that fails to render is marked where it would stand and
+    // named in `notes_problem`, with its line: the rest of the notes (every
+    // answer under its question) is still true and a clinician needs it.
+    let mut notes_problem = String::new();
     let fragment = match (&compiled, &run.state) {
         (Some(exercise), Some(state)) if run.finished() => {
             match Run::restore(exercise, without_private(state, moments)) {
-                Ok(r) => r
-                    .with_ledger(run.header.ledger.clone())
-                    .notes()?
-                    .unwrap_or_default(),
+                Ok(r) => match r.with_ledger(run.header.ledger.clone()).notes() {
+                    Ok(text) => text.unwrap_or_default(),
+                    Err(problem) => {
+                        notes_problem = format!("{problem:#}");
+                        format!(
+                            "*{}*",
+                            crate::markdown::escape(&format!(
+                                "This exercise's own notes could not be written ({}). The answers themselves are all in the session record.",
+                                notes_problem.lines().next().unwrap_or_default()
+                            ))
+                        )
+                    }
+                },
                 Err(_) => String::new(),
             }
         }
@@ -882,7 +914,7 @@ fn exercise_notes(
         .saved
         .map(|at| zone.clock(at))
         .unwrap_or_else(|| began.clone());
-    Ok(ExerciseNotes {
+    ExerciseNotes {
         id,
         title: title.clone(),
         version: run.header.exercise.version,
@@ -898,7 +930,8 @@ fn exercise_notes(
             .map(|m| moment_view(m, &title, session_day, zone))
             .collect(),
         notes: without_heading(&fragment, &title),
-    })
+        notes_problem,
+    }
 }
 
 /// An exercise's notes often start with its own title as a heading; the
