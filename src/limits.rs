@@ -6,6 +6,14 @@ pub const EXERCISE_FILE_BYTES: usize = 256 * 1024;
 /// An exercise file with its YAML aliases expanded (estimated from the
 /// text before parsing): four times the file limit.
 pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
+/// A test plan (or words.yaml) larger than this is rejected before it is
+/// parsed. Plans are larger than the exercises they test: each rule gets
+/// cases for the inputs it must catch and the sincere sentences it must let
+/// through, and they run only in `mend test`, never in the room.
+pub const PLAN_FILE_BYTES: usize = 1024 * 1024;
+/// A test plan or words.yaml with its YAML aliases expanded: four times
+/// the plan limit.
+pub const PLAN_EXPANDED_BYTES: usize = 4 * PLAN_FILE_BYTES;
 /// Open flow brackets (`[`, `{`) in a YAML file, counted in its text before
 /// it is parsed: twice the parser's own nesting limit (128), which it
 /// enforces only after scanning the whole flow at a cost that grows with

@@ -59,6 +59,10 @@ pub enum Action {
     /// commitment; a habit's `missed` already stays in force).
     Retried,
     Renegotiated,
+    /// Both agreed the commitment needs new terms, and the new words are
+    /// not agreed yet: it stays in force as it was, counted as
+    /// renegotiated in the notes.
+    Renegotiating,
     Renewed,
     Changed,
     Retired,
@@ -68,22 +72,24 @@ pub enum Action {
 
 impl Action {
     /// The statuses a `mark` step may give, in the order errors list them.
-    pub const WORDS: [&str; 9] = [
+    pub const WORDS: [&str; 10] = [
         "kept",
         "missed",
         "retried",
         "renegotiated",
+        "renegotiating",
         "renewed",
         "changed",
         "retired",
         "reached",
         "settled",
     ];
-    const ALL: [Action; 9] = [
+    const ALL: [Action; 10] = [
         Action::Kept,
         Action::Missed,
         Action::Retried,
         Action::Renegotiated,
+        Action::Renegotiating,
         Action::Renewed,
         Action::Changed,
         Action::Retired,
@@ -104,13 +110,15 @@ impl Action {
     }
 
     /// Whether this mark makes sense for an item of `kind`: only
-    /// commitments are kept, missed, retried or renegotiated; only open items are
-    /// settled.
+    /// commitments are kept, missed, retried or renegotiated (or being
+    /// renegotiated); only open items are settled.
     pub fn fits(self, kind: ItemKind) -> bool {
         match self {
-            Action::Kept | Action::Missed | Action::Retried | Action::Renegotiated => {
-                kind == ItemKind::Commitment
-            }
+            Action::Kept
+            | Action::Missed
+            | Action::Retried
+            | Action::Renegotiated
+            | Action::Renegotiating => kind == ItemKind::Commitment,
             Action::Settled => kind == ItemKind::Open,
             Action::Renewed | Action::Changed | Action::Retired | Action::Reached => true,
         }
@@ -124,7 +132,9 @@ impl Action {
             Action::Kept => ItemStatus::Kept,
             Action::Missed => ItemStatus::Missed,
             Action::Renegotiated => ItemStatus::Renegotiated,
-            Action::Retried | Action::Renewed | Action::Changed => ItemStatus::Open,
+            Action::Retried | Action::Renegotiating | Action::Renewed | Action::Changed => {
+                ItemStatus::Open
+            }
             Action::Retired => ItemStatus::Retired,
             Action::Reached => ItemStatus::Reached,
             Action::Settled => ItemStatus::Settled,
@@ -506,6 +516,8 @@ impl Ledger {
             old_text: None,
             date_text: None,
         };
+        // Being renegotiated changes nothing of the item: the old words and
+        // timing stand until new ones are agreed.
         if matches!(action, Action::Retried | Action::Renewed | Action::Changed) {
             if let Some(text) = record.new_text.as_ref().filter(|t| !t.is_empty()) {
                 change.old_text = Some(std::mem::replace(&mut item.text, text.clone()));
@@ -780,6 +792,33 @@ mod tests {
         assert_eq!(ledger.items[0].status, ItemStatus::Kept);
         assert_eq!(ledger.items[0].history.len(), 1);
         assert!(ledger.view(today).open.is_empty());
+    }
+
+    /// A commitment both agreed to renegotiate, whose new words are not
+    /// agreed yet, stands as it was (words and timing, whatever the mark
+    /// carries) and its history says it is being renegotiated.
+    #[test]
+    fn a_commitment_being_renegotiated_stands_as_it_was() {
+        let mut ledger = Ledger::new(&names("Alex", "Sam"));
+        ledger.apply(
+            "s1#1",
+            "s1",
+            &[record(RecordKind::Commitment, "text when late")],
+        );
+        let before = ledger.items[0].clone();
+        let renegotiating = Record {
+            new_text: Some("call when late".into()),
+            date_text: Some("from now on".into()),
+            ..mark("c1", "Alex", "", "renegotiating")
+        };
+        ledger.apply("s2#1", "s2", &[renegotiating]);
+        let item = &ledger.items[0];
+        assert_eq!(item.status, ItemStatus::Open);
+        assert_eq!(item.text, before.text);
+        assert_eq!(item.date_text, before.date_text);
+        assert_eq!(item.history[0].action, Action::Renegotiating);
+        assert_eq!(ledger.view(day(30)).open[0].mark, "renegotiating");
+        assert!(!Action::Renegotiating.fits(ItemKind::Agreement));
     }
 
     /// A one-off commitment missed and kept to try again stays in force,

@@ -740,7 +740,7 @@ impl<'e> Run<'e> {
             .any(|k| k.word() == item.kind && action.fits(*k))
         {
             let message = format!(
-                "step `{}` marks {} `{id}` {}; only commitments are kept, missed, retried or renegotiated, and only open items are settled",
+                "step `{}` marks {} `{id}` {}; only commitments are kept, missed, retried or renegotiated (or renegotiating), and only open items are settled",
                 step.id,
                 item.kind,
                 action.word()

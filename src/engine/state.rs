@@ -125,7 +125,7 @@ pub enum RecordKind {
     Agreement,
     /// Makes an open item: a decline or pause in the partner's words.
     Open,
-    /// Changes a ledger item: kept, missed, retried, renegotiated, renewed, changed,
+    /// Changes a ledger item: kept, missed, retried, renegotiated, renegotiating, renewed, changed,
     /// retired, reached or settled (`status`).
     Mark,
 }
@@ -165,7 +165,7 @@ pub struct Record {
     /// any item could be marked).
     #[serde(default, alias = "commitment", skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    /// A mark's status: kept, missed, retried, renegotiated, renewed, changed,
+    /// A mark's status: kept, missed, retried, renegotiated, renegotiating, renewed, changed,
     /// retired, reached or settled. A mark's `date`/`date_text` are the new
     /// timing of `retried`, `renewed` and `changed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,8 +3,6 @@
 //! nest, but not what each one copies: one anchored string of 100 KiB
 //! aliased a thousand times is 100 MB in memory from a 115 KB file.
 
-use crate::limits;
-
 /// An anchor (`&name`) and the text of the node it names.
 struct Anchor<'t> {
     name: &'t str,
@@ -15,10 +13,10 @@ struct Anchor<'t> {
 }
 
 /// The byte offset of the alias at which the expanded file would pass
-/// `limits::YAML_EXPANDED_BYTES`, or `None` if it stays within it. A
+/// `limit` bytes, or `None` if it stays within it. A
 /// node's size is over-estimated (its anchor to the end of its lines), so
 /// a file within the bound is never refused wrongly unless it is close.
-pub fn past_limit(text: &str) -> Option<usize> {
+pub fn past_limit(text: &str, limit: usize) -> Option<usize> {
     if !text.contains('&') || !text.contains('*') {
         return None;
     }
@@ -66,7 +64,7 @@ pub fn past_limit(text: &str) -> Option<usize> {
         for anchor in anchors.iter_mut().filter(|a| a.start < at && at < a.end) {
             anchor.size = anchor.size.saturating_add(copied);
         }
-        if total > limits::YAML_EXPANDED_BYTES {
+        if total > limit {
             return Some(at);
         }
     }
@@ -98,19 +96,20 @@ fn node_end(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits;
 
     #[test]
     fn a_large_string_aliased_many_times_is_past_the_limit() {
         let big = "x".repeat(100 * 1024);
         let aliases = vec!["*a"; 20].join(", ");
         let text = format!("big: &a \"{big}\"\nmany: [{aliases}]\n");
-        assert!(past_limit(&text).is_some());
+        assert!(past_limit(&text, limits::YAML_EXPANDED_BYTES).is_some());
     }
 
     #[test]
     fn ordinary_aliases_and_ampersands_pass() {
         let text = "role: &r Speaks.\nother: *r\nsay: R&D and *stars* & more\nlist:\n  - &item\n    a: 1\n  - *item\n";
-        assert_eq!(past_limit(text), None);
+        assert_eq!(past_limit(text, limits::YAML_EXPANDED_BYTES), None);
     }
 
     #[test]

@@ -291,18 +291,25 @@ pub fn exercise_id(path: &Path) -> Option<String> {
 pub fn plan_at(path: &Path) -> Option<Result<Source, Diagnostic>> {
     std::fs::symlink_metadata(path)
         .is_ok()
-        .then(|| read_source(path))
+        .then(|| read_source_within(path, limits::PLAN_FILE_BYTES, "test plans"))
 }
 
+/// An exercise file (or a notes template, or words.yaml) at `path`.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
+    read_source_within(path, limits::EXERCISE_FILE_BYTES, "exercise files")
+}
+
+/// The text at `path`, refused past `limit` bytes (`what` names the kind of
+/// file in the message) before it is read whole.
+fn read_source_within(path: &Path, limit: usize, what: &str) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
     let mut file = open_regular(path, &name)?;
     let mut bytes = Vec::new();
     file.by_ref()
-        .take(limits::EXERCISE_FILE_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::error(&name, format!("cannot read the file: {e}")))?;
-    if bytes.len() > limits::EXERCISE_FILE_BYTES {
+    if bytes.len() > limit {
         let size = file
             .metadata()
             .map(|m| m.len())
@@ -310,9 +317,9 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
         return Err(Diagnostic::error(
             &name,
             format!(
-                "the file is {} KiB; exercise files are limited to {} KiB",
+                "the file is {} KiB; {what} are limited to {} KiB",
                 size.div_ceil(1024),
-                limits::EXERCISE_FILE_BYTES / 1024
+                limit / 1024
             ),
         ));
     }

@@ -49,19 +49,8 @@ pub fn load(source: &Source) -> Loaded {
             REQUIRED_KEYS.join(", ")
         )));
     }
-    if let Some(at) = crate::format::aliases::past_limit(text) {
-        let line = text[..at].matches('\n').count() + 1;
-        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let column = text[line_start..at].chars().count() + 1;
-        return failed(source.at(
-            line,
-            column,
-            1,
-            format!(
-                "too many YAML aliases: with its aliases expanded the file would pass {} KiB, so it is not read",
-                limits::YAML_EXPANDED_BYTES / 1024
-            ),
-        ));
+    if let Some(error) = too_many_aliases(source, limits::YAML_EXPANDED_BYTES) {
+        return failed(error);
     }
     if let Some(error) = crate::format::line_breaks::unusual(source) {
         return failed(error);
@@ -87,6 +76,9 @@ pub fn parse_yaml(source: &Source) -> Result<Value, Diagnostic> {
     if let Some(error) = crate::format::line_breaks::unusual(source) {
         return Err(error);
     }
+    if let Some(error) = too_many_aliases(source, limits::PLAN_EXPANDED_BYTES) {
+        return Err(error);
+    }
     if let Some(error) = too_deep(source) {
         return Err(error);
     }
@@ -105,6 +97,25 @@ pub fn read_as<T: DeserializeOwned>(
         diagnostics: Vec::new(),
     };
     reader.read(value, path).ok_or(reader.diagnostics)
+}
+
+/// The alias at which `source`, its aliases expanded, would pass `limit`
+/// bytes: refused before the parser copies anything.
+fn too_many_aliases(source: &Source, limit: usize) -> Option<Diagnostic> {
+    let text = &*source.text;
+    let at = crate::format::aliases::past_limit(text, limit)?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    Some(source.at(
+        line,
+        column,
+        1,
+        format!(
+            "too many YAML aliases: with its aliases expanded the file would pass {} KiB, so it is not read",
+            limit / 1024
+        ),
+    ))
 }
 
 fn failed(diagnostic: Diagnostic) -> Loaded {

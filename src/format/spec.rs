@@ -154,7 +154,7 @@ pub struct StepSpec {
     /// Records an agreement both partners made into the couple's ledger.
     #[serde(default)]
     pub agree: Option<AgreeSpec>,
-    /// Records what became of a ledger item: kept, missed, retried, renegotiated,
+    /// Records what became of a ledger item: kept, missed, retried, renegotiated, renegotiating,
     /// renewed, changed, retired, reached or settled.
     #[serde(default)]
     pub mark: Option<MarkSpec>,
@@ -277,7 +277,7 @@ pub struct MarkSpec {
     /// The older name of `item`, for commitments.
     #[serde(default)]
     pub commitment: Option<String>,
-    /// kept, missed, retried, renegotiated, renewed, changed, retired, reached or
+    /// kept, missed, retried, renegotiated, renegotiating, renewed, changed, retired, reached or
     /// settled (a template, e.g. `{{ answers.status }}`).
     pub status: String,
     /// New words, for `changed` (a template).

@@ -63,7 +63,7 @@ pub const STEP: [(&str, &str); 21] = [
     ),
     (
         "mark",
-        "Marks a ledger item kept, missed, retried, renegotiated, renewed, changed, retired, reached or settled: `{item, status}`.",
+        "Marks a ledger item kept, missed, retried, renegotiated, renegotiating, renewed, changed, retired, reached or settled: `{item, status}`.",
     ),
     (
         "steps",

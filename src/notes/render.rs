@@ -470,7 +470,7 @@ impl NotesContext {
                         match view.status.as_str() {
                             "kept" => context.counts.kept += 1,
                             "missed" | "retried" => context.counts.missed += 1,
-                            "renegotiated" => context.counts.renegotiated += 1,
+                            "renegotiated" | "renegotiating" => context.counts.renegotiated += 1,
                             _ => {}
                         }
                         context.marks.push(view);

@@ -243,7 +243,7 @@ fn a_mark_with_an_unknown_status_names_the_statuses() {
     assert_eq!(output.code, 1);
     assert!(
         output.stderr.contains(
-            "bad-status.yaml:11:15: error: step `m` marks an item `done`; a mark's status is one of: kept, missed, retried, renegotiated, renewed, changed, retired, reached, settled"
+            "bad-status.yaml:11:15: error: step `m` marks an item `done`; a mark's status is one of: kept, missed, retried, renegotiated, renegotiating, renewed, changed, retired, reached, settled"
         ),
         "{output:?}"
     );

@@ -183,6 +183,47 @@ fn a_fifo_in_a_library_or_as_a_test_plan_is_reported_not_skipped() {
     );
 }
 
+#[test]
+fn test_plans_may_be_larger_than_exercises_but_are_bounded_and_aliases_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("ex");
+    std::fs::create_dir(&library).unwrap();
+    std::fs::copy(
+        repo().join("exercises/check-in-daily.yaml"),
+        library.join("check-in-daily.yaml"),
+    )
+    .unwrap();
+    let plan = std::fs::read_to_string(repo().join("exercises/check-in-daily.test.yaml")).unwrap();
+    let write_plan =
+        |text: &str| std::fs::write(library.join("check-in-daily.test.yaml"), text).unwrap();
+    // 400 KiB of comments after a real plan: past the exercise bound, within
+    // the plan bound; the plan runs.
+    let padding = "# a case for later\n".repeat(400 * 1024 / 19);
+    write_plan(&format!("{plan}\n{padding}"));
+    let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    // Past 1 MiB it is refused before it is read whole.
+    let padding = "# a case for later\n".repeat(1100 * 1024 / 19);
+    write_plan(&format!("{plan}\n{padding}"));
+    let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ex/check-in-daily.test.yaml:1:1: error: the file is 1")
+            && out.contains(" KiB; test plans are limited to 1024 KiB"),
+        "{out}"
+    );
+    // Aliases that would expand a plan past its bound are refused, located.
+    let big = "x".repeat(300 * 1024);
+    let aliases = vec!["*a"; 20].join(", ");
+    write_plan(&format!("big: &a \"{big}\"\nplans: [{aliases}]\n"));
+    let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ex/check-in-daily.test.yaml:2:") && out.contains("error: too many YAML aliases: with its aliases expanded the file would pass 4096 KiB"),
+        "{out}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn output_into_a_closed_pipe_ends_quietly_not_with_a_panic() {
