@@ -120,6 +120,19 @@ fn history(log: &ledger_log::LedgerLog) -> String {
 /// The ledger as `mend ledger` shows it: open commitments first, with
 /// what is due or overdue marked, then agreements, open items, and what
 /// was closed.
+/// What the last review did to an item still in force (" [missed on
+/// 2026-12-02, kept to try again]"), so the plain view says a commitment
+/// is being renegotiated or was missed once without `--history`.
+fn last_mark(item: &ItemView) -> String {
+    let on = &item.marked;
+    match item.mark.as_str() {
+        "" => String::new(),
+        "retried" => format!(" [missed on {on}, kept to try again]"),
+        "renegotiating" => format!(" [being renegotiated since {on}; stands as it was]"),
+        mark => format!(" [{mark} on {on}]"),
+    }
+}
+
 fn describe(ledger: &Ledger, today: NaiveDate) -> String {
     let view = ledger.view(today);
     let [a, b] = &ledger.partners;
@@ -144,11 +157,12 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<4} {}: {}{}{mark}",
+            "  {:<4} {}: {}{}{}{mark}",
             c.id,
             c.owner,
             c.text,
-            when(c)
+            when(c),
+            last_mark(c)
         );
     }
     let closed: Vec<&ItemView> = view.commitments.iter().filter(|c| !c.live).collect();
@@ -177,7 +191,9 @@ fn describe(ledger: &Ledger, today: NaiveDate) -> String {
         } else {
             format!("[{}] ", a.topic)
         };
-        let whose = if a.both {
+        // Owned by both reads "Alex and Sam: ", so an agreement made
+        // together is never mistaken for one without an owner.
+        let whose = if a.owner.is_empty() {
             String::new()
         } else {
             format!("{}: ", a.owner)

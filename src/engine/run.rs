@@ -1029,11 +1029,12 @@ impl<'e> Run<'e> {
 
     fn scope(
         &self,
+        script: &Script,
         uses: Uses,
         step: &Step,
         answer: Option<&rhai::ImmutableString>,
     ) -> Result<Scope<'static>, RunError> {
-        let view = View::of(self, self.by_name(step), uses);
+        let view = View::of(self, self.by_name(step), uses).only_vars(script.vars_read());
         let map = view.into_rhai().map_err(|e| {
             self.error(
                 step,
@@ -1063,7 +1064,7 @@ impl<'e> Run<'e> {
             return Ok(passed);
         }
         let answer = names.answer().map(rhai::ImmutableString::from);
-        let mut scope = self.scope(script.uses(), step, answer.as_ref())?;
+        let mut scope = self.scope(script, script.uses(), step, answer.as_ref())?;
         script
             .test(&mut scope, &self.state.cursor.visits, self.answer_day)
             .map_err(|e| self.script_error(step, &at.0.key(at.1), e))
@@ -1072,7 +1073,7 @@ impl<'e> Run<'e> {
     fn set(&mut self, script: &Script, step: &Step) -> Result<(), RunError> {
         let path = step.path.key("set");
         // `vars` is read back after every set script, so it is always there.
-        let mut scope = self.scope(script.uses().and(ScopeName::Vars), step, None)?;
+        let mut scope = self.scope(script, script.uses().and(ScopeName::Vars), step, None)?;
         script
             .eval(&mut scope, &self.state.cursor.visits, self.answer_day)
             .map(drop)
@@ -1084,7 +1085,16 @@ impl<'e> Run<'e> {
                 "`vars` must stay a map of variables".to_owned(),
             )
         })?;
-        let mut updated = indexmap::IndexMap::new();
+        // A script given only the variables it names leaves the others as
+        // they were; given all, it may also have removed some.
+        let mut updated = match script.vars_read() {
+            Some(named) => {
+                let mut kept = self.state.cursor.vars.clone();
+                kept.retain(|name, _| !named.iter().any(|n| n == name));
+                kept
+            }
+            None => indexmap::IndexMap::new(),
+        };
         for (name, value) in vars {
             let value: serde_json::Value = rhai::serde::from_dynamic(&value).map_err(|e| {
                 self.error(

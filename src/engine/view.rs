@@ -42,18 +42,24 @@ pub(crate) enum Part<'a> {
 pub(crate) struct VarsPart<'a> {
     run: &'a indexmap::IndexMap<String, serde_json::Value>,
     exercise: &'a crate::engine::exercise::Exercise,
+    /// Only these variables, when a script names every one it reads
+    /// (`vars.x`): the word lists it does not read are neither converted
+    /// nor counted against the script's collection bound.
+    only: Option<&'a [String]>,
 }
 
 impl<'a> VarsPart<'a> {
     fn entries(self) -> impl Iterator<Item = (&'a str, &'a serde_json::Value)> {
+        let wanted = move |name: &str| self.only.is_none_or(|only| only.iter().any(|n| n == name));
         let starting = self
             .exercise
             .vars
             .iter()
-            .filter(move |(name, _)| !self.run.contains_key(name.as_str()))
+            .filter(move |(name, _)| !self.run.contains_key(name.as_str()) && wanted(name))
             .map(|(k, v)| (k.as_str(), v));
         self.run
             .iter()
+            .filter(move |(name, _)| wanted(name))
             .map(|(k, v)| (k.as_str(), v))
             .chain(starting)
     }
@@ -181,6 +187,7 @@ impl<'a> View<'a> {
             ScopeName::Vars => Part::Vars(VarsPart {
                 run: &s.cursor.vars,
                 exercise: run.exercise(),
+                only: None,
             }),
             ScopeName::Partners => Part::Partners(&s.partners),
             ScopeName::Roles => Part::Texts(role_names.cloned().unwrap_or_default()),
@@ -208,6 +215,14 @@ impl<'a> View<'a> {
             .zip(parts)
             .filter_map(|(entry, part)| Some((entry.word, part?)))
             .chain(role_names.into_iter().map(|(k, v)| (k, Part::Text(v))))
+    }
+
+    /// The same view with only the variables `names` (all when `None`).
+    pub(crate) fn only_vars(mut self, names: Option<&'a [String]>) -> Self {
+        if let Some(Part::Vars(vars)) = &mut self.parts[ScopeName::Vars as usize] {
+            vars.only = names;
+        }
+        self
     }
 
     #[cfg(test)]
@@ -323,6 +338,7 @@ impl<'a> RunNames<'a> {
         VarsPart {
             run: &self.run.state().cursor.vars,
             exercise: self.run.exercise(),
+            only: None,
         }
     }
 

@@ -61,6 +61,14 @@ fn build(id: &str, source: Source, words: &WordLists, analyze: bool) -> Compiled
         repeated: Vec::new(),
         check_roles: !loaded.roles_failed,
         answerable: Vec::new(),
+        var_items: spec
+            .vars
+            .iter()
+            .map(|(name, value)| {
+                let items = crate::script::value_bounds::collection_items(value);
+                (name.clone(), items)
+            })
+            .collect(),
     };
     let exercise = compiler.exercise(&spec);
     let pace = exercise
@@ -193,6 +201,9 @@ struct Compiler<'a> {
     /// Every step id, and whether the step is a question (has an answer),
     /// for checking each `answers.x` a script or template reads.
     answerable: Vec<(String, bool)>,
+    /// Each starting variable's array items and map entries (its shared
+    /// lists included), for the items a script's `vars` would hold.
+    var_items: Vec<(String, (usize, usize))>,
 }
 
 /// `exercise/step`, the start of a step's template names, written out only
@@ -1079,6 +1090,9 @@ impl Compiler<'_> {
             }
         };
         self.check_answers(&path, text, false);
+        if !expression {
+            self.check_collection_items(&path, &script);
+        }
         for call in script.unknown_calls() {
             let d = self.unknown_call(&path(), &call);
             self.diagnostics.push(d);
@@ -1087,6 +1101,54 @@ impl Compiler<'_> {
             self.repeated[at].2 = Some(script.clone());
         }
         Some(script)
+    }
+
+    /// A `set` script's `vars` (the variables it names, or all when it may
+    /// reach any) must fit rhai's collection bound: rhai counts the whole
+    /// map each time the script changes a variable, so it would fail in the
+    /// room the first time it ran. (A condition or rule only reads.)
+    fn check_collection_items(&mut self, path: &impl Fn() -> YamlPath, script: &Script) {
+        let named = script.vars_read();
+        if !script.uses().has(ScopeName::Vars) && named.is_none_or(<[String]>::is_empty) {
+            return;
+        }
+        let seen: Vec<&(String, (usize, usize))> = self
+            .var_items
+            .iter()
+            .filter(|(name, _)| named.is_none_or(|n| n.iter().any(|x| x == name)))
+            .collect();
+        let items: usize = seen.iter().map(|(_, (items, _))| items).sum();
+        let entries: usize = seen.len() + seen.iter().map(|(_, (_, e))| e).sum::<usize>();
+        let limit = crate::limits::SCRIPT_COLLECTION_ITEMS;
+        if items <= limit && entries <= limit {
+            return;
+        }
+        let mut largest: Vec<_> = seen
+            .iter()
+            .map(|(name, (items, entries))| (name, items + entries))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        largest.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        let listed: Vec<String> = largest
+            .iter()
+            .take(4)
+            .map(|(name, n)| format!("`vars.{name}` {n}"))
+            .collect();
+        let reads = if named.is_some() {
+            "the variables this script names hold"
+        } else {
+            "this script may reach every variable (it reads `vars` other than as `vars.NAME`), and they hold"
+        };
+        let d = self
+            .source
+            .error_at(&path(), Point::Value, format!(
+                "{reads} {} list items and {} map entries together ({}); a script can hold at most {limit}, so it would fail the first time it ran",
+                items,
+                entries,
+                listed.join(", ")
+            ))
+            .with_help("read fewer or shorter lists in one `set`: split it into two steps, each reading part of the lists".to_owned());
+        self.diagnostics.push(d);
     }
 
     fn script_error(&self, path: &YamlPath, text: &str, error: ScriptError) -> Diagnostic {

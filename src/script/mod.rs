@@ -18,6 +18,7 @@ pub(crate) mod template;
 pub(crate) mod text_error;
 pub(crate) mod uses;
 pub(crate) mod value_bounds;
+pub(crate) mod vars_read;
 pub(crate) mod words;
 
 pub use fast_scope::{fast_paths_on, with_slow_paths_only};

@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 pub struct Script {
     ast: AST,
     uses: Uses,
+    /// The variables it names (`vars.x`), or `None` when it may reach any.
+    vars: Option<Vec<String>>,
     /// The expression in its common shape, evaluated without rhai.
     fast: Option<FastExpr>,
 }
@@ -136,6 +138,7 @@ impl Script {
         ast.map(|ast| Script {
             ast,
             uses: Uses::scan_among(text, names),
+            vars: crate::script::vars_read::vars_named(text),
             fast: expression.then(|| FastExpr::parse(text)).flatten(),
         })
         .map_err(|e| crate::script::parse_error::explain(text, names, &e))
@@ -180,6 +183,12 @@ impl Script {
     /// The engine names this script may read; its scope needs no others.
     pub fn uses(&self) -> Uses {
         self.uses
+    }
+
+    /// The variables this script reads or sets, when it names each one
+    /// (`vars.x`); `None` when it may reach any of them.
+    pub fn vars_read(&self) -> Option<&[String]> {
+        self.vars.as_deref()
     }
 
     /// Evaluates a condition or check rule without rhai, if it has the

@@ -35,6 +35,28 @@ impl fmt::Display for OutOfBounds {
 
 impl std::error::Error for OutOfBounds {}
 
+/// The array items and map entries `value` holds, nested ones included,
+/// as rhai counts them against `limits::SCRIPT_COLLECTION_ITEMS` when a
+/// script changes the map that holds them. Walked with a stack of its own.
+pub fn collection_items(value: &Value) -> (usize, usize) {
+    let (mut items, mut entries) = (0, 0);
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Array(list) => {
+                items += list.len();
+                stack.extend(list);
+            }
+            Value::Object(map) => {
+                entries += map.len();
+                stack.extend(map.values());
+            }
+            _ => {}
+        }
+    }
+    (items, entries)
+}
+
 /// How many arrays and maps `value` nests, deepest path: 0 for a scalar.
 /// Walked with a stack of its own, so no value can overflow mend's.
 pub fn depth(value: &Value) -> usize {

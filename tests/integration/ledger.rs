@@ -376,3 +376,45 @@ later
         "{notes}"
     );
 }
+
+/// A renegotiation both agreed to whose new words wait: the old promise
+/// stands, the plain ledger says it is being renegotiated, and the DAP
+/// note counts it (it said "0 renegotiated" when the mark was `renewed`).
+#[test]
+fn a_renegotiation_whose_new_words_wait_is_shown_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("I will call the couples therapist and book a first session.\ntoday\n1\nI will text you when I leave work.\ntoday\n1\n1\n1\n")
+        .ok();
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("I called on Tuesday and booked us for the 14th.\nIt meant a lot.\n1\n1\nI texted most days but forgot on Thursday.\nThursday hurt.\n3\n1\nI will text you when I leave work, and call if I am later than 7.\nevery workday\n2\n\n\n1\n1\n")
+        .ok();
+    let shown = mend(&["ledger"]).data(&data).ok().stdout;
+    assert!(
+        shown.contains("  c2   Sam: I will text you when I leave work. (due ")
+            && shown.contains(") [being renegotiated since "),
+        "{shown}"
+    );
+    assert!(shown.contains("; stands as it was]"), "{shown}");
+    let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
+    assert!(
+        history.contains("renegotiating    c2   Sam: I will text you when I leave work."),
+        "{history}"
+    );
+    let dap = mend(&["notes", "--template", "dap"])
+        .data(&data)
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("- Commitments reviewed: 1 kept, 0 missed, 1 renegotiated"),
+        "{dap}"
+    );
+    let notes = mend(&["notes"]).data(&data).ok().stdout;
+    assert!(
+        notes.contains("to be renegotiated, standing as it was until new words are agreed"),
+        "{notes}"
+    );
+}

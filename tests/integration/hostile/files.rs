@@ -188,16 +188,15 @@ fn test_plans_may_be_larger_than_exercises_but_are_bounded_and_aliases_too() {
     let dir = tempfile::tempdir().unwrap();
     let library = dir.path().join("ex");
     std::fs::create_dir(&library).unwrap();
-    std::fs::copy(
-        repo().join("exercises/check-in-daily.yaml"),
-        library.join("check-in-daily.yaml"),
+    std::fs::write(
+        library.join("tiny.yaml"),
+        "title: Tiny\nsummary: One question.\nminutes: 1\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: feeling\n    ask: How do you feel?\n    by: speaker\n",
     )
     .unwrap();
-    let plan = std::fs::read_to_string(repo().join("exercises/check-in-daily.test.yaml")).unwrap();
-    let write_plan =
-        |text: &str| std::fs::write(library.join("check-in-daily.test.yaml"), text).unwrap();
-    // 400 KiB of comments after a real plan: past the exercise bound, within
-    // the plan bound; the plan runs.
+    let plan = "plans:\n  - name: one answer\n    turns:\n      - answer: calm\n    expect:\n      finished: true\n";
+    let write_plan = |text: &str| std::fs::write(library.join("tiny.test.yaml"), text).unwrap();
+    // 400 KiB of comments after a plan: past the exercise bound, within the
+    // plan bound; the plan runs.
     let padding = "# a case for later\n".repeat(400 * 1024 / 19);
     write_plan(&format!("{plan}\n{padding}"));
     let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
@@ -208,7 +207,7 @@ fn test_plans_may_be_larger_than_exercises_but_are_bounded_and_aliases_too() {
     let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("ex/check-in-daily.test.yaml:1:1: error: the file is 1")
+        out.contains("ex/tiny.test.yaml:1:1: error: the file is 1")
             && out.contains(" KiB; test plans are limited to 1024 KiB"),
         "{out}"
     );
@@ -219,7 +218,7 @@ fn test_plans_may_be_larger_than_exercises_but_are_bounded_and_aliases_too() {
     let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("ex/check-in-daily.test.yaml:2:") && out.contains("error: too many YAML aliases: with its aliases expanded the file would pass 4096 KiB"),
+        out.contains("ex/tiny.test.yaml:2:") && out.contains("error: too many YAML aliases: with its aliases expanded the file would pass 4096 KiB"),
         "{out}"
     );
 }

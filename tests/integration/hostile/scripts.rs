@@ -128,3 +128,49 @@ fn debug_is_not_a_function_templates_can_use_and_check_says_so() {
     assert!(ran.stderr.contains(&expected), "{}", ran.stderr);
     assert!(!ran.stdout.contains("secret"), "{}", ran.stdout);
 }
+
+/// Word lists of 2,800 items in all: a `set` reading one short variable
+/// runs (it is given only the variables it names), and a `set` reading
+/// both long lists is refused by `mend check`, located, instead of failing
+/// in the room the first time it runs.
+#[test]
+fn a_set_script_sees_only_the_variables_it_names_and_check_bounds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = |prefix: &str| {
+        (0..1400)
+            .map(|i| format!("\"{prefix}{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let exercise = |set: &str| {
+        format!(
+            "title: Many words\nsummary: Long lists.\nminutes: 1\nversion: 1\nroles:\n  speaker: Speaks.\nvars:\n  a: [{}]\n  b: [{}]\n  hit: false\nsteps:\n  - id: feeling\n    ask: How do you feel?\n    by: speaker\n  - id: s\n    set: |\n      {set}\n  - id: done\n    say: \"Hit: {{{{ vars.hit }}}}\"\n",
+            list("a"),
+            list("b")
+        )
+    };
+    let short = dir.path().join("short.yaml");
+    std::fs::write(&short, exercise("vars.hit = answers.feeling.len() > 3;")).unwrap();
+    let ran = mend(&["run", short.to_str().unwrap(), "--partners", "Alex,Sam"])
+        .stdin("calm down\n")
+        .run();
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("Hit: true"), "{}", ran.stdout);
+    assert!(!ran.stderr.contains("too large"), "{}", ran.stderr);
+
+    let long = dir.path().join("long.yaml");
+    std::fs::write(
+        &long,
+        exercise(
+            "vars.hit = vars.a.contains(answers.feeling) || vars.b.contains(answers.feeling);",
+        ),
+    )
+    .unwrap();
+    let checked = mend(&["check", long.to_str().unwrap()]).run();
+    assert_eq!(checked.code, 1, "{}", checked.stdout);
+    assert!(
+        checked.stdout.contains("long.yaml:16:10: error: the variables this script names hold 2800 list items and 3 map entries together (`vars.a` 1400, `vars.b` 1400); a script can hold at most 2500, so it would fail the first time it ran"),
+        "{}",
+        checked.stdout
+    );
+}
