@@ -3,7 +3,7 @@ use crate::diagnostic::json::CheckReport;
 use crate::diagnostic::report::{Diagnostic, Diagnostics, plural};
 use crate::format::compiler::{Compiled, compile, compile_and_analyze};
 use crate::format::library::{
-    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, file_in, read_source,
+    Library, TEST_PLAN_SUFFIX, exercise_files, exercise_id, file_in, read_plan, read_source,
 };
 use crate::format::word_lists::{WORD_LISTS_FILE, WordLists};
 use crate::playtest::plan;
@@ -122,7 +122,7 @@ fn plan_of(path: &Path) -> Option<&str> {
 /// against the exercise beside it, so `mend check exercises/*.yaml` reads
 /// every file of the folder for what it is.
 fn check_plan(path: &Path, id: &str) -> Vec<Diagnostic> {
-    let source = match read_source(path) {
+    let source = match read_plan(path) {
         Ok(source) => source,
         Err(d) => return vec![d],
     };

@@ -19,5 +19,5 @@ pub(crate) mod yaml_error;
 
 pub use analysis::CODES;
 pub use compiler::{Compiled, compile, compile_and_analyze};
-pub use library::{Library, LibraryError, exercise_id, read_source};
+pub use library::{Library, LibraryError, exercise_id, read_plan, read_source};
 pub use word_lists::WordLists;

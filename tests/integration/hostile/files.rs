@@ -201,6 +201,9 @@ fn test_plans_may_be_larger_than_exercises_but_are_bounded_and_aliases_too() {
     write_plan(&format!("{plan}\n{padding}"));
     let (code, out) = within_seconds(mend(&["--exercises", "ex", "test"]).dir(dir.path()));
     assert_eq!(code, 0, "{out}");
+    let (code, out) =
+        within_seconds(mend(&["check", "ex/tiny.yaml", "ex/tiny.test.yaml"]).dir(dir.path()));
+    assert_eq!(code, 0, "{out}");
     // Past 1 MiB it is refused before it is read whole.
     let padding = "# a case for later\n".repeat(1100 * 1024 / 19);
     write_plan(&format!("{plan}\n{padding}"));
