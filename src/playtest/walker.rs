@@ -144,21 +144,25 @@ const CHUNK: u64 = 1000;
 /// threads), which costs far less than one chunk.
 pub fn walk(exercise: &Exercise, runs: u64, seed: u64, couples: &[Couple]) -> Report {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    walk_on(exercise, runs, seed, couples, cores)
+    walk_on(exercise, runs, seed, couples, cores, CHUNK)
 }
 
+/// `walk` on `threads` threads, in chunks of `chunk` runs (tests use small
+/// chunks: a chunk of the shipped exercises costs seconds in a debug build).
 fn walk_on(
     exercise: &Exercise,
     runs: u64,
     seed: u64,
     couples: &[Couple],
     threads: usize,
+    chunk: u64,
 ) -> Report {
-    let chunks = runs.div_ceil(CHUNK);
+    let chunk_size = chunk;
+    let chunks = runs.div_ceil(chunk_size);
     let threads = threads.min(usize::try_from(chunks).unwrap_or(usize::MAX));
     let mut parts: Vec<(u64, Part)> = if threads <= 1 {
         (0..chunks)
-            .map(|c| (c, walk_chunk(exercise, c, runs, seed, couples)))
+            .map(|c| (c, walk_chunk(exercise, c, runs, seed, couples, chunk_size)))
             .collect()
     } else {
         let source = exercise.source.clone();
@@ -178,7 +182,7 @@ fn walk_on(
                         };
                         (t as u64..chunks)
                             .step_by(threads)
-                            .map(|c| (c, walk_chunk(&copy, c, runs, seed, couples)))
+                            .map(|c| (c, walk_chunk(&copy, c, runs, seed, couples, chunk_size)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -235,14 +239,21 @@ struct Part {
 
 /// Plays chunk `chunk` of a walk of `runs` runs. Chunk 0 uses `seed` itself,
 /// so walks of up to one chunk are what they were before chunking.
-fn walk_chunk(exercise: &Exercise, chunk: u64, runs: u64, seed: u64, couples: &[Couple]) -> Part {
+fn walk_chunk(
+    exercise: &Exercise,
+    chunk: u64,
+    runs: u64,
+    seed: u64,
+    couples: &[Couple],
+    size: u64,
+) -> Part {
     let chunk_seed = match chunk {
         0 => seed,
         c => SplitMix::new(seed ^ c.wrapping_mul(0x9e37_79b9_7f4a_7c15)).next_u64(),
     };
     let mut walker = Walker::new(exercise, couples, chunk_seed);
-    let first = chunk * CHUNK + 1;
-    let last = runs.min(first + CHUNK - 1);
+    let first = chunk * size + 1;
+    let last = runs.min(first + size - 1);
     let mut part = Part::default();
     for run in first..=last {
         part.runs += 1;
@@ -590,6 +601,10 @@ fn notes_render(run: &Run) -> Result<(), WhyUnfinished> {
 mod tests {
     use super::*;
 
+    /// Small chunks, so a walk of several chunks stays cheap in a debug
+    /// build; chunking works the same at any size.
+    const TEST_CHUNK: u64 = 20;
+
     fn i_statements() -> Exercise {
         let text = include_str!("../../exercises/i-statements.yaml");
         let source = crate::diagnostic::source::Source::new("i-statements.yaml", text);
@@ -602,19 +617,19 @@ mod tests {
     #[test]
     fn a_walk_is_the_same_on_one_thread_or_two() {
         let exercise = i_statements();
-        let one = walk_on(&exercise, CHUNK + 7, 11, &[], 1);
-        let two = walk_on(&exercise, CHUNK + 7, 11, &[], 2);
+        let one = walk_on(&exercise, TEST_CHUNK + 7, 11, &[], 1, TEST_CHUNK);
+        let two = walk_on(&exercise, TEST_CHUNK + 7, 11, &[], 2, TEST_CHUNK);
         assert_eq!(one, two);
-        assert_eq!(one.runs, CHUNK + 7);
+        assert_eq!(one.runs, TEST_CHUNK + 7);
     }
 
     #[test]
     fn the_first_runs_of_a_long_walk_are_a_short_walk() {
         let exercise = i_statements();
-        let short = walk_on(&exercise, 40, 3, &[], 1);
-        let long = walk_on(&exercise, CHUNK + 40, 3, &[], 2);
+        let short = walk_on(&exercise, 15, 3, &[], 1, TEST_CHUNK);
+        let long = walk_on(&exercise, TEST_CHUNK + 15, 3, &[], 2, TEST_CHUNK);
         assert!(long.inputs > short.inputs);
-        let replayed = walk_on(&exercise, 40, 3, &[], 2);
+        let replayed = walk_on(&exercise, 15, 3, &[], 2, TEST_CHUNK);
         assert_eq!(short, replayed);
     }
 

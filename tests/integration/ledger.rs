@@ -66,7 +66,7 @@ fn commitments_enter_the_ledger_when_the_run_finishes() {
     let shown = mend(&["ledger", "--partners", "sam,ALEX"]).data(&data).ok();
     let out = shown.stdout;
     assert!(out.contains("\nOpen commitments\n  c1   Alex: Text you when I am running late (due 2020-01-05)  OVERDUE\n  c2   Sam: A walk together twice a week (due 2020-01-06)  OVERDUE\n"), "{out}");
-    assert!(out.contains("\nAgreements\n  a1   [communication] No phones at dinner (revisit 2020-02-01: due now)\n"), "{out}");
+    assert!(out.contains("\nAgreements\n  a1   [communication] Alex and Sam: No phones at dinner (revisit 2020-02-01: due now)\n"), "{out}");
 }
 
 #[cfg(unix)]

@@ -155,7 +155,7 @@ fn a_set_script_sees_only_the_variables_it_names_and_check_bounds_them() {
         .stdin("calm down\n")
         .run();
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stdout.contains("Hit: true"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Hit: True"), "{}", ran.stdout);
     assert!(!ran.stderr.contains("too large"), "{}", ran.stderr);
 
     let long = dir.path().join("long.yaml");
