@@ -112,7 +112,7 @@ fn random_playthroughs_are_the_same_for_a_seed() {
     let other = mend(&["test", "--random", "60", "--seed", "8", "i-statements"]).ok();
     assert_eq!(first.stdout, again.stdout);
     assert_ne!(first.stdout, other.stdout);
-    // A first turn declined in words ("not today" typed at the first
+    // A turn declined in words ("not today", "I need time" typed at any
     // question) is reached by words no random answer holds; plans cover it.
     assert_every_run_finished_and_every_step_reached(
         &first.stdout,
@@ -121,6 +121,19 @@ fn random_playthroughs_are_the_same_for_a_seed() {
         &[
             "complaint_pause",
             "feeling_pause",
+            "statement_pause",
+            "reflect_pause",
+            "missed_pause",
+            "reflect_again_pause",
+            "missed_later_words",
+            "missed_later_open",
+            "missed_later_said",
+            "missed_later_mark",
+            "listen_later_words",
+            "listen_later_open",
+            "listen_later_open_speaker",
+            "listen_later_said",
+            "listen_later_mark",
             "later_words",
             "later_open",
             "later_said",
@@ -178,7 +191,8 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
     // A timing that waits on forgiveness (`keep_heal_said`, and the chance
     // to give a new promise another timing: `when_again` and the two steps
     // after it) takes words no random answer holds; their plan cases reach
-    // them. So does `new_words`, an agreement changed in new words, which
+    // them, as do a vague promise sent again (`vague_choice`, `vague_kept`:
+    // random words are never vague twice). So does `new_words`, an agreement changed in new words, which
     // 300 seeded walks reach only by chance (its plan case reaches it).
     assert_every_run_finished_and_every_step_reached(
         &output.stdout,
@@ -195,6 +209,8 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
             "when_again",
             "new_promise_when_again",
             "when_again_check",
+            "vague_choice",
+            "vague_kept",
         ],
     );
 }

@@ -777,7 +777,7 @@ fn the_browser_journals_private_answers_and_safety_words_as_the_terminal_does() 
     let token = server.open();
     server.settled(&token);
     server.act(&token, "/api/pick", json!({"exercise": "i-statements"}));
-    server.answer(&token, "No");
+    server.answer(&token, "The phone at dinner.");
     // "Keep this answer out of the notes" is the terminal's `:private`.
     let view = server.act(
         &token,
