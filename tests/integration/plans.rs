@@ -13,10 +13,14 @@ fn library(plan: &str) -> tempfile::TempDir {
 }
 
 #[test]
-fn the_shipped_library_passes_its_plans() {
-    let output = mend(&["test"]).ok();
+fn shipped_plans_pass_through_mend_test() {
+    // Every plan of every shipped exercise is played by library.rs
+    // (`plays_every_plan`, one test per exercise, failures listed); here
+    // `mend test` itself runs two exercises' plans, as an author would,
+    // without playing all 3,000-odd cases a second time in CI.
+    let output = mend(&["test", "doubts-early", "pacing"]).ok();
     assert!(
-        output.stdout.contains("ok    i-statements: "),
+        output.stdout.contains("ok    pacing: "),
         "{}",
         output.stdout
     );
