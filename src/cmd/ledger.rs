@@ -117,9 +117,6 @@ fn history(log: &ledger_log::LedgerLog) -> String {
     out
 }
 
-/// The ledger as `mend ledger` shows it: open commitments first, with
-/// what is due or overdue marked, then agreements, open items, and what
-/// was closed.
 /// What the last review did to an item still in force (" [missed on
 /// 2026-12-02, kept to try again]"), so the plain view says a commitment
 /// is being renegotiated or was missed once without `--history`.
@@ -133,6 +130,9 @@ fn last_mark(item: &ItemView) -> String {
     }
 }
 
+/// The ledger as `mend ledger` shows it: open commitments first, with
+/// what is due or overdue marked, then agreements, open items, and what
+/// was closed.
 fn describe(ledger: &Ledger, today: NaiveDate) -> String {
     let view = ledger.view(today);
     let [a, b] = &ledger.partners;
