@@ -204,6 +204,9 @@ pub struct Defer {
 pub struct Choice {
     pub key: String,
     pub label: Text,
+    /// Other words that pick this option when typed, already loose
+    /// (see `pick::loose`).
+    pub aliases: Vec<String>,
     pub goto: Option<usize>,
     /// Shown only when this condition holds.
     pub when: Option<Script>,

@@ -8,6 +8,7 @@ pub(crate) mod error;
 pub(crate) mod event;
 pub(crate) mod exercise;
 pub(crate) mod ledger;
+pub(crate) mod pick;
 pub(crate) mod relocate;
 pub(crate) mod run;
 pub(crate) mod state;

@@ -8,6 +8,7 @@ use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choose, DateMode, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{Action, LedgerView};
+use crate::engine::pick::pick_among;
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
@@ -315,7 +316,14 @@ impl<'e> Run<'e> {
                 }
                 // The options as shown: those whose `when` holds.
                 let prompt = Arc::clone(self.cached_prompt(i)?);
-                match pick_among(&prompt.options, &text) {
+                let aliases = |key: &str| -> &[String] {
+                    choose
+                        .options
+                        .iter()
+                        .find(|o| o.key == key)
+                        .map_or(&[], |o| &o.aliases)
+                };
+                match pick_among(&prompt.options, aliases, &text) {
                     Some(n) => {
                         let key = &prompt.options[n].0;
                         let goto = choose
@@ -338,7 +346,7 @@ impl<'e> Run<'e> {
             }
             _ if step.confirm.is_some() => {
                 let prompt = Arc::clone(self.cached_prompt(i)?);
-                match pick_among(&prompt.options, &text) {
+                match pick_among(&prompt.options, |_| &[], &text) {
                     Some(n) => self.accept(i, Some(prompt.options[n].0.clone()), None, now),
                     None => Ok(retry(
                         "Please choose 1 (yes) or 2 (no): nothing is saved without a yes.",
@@ -1155,23 +1163,6 @@ fn retry(hint: &str) -> Reply {
         hint: hint.to_owned(),
         check: None,
     }
-}
-
-/// Matches input to one of a prompt's options: its number, key or label.
-fn pick_among(options: &[(String, String)], input: &str) -> Option<usize> {
-    let input = input.trim();
-    if let Ok(n) = input.parse::<usize>() {
-        return (1..=options.len()).contains(&n).then(|| n - 1);
-    }
-    let input = input.to_lowercase();
-    options
-        .iter()
-        .position(|(key, _)| key.to_lowercase() == input)
-        .or_else(|| {
-            options
-                .iter()
-                .position(|(_, label)| label.trim().to_lowercase() == input)
-        })
 }
 
 /// How many times one question nudges, at most (strict rules aside).

@@ -9,10 +9,11 @@ use crate::engine::exercise::{
     Agree, Ask, Check, Choice, Choose, Commit, Confirm, DateMode, Defer, Exercise, Mark, Pace,
     Role, Step, StepKind, Turns,
 };
+use crate::engine::pick::loose;
 use crate::format::analysis;
 use crate::format::loader::{self, did_you_mean};
 use crate::format::references::{self, Area};
-use crate::format::spec::{DateSpec, ExerciseSpec, STEP_KINDS, StepSpec};
+use crate::format::spec::{DateSpec, ExerciseSpec, OptionSpec, STEP_KINDS, StepSpec};
 use crate::format::word_lists::WordLists;
 use crate::limits;
 use crate::script::helpers::HELPERS;
@@ -775,6 +776,13 @@ impl Compiler<'_> {
             );
         }
         let mut keys: Vec<&str> = Vec::new();
+        // Every key and alias of the step as typed words, with its option.
+        let mut typed: Vec<(String, usize)> = spec
+            .options
+            .iter()
+            .enumerate()
+            .map(|(n, o)| (loose(&o.key), n))
+            .collect();
         let mut choices = Vec::new();
         let base = NamePrefix(self.id, &spec.id);
         for (n, option) in spec.options.iter().enumerate() {
@@ -794,6 +802,7 @@ impl Compiler<'_> {
                 );
             }
             keys.push(key);
+            let aliases = self.aliases(option, n, &opath, &mut typed);
             let label = self.text(
                 || opath().key("label"),
                 || base.name(format_args!("option{n}")),
@@ -810,11 +819,54 @@ impl Compiler<'_> {
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
+                aliases,
                 goto,
                 when,
             });
         }
         choices
+    }
+
+    /// An option's aliases as compared when typed. An alias must be words
+    /// (a number picks by position, `:` starts a command) and pick one
+    /// option only: the same words on two options would pick neither.
+    fn aliases(
+        &mut self,
+        option: &OptionSpec,
+        n: usize,
+        opath: &dyn Fn() -> YamlPath,
+        typed: &mut Vec<(String, usize)>,
+    ) -> Vec<String> {
+        let mut aliases = Vec::new();
+        for (a, alias) in option.aliases.iter().enumerate() {
+            let words = loose(alias);
+            let at = || opath().key("aliases").index(a);
+            if words.is_empty() || words.parse::<usize>().is_ok() || alias.trim().starts_with(':') {
+                self.error(
+                    &at(),
+                    Point::Value,
+                    "an alias is words a partner might type, e.g. \"not yet\" (numbers pick options by position, and `:` starts a command)",
+                );
+                continue;
+            }
+            if let Some((_, other)) = typed
+                .iter()
+                .find(|(t, o)| *t == words && (*o != n || aliases.contains(&words)))
+            {
+                self.error(
+                    &at(),
+                    Point::Value,
+                    format!(
+                        "\"{alias}\" already picks option {} of this step; typed words pick one option only, so remove one of them",
+                        other + 1
+                    ),
+                );
+                continue;
+            }
+            typed.push((words.clone(), n));
+            aliases.push(words);
+        }
+        aliases
     }
 
     fn swap(&mut self, spec: &StepSpec, path: &YamlPath) -> Option<(usize, usize)> {

@@ -234,6 +234,11 @@ pub struct OptionSpec {
     pub key: String,
     /// What the partners see (a template).
     pub label: String,
+    /// Other words that pick this option when a partner types them, e.g.
+    /// `["I need time", "not yet"]` for a pause (case, spacing and closing
+    /// punctuation aside).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,

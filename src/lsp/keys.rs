@@ -35,7 +35,7 @@ pub const TOP_LEVEL: [(&str, &str); 11] = [
 ];
 
 /// Keys of a step.
-pub const STEP: [(&str, &str); 21] = [
+pub const STEP: [(&str, &str); 22] = [
     (
         "id",
         "The step's id: lowercase letters, digits and underscores. `goto` and `answers.ID` name it.",
@@ -104,7 +104,11 @@ pub const STEP: [(&str, &str); 21] = [
     ),
     (
         "options",
-        "The options of a choose step: each `key`, `label` and optional `goto`.",
+        "The options of a choose step: each `key`, `label` and optional `goto`, `aliases` and `when`.",
+    ),
+    (
+        "aliases",
+        "Words a partner might type for this option, e.g. `[\"I need time\", \"not yet\"]`; each picks one option only.",
     ),
     (
         "rule",

@@ -167,3 +167,45 @@ fn roles_are_named_by_their_label_on_screen() {
         "{out}"
     );
 }
+
+#[test]
+fn typed_words_pick_the_option_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pause.yaml");
+    std::fs::write(
+        &file,
+        "title: Pause\nsummary: A pause offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: ready\n    choose: Shall we go on?\n    by: speaker\n    options:\n      - key: go_on\n        label: Yes, go on\n        goto: asked\n      - key: yes_later\n        label: Yes, in a moment\n        goto: asked\n      - key: pause\n        label: Not today \u{2014} keep it open for the next check-in\n        aliases: [\"I need time\"]\n        goto: paused\n  - id: asked\n    say: Going on.\n    goto: done\n  - id: paused\n    say: \"Paused: {{ answers.ready }}.\"\n  - id: done\n    say: Done.\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    // "yes" opens two options, so it picks neither; "not today." picks the
+    // pause by its opening phrase.
+    let output = mend(&["run", path]).stdin("yes\nnot today.\n").ok();
+    assert!(
+        output.stdout.contains(
+            "Please choose a number from 1 to 3, or type one of: go_on, yes_later, pause."
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("Paused: pause."),
+        "{}",
+        output.stdout
+    );
+    // An alias picks its option; a sentence containing it does not.
+    let output = mend(&["run", path])
+        .stdin("I need time to think about it\nI need time!\n")
+        .ok();
+    assert_eq!(
+        output.stdout.matches("Please choose").count(),
+        1,
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("Paused: pause."),
+        "{}",
+        output.stdout
+    );
+}
