@@ -1,5 +1,5 @@
 use crate::cmd::Status;
-use crate::engine::ledger::{ItemView, Ledger};
+use crate::engine::ledger::{Action, ItemView, Ledger};
 use crate::partners;
 use crate::store::data_dir::DataDir;
 use crate::store::ledger_log::{self, couples};
@@ -103,7 +103,7 @@ fn history(log: &ledger_log::LedgerLog) -> String {
                         let _ = writeln!(
                             out,
                             "  {:<16} {:<4} {who}{}",
-                            change.action.word(),
+                            Action::reads(change.action.word(), item.ongoing),
                             item.id,
                             item.text
                         );
@@ -126,7 +126,7 @@ fn last_mark(item: &ItemView) -> String {
         "" => String::new(),
         "retried" => format!(" [missed on {on}, kept to try again]"),
         "renegotiating" => format!(" [being renegotiated since {on}; stands as it was]"),
-        mark => format!(" [{mark} on {on}]"),
+        mark => format!(" [{} on {on}]", Action::reads(mark, item.ongoing)),
     }
 }
 

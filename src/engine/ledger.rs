@@ -109,6 +109,17 @@ impl Action {
         Self::WORDS[Self::ALL.iter().position(|a| *a == self).unwrap_or(0)]
     }
 
+    /// How the mark reads to the couple on an item: a habit is never
+    /// passed or failed, so its `kept` reads "going well" and its `missed`
+    /// "hard to keep up lately"; every other mark reads as its word.
+    pub fn reads(word: &str, ongoing: bool) -> &str {
+        match word {
+            "kept" if ongoing => "going well",
+            "missed" if ongoing => "hard to keep up lately",
+            word => word,
+        }
+    }
+
     /// Whether this mark makes sense for an item of `kind`: only
     /// commitments are kept, missed, retried or renegotiated (or being
     /// renegotiated); only open items are settled.

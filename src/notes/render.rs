@@ -318,6 +318,10 @@ pub struct Counts {
     pub kept: usize,
     pub missed: usize,
     pub renegotiated: usize,
+    /// Habits reviewed: a habit is never passed or failed, so its marks
+    /// are counted apart from the commitments kept or missed.
+    pub habits_going_well: usize,
+    pub habits_hard: usize,
 }
 
 /// The ledger at the end of the session, dated as of that day.
@@ -514,6 +518,26 @@ impl NotesContext {
         let history = ledger_log::read(data, &partners)?;
         let as_of = ended.with_timezone(&offset).date_naive();
         let ledger = history.ledger_until(Some(ended));
+        // A habit's kept or missed is how it has been going, not a pass or
+        // a fail: count those apart.
+        for mark in &context.marks {
+            let habit = ledger
+                .items
+                .iter()
+                .any(|i| i.id == mark.commitment && i.ongoing);
+            let counts = &mut context.counts;
+            match mark.status.as_str() {
+                "kept" if habit => {
+                    counts.kept -= 1;
+                    counts.habits_going_well += 1;
+                }
+                "missed" if habit => {
+                    counts.missed -= 1;
+                    counts.habits_hard += 1;
+                }
+                _ => {}
+            }
+        }
         // Items whose words hold an answer kept private, from any session.
         for item in &ledger.items {
             context

@@ -418,3 +418,45 @@ fn a_renegotiation_whose_new_words_wait_is_shown_and_counted() {
         "{notes}"
     );
 }
+
+/// A habit is never passed or failed: reviewed in check-in-weekly, the
+/// plain ledger, its history and the DAP note say how it has been going
+/// (they said "[kept on ...]" and counted it as a commitment kept).
+#[test]
+fn a_reviewed_habit_reads_as_how_it_has_been_going() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("I will text you when I leave work.\nevery evening\n1\nI will walk with you after dinner.\nevery Sunday\n1\n1\n1\n")
+        .ok();
+    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+        .data(&data)
+        .stdin("I texted most evenings.\nIt helped.\n1\n1\nWe walked on Sunday.\nIt was nice.\n2\n1\n\n\n\n1\n1\n")
+        .ok();
+    let shown = mend(&["ledger"]).data(&data).ok().stdout;
+    assert!(
+        shown.contains("Alex: I will text you when I leave work. (every evening, since ")
+            && shown.contains(") [going well on "),
+        "{shown}"
+    );
+    assert!(shown.contains(") [hard to keep up lately on "), "{shown}");
+    assert!(
+        !shown.contains("[kept") && !shown.contains("[missed"),
+        "{shown}"
+    );
+    let history = mend(&["ledger", "--history"]).data(&data).ok().stdout;
+    assert!(
+        history.contains("  going well       c1   Alex: I will text you when I leave work.\n"),
+        "{history}"
+    );
+    let dap = mend(&["notes", "--template", "dap"])
+        .data(&data)
+        .ok()
+        .stdout;
+    assert!(
+        dap.contains("- Habits reviewed: 1 going well, 1 hard to keep up lately\n"),
+        "{dap}"
+    );
+    assert!(!dap.contains("Commitments reviewed"), "{dap}");
+}
