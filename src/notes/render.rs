@@ -11,7 +11,7 @@
 //! "kept private" remain, so nothing looks lost).
 
 use crate::engine::exercise::Exercise;
-use crate::engine::ledger::{AgreementView, CommitmentView};
+use crate::engine::ledger::{Action, AgreementView, CommitmentView};
 use crate::engine::run::Run;
 use crate::engine::state::{AnswerRecord, Record, RecordKind, RunState};
 use crate::format::library::{builtin_templates, read_source};
@@ -293,6 +293,9 @@ pub struct RecordView {
     /// A mark's ledger item id.
     pub commitment: String,
     pub status: String,
+    /// How a mark's status reads to the couple: a habit's `kept` reads
+    /// "going well", its `missed` "hard to keep up lately".
+    pub reads: String,
     /// A `changed` mark's new words.
     pub new_text: String,
     /// `commitment`, `agreement`, `open` or `mark`.
@@ -519,19 +522,25 @@ impl NotesContext {
         let as_of = ended.with_timezone(&offset).date_naive();
         let ledger = history.ledger_until(Some(ended));
         // A habit's kept or missed is how it has been going, not a pass or
-        // a fail: count those apart.
-        for mark in &context.marks {
-            let habit = ledger
-                .items
-                .iter()
-                .any(|i| i.id == mark.commitment && i.ongoing);
-            let counts = &mut context.counts;
+        // a fail: it reads so, and is counted apart.
+        let is_habit = |id: &str| ledger.items.iter().any(|i| i.id == id && i.ongoing);
+        for mark in context
+            .marks
+            .iter_mut()
+            .chain(context.unfinished_records.iter_mut())
+            .filter(|r| r.kind == "mark" && is_habit(&r.commitment))
+        {
+            mark.ongoing = true;
+            mark.reads = Action::reads(&mark.status, true).to_owned();
+        }
+        let counts = &mut context.counts;
+        for mark in context.marks.iter().filter(|m| m.ongoing) {
             match mark.status.as_str() {
-                "kept" if habit => {
+                "kept" => {
                     counts.kept -= 1;
                     counts.habits_going_well += 1;
                 }
-                "missed" if habit => {
+                "missed" => {
                     counts.missed -= 1;
                     counts.habits_hard += 1;
                 }
@@ -987,6 +996,7 @@ fn record_view(exercise: &str, r: &Record) -> RecordView {
         about: r.about.clone().unwrap_or_default(),
         commitment: r.item.clone().unwrap_or_default(),
         status: r.status.clone().unwrap_or_default(),
+        reads: Action::reads(r.status.as_deref().unwrap_or_default(), r.ongoing).to_owned(),
         new_text: r.new_text.clone().unwrap_or_default(),
         ongoing: r.ongoing,
         kind: match r.kind {

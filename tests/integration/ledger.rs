@@ -459,4 +459,11 @@ fn a_reviewed_habit_reads_as_how_it_has_been_going() {
         "{dap}"
     );
     assert!(!dap.contains("Commitments reviewed"), "{dap}");
+    let notes = mend(&["notes"]).data(&data).ok().stdout;
+    assert!(
+        notes.contains(
+            "- Reviewed, **Sam**: I will walk with you after dinner.: hard to keep up lately\n"
+        ),
+        "{notes}"
+    );
 }
