@@ -1,6 +1,7 @@
 use crate::cmd::Status;
 use crate::diagnostic::report::{Diagnostic, Diagnostics};
 use crate::diagnostic::source::Source;
+use crate::diagnostic::yaml_path::Point;
 use crate::engine::exercise::Exercise;
 use crate::format::compiler::compile;
 use crate::format::library::{
@@ -173,7 +174,8 @@ fn test_plans(
             }
             Err(failure) => {
                 writeln!(out, "FAIL  {}: {}", exercise.id, plan.name)?;
-                writeln!(out, "  {}:{failure}\n", source.name)?;
+                let (line, _) = source.position(&failure.path, Point::Key);
+                writeln!(out, "  {}:{line}: {failure}\n", source.name)?;
                 tally.failed += 1;
             }
         }

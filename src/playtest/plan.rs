@@ -148,8 +148,8 @@ pub struct Plan {
     pub today: Option<chrono::NaiveDate>,
     pub turns: Vec<Turn>,
     pub expect: Expect,
-    /// The line of `name`, for failure reports.
-    pub line: usize,
+    /// Where `name` is, for failure reports.
+    pub path: YamlPath,
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +159,8 @@ pub struct Turn {
     pub by: Option<String>,
     /// The step that must be waiting.
     pub at: Option<String>,
-    pub line: usize,
+    /// Where the turn is in the plan file, for failure reports.
+    pub path: YamlPath,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +199,8 @@ pub struct Expect {
     pub ledger: Vec<String>,
     pub not_notes: Vec<String>,
     pub not_ledger: Vec<String>,
-    pub line: usize,
+    /// Where `expect` is, for failure reports.
+    pub path: YamlPath,
 }
 
 /// The plans in `source`, checked against `exercise`, and every problem.
@@ -222,10 +224,6 @@ impl Loader<'_> {
     fn error(&mut self, path: &YamlPath, point: Point, message: impl Into<String>) {
         self.diagnostics
             .push(self.source.error_at(path, point, message));
-    }
-
-    fn line(&self, path: &YamlPath) -> usize {
-        self.source.position(path, Point::Key).0
     }
 
     fn file(&mut self) -> Vec<Plan> {
@@ -349,15 +347,14 @@ impl Loader<'_> {
                 ledger: expect.ledger,
                 not_notes: expect.not_notes,
                 not_ledger: expect.not_ledger,
-                line: self.line(&epath),
+                path: epath,
             },
-            line: self.line(&path.key("name")),
+            path: path.key("name"),
         };
         (self.diagnostics.len() == before).then_some(plan)
     }
 
     fn turn(&mut self, spec: TurnSpec, path: &YamlPath, partners: &[String; 2]) -> Option<Turn> {
-        let line = self.line(path);
         let given: Vec<&str> = [
             ("answer", spec.answer.is_some()),
             ("hint", spec.hint.is_some()),
@@ -439,7 +436,7 @@ impl Loader<'_> {
             action,
             by: spec.by,
             at: spec.at,
-            line,
+            path: path.clone(),
         })
     }
 

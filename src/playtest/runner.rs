@@ -2,6 +2,7 @@
 //! loop as the terminal and piped input, the way a couple at the keyboard
 //! would: each turn is typed after everything before it was shown.
 
+use crate::diagnostic::yaml_path::YamlPath;
 use crate::engine::error::RunError;
 use crate::engine::event::Prompt;
 use crate::engine::exercise::Exercise;
@@ -22,8 +23,9 @@ use std::{fmt, io};
 /// Where a plan went wrong, and what it expected instead of what it saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// The plan file line of the turn (or of `expect`).
-    pub line: usize,
+    /// Where the turn (or `expect`) is in the plan file: its line is
+    /// found only for a failure, since locating a node re-reads the file.
+    pub path: YamlPath,
     /// `turn 3` or `expect`.
     pub place: String,
     /// The step waiting at the time, and whose turn it was.
@@ -34,7 +36,7 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.place)?;
+        write!(f, "{}", self.place)?;
         if let Some(step) = &self.step {
             write!(f, ", at {step}")?;
         }
@@ -120,16 +122,16 @@ pub fn play(exercise: &Exercise, plan: &Plan) -> Result<(), Failure> {
         Ok(_) => console.problem.take(),
         // An answer the engine failed on: the turn that typed it.
         Err(PlayError::Run(e)) if unsaved.get() => {
-            let (line, place) = console.current();
-            return Err(engine_failure(line, &place, &e));
+            let (path, place) = console.current();
+            return Err(engine_failure(path, &place, &e));
         }
         // Showing what came after an accepted answer: the next turn that
         // looks at the screen, as a couple would meet it.
         Err(PlayError::Run(e)) => Some(e),
         Err(other) => {
-            let (line, place) = console.current();
+            let (path, place) = console.current();
             return Err(Failure {
-                line,
+                path,
                 place,
                 step: None,
                 expected: "the exercise to run".to_owned(),
@@ -253,11 +255,11 @@ impl Console for PlanConsole<'_> {
 }
 
 impl PlanConsole<'_> {
-    /// The line and name of the turn taken last (or `expect`).
-    fn current(&self) -> (usize, String) {
+    /// Where the turn taken last is, and its name (or `expect`).
+    fn current(&self) -> (YamlPath, String) {
         match self.next.checked_sub(1).and_then(|n| self.turns.get(n)) {
-            Some(turn) => (turn.line, format!("turn {}", self.next)),
-            None => (0, "expect".to_owned()),
+            Some(turn) => (turn.path.clone(), format!("turn {}", self.next)),
+            None => (YamlPath::root(), "expect".to_owned()),
         }
     }
 
@@ -280,9 +282,9 @@ impl PlanConsole<'_> {
         place: &str,
         error: Option<&RunError>,
     ) -> Result<Option<String>, Failure> {
-        let line = turn.line;
+        let path = &turn.path;
         let fail = |step: Option<&Prompt>, expected: String, seen: String| Failure {
-            line,
+            path: path.clone(),
             place: place.to_owned(),
             step: step.map(describe),
             expected,
@@ -298,7 +300,7 @@ impl PlanConsole<'_> {
             | Action::Private,
         ) = (error, &turn.action)
         {
-            return Err(engine_failure(line, place, e));
+            return Err(engine_failure(path.clone(), place, e));
         }
         match &turn.action {
             Action::Hint(text) => match &self.last_hint {
@@ -389,13 +391,13 @@ impl PlanConsole<'_> {
         error: Option<&RunError>,
     ) -> Result<(), Failure> {
         let expect = &plan.expect;
-        let line = expect.line;
+        let path = &expect.path;
         if let Some(e) = error {
-            return Err(engine_failure(line, "expect", e));
+            return Err(engine_failure(path.clone(), "expect", e));
         }
         let prompt = self.waiting.as_ref();
         let fail = |expected: String, seen: String| Failure {
-            line,
+            path: path.clone(),
             place: "expect".to_owned(),
             step: prompt.map(describe),
             expected,
@@ -472,7 +474,7 @@ impl PlanConsole<'_> {
                 Ok(shown) => shown.with_ledger(run.ledger().clone()).notes(),
                 Err(_) => run.notes(),
             }
-            .map_err(|e| engine_failure(line, "expect", &e))?
+            .map_err(|e| engine_failure(path.clone(), "expect", &e))?
             .unwrap_or_default();
             for line in &expect.notes {
                 if !notes.contains(line.as_str()) {
@@ -547,9 +549,9 @@ fn shown(seen: &[String]) -> String {
     }
 }
 
-fn engine_failure(line: usize, place: &str, e: &RunError) -> Failure {
+fn engine_failure(path: YamlPath, place: &str, e: &RunError) -> Failure {
     Failure {
-        line,
+        path,
         place: place.to_owned(),
         step: Some(format!("step `{}`", e.step)),
         expected: "the exercise to run".to_owned(),
