@@ -207,6 +207,8 @@ pub struct Choice {
     /// Other words that pick this option when typed, already loose
     /// (see `pick::loose`).
     pub aliases: Vec<String>,
+    /// Takes typed words that pick no other option, keeping them.
+    pub own_words: bool,
     pub goto: Option<usize>,
     /// Shown only when this condition holds.
     pub when: Option<Script>,

@@ -6,7 +6,7 @@
 use crate::diagnostic::yaml_path::{Point, YamlPath};
 use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
-use crate::engine::exercise::{Ask, Choose, DateMode, Exercise, Mark, Step, StepKind};
+use crate::engine::exercise::{Ask, Choice, Choose, DateMode, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{Action, LedgerView};
 use crate::engine::pick::pick_among;
 use crate::engine::state::{
@@ -323,7 +323,20 @@ impl<'e> Run<'e> {
                         .find(|o| o.key == key)
                         .map_or(&[], |o| &o.aliases)
                 };
-                match pick_among(&prompt.options, aliases, &text) {
+                let picked = pick_among(&prompt.options, aliases, &text);
+                // Words that pick no option, taken by the option that keeps
+                // a partner's own words (when it is shown): a number or a
+                // stray mark is still asked again.
+                let own = || {
+                    let shown = |o: &&Choice| prompt.options.iter().any(|(k, _)| *k == o.key);
+                    let words = text.chars().any(char::is_alphabetic) && !text.starts_with(':');
+                    choose
+                        .options
+                        .iter()
+                        .filter(shown)
+                        .find(|o| o.own_words && words)
+                };
+                match picked {
                     Some(n) => {
                         let key = &prompt.options[n].0;
                         let goto = choose
@@ -332,6 +345,10 @@ impl<'e> Run<'e> {
                             .find(|o| &o.key == key)
                             .and_then(|o| o.goto);
                         self.accept(i, Some(key.clone()), goto, now)
+                    }
+                    None if let Some(option) = own() => {
+                        let (key, goto) = (option.key.clone(), option.goto);
+                        self.accept_words(i, Some(key), Some(text.trim().to_owned()), goto, now)
                     }
                     None => {
                         let keys: Vec<&str> =
@@ -554,6 +571,18 @@ impl<'e> Run<'e> {
         goto: Option<usize>,
         now: DateTime<Utc>,
     ) -> Result<Reply, RunError> {
+        self.accept_words(i, text, None, goto, now)
+    }
+
+    /// `accept`, keeping the partner's own words beside the chosen key.
+    fn accept_words(
+        &mut self,
+        i: usize,
+        text: Option<String>,
+        words: Option<String>,
+        goto: Option<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, RunError> {
         let prompt = self.take_prompt(i)?;
         let label = text
             .as_ref()
@@ -585,6 +614,7 @@ impl<'e> Run<'e> {
             question,
             label,
             text,
+            words,
             at: now,
         });
         let step = &self.exercise.steps[i];

@@ -88,6 +88,10 @@ pub struct AnswerRecord {
     /// in journals written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The partner's own words, when they typed words at a choice that no
+    /// option named and its `own_words` option took them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -97,9 +101,10 @@ impl AnswerRecord {
     /// A choice kept `:private` is left out of the notes where it is the
     /// answer, but "Yes" is never cleared from everyone else's answers.
     pub fn typed_words(&self) -> Option<&str> {
-        match self.label {
-            Some(_) => None,
-            None => self.text.as_deref(),
+        match (&self.label, &self.words) {
+            (_, Some(words)) => Some(words),
+            (Some(_), None) => None,
+            (None, None) => self.text.as_deref(),
         }
     }
 }

@@ -171,6 +171,13 @@ impl<'a> View<'a> {
                     .map(|a| (a.step.as_str(), answer_text(a)))
                     .collect(),
             ),
+            ScopeName::OwnWords => Part::Texts(
+                s.answers
+                    .iter()
+                    .filter(|a| seen_in_round(a, round))
+                    .map(|a| (a.step.as_str(), a.words.as_deref().unwrap_or("")))
+                    .collect(),
+            ),
             ScopeName::AnswersBy => {
                 let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
                 for a in &s.answers {
@@ -400,6 +407,12 @@ impl FastScope for RunNames<'_> {
                 .rev()
                 .find(|a| a.step == *step && seen_in_round(a, round))
                 .map(answer_text)?,
+            (ScopeName::OwnWords, [Key(step)]) => s
+                .answers
+                .iter()
+                .rev()
+                .find(|a| a.step == *step && seen_in_round(a, round))
+                .map(|a| a.words.as_deref().unwrap_or(""))?,
             (ScopeName::AnswersBy, [Key(name), Key(step)]) => s
                 .answers
                 .iter()
@@ -439,6 +452,7 @@ impl FastScope for RunNames<'_> {
             (
                 ScopeName::Answers
                 | ScopeName::AnswersBy
+                | ScopeName::OwnWords
                 | ScopeName::Vars
                 | ScopeName::Partners
                 | ScopeName::Roles

@@ -533,9 +533,10 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
         .collect();
     for entry in SCOPE_NAMES {
         let value = match entry.name {
-            ScopeName::Answers | ScopeName::AnswersBy | ScopeName::Exercise => {
-                Dynamic::from(Map::new())
-            }
+            ScopeName::Answers
+            | ScopeName::AnswersBy
+            | ScopeName::OwnWords
+            | ScopeName::Exercise => Dynamic::from(Map::new()),
             ScopeName::Vars => vars.clone(),
             ScopeName::Partners => Dynamic::from(partner_list.clone()),
             ScopeName::Roles => Dynamic::from(roles.clone()),

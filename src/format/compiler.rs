@@ -816,10 +816,18 @@ impl Compiler<'_> {
                 .when
                 .as_ref()
                 .and_then(|w| self.script(|| opath().key("when"), w, true, ScriptPlace::Step));
+            if option.own_words && spec.options[..n].iter().any(|o| o.own_words) {
+                self.error(
+                    &opath().key("own_words"),
+                    Point::Key,
+                    "only one option of a step can take a partner's own words: typed words that pick no option go to it",
+                );
+            }
             choices.push(Choice {
                 key: key.to_owned(),
                 label,
                 aliases,
+                own_words: option.own_words,
                 goto,
                 when,
             });

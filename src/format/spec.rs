@@ -239,6 +239,12 @@ pub struct OptionSpec {
     /// punctuation aside).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// `true`: words a partner types that pick no option pick this one,
+    /// and are kept as theirs (`own_words.STEP`, and in the notes), e.g.
+    /// a "Not yet" that takes "I'd like to see the wood bought first".
+    /// At most one option of a step.
+    #[serde(default)]
+    pub own_words: bool,
     /// The step to go to when this option is picked.
     #[serde(default)]
     pub goto: Option<String>,

@@ -35,7 +35,7 @@ pub const TOP_LEVEL: [(&str, &str); 11] = [
 ];
 
 /// Keys of a step.
-pub const STEP: [(&str, &str); 22] = [
+pub const STEP: [(&str, &str); 23] = [
     (
         "id",
         "The step's id: lowercase letters, digits and underscores. `goto` and `answers.ID` name it.",
@@ -109,6 +109,10 @@ pub const STEP: [(&str, &str); 22] = [
     (
         "aliases",
         "Words a partner might type for this option, e.g. `[\"I need time\", \"not yet\"]`; each picks one option only.",
+    ),
+    (
+        "own_words",
+        "`true`: typed words that pick no option pick this one and are kept as the partner's (`own_words.STEP`, and in the notes). One option per step.",
     ),
     (
         "rule",

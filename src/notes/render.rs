@@ -246,6 +246,9 @@ pub struct AnswerView {
     pub text: String,
     /// The chosen option's label as shown, empty for written answers.
     pub label: String,
+    /// The partner's own words at a choice whose `own_words` option took
+    /// them; empty otherwise (and when private).
+    pub words: String,
     pub skipped: bool,
     /// The partner asked to keep it out of the notes, or it follows an
     /// answer kept private (see `private_with`).
@@ -752,6 +755,7 @@ pub fn without_private(state: &RunState, moments: &[Moment]) -> RunState {
         if is_private(moments, i) {
             answer.text = Some("(kept private)".to_owned());
             answer.label = None;
+            answer.words = None;
         }
     }
     for value in state.cursor.vars.values_mut() {
@@ -856,7 +860,12 @@ fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes 
                 .enumerate()
                 .map(|(i, a)| {
                     let private = is_private(moments, i);
-                    let said = a.label.clone().or_else(|| a.text.clone());
+                    // A choice that took the partner's own words shows
+                    // both: `Not yet: "I'd like to see the wood first."`
+                    let said = match (&a.label, &a.words) {
+                        (Some(label), Some(words)) => Some(format!("{label}: \"{words}\"")),
+                        _ => a.label.clone().or_else(|| a.text.clone()),
+                    };
                     AnswerView {
                         step: a.step.clone(),
                         name: a.name.clone(),
@@ -875,6 +884,11 @@ fn exercise_notes(run: &RunLog, session_day: &str, zone: Zone) -> ExerciseNotes 
                             String::new()
                         } else {
                             a.label.clone().unwrap_or_default()
+                        },
+                        words: if private {
+                            String::new()
+                        } else {
+                            a.words.clone().unwrap_or_default()
                         },
                         skipped: a.text.is_none(),
                         private,

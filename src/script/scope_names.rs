@@ -24,6 +24,7 @@ pub type Visits = BTreeMap<Arc<str>, u32>;
 pub enum ScopeName {
     Answers,
     AnswersBy,
+    OwnWords,
     Vars,
     Partners,
     Roles,
@@ -96,6 +97,13 @@ pub const SCOPE_NAMES: &[Entry] = &[
         kind: Kind::Value,
         members: Members::PartnerThenStepIds,
         doc: "partner name → step id → that partner's latest answer",
+    },
+    Entry {
+        name: ScopeName::OwnWords,
+        word: "own_words",
+        kind: Kind::Value,
+        members: Members::StepIds,
+        doc: "step id → the words a partner typed at a choose step whose `own_words` option took them (\"\" when an option was picked), this round's inside a swap block",
     },
     Entry {
         name: ScopeName::Vars,
@@ -193,9 +201,10 @@ pub const SCOPE_NAMES: &[Entry] = &[
 
 impl ScopeName {
     /// Every name, in table order.
-    pub const ALL: [ScopeName; 13] = [
+    pub const ALL: [ScopeName; 14] = [
         ScopeName::Answers,
         ScopeName::AnswersBy,
+        ScopeName::OwnWords,
         ScopeName::Vars,
         ScopeName::Partners,
         ScopeName::Roles,
@@ -290,6 +299,7 @@ mod tests {
         for name in [
             "answers",
             "answers_by",
+            "own_words",
             "vars",
             "partners",
             "roles",

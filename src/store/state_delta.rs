@@ -291,6 +291,7 @@ mod properties {
             question: "Q?".into(),
             text: Some(format!("answer {n}")),
             label: None,
+            words: None,
             at: DateTime::<Utc>::UNIX_EPOCH,
         }
     }

@@ -209,3 +209,57 @@ fn typed_words_pick_the_option_they_name() {
         output.stdout
     );
 }
+
+#[test]
+fn words_that_pick_no_option_are_kept_by_the_option_that_takes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fits.yaml");
+    std::fs::write(
+        &file,
+        "title: Fits\nsummary: A part offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: fits\n    choose: Does that work for you?\n    by: speaker\n    options:\n      - key: yes\n        label: Yes\n      - key: not_yet\n        label: Not yet\n        own_words: true\n  - id: said\n    say: \"Chosen: {{ answers.fits }}; in their words: [{{ own_words.fits }}]\"\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    // A number out of range or a lone mark is still asked again; words go
+    // to the option that takes them, kept as typed.
+    let output = mend(&["run", path])
+        .stdin("7\n?\nI'd like to see the wood bought first.\n")
+        .ok();
+    assert_eq!(
+        output.stdout.matches("Please choose").count(),
+        2,
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("Chosen: not_yet; in their words: [I'd like to see the wood bought first.]"),
+        "{}",
+        output.stdout
+    );
+    // The notes show the choice and the words; kept private, neither.
+    let data = dir.path().join("data");
+    mend(&["run", path])
+        .data(&data)
+        .stdin("I need to sleep on it.\n")
+        .ok();
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(
+        notes.contains("Not yet: \"I need to sleep on it.\""),
+        "{notes}"
+    );
+    mend(&["run", path])
+        .data(&data)
+        .stdin(":private\nNot with the kids' money.\n")
+        .ok();
+    let notes = mend(&["notes", "--last"]).data(&data).ok().stdout;
+    assert!(!notes.contains("kids"), "{notes}");
+    // An option picked by its label keeps no words.
+    let output = mend(&["run", path]).stdin("yes\n").ok();
+    assert!(
+        output.stdout.contains("Chosen: yes; in their words: []"),
+        "{}",
+        output.stdout
+    );
+}
