@@ -171,7 +171,7 @@ impl<'a> View<'a> {
                     .map(|a| (a.step.as_str(), answer_text(a)))
                     .collect(),
             ),
-            ScopeName::OwnWords => Part::Texts(
+            ScopeName::TypedWords => Part::Texts(
                 s.answers
                     .iter()
                     .filter(|a| seen_in_round(a, round))
@@ -407,7 +407,7 @@ impl FastScope for RunNames<'_> {
                 .rev()
                 .find(|a| a.step == *step && seen_in_round(a, round))
                 .map(answer_text)?,
-            (ScopeName::OwnWords, [Key(step)]) => s
+            (ScopeName::TypedWords, [Key(step)]) => s
                 .answers
                 .iter()
                 .rev()
@@ -452,7 +452,7 @@ impl FastScope for RunNames<'_> {
             (
                 ScopeName::Answers
                 | ScopeName::AnswersBy
-                | ScopeName::OwnWords
+                | ScopeName::TypedWords
                 | ScopeName::Vars
                 | ScopeName::Partners
                 | ScopeName::Roles

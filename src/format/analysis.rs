@@ -535,7 +535,7 @@ fn example_scope(exercise: &Exercise, example: &str) -> Scope<'static> {
         let value = match entry.name {
             ScopeName::Answers
             | ScopeName::AnswersBy
-            | ScopeName::OwnWords
+            | ScopeName::TypedWords
             | ScopeName::Exercise => Dynamic::from(Map::new()),
             ScopeName::Vars => vars.clone(),
             ScopeName::Partners => Dynamic::from(partner_list.clone()),

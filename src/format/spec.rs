@@ -240,7 +240,7 @@ pub struct OptionSpec {
     #[serde(default)]
     pub aliases: Vec<String>,
     /// `true`: words a partner types that pick no option pick this one,
-    /// and are kept as theirs (`own_words.STEP`, and in the notes), e.g.
+    /// and are kept as theirs (`typed_words.STEP`, and in the notes), e.g.
     /// a "Not yet" that takes "I'd like to see the wood bought first".
     /// At most one option of a step.
     #[serde(default)]

@@ -112,7 +112,7 @@ pub const STEP: [(&str, &str); 23] = [
     ),
     (
         "own_words",
-        "`true`: typed words that pick no option pick this one and are kept as the partner's (`own_words.STEP`, and in the notes). One option per step.",
+        "`true`: typed words that pick no option pick this one and are kept as the partner's (`typed_words.STEP`, and in the notes). One option per step.",
     ),
     (
         "rule",

@@ -24,7 +24,7 @@ pub type Visits = BTreeMap<Arc<str>, u32>;
 pub enum ScopeName {
     Answers,
     AnswersBy,
-    OwnWords,
+    TypedWords,
     Vars,
     Partners,
     Roles,
@@ -99,8 +99,8 @@ pub const SCOPE_NAMES: &[Entry] = &[
         doc: "partner name → step id → that partner's latest answer",
     },
     Entry {
-        name: ScopeName::OwnWords,
-        word: "own_words",
+        name: ScopeName::TypedWords,
+        word: "typed_words",
         kind: Kind::Value,
         members: Members::StepIds,
         doc: "step id → the words a partner typed at a choose step whose `own_words` option took them (\"\" when an option was picked), this round's inside a swap block",
@@ -204,7 +204,7 @@ impl ScopeName {
     pub const ALL: [ScopeName; 14] = [
         ScopeName::Answers,
         ScopeName::AnswersBy,
-        ScopeName::OwnWords,
+        ScopeName::TypedWords,
         ScopeName::Vars,
         ScopeName::Partners,
         ScopeName::Roles,
@@ -299,7 +299,7 @@ mod tests {
         for name in [
             "answers",
             "answers_by",
-            "own_words",
+            "typed_words",
             "vars",
             "partners",
             "roles",

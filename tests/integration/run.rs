@@ -216,7 +216,7 @@ fn words_that_pick_no_option_are_kept_by_the_option_that_takes_them() {
     let file = dir.path().join("fits.yaml");
     std::fs::write(
         &file,
-        "title: Fits\nsummary: A part offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: fits\n    choose: Does that work for you?\n    by: speaker\n    options:\n      - key: yes\n        label: Yes\n      - key: not_yet\n        label: Not yet\n        own_words: true\n  - id: said\n    say: \"Chosen: {{ answers.fits }}; in their words: [{{ own_words.fits }}]\"\n",
+        "title: Fits\nsummary: A part offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: fits\n    choose: Does that work for you?\n    by: speaker\n    options:\n      - key: yes\n        label: Yes\n      - key: not_yet\n        label: Not yet\n        own_words: true\n  - id: said\n    say: \"Chosen: {{ answers.fits }}; in their words: [{{ typed_words.fits }}]\"\n",
     )
     .unwrap();
     let path = file.to_str().unwrap();
