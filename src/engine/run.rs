@@ -350,15 +350,10 @@ impl<'e> Run<'e> {
                         let (key, goto) = (option.key.clone(), option.goto);
                         self.accept_words(i, Some(key), Some(text.trim().to_owned()), goto, now)
                     }
-                    None => {
-                        let keys: Vec<&str> =
-                            prompt.options.iter().map(|(k, _)| k.as_str()).collect();
-                        Ok(retry(&format!(
-                            "Please choose a number from 1 to {}, or type one of: {}.",
-                            keys.len(),
-                            keys.join(", ")
-                        )))
-                    }
+                    None => Ok(retry(&format!(
+                        "Please choose a number from 1 to {}, or type an option's words. To stop for now, type :break.",
+                        prompt.options.len()
+                    ))),
                 }
             }
             _ if step.confirm.is_some() => {

@@ -69,13 +69,10 @@ impl Screen {
                 &self.wrap(&format!("For example: {}", example.trim()), "  "),
             ));
         }
-        for (n, (key, label)) in prompt.options.iter().enumerate() {
-            out.push_str(&format!(
-                "\n  {}. {} {}",
-                n + 1,
-                neutralize(label.trim()),
-                self.paint(DIM, &neutralize(&format!("[{key}]")))
-            ));
+        // Labels only: a key is the exercise's name for an option, not
+        // words for the couple (typing it still picks it).
+        for (n, (_, label)) in prompt.options.iter().enumerate() {
+            out.push_str(&format!("\n  {}. {}", n + 1, neutralize(label.trim())));
         }
         if prompt.optional {
             out.push('\n');

@@ -165,7 +165,7 @@ fn a_nudge_is_shown_once_and_a_strict_rule_every_time() {
     said_until_prompt(&mut run);
     assert_eq!(
         hint(run.answer("maybe", at(25)).unwrap()),
-        "Please choose a number from 1 to 2, or type one of: yes, no."
+        "Please choose a number from 1 to 2, or type an option's words. To stop for now, type :break."
     );
     assert_eq!(hint(run.answer("not really", at(25)).unwrap()), "accepted");
     assert_eq!(

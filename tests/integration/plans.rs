@@ -196,8 +196,10 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
     // to give a new promise another timing: `when_again` and the two steps
     // after it) takes words no random answer holds; their plan cases reach
     // them, as do a vague promise sent again (`vague_choice`, `vague_kept`:
-    // random words are never vague twice). So does `new_words`, an agreement changed in new words, which
-    // 300 seeded walks reach only by chance (its plan case reaches it).
+    // random words are never vague twice). So do `new_words`, an agreement
+    // changed in new words, and the `draft_*` steps that save a settled
+    // trigger-plan draft, which 300 seeded walks reach only by chance (seed
+    // 1 reaches one, seed 2 the other; plan cases reach both).
     assert_every_run_finished_and_every_step_reached(
         &output.stdout,
         "check-in-weekly",
@@ -205,6 +207,10 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
         &[
             "new_words",
             "new_revisit_t",
+            "draft_saved",
+            "draft_supersede",
+            "draft_superseded",
+            "draft_saved_said",
             "timer_not_yet",
             "timer_mark",
             "timer_open",

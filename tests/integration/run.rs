@@ -183,7 +183,7 @@ fn typed_words_pick_the_option_they_name() {
     let output = mend(&["run", path]).stdin("yes\nnot today.\n").ok();
     assert!(
         output.stdout.contains(
-            "Please choose a number from 1 to 3, or type one of: go_on, yes_later, pause."
+            "Please choose a number from 1 to 3, or type an option's words. To stop for now, type :break."
         ),
         "{}",
         output.stdout
