@@ -117,6 +117,26 @@ const NOT_YET_SAID: &[&str] = &[
     "i can't tonight",
     "not today thanks",
     "not yet thanks",
+    "stop",
+    "stop here",
+    "stop for today",
+    "stop for now",
+    "let's stop for today",
+    "lets stop for today",
+    "let's stop for now",
+    "let's leave it",
+    "leave it for now",
+    "i need to stop",
+    "not calm yet",
+    "i'm not calm yet",
+    "im not calm yet",
+    "not sure",
+    "i'm not sure",
+    "im not sure",
+    "i don't know",
+    "i dont know",
+    "idk",
+    "dunno",
 ];
 
 /// Ways of saying no.
@@ -308,6 +328,8 @@ mod tests {
         let o = options(&["Go on", "Stop here for today"]);
         assert_eq!(pick_among(&o, none, "no thanks"), Some(1));
         assert_eq!(pick_among(&o, none, "can this wait?"), Some(1));
+        assert_eq!(pick_among(&o, none, "Stop here."), Some(1));
+        assert_eq!(pick_among(&o, none, "I'm not calm yet"), Some(1));
         // Words that only start like a decline, or a menu with two pauses.
         assert_eq!(pick_among(&o, none, "not now, but soon"), None);
         let o = options(&["Not today", "Not yet, later this week", "Yes"]);

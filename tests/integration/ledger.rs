@@ -462,7 +462,7 @@ fn a_reviewed_habit_reads_as_how_it_has_been_going() {
     let notes = mend(&["notes"]).data(&data).ok().stdout;
     assert!(
         notes.contains(
-            "- Reviewed, **Sam**: I will walk with you after dinner.: hard to keep up lately\n"
+            "- Reviewed, **Sam**: I will walk with you after dinner: hard to keep up lately\n"
         ),
         "{notes}"
     );
