@@ -25,6 +25,16 @@ pub fn pick_among<'a>(
     aliases: impl Fn(&str) -> &'a [String],
     input: &str,
 ) -> Option<usize> {
+    pick_named(options, aliases, input).or_else(|| pick_declined(options, input))
+}
+
+/// The option `input` names: by number, key, label, alias or opening
+/// phrase (everything `pick_among` reads but a no or not-yet).
+pub fn pick_named<'a>(
+    options: &[(String, String)],
+    aliases: impl Fn(&str) -> &'a [String],
+    input: &str,
+) -> Option<usize> {
     let input = input.trim();
     if let Ok(n) = input.parse::<usize>() {
         return (1..=options.len()).contains(&n).then(|| n - 1);
@@ -48,7 +58,11 @@ pub fn pick_among<'a>(
         .or_else(|| unique(matching(&|(_, label)| loose(label) == typed)))
         .or_else(|| unique(matching(&|(key, _)| aliases(key).contains(&typed))))
         .or_else(|| unique(matching(&|(_, label)| opening(label) == typed)))
-        .or_else(|| decline(options, &typed))
+}
+
+/// The option a no or not-yet in the partner's own words picks.
+pub fn pick_declined(options: &[(String, String)], input: &str) -> Option<usize> {
+    decline(options, &loose(input))
 }
 
 /// Ways of saying "not now" that a partner types at a menu.

@@ -8,7 +8,7 @@ use crate::engine::error::{RestoreError, RunError, run_error};
 use crate::engine::event::{Event, Progress, Prompt, Reply};
 use crate::engine::exercise::{Ask, Choice, Choose, DateMode, Exercise, Mark, Step, StepKind};
 use crate::engine::ledger::{Action, LedgerView};
-use crate::engine::pick::pick_among;
+use crate::engine::pick::{pick_among, pick_declined, pick_named};
 use crate::engine::state::{
     AnswerRecord, Checkpoint, Cursor, DATE_NUDGE, Record, RecordKind, RunState, STATE_VERSION,
 };
@@ -323,7 +323,7 @@ impl<'e> Run<'e> {
                         .find(|o| o.key == key)
                         .map_or(&[], |o| &o.aliases)
                 };
-                let picked = pick_among(&prompt.options, aliases, &text);
+                let picked = pick_named(&prompt.options, aliases, &text);
                 // Words that pick no option, taken by the option that keeps
                 // a partner's own words (when it is shown): a number or a
                 // stray mark is still asked again.
@@ -346,9 +346,20 @@ impl<'e> Run<'e> {
                             .and_then(|o| o.goto);
                         self.accept(i, Some(key.clone()), goto, now)
                     }
+                    // A no or not-yet in their own words is kept as theirs
+                    // where an option takes own words, else picks the pause.
                     None if let Some(option) = own() => {
                         let (key, goto) = (option.key.clone(), option.goto);
                         self.accept_words(i, Some(key), Some(text.trim().to_owned()), goto, now)
+                    }
+                    None if let Some(n) = pick_declined(&prompt.options, &text) => {
+                        let key = &prompt.options[n].0;
+                        let goto = choose
+                            .options
+                            .iter()
+                            .find(|o| &o.key == key)
+                            .and_then(|o| o.goto);
+                        self.accept(i, Some(key.clone()), goto, now)
                     }
                     None => Ok(retry(&format!(
                         "Please choose a number from 1 to {}, or type an option's words. To stop for now, type :break.",
