@@ -33,7 +33,7 @@ pub const SCRIPT_STRING_BYTES: usize = 256 * 1024;
 /// Items in one array or entries in one map, counting those nested inside:
 /// also bounds how deeply a script can nest values while it runs (each
 /// level is an item), which rhai's size checks walk recursively.
-pub const SCRIPT_COLLECTION_ITEMS: usize = 2_500;
+pub const SCRIPT_COLLECTION_ITEMS: usize = 5_000;
 /// Wall time per script evaluation: cheap operations are bounded by
 /// `SCRIPT_OPERATIONS`, but a few costly ones (searching a long string)
 /// could run for seconds each within it.

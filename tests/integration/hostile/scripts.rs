@@ -137,7 +137,7 @@ fn debug_is_not_a_function_templates_can_use_and_check_says_so() {
 fn a_set_script_sees_only_the_variables_it_names_and_check_bounds_them() {
     let dir = tempfile::tempdir().unwrap();
     let list = |prefix: &str| {
-        (0..1400)
+        (0..2800)
             .map(|i| format!("\"{prefix}{i}\""))
             .collect::<Vec<_>>()
             .join(", ")
@@ -169,7 +169,7 @@ fn a_set_script_sees_only_the_variables_it_names_and_check_bounds_them() {
     let checked = mend(&["check", long.to_str().unwrap()]).run();
     assert_eq!(checked.code, 1, "{}", checked.stdout);
     assert!(
-        checked.stdout.contains("long.yaml:16:10: error: the variables this script names hold 2800 list items and 3 map entries together (`vars.a` 1400, `vars.b` 1400); a script can hold at most 2500, so it would fail the first time it ran"),
+        checked.stdout.contains("long.yaml:16:10: error: the variables this script names hold 5600 list items and 3 map entries together (`vars.a` 2800, `vars.b` 2800); a script can hold at most 5000, so it would fail the first time it ran"),
         "{}",
         checked.stdout
     );
