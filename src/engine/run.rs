@@ -336,15 +336,17 @@ impl<'e> Run<'e> {
                         .filter(shown)
                         .find(|o| o.own_words && words)
                 };
+                let goto_of = |key: &str| {
+                    choose
+                        .options
+                        .iter()
+                        .find(|o| o.key == key)
+                        .and_then(|o| o.goto)
+                };
                 match picked {
                     Some(n) => {
-                        let key = &prompt.options[n].0;
-                        let goto = choose
-                            .options
-                            .iter()
-                            .find(|o| &o.key == key)
-                            .and_then(|o| o.goto);
-                        self.accept(i, Some(key.clone()), goto, now)
+                        let key = prompt.options[n].0.clone();
+                        self.accept(i, Some(key.clone()), goto_of(&key), now)
                     }
                     // A no or not-yet in their own words is kept as theirs
                     // where an option takes own words, else picks the pause.
@@ -353,13 +355,8 @@ impl<'e> Run<'e> {
                         self.accept_words(i, Some(key), Some(text.trim().to_owned()), goto, now)
                     }
                     None if let Some(n) = pick_declined(&prompt.options, &text) => {
-                        let key = &prompt.options[n].0;
-                        let goto = choose
-                            .options
-                            .iter()
-                            .find(|o| &o.key == key)
-                            .and_then(|o| o.goto);
-                        self.accept(i, Some(key.clone()), goto, now)
+                        let key = prompt.options[n].0.clone();
+                        self.accept(i, Some(key.clone()), goto_of(&key), now)
                     }
                     None => Ok(retry(&format!(
                         "Please choose a number from 1 to {}, or type an option's words. To stop for now, type :break.",
