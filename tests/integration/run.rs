@@ -171,13 +171,12 @@ fn roles_are_named_by_their_label_on_screen() {
 #[test]
 fn typed_words_pick_the_option_they_name() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pause.yaml");
-    std::fs::write(
-        &file,
-        "title: Pause\nsummary: A pause offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: ready\n    choose: Shall we go on?\n    by: speaker\n    options:\n      - key: go_on\n        label: Yes, go on\n        goto: asked\n      - key: yes_later\n        label: Yes, in a moment\n        goto: asked\n      - key: pause\n        label: Not today \u{2014} keep it open for the next check-in\n        aliases: [\"I need time\"]\n        goto: paused\n  - id: asked\n    say: Going on.\n    goto: done\n  - id: paused\n    say: \"Paused: {{ answers.ready }}.\"\n  - id: done\n    say: Done.\n",
-    )
-    .unwrap();
-    let path = file.to_str().unwrap();
+    let file = one_speaker_exercise(
+        dir.path(),
+        "pause.yaml",
+        "  - id: ready\n    choose: Shall we go on?\n    by: speaker\n    options:\n      - key: go_on\n        label: Yes, go on\n        goto: asked\n      - key: yes_later\n        label: Yes, in a moment\n        goto: asked\n      - key: pause\n        label: Not today \u{2014} keep it open for the next check-in\n        aliases: [\"I need time\"]\n        goto: paused\n  - id: asked\n    say: Going on.\n    goto: done\n  - id: paused\n    say: \"Paused: {{ answers.ready }}.\"\n  - id: done\n    say: Done.\n",
+    );
+    let path = file.as_str();
     // "yes" opens two options, so it picks neither; "not today." picks the
     // pause by its opening phrase.
     let output = mend(&["run", path]).stdin("yes\nnot today.\n").ok();
@@ -213,13 +212,12 @@ fn typed_words_pick_the_option_they_name() {
 #[test]
 fn words_that_pick_no_option_are_kept_by_the_option_that_takes_them() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("fits.yaml");
-    std::fs::write(
-        &file,
-        "title: Fits\nsummary: A part offered.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n  - id: fits\n    choose: Does that work for you?\n    by: speaker\n    options:\n      - key: yes\n        label: Yes\n      - key: not_yet\n        label: Not yet\n        own_words: true\n  - id: said\n    say: \"Chosen: {{ answers.fits }}; in their words: [{{ typed_words.fits }}]\"\n",
-    )
-    .unwrap();
-    let path = file.to_str().unwrap();
+    let file = one_speaker_exercise(
+        dir.path(),
+        "fits.yaml",
+        "  - id: fits\n    choose: Does that work for you?\n    by: speaker\n    options:\n      - key: yes\n        label: Yes\n      - key: not_yet\n        label: Not yet\n        own_words: true\n  - id: said\n    say: \"Chosen: {{ answers.fits }}; in their words: [{{ typed_words.fits }}]\"\n",
+    );
+    let path = file.as_str();
     // A number out of range or a lone mark is still asked again; words go
     // to the option that takes them, kept as typed.
     let output = mend(&["run", path])
@@ -262,4 +260,13 @@ fn words_that_pick_no_option_are_kept_by_the_option_that_takes_them() {
         "{}",
         output.stdout
     );
+}
+
+/// Writes an exercise with one role, `speaker`, whose steps are `steps`
+/// (YAML list items), and returns its path.
+fn one_speaker_exercise(dir: &std::path::Path, name: &str, steps: &str) -> String {
+    let file = dir.join(name);
+    let head = "title: Menu\nsummary: A menu.\nminutes: 5\nversion: 1\nroles:\n  speaker: Speaks.\nsteps:\n";
+    std::fs::write(&file, format!("{head}{steps}")).unwrap();
+    file.to_string_lossy().into_owned()
 }
