@@ -6,7 +6,7 @@
 
 use crate::engine::ledger::LedgerView;
 use crate::engine::run::Run;
-use crate::engine::state::{AnswerRecord, Record};
+use crate::engine::state::{AnswerRecord, Record, RunState};
 use crate::script::fast_scope::{FastScope, NamePath, Plain, Segment};
 use crate::script::scope_names::{Kind, SCOPE_NAMES, ScopeName};
 use crate::script::uses::Uses;
@@ -164,20 +164,8 @@ impl<'a> View<'a> {
         let s = run.state();
         let round = s.cursor.round;
         Some(match name {
-            ScopeName::Answers => Part::Texts(
-                s.answers
-                    .iter()
-                    .filter(|a| seen_in_round(a, round))
-                    .map(|a| (a.step.as_str(), answer_text(a)))
-                    .collect(),
-            ),
-            ScopeName::TypedWords => Part::Texts(
-                s.answers
-                    .iter()
-                    .filter(|a| seen_in_round(a, round))
-                    .map(|a| (a.step.as_str(), a.words.as_deref().unwrap_or("")))
-                    .collect(),
-            ),
+            ScopeName::Answers => Part::Texts(by_step(s, round, answer_text)),
+            ScopeName::TypedWords => Part::Texts(by_step(s, round, typed_words)),
             ScopeName::AnswersBy => {
                 let mut answers_by: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
                 for a in &s.answers {
@@ -401,18 +389,8 @@ impl FastScope for RunNames<'_> {
         let value = match (name, path.rest.as_slice()) {
             // The latest, as in `View::of`, where later answers replace
             // earlier ones.
-            (ScopeName::Answers, [Key(step)]) => s
-                .answers
-                .iter()
-                .rev()
-                .find(|a| a.step == *step && seen_in_round(a, round))
-                .map(answer_text)?,
-            (ScopeName::TypedWords, [Key(step)]) => s
-                .answers
-                .iter()
-                .rev()
-                .find(|a| a.step == *step && seen_in_round(a, round))
-                .map(|a| a.words.as_deref().unwrap_or(""))?,
+            (ScopeName::Answers, [Key(step)]) => latest(s, step, round).map(answer_text)?,
+            (ScopeName::TypedWords, [Key(step)]) => latest(s, step, round).map(typed_words)?,
             (ScopeName::AnswersBy, [Key(name), Key(step)]) => s
                 .answers
                 .iter()
@@ -495,6 +473,29 @@ impl FastScope for RunNames<'_> {
 /// each round sees its own answers and those given outside the block.
 fn seen_in_round(a: &AnswerRecord, round: u32) -> bool {
     round == 0 || a.round == 0 || a.round == round
+}
+
+/// Step id → what each answer seen in `round` reads as (`read`); a later
+/// answer to a step replaces an earlier one.
+fn by_step(s: &RunState, round: u32, read: fn(&AnswerRecord) -> &str) -> BTreeMap<&str, &str> {
+    s.answers
+        .iter()
+        .filter(|a| seen_in_round(a, round))
+        .map(|a| (a.step.as_str(), read(a)))
+        .collect()
+}
+
+/// The latest answer to `step` seen in `round`, as `by_step` keeps it.
+fn latest<'s>(s: &'s RunState, step: &str, round: u32) -> Option<&'s AnswerRecord> {
+    s.answers
+        .iter()
+        .rev()
+        .find(|a| a.step == step && seen_in_round(a, round))
+}
+
+/// The partner's own words a choice kept (`typed_words`); "" otherwise.
+fn typed_words(a: &AnswerRecord) -> &str {
+    a.words.as_deref().unwrap_or("")
 }
 
 /// What an answer reads as: a skipped question reads as "".

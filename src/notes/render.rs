@@ -476,15 +476,8 @@ impl NotesContext {
                     RecordKind::Commitment => context.commitments.push(view),
                     RecordKind::Agreement => context.agreements.push(view),
                     RecordKind::Open => context.open.push(view),
-                    RecordKind::Mark => {
-                        match view.status.as_str() {
-                            "kept" => context.counts.kept += 1,
-                            "missed" | "retried" => context.counts.missed += 1,
-                            "renegotiated" | "renegotiating" => context.counts.renegotiated += 1,
-                            _ => {}
-                        }
-                        context.marks.push(view);
-                    }
+                    // Counted once the ledger says which marks are habits.
+                    RecordKind::Mark => context.marks.push(view),
                 }
             }
             for moment in &exercise.moments {
@@ -537,16 +530,13 @@ impl NotesContext {
             mark.reads = Action::reads(&mark.status, true).to_owned();
         }
         let counts = &mut context.counts;
-        for mark in context.marks.iter().filter(|m| m.ongoing) {
-            match mark.status.as_str() {
-                "kept" => {
-                    counts.kept -= 1;
-                    counts.habits_going_well += 1;
-                }
-                "missed" => {
-                    counts.missed -= 1;
-                    counts.habits_hard += 1;
-                }
+        for mark in &context.marks {
+            match (mark.status.as_str(), mark.ongoing) {
+                ("kept", true) => counts.habits_going_well += 1,
+                ("missed", true) => counts.habits_hard += 1,
+                ("kept", false) => counts.kept += 1,
+                ("missed" | "retried", _) => counts.missed += 1,
+                ("renegotiated" | "renegotiating", _) => counts.renegotiated += 1,
                 _ => {}
             }
         }

@@ -155,9 +155,8 @@ fn walk_on(
     seed: u64,
     couples: &[Couple],
     threads: usize,
-    chunk: u64,
+    chunk_size: u64,
 ) -> Report {
-    let chunk_size = chunk;
     let chunks = runs.div_ceil(chunk_size);
     let threads = threads.min(usize::try_from(chunks).unwrap_or(usize::MAX));
     let mut parts: Vec<(u64, Part)> = if threads <= 1 {
