@@ -384,14 +384,13 @@ later
 fn a_renegotiation_whose_new_words_wait_is_shown_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("I will call the couples therapist and book a first session.\ntoday\n1\nI will text you when I leave work.\ntoday\n1\n1\n1\n")
-        .ok();
-    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("I called on Tuesday and booked us for the 14th.\nIt meant a lot.\n1\n1\nI texted most days but forgot on Thursday.\nThursday hurt.\n3\n1\nI will text you when I leave work, and call if I am later than 7.\nevery workday\n2\n\n\n1\n1\n")
-        .ok();
+    weekly_check_ins(
+        &data,
+        &[
+            "I will call the couples therapist and book a first session.\ntoday\n1\nI will text you when I leave work.\ntoday\n1\n1\n1\n",
+            "I called on Tuesday and booked us for the 14th.\nIt meant a lot.\n1\n1\nI texted most days but forgot on Thursday.\nThursday hurt.\n3\n1\nI will text you when I leave work, and call if I am later than 7.\nevery workday\n2\n\n\n1\n1\n",
+        ],
+    );
     let shown = mend(&["ledger"]).data(&data).ok().stdout;
     assert!(
         shown.contains("  c2   Sam: I will text you when I leave work. (due ")
@@ -426,14 +425,13 @@ fn a_renegotiation_whose_new_words_wait_is_shown_and_counted() {
 fn a_reviewed_habit_reads_as_how_it_has_been_going() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("I will text you when I leave work.\nevery evening\n1\nI will walk with you after dinner.\nevery Sunday\n1\n1\n1\n")
-        .ok();
-    mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
-        .data(&data)
-        .stdin("I texted most evenings.\nIt helped.\n1\n1\nWe walked on Sunday.\nIt was nice.\n2\n1\n\n\n\n1\n1\n")
-        .ok();
+    weekly_check_ins(
+        &data,
+        &[
+            "I will text you when I leave work.\nevery evening\n1\nI will walk with you after dinner.\nevery Sunday\n1\n1\n1\n",
+            "I texted most evenings.\nIt helped.\n1\n1\nWe walked on Sunday.\nIt was nice.\n2\n1\n\n\n\n1\n1\n",
+        ],
+    );
     let shown = mend(&["ledger"]).data(&data).ok().stdout;
     assert!(
         shown.contains("Alex: I will text you when I leave work. (every evening, since ")
@@ -466,4 +464,15 @@ fn a_reviewed_habit_reads_as_how_it_has_been_going() {
         ),
         "{notes}"
     );
+}
+
+/// Alex and Sam play check-in-weekly once per entry of `sittings` (each the
+/// answers typed at one sitting), in the data folder `data`.
+fn weekly_check_ins(data: &std::path::Path, sittings: &[&str]) {
+    for answers in sittings {
+        mend(&["run", "check-in-weekly", "--partners", "Alex,Sam"])
+            .data(data)
+            .stdin(answers)
+            .ok();
+    }
 }
