@@ -19,6 +19,7 @@ pub(crate) mod text_error;
 pub(crate) mod uses;
 pub(crate) mod value_bounds;
 pub(crate) mod vars_read;
+pub(crate) mod word_forms;
 pub(crate) mod words;
 
 pub use fast_scope::{fast_paths_on, with_slow_paths_only};

@@ -1,13 +1,26 @@
 //! Splitting a partner's text into words, the way every helper reads it:
 //! lower-cased, curly apostrophes made straight, surrounding punctuation
-//! removed.
+//! removed, each word in the form `word_forms` reads it ("you're" as "you
+//! are", "didnt" as "didn't").
 
+use crate::script::word_forms::{self, MOST_STRENGTHENERS};
 use std::borrow::Cow;
 
-/// The words of `s`, lower-cased, with curly apostrophes made straight and
-/// surrounding punctuation removed.
+/// The words of `s`, lower-cased, with curly apostrophes made straight,
+/// surrounding punctuation removed, and each read as `word_forms` reads it.
 pub fn words(s: &str) -> Vec<String> {
-    each_word(s).map(Cow::into_owned).collect()
+    let mut read = Vec::new();
+    for word in each_word(s) {
+        push_read(word, &mut read);
+    }
+    read.into_iter().map(Cow::into_owned).collect()
+}
+
+/// Pushes `word` as `word_forms` reads it: one word or more.
+fn push_read<'a>(word: Cow<'a, str>, out: &mut Vec<Cow<'a, str>>) {
+    if !word_forms::read(&word, |w| out.push(Cow::Borrowed(w))) {
+        out.push(word);
+    }
 }
 
 /// `words`, borrowing each word from `s` when it needs no change: the
@@ -61,81 +74,118 @@ fn each_ascii_word(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
 }
 
 /// A text split into words once, for every helper that reads it: the check
-/// rules of one answer share one split (`fast_expr`).
-pub struct Words<'a>(Vec<Cow<'a, str>>);
+/// rules of one answer share one split (`fast_expr`). The words are read
+/// as `word_forms` reads them ("I'm" as "i am"); `count` and the gaps
+/// `near` allows are in words the partner typed.
+pub struct Words<'a> {
+    words: Vec<Cow<'a, str>>,
+    /// For each word, which typed word it was read from.
+    typed_at: Vec<usize>,
+    typed: usize,
+}
 
 impl<'a> Words<'a> {
     pub fn of(s: &'a str) -> Self {
+        // Room for words of three letters and a space: rarely regrown.
+        let mut read = Words {
+            words: Vec::with_capacity(s.len() / 4 + 1),
+            typed_at: Vec::with_capacity(s.len() / 4 + 1),
+            typed: 0,
+        };
         if s.is_ascii() {
-            // Room for words of three letters and a space: rarely regrown.
-            let mut words = Vec::with_capacity(s.len() / 4 + 1);
-            words.extend(each_ascii_word(s));
-            Words(words)
+            each_ascii_word(s).for_each(|w| read.push_typed(w));
         } else {
-            Words(each_word(s).collect())
+            each_word(s).for_each(|w| read.push_typed(w));
         }
+        read
     }
 
+    /// Adds one typed word, as `word_forms` reads it.
+    fn push_typed(&mut self, word: Cow<'a, str>) {
+        push_read(word, &mut self.words);
+        self.typed_at.resize(self.words.len(), self.typed);
+        self.typed += 1;
+    }
+
+    /// How many words were typed ("I'm" is one, though read as two).
     pub fn count(&self) -> usize {
-        self.0.len()
+        self.typed
     }
 
     /// The first word, if any.
     pub fn first(&self) -> Option<&str> {
-        self.0.first().map(|w| &**w)
+        self.words.first().map(|w| &**w)
     }
 
     /// Each word, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|w| &**w)
+        self.words.iter().map(|w| &**w)
     }
 
-    /// Whether the phrase's words appear here in a row.
+    /// Whether the phrase's words appear here in a row, or with a few
+    /// strengtheners between them ("sorry you're really upset").
     pub fn contain(&self, phrase: &Phrase) -> bool {
         self.contain_words(&phrase.0)
     }
 
     /// Whether the text opens with the phrase's words.
     pub fn start_with(&self, phrase: &Phrase) -> bool {
-        !phrase.0.is_empty()
-            && self
-                .0
-                .get(..phrase.0.len())
-                .is_some_and(|here| here.iter().zip(&phrase.0).all(|(w, p)| **w == *p))
+        self.phrase_at(&phrase.0, 0).is_some()
     }
 
     /// Whether a phrase of `first` is followed by a phrase of `second` with
     /// at most `gap` words between them ("you have finally forgiven me":
     /// "you" then "forgiven me", two words apart).
     pub fn near(&self, first: &[Phrase], second: &[Phrase], gap: usize) -> bool {
-        let at = |phrase: &Phrase, start: usize| {
-            let words = &phrase.0;
-            !words.is_empty()
-                && self
-                    .0
-                    .get(start..start + words.len())
-                    .is_some_and(|here| here.iter().zip(words).all(|(w, p)| **w == *p))
-        };
-        (0..self.0.len()).any(|start| {
-            first.iter().filter(|a| at(a, start)).any(|a| {
-                let end = start + a.0.len();
-                (end..=end.saturating_add(gap).min(self.0.len()))
-                    .any(|next| second.iter().any(|b| at(b, next)))
-            })
+        (0..self.words.len()).any(|start| {
+            first
+                .iter()
+                .filter_map(|a| self.phrase_at(&a.0, start))
+                .any(|end| {
+                    // Words typed between the two phrases, not words read:
+                    // "or you'll be sleeping" has two, though read as three.
+                    let last_typed = self.typed_at[end - 1];
+                    (end..self.words.len())
+                        .take_while(|&next| self.typed_at[next] <= last_typed + 1 + gap)
+                        .any(|next| second.iter().any(|b| self.phrase_at(&b.0, next).is_some()))
+                })
         })
     }
 
-    /// Whether these words appear here in a row.
+    /// Whether these words appear here in a row, or with a few
+    /// strengtheners between them.
     pub fn contain_words<S: AsRef<str>>(&self, wanted: &[S]) -> bool {
-        let same = |w: &Cow<str>, word: &S| **w == *word.as_ref();
         match wanted {
             [] => false,
-            [word] => self.0.iter().any(|w| same(w, word)),
-            _ => self
-                .0
-                .windows(wanted.len())
-                .any(|w| w.iter().zip(wanted).all(|(w, word)| same(w, word))),
+            [word] => self.words.iter().any(|w| **w == *word.as_ref()),
+            [first, ..] => self.words.iter().enumerate().any(|(start, w)| {
+                **w == *first.as_ref() && self.phrase_at(wanted, start).is_some()
+            }),
         }
+    }
+
+    /// Where the phrase `wanted` ends when it starts at word `start`: its
+    /// words in order, with at most `MOST_STRENGTHENERS` strengtheners
+    /// before each word after the first.
+    fn phrase_at<S: AsRef<str>>(&self, wanted: &[S], start: usize) -> Option<usize> {
+        let (first, rest) = wanted.split_first()?;
+        if *self.words.get(start)? != *first.as_ref() {
+            return None;
+        }
+        let mut at = start + 1;
+        for word in rest {
+            let word = word.as_ref();
+            let mut passed = 0;
+            while *self.words.get(at)? != *word {
+                if passed == MOST_STRENGTHENERS || !word_forms::strengthens(&self.words[at]) {
+                    return None;
+                }
+                passed += 1;
+                at += 1;
+            }
+            at += 1;
+        }
+        Some(at)
     }
 }
 
@@ -149,37 +199,37 @@ impl Words<'_> {
     /// where one stood left as `SET_ASIDE` (the longest phrase first where
     /// two start at the same word).
     pub fn without(&self, phrases: &[Phrase]) -> Words<'static> {
-        let mut kept = Vec::with_capacity(self.0.len());
+        let mut kept = Vec::with_capacity(self.words.len());
         let mut at = 0;
-        while at < self.0.len() {
-            let rest = &self.0[at..];
-            let longest = phrases
+        while at < self.words.len() {
+            let end = phrases
                 .iter()
-                .map(|p| &p.0)
-                .filter(|p| {
-                    !p.is_empty()
-                        && p.len() <= rest.len()
-                        && p.iter().zip(rest).all(|(p, w)| *p == **w)
-                })
-                .map(Vec::len)
+                .filter_map(|p| self.phrase_at(&p.0, at))
                 .max();
-            match longest {
-                Some(len) => {
+            match end {
+                Some(end) => {
                     kept.push(Cow::Borrowed(SET_ASIDE));
-                    at += len;
+                    at = end;
                 }
                 None => {
-                    kept.push(Cow::Owned(rest[0].to_string()));
+                    kept.push(Cow::Owned(self.words[at].to_string()));
                     at += 1;
                 }
             }
         }
-        Words(kept)
+        // What is left is a new text, each word typed as read (the joined
+        // text rhai's `without` gives is split so again).
+        let typed = kept.len();
+        Words {
+            words: kept,
+            typed_at: (0..typed).collect(),
+            typed,
+        }
     }
 
     /// The words, joined by single spaces.
     pub fn joined(&self) -> String {
-        self.0.join(" ")
+        self.words.join(" ")
     }
 }
 
@@ -247,7 +297,9 @@ mod tests {
         let near = |s: &str, gap| Words::of(s).near(&you, &healed, gap);
         assert!(near("Once you have finally forgiven me.", 2));
         assert!(near("once YOU'VE forgiven me", 0));
-        assert!(!near("once you have finally forgiven me", 1));
+        assert!(!near("once you have finally forgiven me", 0));
+        // "You've" reads as "you have", and gaps count the words typed.
+        assert!(near("once you've finally forgiven me", 1));
         // In order only, whole words only, and never past the text's end.
         assert!(!near("I have forgiven me, you", 5));
         assert!(!near("youth has forgiven me", 3));
@@ -266,7 +318,7 @@ mod tests {
         let words = Words::of("Because I CALLED you paranoid, I'm sorry.");
         assert_eq!(
             words.without(&phrases).joined(),
-            "because set_aside paranoid i'm sorry"
+            "because set_aside paranoid i am sorry"
         );
         // Whole words only: "so" is not taken out of "sorry" or "also".
         assert_eq!(
@@ -277,5 +329,24 @@ mod tests {
         let you_are = Words::of("you were so stupid").without(&[Phrase::new("were so")]);
         assert!(!you_are.contain(&Phrase::new("you stupid")));
         assert_eq!(Words::of("").without(&phrases).count(), 0);
+    }
+
+    #[test]
+    fn phrases_are_found_however_they_are_spelt_and_strengthened() {
+        let upset = Phrase::new("sorry you're upset");
+        for typed in [
+            "I'm sorry you're upset",
+            "Im so sorry youre really upset",
+            "i am sorry that you are SO upset",
+        ] {
+            assert!(Words::of(typed).contain(&upset), "{typed}");
+        }
+        // Never more than two strengtheners, never a word that is not one.
+        assert!(!Words::of("sorry you are really very truly upset").contain(&upset));
+        assert!(!Words::of("sorry you are not upset").contain(&upset));
+        // A negative stays one word: "you did" is not in "you didnt".
+        assert!(!Words::of("you didnt lie").contain(&Phrase::new("you did")));
+        assert!(Words::of("you didnt lie").contain(&Phrase::new("you didn't")));
+        assert_eq!(Words::of("I'm sorry").count(), 2);
     }
 }
