@@ -2,7 +2,7 @@
 //! and "you are", "youre" and "you're", "didnt" and "didn't", and the
 //! strengtheners a partner may put inside a phrase ("sorry you're *really*
 //! upset"). A word list names a phrase once ("sorry you're upset") and it is
-//! found however a partner types it ("Im sorry ur... ", "I am so sorry you
+//! found however a partner types it ("Im sorry youre upset", "I am so sorry you
 //! are upset"), so authors write the idea, not each spelling of it. Both the
 //! answer and the list's phrases are read through the same forms, so
 //! nothing an author writes stops matching itself. Verb tenses stay apart
