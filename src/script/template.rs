@@ -52,6 +52,10 @@ impl Templates {
     pub fn new() -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja names the undefined value ("`answers.feeling` is
+        // undefined") only in debug mode, which follows the build by
+        // default: an author running a release build deserves the name too.
+        env.set_debug(true);
         env.set_fuel(Some(limits::TEMPLATE_FUEL));
         env.set_recursion_limit(limits::TEMPLATE_RECURSION);
         for name in REMOVED_GLOBALS {
