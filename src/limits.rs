@@ -11,6 +11,10 @@ pub const YAML_EXPANDED_BYTES: usize = 4 * EXERCISE_FILE_BYTES;
 /// cases for the inputs it must catch and the sincere sentences it must let
 /// through, and they run only in `mend test`, never in the room.
 pub const PLAN_FILE_BYTES: usize = 1024 * 1024;
+/// The library's shared word lists (`words.yaml`): every list the
+/// exercises share, each phrase of which is one line's worth; read once
+/// per library, like a plan, so held to the plan bound.
+pub const WORD_LISTS_FILE_BYTES: usize = PLAN_FILE_BYTES;
 /// A test plan or words.yaml with its YAML aliases expanded: four times
 /// the plan limit.
 pub const PLAN_EXPANDED_BYTES: usize = 4 * PLAN_FILE_BYTES;

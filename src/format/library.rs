@@ -300,9 +300,15 @@ pub fn read_plan(path: &Path) -> Result<Source, Diagnostic> {
     read_source_within(path, limits::PLAN_FILE_BYTES, "test plans")
 }
 
-/// An exercise file (or a notes template, or words.yaml) at `path`.
+/// An exercise file (or a notes template) at `path`.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     read_source_within(path, limits::EXERCISE_FILE_BYTES, "exercise files")
+}
+
+/// The library's shared word lists at `path`, held to their own bound: the
+/// lists every exercise shares outgrow one exercise's file.
+pub fn read_word_lists(path: &Path) -> Result<Source, Diagnostic> {
+    read_source_within(path, limits::WORD_LISTS_FILE_BYTES, "word list files")
 }
 
 /// The text at `path`, refused past `limit` bytes (`what` names the kind of

@@ -7,7 +7,7 @@
 use crate::diagnostic::report::Diagnostic;
 use crate::diagnostic::source::Source;
 use crate::diagnostic::yaml_path::{Point, YamlPath};
-use crate::format::library::read_source;
+use crate::format::library::read_word_lists;
 use crate::limits;
 use indexmap::IndexMap;
 use serde_yaml::Value;
@@ -44,7 +44,7 @@ impl WordLists {
         if std::fs::symlink_metadata(&path).is_err() {
             return WordLists::built_in();
         }
-        match read_source(&path) {
+        match read_word_lists(&path) {
             Ok(source) => WordLists::read(&source),
             Err(d) => WordLists {
                 origin: Some(path.display().to_string()),
@@ -206,6 +206,27 @@ mod tests {
 
     fn read(text: &str) -> WordLists {
         WordLists::read(&Source::new("words.yaml", text))
+    }
+
+    #[test]
+    fn shared_lists_may_outgrow_an_exercise_file_up_to_their_own_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = vec!["\"some phrase\""; 1_000].join(", ");
+        let text: String = (0..20).map(|i| format!("list_{i}: [{list}]\n")).collect();
+        assert!(text.len() > crate::limits::EXERCISE_FILE_BYTES);
+        std::fs::write(dir.path().join(WORD_LISTS_FILE), &text).unwrap();
+        let lists = WordLists::in_dir(dir.path());
+        assert!(lists.diagnostics.is_empty(), "{}", lists.diagnostics.len());
+        assert_eq!(lists.get("list_19").unwrap().unwrap().len(), 1_000);
+
+        let huge = "# x\n".repeat(crate::limits::WORD_LISTS_FILE_BYTES / 4 + 1);
+        std::fs::write(dir.path().join(WORD_LISTS_FILE), huge).unwrap();
+        let lists = WordLists::in_dir(dir.path());
+        let message = &lists.diagnostics[0].message;
+        assert!(
+            message.contains("word list files are limited to 1024 KiB"),
+            "{message}"
+        );
     }
 
     #[test]
