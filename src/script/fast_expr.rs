@@ -560,6 +560,6 @@ mod tests {
         // See docs/performance.md for the share when this was last
         // measured; the floor sits under it so new rules in the rhai-only
         // shapes (`.filter`, `.to_lower()`) show here when they pile up.
-        assert!(taken * 100 >= all * 87, "{taken} of {all}");
+        assert!(taken * 100 >= all * 85, "{taken} of {all}");
     }
 }
