@@ -72,8 +72,9 @@ const NEGATIVES: &[(&str, &str)] = &[
     ("wouldnt", "wouldn't"),
 ];
 
-/// Words that only make another stronger, which a partner may put inside
-/// any phrase ("sorry you're *really* upset", "I *just* lied"): a phrase is
+/// Words that only make another stronger, or softer, which a partner may
+/// put inside any phrase ("sorry you're *really* upset", "I *just* lied",
+/// "can we *please* move on"): a phrase is
 /// found with a few of them between its words, never at its ends.
 const STRENGTHENERS: &[&str] = &[
     "absolutely",
@@ -86,6 +87,7 @@ const STRENGTHENERS: &[&str] = &[
     "honestly",
     "incredibly",
     "just",
+    "please",
     "really",
     "sincerely",
     "so",

@@ -102,7 +102,8 @@ fn a_journal_past_the_threshold_is_compacted_and_resumes_with_every_answer() {
     // The written answers, as opposed to the choices ("no", "partly").
     let is_written = |answer: &String| answer.len() > 40;
     let mut answers = round("Alex", "Sam");
-    // Sam takes a turn as speaker.
+    // Alex, heard only partly, may still swap; Sam takes a turn as speaker.
+    answers.push("swap".to_owned());
     answers.push("yes".to_owned());
     answers.extend(round("Sam", "Alex"));
     // Input ends at Alex's second reflection; the rest comes on resume,

@@ -198,15 +198,24 @@ fn random_playthroughs_use_the_ledgers_of_the_test_plans() {
     // them, as do a vague promise sent again (`vague_choice`, `vague_kept`:
     // random words are never vague twice). So do `new_words`, an agreement
     // changed in new words, and the `draft_*` steps that save a settled
-    // trigger-plan draft, which 300 seeded walks reach only by chance (seed
-    // 1 reaches one, seed 2 the other; plan cases reach both).
+    // trigger-plan draft, which 300 seeded walks reach only by chance (plan
+    // cases reach them all; since round AC's trigger-plan changes seed 1
+    // reaches none, nor `new_revisit` and `revisit_pick`).
     assert_every_run_finished_and_every_step_reached(
         &output.stdout,
         "check-in-weekly",
         300,
         &[
             "new_words",
+            "new_revisit",
             "new_revisit_t",
+            "revisit_pick",
+            "draft_save_o",
+            "draft_save_p",
+            "draft_when_o",
+            "draft_when_p",
+            "draft_chosen",
+            "owner_agrees_draft",
             "draft_saved",
             "draft_supersede",
             "draft_superseded",

@@ -284,7 +284,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         let end = t.find("      - id: reflect").unwrap();
         // What is kept open quotes the statement; without it, the complaint.
         format!("{}{}", &t[..start], &t[end..])
-            .replace("version: 5", "version: 6")
+            .replace("version: 6", "version: 7")
             .replace("answers.statement", "answers.complaint")
             .replace(
                 "private_with: [complaint, statement]",
@@ -303,7 +303,7 @@ fn when_the_waiting_step_is_gone_the_run_goes_on_at_the_next_step_that_exists() 
         .ok();
     let out = &resumed.stdout;
     assert!(
-        out.contains("The exercise `talk` (version 5, now 6) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
+        out.contains("The exercise `talk` (version 6, now 7) changed since you started, and step `statement` is no longer in it; continuing at `reflect`, the next step that still is."),
         "{out}"
     );
     assert!(out.contains("Sam, say back what you heard"), "{out}");
