@@ -5,6 +5,7 @@ use crate::script::due::Timing;
 use crate::script::eval_facts::{EvalFacts, fallback_day};
 use crate::script::words::{Phrase, Words, word_count};
 use rhai::{Array, Dynamic, Engine, ImmutableString, NativeCallContext};
+use std::cell::RefCell;
 
 /// The helpers mend registers for scripts, with what each gives, in the
 /// order docs/exercise-format.md lists them.
@@ -72,6 +73,34 @@ fn listed_text(entry: Dynamic) -> ImmutableString {
     }
 }
 
+std::thread_local! {
+    /// The last long text a helper split, kept with its words: a rule that
+    /// asks of each of a thousand phrases whether a long answer holds it
+    /// (`.filter(|w| !contains_any(said, [w]))`) splits the answer once.
+    static LAST_LONG_TEXT: RefCell<Option<(String, Words<'static>)>> = const { RefCell::new(None) };
+}
+
+/// Texts shorter than this are split afresh: cheaper than comparing.
+const KEPT_FROM_BYTES: usize = 256;
+
+/// Runs `f` on the words of `s`, split once for repeated long texts.
+fn with_words<T>(s: &str, f: impl FnOnce(&Words) -> T) -> T {
+    if s.len() < KEPT_FROM_BYTES {
+        return f(&Words::of(s));
+    }
+    LAST_LONG_TEXT.with(|last| {
+        let mut last = last.borrow_mut();
+        let cached = matches!(&*last, Some((text, _)) if text == s);
+        if !cached {
+            *last = Some((s.to_owned(), Words::of(s).into_owned()));
+        }
+        match &*last {
+            Some((_, words)) => f(words),
+            None => f(&Words::of(s)),
+        }
+    })
+}
+
 pub fn register(engine: &mut Engine) {
     engine.register_fn("words", |s: &str| word_count(s) as i64);
     engine.register_fn("starts_with_i", starts_with_i);
@@ -85,12 +114,13 @@ pub fn register(engine: &mut Engine) {
             .into_iter()
             .map(|d| Phrase::new(&listed_text(d)))
             .collect();
-        Words::of(s).without(&phrases).joined()
+        with_words(s, |words| words.without(&phrases).joined())
     });
     engine.register_fn("starts_with_any", |s: &str, list: Array| {
-        let words = Words::of(s);
-        list.into_iter()
-            .any(|d| words.start_with(&Phrase::new(&listed_text(d))))
+        with_words(s, |words| {
+            list.into_iter()
+                .any(|d| words.start_with(&Phrase::new(&listed_text(d))))
+        })
     });
     engine.register_fn("near", |s: &str, first: Array, second: Array, gap: i64| {
         let phrases = |list: Array| -> Vec<Phrase> {
@@ -98,7 +128,8 @@ pub fn register(engine: &mut Engine) {
                 .map(|d| Phrase::new(&listed_text(d)))
                 .collect()
         };
-        Words::of(s).near(&phrases(first), &phrases(second), near_gap(gap))
+        let (first, second) = (phrases(first), phrases(second));
+        with_words(s, |words| words.near(&first, &second, near_gap(gap)))
     });
     engine.register_fn("is_due", is_due);
     engine.register_fn("is_ongoing", is_ongoing);
@@ -386,10 +417,11 @@ pub fn names_a_feeling(words: &Words) -> bool {
 
 /// True when `s` contains any of the words or phrases, ignoring case.
 pub fn contains_any<S: AsRef<str>>(s: &str, needles: impl IntoIterator<Item = S>) -> bool {
-    let words = Words::of(s);
-    needles
-        .into_iter()
-        .any(|n| words.contain(&Phrase::new(n.as_ref())))
+    with_words(s, |words| {
+        needles
+            .into_iter()
+            .any(|n| words.contain(&Phrase::new(n.as_ref())))
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 use crate::script::word_forms::{self, MOST_STRENGTHENERS};
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// The words of `s`, lower-cased, with curly apostrophes made straight,
 /// surrounding punctuation removed, and each read as `word_forms` reads it.
@@ -82,6 +84,19 @@ pub struct Words<'a> {
     /// For each word, which typed word it was read from.
     typed_at: Vec<usize>,
     typed: usize,
+    /// Where each word stands, for long texts: built on the first search,
+    /// so a pasted page read against thousands of phrases costs the words
+    /// once plus a look-up per phrase, not the words times the phrases.
+    starts: std::cell::OnceCell<HashMap<u64, Vec<usize>>>,
+}
+
+/// Texts of more words than this are searched through `Words::starts`.
+const INDEXED_FROM: usize = 64;
+
+fn word_key(word: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    word.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<'a> Words<'a> {
@@ -91,6 +106,7 @@ impl<'a> Words<'a> {
             words: Vec::with_capacity(s.len() / 4 + 1),
             typed_at: Vec::with_capacity(s.len() / 4 + 1),
             typed: 0,
+            starts: std::cell::OnceCell::new(),
         };
         if s.is_ascii() {
             each_ascii_word(s).for_each(|w| read.push_typed(w));
@@ -105,6 +121,20 @@ impl<'a> Words<'a> {
         push_read(word, &mut self.words);
         self.typed_at.resize(self.words.len(), self.typed);
         self.typed += 1;
+    }
+
+    /// The same words, owning their text (to be kept past the text).
+    pub fn into_owned(self) -> Words<'static> {
+        Words {
+            words: self
+                .words
+                .into_iter()
+                .map(|w| Cow::Owned(w.into_owned()))
+                .collect(),
+            typed_at: self.typed_at,
+            typed: self.typed,
+            starts: self.starts,
+        }
     }
 
     /// How many words were typed ("I'm" is one, though read as two).
@@ -137,11 +167,12 @@ impl<'a> Words<'a> {
     /// at most `gap` words between them ("you have finally forgiven me":
     /// "you" then "forgiven me", two words apart).
     pub fn near(&self, first: &[Phrase], second: &[Phrase], gap: usize) -> bool {
-        (0..self.words.len()).any(|start| {
-            first
-                .iter()
-                .filter_map(|a| self.phrase_at(&a.0, start))
-                .any(|end| {
+        first.iter().any(|a| {
+            let Some(opening) = a.0.first() else {
+                return false;
+            };
+            self.any_start_of(opening, |start| {
+                self.phrase_at(&a.0, start).is_some_and(|end| {
                     // Words typed between the two phrases, not words read:
                     // "or you'll be sleeping" has two, though read as three.
                     let last_typed = self.typed_at[end - 1];
@@ -149,6 +180,7 @@ impl<'a> Words<'a> {
                         .take_while(|&next| self.typed_at[next] <= last_typed + 1 + gap)
                         .any(|next| second.iter().any(|b| self.phrase_at(&b.0, next).is_some()))
                 })
+            })
         })
     }
 
@@ -157,11 +189,29 @@ impl<'a> Words<'a> {
     pub fn contain_words<S: AsRef<str>>(&self, wanted: &[S]) -> bool {
         match wanted {
             [] => false,
-            [word] => self.words.iter().any(|w| **w == *word.as_ref()),
-            [first, ..] => self.words.iter().enumerate().any(|(start, w)| {
-                **w == *first.as_ref() && self.phrase_at(wanted, start).is_some()
+            [first, ..] => self.any_start_of(first.as_ref(), |start| {
+                self.phrase_at(wanted, start).is_some()
             }),
         }
+    }
+
+    /// Whether `found` holds at some place where `word` stands.
+    fn any_start_of(&self, word: &str, mut found: impl FnMut(usize) -> bool) -> bool {
+        if self.words.len() <= INDEXED_FROM {
+            return (0..self.words.len()).any(|at| *self.words[at] == *word && found(at));
+        }
+        let starts = self.starts.get_or_init(|| {
+            let mut starts: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (at, w) in self.words.iter().enumerate() {
+                starts.entry(word_key(w)).or_default().push(at);
+            }
+            starts
+        });
+        starts.get(&word_key(word)).is_some_and(|places| {
+            places
+                .iter()
+                .any(|&at| *self.words[at] == *word && found(at))
+        })
     }
 
     /// Where the phrase `wanted` ends when it starts at word `start`: its
@@ -224,6 +274,7 @@ impl Words<'_> {
             words: kept,
             typed_at: (0..typed).collect(),
             typed,
+            starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -348,5 +399,20 @@ mod tests {
         assert!(!Words::of("you didnt lie").contain(&Phrase::new("you did")));
         assert!(Words::of("you didnt lie").contain(&Phrase::new("you didn't")));
         assert_eq!(Words::of("I'm sorry").count(), 2);
+    }
+
+    #[test]
+    fn long_texts_find_what_short_ones_do() {
+        let long = format!(
+            "{} I'm so sorry you are upset, or I am leaving",
+            "and it keeps coming back ".repeat(100)
+        );
+        let words = Words::of(&long);
+        assert!(words.count() > INDEXED_FROM);
+        assert!(words.contain(&Phrase::new("sorry you're upset")));
+        assert!(words.contain(&Phrase::new("keeps")));
+        assert!(!words.contain(&Phrase::new("keeps going")));
+        assert!(words.near(&[Phrase::new("or")], &[Phrase::new("i'm leaving")], 0));
+        assert!(!words.near(&[Phrase::new("sorry")], &[Phrase::new("leaving")], 2));
     }
 }
